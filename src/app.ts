@@ -1,0 +1,34 @@
+import express, { type Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { healthRouter } from './http/health.js';
+import { requestLog } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Kysely<Database>;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** Called after a request enqueued work, so an in-process worker starts it without waiting for a poll. */
+  wakeWorker?: () => void;
+}
+
+/** Builds the HTTP app without listening: main.ts, the demo and the tests all use this. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(securityHeaders);
+  app.use(requestLog(deps.logger, deps.metrics));
+  app.use(healthRouter(deps.db, deps.metrics));
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

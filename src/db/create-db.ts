@@ -1,0 +1,65 @@
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+import { lockDataDir } from './data-dir-lock.js';
+
+export interface DbOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** A migrated PGlite dump: tests start each file from it instead of running initdb (4-5 s) again. */
+  pgliteTemplate?: Blob;
+  /** Pool size on Postgres; PGlite is always one connection. */
+  poolSize?: number;
+}
+
+export interface Db {
+  db: Kysely<Database>;
+  kind: 'postgres' | 'pglite';
+  /** The PGlite instance, when embedded: tests dump it to make a template. */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+// Postgres bigint/numeric come back as strings by default; our counters fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/**
+ * One code path for both backends: kysely's PostgresDialect over a pg.Pool. PGlite gets its pool from
+ * createPgConfig with max 1 (it is single-connection); the connection timeout turns an accidental use of `db`
+ * inside a transaction (which would wait forever for the one connection) into an error.
+ */
+export async function createDb(opts: DbOptions): Promise<Db> {
+  if (opts.databaseUrl && opts.databaseUrl !== 'memory://') {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    pool.on('error', () => {
+      // An idle client lost its server (restart, outage); the pool replaces it. /readyz reports the outage.
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const inMemory = opts.databaseUrl === 'memory://';
+  const release = inMemory ? () => {} : lockDataDir(opts.dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(inMemory ? undefined : opts.dataDir, {
+      loadDataDir: opts.pgliteTemplate,
+    });
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, connectionTimeoutMillis: 15_000 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'pglite',
+    pglite,
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+      release();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/** Closed set of error codes: clients and tests match on these, so they are part of the contract. */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHORIZED'
+  | 'INVALID_SIGNATURE'
+  | 'STALE_WEBHOOK'
+  | 'INVALID_TOKEN'
+  | 'TOKEN_EXPIRED'
+  | 'SSO_DECRYPT_FAILED'
+  | 'FORBIDDEN'
+  | 'LOCATION_NOT_INSTALLED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'VERSION_CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'RATE_LIMITED'
+  | 'BUSY'
+  | 'GHL_ERROR'
+  | 'INTERNAL';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly options: { cause?: unknown; details?: ErrorDetail[]; retryAfterSeconds?: number } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+  }
+  get details(): ErrorDetail[] | undefined {
+    return this.options.details;
+  }
+}

@@ -1,0 +1,150 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { JobState } from './tables.js';
+
+export type Executor = Kysely<Database>;
+
+export interface EnqueueInput {
+  kind: string;
+  payload: unknown;
+  runAt: Date;
+  uniqueKey?: string;
+  locationId?: string | null;
+  maxAttempts?: number;
+}
+
+export interface ClaimedJob {
+  id: number;
+  kind: string;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+  location_id: string | null;
+  run_at: Date;
+}
+
+/**
+ * Inserts a job; pass the caller's transaction to make the job part of the write that caused it. With a
+ * uniqueKey the same job is enqueued once, ever: returns null when it already existed.
+ */
+export async function enqueueJob(db: Executor, job: EnqueueInput, now: Date): Promise<number | null> {
+  const row = await db
+    .insertInto('jobs')
+    .values({
+      kind: job.kind,
+      payload: JSON.stringify(job.payload ?? {}),
+      run_at: job.runAt,
+      unique_key: job.uniqueKey ?? null,
+      location_id: job.locationId ?? null,
+      max_attempts: job.maxAttempts,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('unique_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** One statement: lock due rows others have not locked, mark them ours, return them. */
+export async function claimJobs(
+  db: Executor,
+  opts: { workerId: string; now: Date; limit: number },
+): Promise<ClaimedJob[]> {
+  const res = await sql<ClaimedJob>`
+    update jobs set state = 'running', locked_by = ${opts.workerId}, locked_at = ${opts.now},
+      attempts = attempts + 1, updated_at = ${opts.now}
+    where id in (
+      select id from jobs where state = 'pending' and run_at <= ${opts.now}
+      order by run_at, id limit ${opts.limit} for update skip locked
+    )
+    returning id, kind, payload, attempts, max_attempts, location_id, run_at`.execute(db);
+  return res.rows;
+}
+
+/** Guarded by locked_by: a worker whose lock was taken over after it was presumed dead changes nothing. */
+export async function completeJob(db: Executor, id: number, workerId: string, now: Date): Promise<boolean> {
+  const res = await db
+    .updateTable('jobs')
+    .set({ state: 'done', locked_by: null, locked_at: null, finished_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .where('state', '=', 'running')
+    .executeTakeFirst();
+  return res.numUpdatedRows > 0n;
+}
+
+/**
+ * Backoff computed in SQL: 2^attempts seconds (capped at 1 h) plus up to 25% jitter; after max_attempts the job
+ * is dead and keeps its last error for the timeline.
+ */
+export async function failJob(
+  db: Executor,
+  id: number,
+  workerId: string,
+  error: string,
+  now: Date,
+  permanent = false,
+): Promise<JobState | null> {
+  const res = await sql<{ state: JobState }>`
+    update jobs set
+      state = case when ${permanent} or attempts >= max_attempts then 'dead' else 'pending' end,
+      run_at = ${now}::timestamptz + make_interval(secs =>
+        least(power(2, attempts), 3600) * (1 + random() * 0.25)),
+      finished_at = case when ${permanent} or attempts >= max_attempts then ${now}::timestamptz else null end,
+      last_error = ${error.slice(0, 2000)}, locked_by = null, locked_at = null, updated_at = ${now}
+    where id = ${id} and locked_by = ${workerId} and state = 'running'
+    returning state`.execute(db);
+  return res.rows[0]?.state ?? null;
+}
+
+/** For 429s and send windows: run again at `at`, and give back the attempt the claim took. */
+export async function rescheduleJob(
+  db: Executor,
+  id: number,
+  workerId: string,
+  at: Date,
+  reason: string,
+  now: Date,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('jobs')
+    .set((eb) => ({
+      state: 'pending',
+      run_at: at,
+      attempts: eb('attempts', '-', 1),
+      last_error: reason.slice(0, 2000),
+      locked_by: null,
+      locked_at: null,
+      updated_at: now,
+    }))
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .where('state', '=', 'running')
+    .executeTakeFirst();
+  return res.numUpdatedRows > 0n;
+}
+
+/**
+ * Jobs whose worker died (kill -9, lost host) stay 'running' forever; after `staleBefore` they go back to
+ * pending, or to dead when they have used every attempt (a job that keeps killing its worker).
+ */
+export async function recoverStaleJobs(db: Executor, staleBefore: Date, now: Date): Promise<number> {
+  const res = await sql`
+    update jobs set
+      state = case when attempts >= max_attempts then 'dead' else 'pending' end,
+      finished_at = case when attempts >= max_attempts then ${now}::timestamptz else null end,
+      last_error = 'worker stopped while running the job (lock expired)',
+      locked_by = null, locked_at = null, run_at = ${now}, updated_at = ${now}
+    where state = 'running' and locked_at < ${staleBefore}`.execute(db);
+  return Number(res.numAffectedRows ?? 0n);
+}
+
+export async function countJobsByState(db: Executor): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('state')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+}

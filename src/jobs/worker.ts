@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { PermanentJobError, RetryAtError } from './errors.js';
+import {
+  type ClaimedJob,
+  claimJobs,
+  completeJob,
+  type Executor,
+  failJob,
+  recoverStaleJobs,
+  rescheduleJob,
+} from './queries.js';
+import type { JobRegistry } from './registry.js';
+
+export interface WorkerOptions {
+  db: Executor;
+  registry: JobRegistry;
+  clock: Clock;
+  logger: Logger;
+  metrics?: Metrics;
+  workerId?: string;
+  /** Jobs claimed and run together per round. */
+  concurrency?: number;
+  /** Real milliseconds between polls when idle. */
+  pollMs?: number;
+  /** Product-time age after which a running job is presumed orphaned by a dead worker. */
+  staleAfterMs?: number;
+}
+
+export interface Worker {
+  readonly id: string;
+  /** Claims and runs one round of due jobs; returns how many ran. Tests drive the engine with this. */
+  runOnce(): Promise<number>;
+  /** Runs rounds until nothing is due at the clock's current time. */
+  drain(maxRounds?: number): Promise<number>;
+  start(): void;
+  /** Stops polling and waits for the jobs in hand to finish. */
+  stop(): Promise<void>;
+  wake(): void;
+}
+
+export function createWorker(opts: WorkerOptions): Worker {
+  const id = opts.workerId ?? `w-${randomUUID().slice(0, 8)}`;
+  const concurrency = opts.concurrency ?? 4;
+  const pollMs = opts.pollMs ?? 200;
+  const staleAfterMs = opts.staleAfterMs ?? 5 * 60_000;
+  const log = opts.logger.child({ worker: id });
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wakeUp: (() => void) | null = null;
+  let lastRecovery = 0;
+
+  async function runJob(job: ClaimedJob): Promise<void> {
+    const def = opts.registry.get(job.kind);
+    const now = () => opts.clock.now();
+    const started = Date.now();
+    try {
+      if (!def) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
+      const parsed = def.schema.safeParse(job.payload);
+      if (!parsed.success) throw new PermanentJobError(`bad payload: ${parsed.error.message}`);
+      await def.handle(parsed.data, {
+        id: job.id,
+        kind: job.kind,
+        attempts: job.attempts,
+        maxAttempts: job.max_attempts,
+        locationId: job.location_id,
+      });
+      await completeJob(opts.db, job.id, id, now());
+      opts.metrics?.inc('ringback_jobs_total', 'Jobs run by outcome', { kind: job.kind, outcome: 'done' });
+      opts.metrics?.set('ringback_job_lag_seconds', 'Last job start minus its due time (product time)', { kind: job.kind },
+        Math.max(0, (now().getTime() - new Date(job.run_at).getTime()) / 1000));
+    } catch (err) {
+      const at = now();
+      if (err instanceof RetryAtError) {
+        await rescheduleJob(opts.db, job.id, id, err.at, err.message, at);
+        opts.metrics?.inc('ringback_jobs_total', 'Jobs run by outcome', { kind: job.kind, outcome: 'rescheduled' });
+        return;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      const state = await failJob(opts.db, job.id, id, message, at, err instanceof PermanentJobError);
+      opts.metrics?.inc('ringback_jobs_total', 'Jobs run by outcome', { kind: job.kind, outcome: state ?? 'lost-lock' });
+      log.warn({ job: job.id, kind: job.kind, attempts: job.attempts, state, err: message }, 'job failed');
+    } finally {
+      opts.metrics?.inc('ringback_job_seconds_total', 'Wall time spent in jobs', { kind: job.kind }, (Date.now() - started) / 1000);
+    }
+  }
+
+  async function recoverIfDue(): Promise<void> {
+    const nowMs = opts.clock.now().getTime();
+    if (nowMs - lastRecovery < Math.min(staleAfterMs / 2, 30_000)) return;
+    lastRecovery = nowMs;
+    const n = await recoverStaleJobs(opts.db, new Date(nowMs - staleAfterMs), new Date(nowMs));
+    if (n > 0) log.warn({ recovered: n }, 'recovered jobs of a stopped worker');
+  }
+
+  async function runOnce(): Promise<number> {
+    await recoverIfDue();
+    const jobs = await claimJobs(opts.db, { workerId: id, now: opts.clock.now(), limit: concurrency });
+    await Promise.all(jobs.map(runJob));
+    return jobs.length;
+  }
+
+  async function drain(maxRounds = 10_000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      const n = await runOnce();
+      total += n;
+      if (n === 0) return total;
+    }
+    throw new Error(`drain did not settle after ${maxRounds} rounds`);
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  }
+
+  async function poll(): Promise<void> {
+    while (running) {
+      let n = 0;
+      try {
+        n = await runOnce();
+      } catch (err) {
+        // The database is away (outage, restart): keep polling; readiness reports it.
+        log.error({ err: err instanceof Error ? err.message : String(err) }, 'worker round failed');
+      }
+      if (running && n < concurrency) await sleep(pollMs);
+    }
+  }
+
+  return {
+    id,
+    runOnce,
+    drain,
+    start() {
+      if (running) return;
+      running = true;
+      loop = poll();
+    },
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+      loop = null;
+    },
+    wake() {
+      wakeUp?.();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * A tiny Prometheus text registry: counters and gauges with labels, and one summary-like histogram.
+ * prom-client is not on the product card; this is all /metrics needs.
+ */
+type Labels = Record<string, string>;
+
+function key(labels: Labels): string {
+  return Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)
+    .join(',');
+}
+
+interface Series {
+  help: string;
+  type: 'counter' | 'gauge';
+  values: Map<string, number>;
+}
+
+export class Metrics {
+  readonly #series = new Map<string, Series>();
+  readonly #collectors: Array<() => Promise<void>> = [];
+
+  #get(name: string, help: string, type: Series['type']): Series {
+    let s = this.#series.get(name);
+    if (!s) {
+      s = { help, type, values: new Map() };
+      this.#series.set(name, s);
+    }
+    return s;
+  }
+
+  inc(name: string, help: string, labels: Labels = {}, by = 1): void {
+    const s = this.#get(name, help, 'counter');
+    const k = key(labels);
+    s.values.set(k, (s.values.get(k) ?? 0) + by);
+  }
+
+  set(name: string, help: string, labels: Labels, value: number): void {
+    this.#get(name, help, 'gauge').values.set(key(labels), value);
+  }
+
+  /** Gauges read at scrape time (queue depth, lag) register here. */
+  collectWith(fn: () => Promise<void>): void {
+    this.#collectors.push(fn);
+  }
+
+  async render(): Promise<string> {
+    await Promise.all(this.#collectors.map((c) => c().catch(() => {})));
+    const out: string[] = [];
+    for (const [name, s] of this.#series) {
+      out.push(`# HELP ${name} ${s.help}`, `# TYPE ${name} ${s.type}`);
+      for (const [k, v] of s.values) out.push(k ? `${name}{${k}} ${v}` : `${name} ${v}`);
+    }
+    return `${out.join('\n')}\n`;
+  }
+}

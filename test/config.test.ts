@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const valid = {
+  GHL_CLIENT_ID: 'id',
+  GHL_CLIENT_SECRET: 'secret',
+  GHL_SHARED_SECRET: 'shared',
+  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  SESSION_SECRET: 'a-long-enough-session-secret',
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('lists every missing required variable, one line each', () => {
+    expect(problems({})).toEqual([
+      'GHL_CLIENT_ID: required',
+      'GHL_CLIENT_SECRET: required',
+      'GHL_SHARED_SECRET: required',
+      'TOKEN_ENCRYPTION_KEY: required',
+      'SESSION_SECRET: required',
+    ]);
+  });
+
+  it('names each malformed value', () => {
+    const p = problems({
+      ...valid,
+      PORT: 'eighty',
+      TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=',
+      DATABASE_URL: 'mysql://x',
+      ROLE: 'boss',
+      APP_BASE_URL: 'not a url',
+      GHL_WEBHOOK_RSA_PUBLIC_KEY: 'nope',
+    });
+    expect(p.map((l) => l.split(':')[0]).sort()).toEqual(
+      ['APP_BASE_URL', 'DATABASE_URL', 'GHL_WEBHOOK_RSA_PUBLIC_KEY', 'PORT', 'ROLE', 'TOKEN_ENCRYPTION_KEY'].sort(),
+    );
+    expect(p).toContain('TOKEN_ENCRYPTION_KEY: must be 32 bytes, base64-encoded');
+  });
+
+  it('applies the documented defaults', () => {
+    const c = loadConfig(valid);
+    expect(c.port).toBe(3000);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.dataDir).toBe('./.data');
+    expect(c.appBaseUrl).toBe('http://localhost:3000');
+    expect(c.ghl.apiBaseUrl).toBe('https://services.leadconnectorhq.com');
+    expect(c.ghl.marketplaceUrl).toBe('https://marketplace.gohighlevel.com');
+    expect(c.ghl.webhookEd25519PublicKey).toContain('MCowBQYDK2VwAyEA');
+    expect(c.role).toBe('all');
+    expect(c.tokenEncryptionKey.length).toBe(32);
+  });
+
+  it('accepts PEM keys written with \\n escapes', () => {
+    const oneLine = '-----BEGIN PUBLIC KEY-----\\nMCowBQYDK2VwAyEAi2HR1srL4o18O8BRa7gVJY7G7bupbN3H9AwJrHCDiOg=\\n-----END PUBLIC KEY-----';
+    const c = loadConfig({ ...valid, GHL_WEBHOOK_ED25519_PUBLIC_KEY: oneLine, APP_BASE_URL: 'https://rb.example.com/' });
+    expect(c.ghl.webhookEd25519PublicKey.split('\n')).toHaveLength(3);
+    expect(c.appBaseUrl).toBe('https://rb.example.com');
+  });
+});
