@@ -1,0 +1,127 @@
+/**
+ * What Ringback asks of GHL, per location. The follow-up engine, settings lookups and the digest depend on this
+ * interface; src/ghl/client.ts implements it over HTTP with per-location tokens, rate limiting and retries.
+ */
+export interface GhlDndChannel {
+  status?: 'active' | 'inactive' | 'permanent' | string;
+}
+
+export interface GhlContact {
+  id: string;
+  locationId: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  timezone?: string | null;
+  state?: string | null;
+  tags: string[];
+  dnd: boolean;
+  dndSettings: Partial<Record<'SMS' | 'Email' | 'Call' | 'WhatsApp' | 'GMB' | 'FB', GhlDndChannel>>;
+}
+
+export interface GhlMessage {
+  id: string;
+  contactId?: string;
+  messageType?: string;
+  type?: number | string;
+  direction?: 'inbound' | 'outbound' | string;
+  status?: string;
+  dateAdded: string;
+  body?: string;
+  meta?: unknown;
+  source?: string;
+}
+
+export interface GhlLocation {
+  id: string;
+  companyId?: string;
+  name: string;
+  timezone?: string | null;
+  email?: string | null;
+  address?: string | null;
+}
+
+export interface GhlUser {
+  id: string;
+  name: string;
+  email?: string | null;
+}
+
+export interface GhlPhoneNumber {
+  phoneNumber: string;
+  friendlyName?: string | null;
+}
+
+export interface GhlCalendar {
+  id: string;
+  name: string;
+  isActive?: boolean;
+  slug?: string | null;
+  widgetSlug?: string | null;
+}
+
+export type OutgoingMessage =
+  | { type: 'SMS'; contactId: string; message: string; fromNumber?: string }
+  | { type: 'Email'; contactId: string; subject: string; html: string; emailTo?: string };
+
+export interface NewTask {
+  title: string;
+  body: string;
+  dueDate: Date;
+  assignedTo: string | null;
+}
+
+export interface GhlApi {
+  getContact(locationId: string, contactId: string): Promise<GhlContact>;
+  addTags(locationId: string, contactId: string, tags: string[]): Promise<void>;
+  createTask(locationId: string, contactId: string, task: NewTask): Promise<{ id: string }>;
+  sendMessage(locationId: string, message: OutgoingMessage): Promise<{ messageId: string; conversationId?: string }>;
+  /** Calls and messages with the contact since `since` (REST fallback when a webhook never came). */
+  listMessagesSince(locationId: string, contactId: string, since: Date): Promise<GhlMessage[]>;
+  upsertContact(
+    locationId: string,
+    contact: { email: string; name?: string; tags?: string[] },
+  ): Promise<{ id: string }>;
+  getLocation(locationId: string): Promise<GhlLocation>;
+  listUsers(locationId: string): Promise<GhlUser[]>;
+  listPhoneNumbers(locationId: string): Promise<GhlPhoneNumber[]>;
+  listCalendars(locationId: string): Promise<GhlCalendar[]>;
+}
+
+/** GHL said 429: the caller reschedules at `retryAt` (never sleeps a worker). */
+export class GhlRateLimitedError extends Error {
+  constructor(readonly retryAt: Date) {
+    super(`GHL rate limit: retry at ${retryAt.toISOString()}`);
+    this.name = 'GhlRateLimitedError';
+  }
+}
+
+/** 5xx, timeouts or malformed answers that outlasted the client's own retries: the job backs off. */
+export class GhlUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GhlUnavailableError';
+  }
+}
+
+/** The install is gone (uninstalled, revoked, refresh rejected): retrying cannot help. */
+export class GhlNotInstalledError extends Error {
+  constructor(readonly locationId: string, reason: string) {
+    super(`location ${locationId} is not installed: ${reason}`);
+    this.name = 'GhlNotInstalledError';
+  }
+}
+
+/** A 4xx GHL answered for this request (other than 401/429): the request itself is wrong. */
+export class GhlRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+    this.name = 'GhlRequestError';
+  }
+}
