@@ -84,14 +84,20 @@ export async function failJob(
   workerId: string,
   error: string,
   now: Date,
-  permanent = false,
+  opts: { permanent?: boolean; maxAttempts?: number } = {},
 ): Promise<JobState | null> {
+  const permanent = opts.permanent ?? false;
+  // The job kind's own limit wins over the row's default, so a registry change applies to queued jobs too.
+  const max = opts.maxAttempts ?? null;
   const res = await sql<{ state: JobState }>`
     update jobs set
-      state = case when ${permanent} or attempts >= max_attempts then 'dead' else 'pending' end,
-      run_at = ${now}::timestamptz + make_interval(secs =>
-        least(power(2, attempts), 3600) * (1 + random() * 0.25)),
-      finished_at = case when ${permanent} or attempts >= max_attempts then ${now}::timestamptz else null end,
+      state = case when ${permanent} or attempts >= coalesce(${max}::int, max_attempts) then 'dead' else 'pending' end,
+      -- Whole milliseconds: clocks on the JS side have no finer grain, and a job due at a sub-millisecond
+      -- instant would look not yet due to a clock set to it.
+      run_at = date_trunc('milliseconds', ${now}::timestamptz + make_interval(secs =>
+        least(power(2, attempts), 3600) * (1 + random() * 0.25))),
+      finished_at = case when ${permanent} or attempts >= coalesce(${max}::int, max_attempts)
+        then ${now}::timestamptz else null end,
       last_error = ${error.slice(0, 2000)}, locked_by = null, locked_at = null, updated_at = ${now}
     where id = ${id} and locked_by = ${workerId} and state = 'running'
     returning state`.execute(db);

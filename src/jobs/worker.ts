@@ -79,7 +79,10 @@ export function createWorker(opts: WorkerOptions): Worker {
         return;
       }
       const message = err instanceof Error ? err.message : String(err);
-      const state = await failJob(opts.db, job.id, id, message, at, err instanceof PermanentJobError);
+      const state = await failJob(opts.db, job.id, id, message, at, {
+        permanent: err instanceof PermanentJobError,
+        maxAttempts: def?.maxAttempts,
+      });
       opts.metrics?.inc('ringback_jobs_total', 'Jobs run by outcome', { kind: job.kind, outcome: state ?? 'lost-lock' });
       log.warn({ job: job.id, kind: job.kind, attempts: job.attempts, state, err: message }, 'job failed');
     } finally {
