@@ -3,12 +3,16 @@ import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import type { GhlApi } from './ghl/api.js';
+import type { GhlAuth } from './ghl/client.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRouter } from './http/health.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
+import { installationsRouter } from './installations/routes.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { webhooksRouter } from './webhooks/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -18,6 +22,10 @@ export interface AppDeps {
   metrics: Metrics;
   /** Called after a request enqueued work, so an in-process worker starts it without waiting for a poll. */
   wakeWorker?: () => void;
+  /** GHL API per location (tokens, rate limit, retries); the runtime builds it, tests may pass a fake. */
+  ghl?: GhlApi;
+  /** OAuth endpoints and the token vault behind `ghl`, shared with the install routes. */
+  ghlAuth?: GhlAuth;
 }
 
 /** Builds the HTTP app without listening: main.ts, the demo and the tests all use this. */
@@ -28,6 +36,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders);
   app.use(requestLog(deps.logger, deps.metrics));
   app.use(healthRouter(deps.db, deps.metrics));
+  app.use(installationsRouter(deps));
+  app.use(webhooksRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -61,7 +61,23 @@ const base = z.object({
         .split(',')
         .map((d) => d.trim())
         .filter(Boolean),
+    )
+    // They end up in a Content-Security-Policy header: nothing but a host (optionally *. and a port) gets there.
+    .refine(
+      (list) => list.every((d) => /^(https?:\/\/)?(\*\.)?[A-Za-z0-9.-]+(:\d+)?\/?$/.test(d)),
+      'must be domains such as app.myagency.com, comma-separated',
     ),
+  /** Extension: more origins allowed to frame the settings page (the local sandbox, a demo), comma-separated. */
+  EXTRA_FRAME_ANCESTORS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((d) => d.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((o) => /^https?:\/\/[^\s/'";,]+$/.test(o)), 'must be origins such as http://127.0.0.1:4000'),
 });
 
 export interface Config {
@@ -83,6 +99,11 @@ export interface Config {
   role: 'all' | 'web' | 'worker';
   logLevel: string;
   whiteLabelDomains: string[];
+  /**
+   * Origins, beyond GHL's own, that may frame the settings page and answer its REQUEST_USER_DATA: each
+   * white-label domain as https://domain, then EXTRA_FRAME_ANCESTORS. Tests and the demo may append the sandbox.
+   */
+  frameAncestors: string[];
 }
 
 export class ConfigError extends Error {
@@ -123,5 +144,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     role: e.ROLE,
     logLevel: e.LOG_LEVEL,
     whiteLabelDomains: e.WHITE_LABEL_DOMAINS,
+    frameAncestors: [...e.WHITE_LABEL_DOMAINS.map(domainOrigin), ...e.EXTRA_FRAME_ANCESTORS],
   };
+}
+
+/** `app.agency.com` → `https://app.agency.com`; a value given with its scheme is kept; `*.agency.com` stays a wildcard. */
+function domainOrigin(domain: string): string {
+  const bare = domain.replace(/\/+$/, '');
+  return /^https?:\/\//.test(bare) ? bare : `https://${bare}`;
 }

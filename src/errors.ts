@@ -13,6 +13,10 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'VERSION_CONFLICT'
+  /** A write without If-Match: optimistic concurrency needs the version the client edited. */
+  | 'PRECONDITION_REQUIRED'
+  /** An agency user opened the settings page outside a sub-account and must pick one of the installed locations. */
+  | 'LOCATION_REQUIRED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'

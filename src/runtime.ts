@@ -5,7 +5,11 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createDb, type Db } from './db/create-db.js';
 import { migrate } from './db/migrate.js';
+import { createGhlAuth, createGhlClient } from './ghl/client.js';
+import type { GhlClientOptions } from './ghl/http.js';
 import { buildJobRegistry } from './jobs/kinds.js';
+import { digestTick } from './reporting/digest.js';
+import { type ScheduledTask, schedule } from 'node-cron';
 import { createWorker, type Worker } from './jobs/worker.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -20,6 +24,10 @@ export interface RuntimeOptions {
   startWorker?: boolean;
   pgliteTemplate?: Blob;
   workerOptions?: { concurrency?: number; pollMs?: number; staleAfterMs?: number };
+  /** node-cron's minute tick of the daily digest (default on when the worker runs). */
+  digestCron?: boolean;
+  /** Timeouts, retries and rate budget of the GHL client (tests shorten them). */
+  ghlOptions?: GhlClientOptions;
 }
 
 export interface Runtime {
@@ -29,6 +37,8 @@ export interface Runtime {
   worker: Worker;
   server: Server | null;
   url: string | null;
+  /** One digest round now (node-cron does this every minute; the demo drives it on its fast clock). */
+  tickDigest(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,7 +53,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const applied = await migrate(db.db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const metrics = new Metrics();
-  const deps: AppDeps = { config, db: db.db, clock, logger, metrics };
+  const ghlAuth = createGhlAuth({ db: db.db, config, clock, logger, options: opts.ghlOptions });
+  const ghl = createGhlClient({ db: db.db, config, clock, logger, metrics, auth: ghlAuth, options: opts.ghlOptions });
+  const deps: AppDeps = { config, db: db.db, clock, logger, metrics, ghl, ghlAuth };
   const worker = createWorker({
     db: db.db,
     registry: buildJobRegistry(deps),
@@ -66,7 +78,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const addr = server.address();
     url = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : null;
   }
-  if (opts.startWorker && config.role !== 'web') worker.start();
+  let cron: ScheduledTask | null = null;
+  const tickDigest = () => digestTick(db.db, clock.now()).then(() => worker.wake());
+  if (opts.startWorker && config.role !== 'web') {
+    worker.start();
+    // Every instance ticks; the digests row makes each location's digest once a day across all of them.
+    if (opts.digestCron !== false) {
+      cron = schedule('* * * * *', () => {
+        tickDigest().catch((err) => logger.error({ err: String(err) }, 'digest tick failed'));
+      });
+    }
+  }
 
   return {
     app,
@@ -75,7 +97,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     worker,
     server,
     url,
+    tickDigest: () => tickDigest().then(() => undefined),
     async close() {
+      await cron?.stop();
       if (server) {
         const s = server;
         await new Promise<void>((resolve) => s.close(() => resolve()));

@@ -66,6 +66,15 @@ export type OutgoingMessage =
   | { type: 'SMS'; contactId: string; message: string; fromNumber?: string }
   | { type: 'Email'; contactId: string; subject: string; html: string; emailTo?: string };
 
+export interface GhlTask {
+  id: string;
+  title: string;
+  body?: string | null;
+  assignedTo?: string | null;
+  dueDate?: string | null;
+  completed?: boolean;
+}
+
 export interface NewTask {
   title: string;
   body: string;
@@ -77,6 +86,8 @@ export interface GhlApi {
   getContact(locationId: string, contactId: string): Promise<GhlContact>;
   addTags(locationId: string, contactId: string, tags: string[]): Promise<void>;
   createTask(locationId: string, contactId: string, task: NewTask): Promise<{ id: string }>;
+  /** The contact's tasks (GET /contacts/:id/tasks): how a step that died after sending finds its task. */
+  listTasks(locationId: string, contactId: string): Promise<GhlTask[]>;
   sendMessage(locationId: string, message: OutgoingMessage): Promise<{ messageId: string; conversationId?: string }>;
   /** Calls and messages with the contact since `since` (REST fallback when a webhook never came). */
   listMessagesSince(locationId: string, contactId: string, since: Date): Promise<GhlMessage[]>;
@@ -123,5 +134,16 @@ export class GhlRequestError extends Error {
   ) {
     super(message);
     this.name = 'GhlRequestError';
+  }
+}
+
+/**
+ * A request that is not safe to repeat (a send, a task) timed out or got a garbled answer, so GHL may have acted
+ * on it. The client does not retry it; the caller decides (e.g. look for the message before sending again).
+ */
+export class GhlOutcomeUnknownError extends GhlUnavailableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GhlOutcomeUnknownError';
   }
 }

@@ -1,7 +1,18 @@
 import type { AppDeps } from '../app.js';
+import { attributeJob } from '../followup/attribute-job.js';
+import { createUserDirectory } from '../followup/directory.js';
+import { stepJob } from '../followup/step-job.js';
+import { digestJob } from '../reporting/digest.js';
+import { webhookProcessJob } from '../webhooks/process.js';
 import { createRegistry, type JobRegistry } from './registry.js';
 
 /** Every job kind the worker runs, each with its payload schema and handler, bound to the process's deps. */
-export function buildJobRegistry(_deps: AppDeps): JobRegistry {
-  return createRegistry([]);
+export function buildJobRegistry(deps: AppDeps): JobRegistry {
+  const jobs = [webhookProcessJob(deps)];
+  const ghl = deps.ghl;
+  if (ghl) {
+    const users = createUserDirectory(ghl, deps.clock);
+    jobs.push(attributeJob(deps, ghl), stepJob(deps, ghl, users), digestJob(deps, ghl));
+  }
+  return createRegistry(jobs);
 }

@@ -13,6 +13,8 @@ export interface JobDefinition<P = unknown> {
   schema: z.ZodType<P>;
   maxAttempts?: number;
   handle(payload: P, job: JobInfo): Promise<void>;
+  /** Runs once when the job lands in dead-letter, so its feature can record the failure where users see it. */
+  onDead?(payload: P, error: string): Promise<void>;
 }
 
 /** Keeps the payload type tied to its handler; the registry then holds them erased. */
@@ -21,6 +23,7 @@ export function defineJob<S extends z.ZodType>(def: {
   schema: S;
   maxAttempts?: number;
   handle(payload: z.output<S>, job: JobInfo): Promise<void>;
+  onDead?(payload: z.output<S>, error: string): Promise<void>;
 }): JobDefinition {
   return def as JobDefinition;
 }

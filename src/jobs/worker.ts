@@ -85,6 +85,10 @@ export function createWorker(opts: WorkerOptions): Worker {
       });
       opts.metrics?.inc('ringback_jobs_total', 'Jobs run by outcome', { kind: job.kind, outcome: state ?? 'lost-lock' });
       log.warn({ job: job.id, kind: job.kind, attempts: job.attempts, state, err: message }, 'job failed');
+      if (state === 'dead' && def?.onDead) {
+        const parsed = def.schema.safeParse(job.payload);
+        if (parsed.success) await def.onDead(parsed.data, message).catch((e) => log.error({ err: String(e) }, 'onDead failed'));
+      }
     } finally {
       opts.metrics?.inc('ringback_job_seconds_total', 'Wall time spent in jobs', { kind: job.kind }, (Date.now() - started) / 1000);
     }

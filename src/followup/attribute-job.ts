@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { AppDeps } from '../app.js';
+import type { GhlApi } from '../ghl/api.js';
+import { defineJob } from '../jobs/registry.js';
+import { loadLocationContext } from './location-settings.js';
+import { ATTRIBUTE_JOB } from './missed-call.js';
+import { assignRep } from './round-robin.js';
+import { addRunEvent } from './runs.js';
+import { ghlErrorToJobError } from './step-errors.js';
+
+export const MISSED_CALL_TAG = 'Missed Call';
+export const HIGH_VALUE_TAG = 'High Value Lead';
+
+/**
+ * Right after a run starts: tag the contact by the line it dialled, decide whether it is high-value (source or
+ * the contact's own tags), and route it to a rep. A contact-tagged high-value lead gets its callback task now.
+ */
+export function attributeJob(deps: AppDeps, ghl: GhlApi) {
+  return defineJob({
+    kind: ATTRIBUTE_JOB,
+    schema: z.object({ runId: z.number().int() }),
+    async handle({ runId }) {
+      const { db, clock } = deps;
+      const run = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+      if (!run) return;
+      const ctx = await loadLocationContext(db, run.location_id);
+      if (!ctx.installed) return;
+      try {
+        const contact = await ghl.getContact(run.location_id, run.contact_id);
+        const wanted = new Set(ctx.settings.highValue.tags.map((t) => t.toLowerCase()));
+        const highValue = run.high_value || contact.tags.some((t) => wanted.has(t.toLowerCase()));
+        const tags = [run.source_tag, MISSED_CALL_TAG, highValue ? HIGH_VALUE_TAG : null].filter(
+          (t): t is string => !!t,
+        );
+        await ghl.addTags(run.location_id, run.contact_id, tags);
+        const source = ctx.settings.sources.find((s) => s.tag === run.source_tag && s.trackingNumber === run.tracking_number) ?? null;
+        await db.transaction().execute(async (trx) => {
+          const now = clock.now();
+          const fresh = await trx.selectFrom('runs').select(['assigned_user_id']).where('id', '=', runId).forUpdate().executeTakeFirst();
+          const assignment = fresh?.assigned_user_id
+            ? null
+            : await assignRep(trx, { locationId: run.location_id, settings: ctx.settings, source, contactTags: contact.tags, sourceTag: run.source_tag });
+          await trx
+            .updateTable('runs')
+            .set({ high_value: highValue, ...(assignment ? { assigned_user_id: assignment.userId } : {}), updated_at: now })
+            .where('id', '=', runId)
+            .execute();
+          await addRunEvent(trx, runId, now, 'tagged', { tags, assignedTo: assignment?.userId ?? fresh?.assigned_user_id ?? null, via: assignment?.via ?? 'kept' });
+          if (highValue && !run.high_value) await bringTaskForward(trx, runId, now);
+        });
+        deps.wakeWorker?.();
+      } catch (err) {
+        throw ghlErrorToJobError(err, clock.now());
+      }
+    },
+  });
+}
+
+async function bringTaskForward(trx: AppDeps['db'], runId: number, now: Date): Promise<void> {
+  const steps = await trx
+    .updateTable('run_steps')
+    .set({ due_at: now })
+    .where('run_id', '=', runId)
+    .where('action', '=', 'task')
+    .where('state', '=', 'pending')
+    .where('due_at', '>', now)
+    .returning('id')
+    .execute();
+  for (const s of steps) {
+    await trx
+      .updateTable('jobs')
+      .set({ run_at: now, updated_at: now })
+      .where('unique_key', '=', `step:${s.id}`)
+      .where('state', '=', 'pending')
+      .execute();
+  }
+}

@@ -1,0 +1,26 @@
+import type { Clock } from '../clock.js';
+import type { GhlApi, GhlUser } from '../ghl/api.js';
+
+const TTL_MS = 5 * 60_000;
+
+/**
+ * Rep names for messages and tasks, cached per location for a few minutes: names rarely change and every step
+ * would otherwise spend a request of the location's 100-per-10-s budget.
+ */
+export function createUserDirectory(ghl: GhlApi, clock: Clock) {
+  const cache = new Map<string, { at: number; users: GhlUser[] }>();
+  return {
+    async userName(locationId: string, userId: string | null): Promise<string | null> {
+      if (!userId) return null;
+      let entry = cache.get(locationId);
+      if (!entry || clock.now().getTime() - entry.at > TTL_MS) {
+        const users = await ghl.listUsers(locationId).catch(() => [] as GhlUser[]);
+        entry = { at: clock.now().getTime(), users };
+        cache.set(locationId, entry);
+      }
+      return entry.users.find((u) => u.id === userId)?.name ?? null;
+    },
+  };
+}
+
+export type UserDirectory = ReturnType<typeof createUserDirectory>;

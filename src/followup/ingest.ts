@@ -1,0 +1,157 @@
+import type { Kysely } from 'kysely';
+import type { AppDeps } from '../app.js';
+import type { Database } from '../db/database.js';
+import type { InboxEvent } from '../webhooks/dispatch.js';
+import { type CallEvent, classifyCall, eventTime } from './call-events.js';
+import { type ContactEventKind, recordContactEvent } from './history.js';
+import { handleMissedCall, maybeEscalate } from './missed-call.js';
+import { loadLocationContext } from './location-settings.js';
+import { isOptOut } from './opt-out.js';
+import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
+
+type Db = Kysely<Database>;
+type Body = Record<string, unknown>;
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+// Messages our own automation (or GHL's) sent: not a human reaching out.
+const AUTOMATED_SOURCES = new Set(['api', 'workflow', 'campaign', 'bulk_actions']);
+
+/**
+ * Turns one verified webhook into contact history and run changes, inside the transaction that marks it
+ * processed. Never calls GHL: what needs GHL is a job.
+ */
+export async function ingestEvent(trx: Db, deps: AppDeps, event: InboxEvent): Promise<void> {
+  const body = event.body;
+  const locationId = event.locationId ?? str(body.locationId);
+  if (!locationId) return;
+  const at = eventTime(body, event.receivedAt);
+  switch (event.type) {
+    case 'InboundMessage':
+    case 'OutboundMessage': {
+      const call = classifyCall(body);
+      if (call) return ingestCall(trx, deps, call, at);
+      return ingestMessage(trx, deps, event.type, body, locationId, at);
+    }
+    case 'AppointmentCreate':
+    case 'AppointmentUpdate': {
+      const appt = (body.appointment ?? body) as Body;
+      const contactId = str(appt.contactId);
+      const status = (str(appt.appointmentStatus) ?? '').toLowerCase();
+      if (!contactId || ['cancelled', 'canceled', 'invalid', 'noshow'].includes(status)) return;
+      return humanContact(trx, locationId, contactId, 'booked', at, str(appt.id), 'booked', true);
+    }
+    case 'TaskComplete': {
+      const contactId = str(body.contactId);
+      const taskId = str(body.id);
+      if (!contactId || !taskId) return;
+      await recordContactEvent(trx, { locationId, contactId, kind: 'task-completed', at, ref: taskId });
+      const ours = await trx
+        .selectFrom('run_steps')
+        .innerJoin('runs', 'runs.id', 'run_steps.run_id')
+        .select(['runs.id as runId'])
+        .where('run_steps.ghl_id', '=', taskId)
+        .where('runs.location_id', '=', locationId)
+        .where('runs.status', '=', 'active')
+        .executeTakeFirst();
+      if (ours) {
+        const ctx = await loadLocationContext(trx, locationId);
+        if (ctx.settings.stopWhen.taskCompleted) await endRun(trx, ours.runId, 'recovered', 'callback-completed', at);
+      }
+      return;
+    }
+    case 'ContactDndUpdate': {
+      const contactId = str(body.id) ?? str(body.contactId);
+      if (!contactId) return;
+      await recordContactEvent(trx, { locationId, contactId, kind: 'dnd', at, detail: { dnd: body.dnd ?? null } });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+async function ingestCall(trx: Db, deps: AppDeps, call: CallEvent, at: Date): Promise<void> {
+  const { locationId, contactId } = call;
+  if (call.direction === 'inbound' && call.kind === 'missed') return handleMissedCall(trx, deps, call, at);
+  if (call.direction === 'inbound') {
+    return humanContact(trx, locationId, contactId, 'answered-call', at, call.messageId, 'connected', true);
+  }
+  if (call.kind === 'answered') {
+    return humanContact(trx, locationId, contactId, 'outbound-answered', at, call.messageId, 'connected', true);
+  }
+  const fresh = await recordContactEvent(trx, {
+    locationId,
+    contactId,
+    kind: 'outbound-unanswered',
+    at,
+    ref: call.messageId,
+    detail: { status: call.status },
+  });
+  if (!fresh) return;
+  const run = await lockActiveRun(trx, locationId, contactId);
+  if (!run) return;
+  await trx
+    .updateTable('runs')
+    .set({ first_human_contact_at: run.first_human_contact_at ?? at, updated_at: at })
+    .where('id', '=', run.id)
+    .execute();
+  await addRunEvent(trx, run.id, at, 'callback-unanswered', { status: call.status });
+  await maybeEscalate(trx, deps, run.id, locationId, contactId, at);
+}
+
+async function ingestMessage(
+  trx: Db,
+  _deps: AppDeps,
+  type: string,
+  body: Body,
+  locationId: string,
+  at: Date,
+): Promise<void> {
+  const contactId = str(body.contactId);
+  if (!contactId) return;
+  const messageId = str(body.messageId) ?? str(body.id);
+  const inbound = type === 'InboundMessage' || str(body.direction) === 'inbound';
+  if (!inbound) {
+    const source = str(body.source);
+    if (source && AUTOMATED_SOURCES.has(source)) return;
+    return humanContact(trx, locationId, contactId, 'manual-message', at, messageId, null, true);
+  }
+  if (isOptOut(str(body.body))) {
+    const fresh = await recordContactEvent(trx, { locationId, contactId, kind: 'opt-out', at, ref: messageId });
+    if (!fresh) return;
+    await trx
+      .insertInto('contact_flags')
+      .values({ location_id: locationId, contact_id: contactId, sms_opted_out_at: at })
+      .onConflict((oc) => oc.columns(['location_id', 'contact_id']).doUpdateSet({ sms_opted_out_at: at }))
+      .execute();
+    const run = await lockActiveRun(trx, locationId, contactId);
+    if (run) await endRun(trx, run.id, 'suppressed', 'opted-out', at);
+    return;
+  }
+  return humanContact(trx, locationId, contactId, 'reply', at, messageId, 'replied', false);
+}
+
+/**
+ * Records the event and, when it is a recovery (`recovery` set), ends the active run (or flips a lost run of
+ * the last 72 h) as recovered. `byHuman` marks the business's first human contact with the lead.
+ */
+async function humanContact(
+  trx: Db,
+  locationId: string,
+  contactId: string,
+  kind: ContactEventKind,
+  at: Date,
+  ref: string | null | undefined,
+  recovery: string | null,
+  byHuman: boolean,
+): Promise<void> {
+  const fresh = await recordContactEvent(trx, { locationId, contactId, kind, at, ref: ref ?? null });
+  if (!fresh) return;
+  const run = await lockActiveRun(trx, locationId, contactId);
+  if (run && byHuman && !run.first_human_contact_at) {
+    await trx.updateTable('runs').set({ first_human_contact_at: at, updated_at: at }).where('id', '=', run.id).execute();
+  }
+  if (run) await addRunEvent(trx, run.id, at, kind, {});
+  if (recovery) await recoverLatestRun(trx, locationId, contactId, recovery, at);
+}

@@ -1,0 +1,123 @@
+import type { Kysely } from 'kysely';
+import type { AppDeps } from '../app.js';
+import type { Database } from '../db/database.js';
+import { enqueueJob } from '../jobs/queries.js';
+import { parseDuration } from '../settings/duration.js';
+import { normalizePhone } from './area-codes.js';
+import type { CallEvent } from './call-events.js';
+import { countMissedConnections, recordContactEvent } from './history.js';
+import { loadLocationContext } from './location-settings.js';
+import { addRunEvent, endRun, scheduleStep, startOrJoinRun } from './runs.js';
+
+type Db = Kysely<Database>;
+
+export const ATTRIBUTE_JOB = 'followup.attribute';
+export const ESCALATION_STEP = 'escalation';
+const DAY_MS = 86_400_000;
+
+/**
+ * A missed inbound call: recorded with its line and source, then it starts the contact's run (scheduling every
+ * step of the sequence as a durable job) or joins the active one as one more missed connection.
+ */
+export async function handleMissedCall(trx: Db, deps: AppDeps, call: CallEvent, at: Date): Promise<void> {
+  const { locationId, contactId } = call;
+  const now = deps.clock.now();
+  const ctx = await loadLocationContext(trx, locationId);
+  if (!ctx.installed) return;
+  const fresh = await recordContactEvent(trx, {
+    locationId,
+    contactId,
+    kind: 'missed-call',
+    at,
+    ref: call.messageId ?? null,
+    detail: { status: call.status, from: call.from ?? null, to: call.to ?? null },
+  });
+  if (!fresh) return;
+
+  const trackingNumber = call.to ? (normalizePhone(call.to) ?? call.to) : null;
+  const source = ctx.settings.sources.find((s) => normalizePhone(s.trackingNumber) === trackingNumber) ?? null;
+  const { runId, created } = await startOrJoinRun(trx, { locationId, contactId, at, now });
+  await trx
+    .insertInto('missed_calls')
+    .values({
+      location_id: locationId,
+      contact_id: contactId,
+      run_id: runId,
+      message_id: call.messageId ?? null,
+      called_at: at,
+      tracking_number: trackingNumber,
+      caller_number: call.from ?? null,
+      source_tag: source?.tag ?? null,
+      high_value: source?.highValue ?? false,
+      call_status: call.status,
+      voicemail_url: call.attachments[0] ?? null,
+      created_at: now,
+    })
+    .execute();
+  await addRunEvent(trx, runId, at, created ? 'missed-call' : 'repeat-call', {
+    status: call.status,
+    trackingNumber,
+    source: source?.tag ?? null,
+  });
+
+  if (created) {
+    await trx
+      .updateTable('runs')
+      .set({
+        source_tag: source?.tag ?? null,
+        tracking_number: trackingNumber,
+        caller_phone: call.from ?? null,
+        high_value: source?.highValue ?? false,
+      })
+      .where('id', '=', runId)
+      .execute();
+    if (!ctx.settings.enabled) {
+      await endRun(trx, runId, 'suppressed', 'disabled', now);
+      return;
+    }
+    const highValue = source?.highValue ?? false;
+    for (const step of ctx.settings.sequence) {
+      // A high-value lead's callback task is created at once; its due time carries the shorter SLA.
+      const afterMs = step.action === 'task' && highValue ? 0 : (parseDuration(step.after) ?? 0);
+      await scheduleStep(
+        trx,
+        { runId, locationId, contactId, stepId: step.id, action: step.action, dueAt: new Date(at.getTime() + afterMs) },
+        now,
+      );
+    }
+    await enqueueJob(
+      trx,
+      { kind: ATTRIBUTE_JOB, payload: { runId }, runAt: now, uniqueKey: `attribute:${runId}`, locationId },
+      now,
+    );
+  }
+  await maybeEscalate(trx, deps, runId, locationId, contactId, at);
+  deps.wakeWorker?.();
+}
+
+/**
+ * At the threshold of missed connections within the window, the manager gets a priority task: once per run
+ * (the step row is unique per run), created at once.
+ */
+export async function maybeEscalate(
+  trx: Db,
+  deps: AppDeps,
+  runId: number,
+  locationId: string,
+  contactId: string,
+  at: Date,
+): Promise<void> {
+  const { settings } = await loadLocationContext(trx, locationId);
+  const { afterMissedConnections, withinDays } = settings.escalation;
+  const now = deps.clock.now();
+  const since = new Date(at.getTime() - withinDays * DAY_MS);
+  const count = await countMissedConnections(trx, locationId, contactId, since, now > at ? now : at);
+  await trx.updateTable('runs').set({ missed_connections: count }).where('id', '=', runId).execute();
+  if (count < afterMissedConnections) return;
+  const scheduled = await scheduleStep(
+    trx,
+    { runId, locationId, contactId, stepId: ESCALATION_STEP, action: 'escalation', dueAt: now },
+    now,
+  );
+  if (scheduled !== null) await addRunEvent(trx, runId, now, 'escalation-due', { missedConnections: count });
+}

@@ -1,0 +1,38 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { Settings, SourceSettings } from '../settings/schema.js';
+import { type Assignment, chooseAssignee } from './routing.js';
+
+/**
+ * Chooses the rep for a run. When the choice takes turns, the pointer of that pool is advanced in one atomic
+ * upsert, so two workers assigning at once get consecutive slots and never hand out the same one.
+ */
+export async function assignRep(
+  db: Kysely<Database>,
+  input: {
+    locationId: string;
+    settings: Pick<Settings, 'routing'>;
+    source: Pick<SourceSettings, 'assignTo'> | null;
+    contactTags: readonly string[];
+    sourceTag: string | null;
+  },
+): Promise<Assignment> {
+  const probe = chooseAssignee({ ...input, roundRobinIndex: 0 });
+  if (!probe.consumesRoundRobin) return probe;
+  const pool = `${probe.via}:${poolMembers(input, probe).join(',')}`;
+  const res = await sql<{ slot: number }>`
+    insert into round_robin (location_id, pool, next_index) values (${input.locationId}, ${pool}, 1)
+    on conflict (location_id, pool) do update set next_index = round_robin.next_index + 1
+    returning next_index - 1 as slot`.execute(db);
+  return chooseAssignee({ ...input, roundRobinIndex: res.rows[0]?.slot ?? 0 });
+}
+
+function poolMembers(
+  input: { settings: Pick<Settings, 'routing'>; source: Pick<SourceSettings, 'assignTo'> | null },
+  probe: Assignment,
+): string[] {
+  if (probe.via === 'source') return input.source?.assignTo ?? [];
+  if (probe.via === 'round-robin') return input.settings.routing.userIds;
+  const rule = input.settings.routing.rules.find((r) => r.userIds.includes(probe.userId ?? ''));
+  return rule?.userIds ?? [];
+}

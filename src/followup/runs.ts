@@ -1,0 +1,187 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/database.js';
+import { enqueueJob } from '../jobs/queries.js';
+import type { RunOutcome, StepAction } from './tables.js';
+
+type Db = Kysely<Database>;
+
+export const STEP_JOB = 'followup.step';
+
+export async function addRunEvent(
+  db: Db,
+  runId: number,
+  at: Date,
+  kind: string,
+  detail: Record<string, unknown> = {},
+  stepId: string | null = null,
+): Promise<void> {
+  await db
+    .insertInto('run_events')
+    .values({ run_id: runId, at, kind, step_id: stepId, detail: JSON.stringify(detail) })
+    .execute();
+}
+
+/** The contact's active run, locked for the caller's transaction. */
+export async function lockActiveRun(db: Db, locationId: string, contactId: string) {
+  return db
+    .selectFrom('runs')
+    .selectAll()
+    .where('location_id', '=', locationId)
+    .where('contact_id', '=', contactId)
+    .where('status', '=', 'active')
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * Starts a run unless the contact has an active one: the partial unique index decides, so two workers handling
+ * two calls of the same contact end with one run. Returns the run and whether it is new.
+ */
+export async function startOrJoinRun(
+  db: Db,
+  input: { locationId: string; contactId: string; at: Date; now: Date },
+): Promise<{ runId: number; created: boolean }> {
+  const inserted = await sql<{ id: number }>`
+    insert into runs (location_id, contact_id, status, started_at, created_at, updated_at)
+    values (${input.locationId}, ${input.contactId}, 'active', ${input.at}, ${input.now}, ${input.now})
+    on conflict (location_id, contact_id) where status = 'active' do nothing
+    returning id`.execute(db);
+  if (inserted.rows[0]) return { runId: inserted.rows[0].id, created: true };
+  const active = await lockActiveRun(db, input.locationId, input.contactId);
+  if (!active) throw new Error('active run vanished while joining it');
+  await db
+    .updateTable('runs')
+    .set((eb) => ({ missed_connections: eb('missed_connections', '+', 1), updated_at: input.now }))
+    .where('id', '=', active.id)
+    .execute();
+  return { runId: active.id, created: false };
+}
+
+/** A step row and its job, in the caller's transaction; the same step of a run is scheduled once. */
+export async function scheduleStep(
+  db: Db,
+  step: { runId: number; locationId: string; contactId: string; stepId: string; action: StepAction; dueAt: Date },
+  now: Date,
+): Promise<number | null> {
+  const row = await db
+    .insertInto('run_steps')
+    .values({
+      run_id: step.runId,
+      location_id: step.locationId,
+      contact_id: step.contactId,
+      step_id: step.stepId,
+      action: step.action,
+      due_at: step.dueAt,
+    })
+    .onConflict((oc) => oc.columns(['run_id', 'step_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) return null;
+  await enqueueJob(
+    db,
+    { kind: STEP_JOB, payload: { runStepId: row.id }, runAt: step.dueAt, uniqueKey: `step:${row.id}`, locationId: step.locationId },
+    now,
+  );
+  return row.id;
+}
+
+/** Ends an active run with its outcome and stops its steps still waiting; a no-op on an ended run. */
+export async function endRun(
+  db: Db,
+  runId: number,
+  outcome: RunOutcome,
+  reason: string,
+  at: Date,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('runs')
+    .set({ status: 'ended', outcome, outcome_reason: reason, outcome_at: at, updated_at: at })
+    .where('id', '=', runId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  if (res.numUpdatedRows === 0n) return false;
+  await db
+    .updateTable('run_steps')
+    .set({ state: 'stopped', reason: `run ${outcome}: ${reason}`, done_at: at })
+    .where('run_id', '=', runId)
+    .where('state', '=', 'pending')
+    .execute();
+  await addRunEvent(db, runId, at, 'run-ended', { outcome, reason });
+  return true;
+}
+
+/**
+ * Recovery within 72 h of the missed call counts even after the sequence ended as lost: the latest such run of
+ * the contact becomes recovered. Returns the run recovered, if any.
+ */
+export async function recoverLatestRun(
+  db: Db,
+  locationId: string,
+  contactId: string,
+  reason: string,
+  at: Date,
+): Promise<number | null> {
+  const run = await db
+    .selectFrom('runs')
+    .select(['id', 'status', 'outcome'])
+    .where('location_id', '=', locationId)
+    .where('contact_id', '=', contactId)
+    .where('started_at', '<=', at)
+    .where('started_at', '>=', new Date(at.getTime() - 72 * 3600_000))
+    .orderBy('started_at', 'desc')
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!run) return null;
+  if (run.status === 'active') {
+    await endRun(db, run.id, 'recovered', reason, at);
+    return run.id;
+  }
+  if (run.outcome !== 'lost') return null;
+  await db
+    .updateTable('runs')
+    .set({ outcome: 'recovered', outcome_reason: reason, outcome_at: at, updated_at: at })
+    .where('id', '=', run.id)
+    .execute();
+  await addRunEvent(db, run.id, at, 'recovered-late', { reason });
+  return run.id;
+}
+
+/**
+ * When every step reached a final state the run ends. Suppressed when no message could go out (every text and
+ * email skipped for DND or opt-out); otherwise lost: the sequence ended without the lead coming back.
+ */
+export async function finishRunIfComplete(db: Db, runId: number, at: Date): Promise<void> {
+  // Two steps of one run finishing at once (recovered jobs after a crash) would each see the other still open
+  // under READ COMMITTED and neither would end the run: the run's row lock makes the second wait for the first
+  // to commit, and its next statement then sees that commit (test/reliability/run-finish.test.ts).
+  await db.selectFrom('runs').select('id').where('id', '=', runId).forUpdate().executeTakeFirst();
+  const steps = await db
+    .selectFrom('run_steps')
+    .select(['state', 'reason', 'action'])
+    .where('run_id', '=', runId)
+    .where('action', '!=', 'escalation')
+    .execute();
+  if (steps.some((s) => s.state === 'pending' || s.state === 'sending')) return;
+  const messages = steps.filter((s) => s.action === 'sms' || s.action === 'email');
+  const blocked = messages.length > 0 && messages.every((s) => s.state === 'skipped');
+  if (!blocked) {
+    await endRun(db, runId, 'lost', 'sequence-ended', at);
+    return;
+  }
+  const optedOut = messages.some((s) => (s.reason ?? '').startsWith('opted-out'));
+  await endRun(db, runId, 'suppressed', optedOut ? 'opted-out' : 'dnd', at);
+}
+
+/** Uninstall: every active run of the location ends suppressed; their steps stop before they call GHL. */
+export async function stopLocationRuns(db: Db, locationId: string, at: Date): Promise<number> {
+  const active = await db
+    .selectFrom('runs')
+    .select('id')
+    .where('location_id', '=', locationId)
+    .where('status', '=', 'active')
+    .forUpdate()
+    .execute();
+  for (const run of active) await endRun(db, run.id, 'suppressed', 'uninstalled', at);
+  return active.length;
+}

@@ -1,0 +1,9 @@
+import { GhlNotInstalledError, GhlRateLimitedError } from '../ghl/api.js';
+import { PermanentJobError, RetryAtError } from '../jobs/errors.js';
+
+/** GHL's answers as the job engine understands them: 429 waits, a gone install stops, the rest backs off. */
+export function ghlErrorToJobError(err: unknown, _now: Date): unknown {
+  if (err instanceof GhlRateLimitedError) return new RetryAtError(err.retryAt, err.message);
+  if (err instanceof GhlNotInstalledError) return new PermanentJobError(err.message, { cause: err });
+  return err;
+}

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import type { AppDeps } from '../app.js';
+import type { GhlApi, GhlContact } from '../ghl/api.js';
+import { RetryAtError } from '../jobs/errors.js';
+import { defineJob } from '../jobs/registry.js';
+import { type StepDecision, decideStep, type StopReason } from './decide.js';
+import type { UserDirectory } from './directory.js';
+import { loadRunHistory } from './history.js';
+import { loadLocationContext } from './location-settings.js';
+import { ESCALATION_STEP } from './missed-call.js';
+import { checkGhlForContact } from './rest-check.js';
+import { addRunEvent, endRun, finishRunIfComplete, STEP_JOB } from './runs.js';
+import { ghlErrorToJobError } from './step-errors.js';
+import { loadStepFacts, markStep } from './step-facts.js';
+import { sendStepOnce } from './step-send.js';
+import { escalationContent } from './escalation.js';
+import { renderStep, templateValues } from './step-content.js';
+import { recipientState, resolveRecipientTimezone } from './timezone.js';
+
+const OUTCOME_OF_STOP: Record<StopReason, ['recovered' | 'lost' | 'suppressed', string] | null> = {
+  answered: ['recovered', 'connected'],
+  replied: ['recovered', 'replied'],
+  booked: ['recovered', 'booked'],
+  'task-completed': ['recovered', 'callback-completed'],
+  // The team called back but did not connect: the sequence hands over to humans; a later connection within
+  // 72 h still turns the run recovered.
+  'call-returned': ['lost', 'call-returned'],
+  'opted-out': ['suppressed', 'opted-out'],
+  disabled: ['suppressed', 'disabled'],
+  'run-stopped': null,
+};
+
+/**
+ * One due step of a run: re-check the stop conditions and guards, then carry out exactly one of stop, skip,
+ * defer or send (sends go through the intent record, so a crash never doubles a message).
+ */
+export function stepJob(deps: AppDeps, ghl: GhlApi, users: UserDirectory) {
+  return defineJob({
+    kind: STEP_JOB,
+    schema: z.object({ runStepId: z.number().int() }),
+    maxAttempts: 8,
+    async handle({ runStepId }) {
+      try {
+        await runStep(deps, ghl, users, runStepId);
+      } catch (err) {
+        throw ghlErrorToJobError(err, deps.clock.now());
+      }
+    },
+    async onDead({ runStepId }, error) {
+      const now = deps.clock.now();
+      await deps.db.transaction().execute(async (trx) => {
+        const step = await markStep(trx, runStepId, ['pending', 'sending'], 'failed', `gave up: ${error}`, now);
+        if (!step) return;
+        await addRunEvent(trx, step.run_id, now, 'step-failed', { error }, step.step_id);
+        await finishRunIfComplete(trx, step.run_id, now);
+      });
+    },
+  });
+}
+
+async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStepId: number): Promise<void> {
+  const { db, clock } = deps;
+  const facts = await loadStepFacts(db, runStepId);
+  if (!facts || !['pending', 'sending'].includes(facts.step.state)) return;
+  const { step, run } = facts;
+  const ctx = await loadLocationContext(db, step.location_id);
+  if (!ctx.installed) {
+    await db.transaction().execute((trx) => endRun(trx, run.id, 'suppressed', 'uninstalled', clock.now()));
+    return;
+  }
+  const isEscalation = step.step_id === ESCALATION_STEP;
+  const def = ctx.settings.sequence.find((s) => s.id === step.step_id);
+  if (!isEscalation && !def) {
+    await finish(deps, runStepId, 'skipped', 'step-removed');
+    return;
+  }
+  if (run.status === 'ended' && !isEscalation && step.state === 'pending') {
+    await finish(deps, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`);
+    return;
+  }
+  const contact = await ghl.getContact(step.location_id, step.contact_id);
+  // Until one step has asked GHL directly, every step asks: steps of a run claimed together (after an outage)
+  // each see the callback whose webhook never came.
+  if (!run.rest_checked_at && step.state === 'pending') await checkGhlForContact(deps, ghl, run, contact);
+  const now = clock.now();
+  const tz = resolveRecipientTimezone({
+    settingsTimezone: ctx.settings.timezone,
+    contact,
+    locationTimezone: ctx.timezone,
+  }).timeZone;
+
+  let decision: StepDecision = { type: 'send' };
+  if (!isEscalation && def && step.state === 'pending') {
+    const history = await loadRunHistory(db, run.location_id, run.contact_id, run.started_at, facts.taskIds);
+    decision = decideStep({
+      step: def,
+      settings: ctx.settings,
+      run: { startedAt: run.started_at, stoppedReason: null },
+      contact: {
+        dnd: contact.dnd,
+        dndSettings: contact.dndSettings,
+        optedOutSms: facts.optedOutSms,
+        notTextable: facts.notTextable,
+        hasEmail: !!contact.email,
+      },
+      history,
+      touchesLast24h: facts.touches,
+      now,
+      timeZone: tz,
+      state: recipientState(contact),
+    });
+  }
+  if (decision.type === 'stop') {
+    const outcome = OUTCOME_OF_STOP[decision.reason];
+    await db.transaction().execute(async (trx) => {
+      if (outcome) await endRun(trx, run.id, outcome[0], outcome[1], now);
+      await markStep(trx, runStepId, ['pending'], 'stopped', decision.reason, now);
+    });
+    return;
+  }
+  if (decision.type === 'skip') {
+    await finish(deps, runStepId, 'skipped', decision.reason);
+    return;
+  }
+  if (decision.type === 'defer') {
+    await db.transaction().execute((trx) =>
+      addRunEvent(trx, run.id, now, 'deferred', { reason: decision.reason, until: decision.until.toISOString() }, step.step_id),
+    );
+    throw new RetryAtError(decision.until, `deferred: ${decision.reason}`);
+  }
+  const repName = await users.userName(step.location_id, run.assigned_user_id);
+  const values = templateValues({ contact, settings: ctx.settings, businessName: ctx.name, repName, sourceTag: run.source_tag });
+  const rendered = isEscalation
+    ? escalationContent({ facts, contact, settings: ctx.settings, timeZone: tz, now })
+    : renderStep({ step: def!, settings: ctx.settings, values, run: facts.runFacts, contact, timeZone: tz, now });
+  if (rendered.action === 'task' && !isEscalation && rendered.assignedTo === null) {
+    rendered.assignedTo = await facts.routeNow(ctx.settings, contact);
+  }
+  if (isEscalation && rendered.action === 'task' && !rendered.assignedTo) {
+    await finish(deps, runStepId, 'skipped', 'no-manager');
+    return;
+  }
+  await sendStepOnce(deps, ghl, facts, rendered, contact satisfies GhlContact);
+}
+
+async function finish(deps: AppDeps, runStepId: number, state: 'skipped' | 'stopped', reason: string): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const step = await markStep(trx, runStepId, ['pending'], state, reason, now);
+    if (!step) return;
+    await addRunEvent(trx, step.run_id, now, state === 'skipped' ? 'skipped' : 'stopped', { reason }, step.step_id);
+    await finishRunIfComplete(trx, step.run_id, now);
+  });
+}
+

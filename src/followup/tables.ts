@@ -1,0 +1,114 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Json<T = unknown> = ColumnType<T, string | undefined, string>;
+
+export type RunOutcome = 'recovered' | 'lost' | 'suppressed';
+export type StepState = 'pending' | 'sending' | 'done' | 'skipped' | 'stopped' | 'failed';
+export type StepAction = 'sms' | 'task' | 'email' | 'escalation';
+
+export interface RunsTable {
+  id: Generated<number>;
+  location_id: string;
+  contact_id: string;
+  status: 'active' | 'ended';
+  outcome: RunOutcome | null;
+  outcome_reason: string | null;
+  outcome_at: Date | null;
+  started_at: Date;
+  source_tag: string | null;
+  tracking_number: string | null;
+  caller_phone: string | null;
+  high_value: ColumnType<boolean, boolean | undefined, boolean>;
+  assigned_user_id: string | null;
+  missed_connections: ColumnType<number, number | undefined, number>;
+  escalated_at: Date | null;
+  first_followup_at: Date | null;
+  first_human_contact_at: Date | null;
+  rest_checked_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface MissedCallsTable {
+  id: Generated<number>;
+  location_id: string;
+  contact_id: string;
+  run_id: number;
+  message_id: string | null;
+  called_at: Date;
+  tracking_number: string | null;
+  caller_number: string | null;
+  source_tag: string | null;
+  high_value: ColumnType<boolean, boolean | undefined, boolean>;
+  call_status: string | null;
+  voicemail_url: string | null;
+  created_at: Date;
+}
+
+export interface RunStepsTable {
+  id: Generated<number>;
+  run_id: number;
+  location_id: string;
+  contact_id: string;
+  step_id: string;
+  action: StepAction;
+  due_at: Date;
+  state: ColumnType<StepState, StepState | undefined, StepState>;
+  intent_at: Date | null;
+  done_at: Date | null;
+  ghl_id: string | null;
+  reason: string | null;
+  rendered: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
+export interface RunEventsTable {
+  id: Generated<number>;
+  run_id: number;
+  at: Date;
+  kind: string;
+  step_id: string | null;
+  detail: Json;
+}
+
+export interface ContactEventsTable {
+  id: Generated<number>;
+  location_id: string;
+  contact_id: string;
+  kind: string;
+  at: Date;
+  ref: string | null;
+  detail: Json;
+}
+
+export interface ContactFlagsTable {
+  location_id: string;
+  contact_id: string;
+  sms_opted_out_at: Date | null;
+  not_textable_at: Date | null;
+}
+
+export interface RoundRobinTable {
+  location_id: string;
+  pool: string;
+  next_index: ColumnType<number, number | undefined, number>;
+}
+
+export interface DigestsTable {
+  location_id: string;
+  local_date: ColumnType<string, string, string>;
+  created_at: Date;
+  sent_at: Date | null;
+  recipients: ColumnType<number, number | undefined, number>;
+  calls: ColumnType<number, number | undefined, number>;
+}
+
+export interface FollowupTables {
+  runs: RunsTable;
+  missed_calls: MissedCallsTable;
+  run_steps: RunStepsTable;
+  run_events: RunEventsTable;
+  contact_events: ContactEventsTable;
+  contact_flags: ContactFlagsTable;
+  round_robin: RoundRobinTable;
+  digests: DigestsTable;
+}

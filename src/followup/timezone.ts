@@ -1,0 +1,157 @@
+/**
+ * Which time zone a recipient lives in, and the wall-clock arithmetic the send window needs, with Intl only.
+ */
+import { areaCodeState, areaCodeZone, isStateCode, phoneAreaCode, type StateCode, US_STATES } from './area-codes.js';
+
+/** Last resort when even the location has no usable zone: the zone most US contacts live in. */
+export const FALLBACK_TIMEZONE = 'America/New_York';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let found = formatters.get(timeZone);
+  if (!found) {
+    found = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, found);
+  }
+  return found;
+}
+
+/**
+ * Whether Intl knows `timeZone` as a named zone. Offsets such as "+05:00", which newer ICU builds accept, are
+ * refused: they have no daylight saving time, so a window computed in them drifts by an hour half the year.
+ */
+export function isValidTimeZone(timeZone: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(timeZone)) return false;
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface LocalParts {
+  /** `YYYY-MM-DD` in the zone. */
+  date: string;
+  /** Minutes since local midnight, 0..1439. */
+  minute: number;
+  /** 0 = Sunday .. 6 = Saturday. */
+  weekday: number;
+}
+
+/** The wall-clock date, minute of the day and weekday of `instant` in `timeZone`. */
+export function localParts(instant: Date, timeZone: string): LocalParts {
+  const wall = wallClockMs(instant.getTime(), timeZone);
+  const day = new Date(wall);
+  return {
+    date: day.toISOString().slice(0, 10),
+    minute: day.getUTCHours() * 60 + day.getUTCMinutes(),
+    weekday: day.getUTCDay(),
+  };
+}
+
+/** The date `days` after a `YYYY-MM-DD` date. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The first instant at which the clock in `timeZone` reads at least `minute` minutes into `date` (1440 is
+ * the next midnight). On a fall-back day that is the first of the two readings; when the minute falls in a
+ * spring-forward gap, it is the moment the clocks jump.
+ */
+export function localToInstant(date: string, minute: number, timeZone: string): Date {
+  const target = Date.parse(`${date}T00:00:00Z`) + minute * 60_000;
+  // Any one day holds at most one transition, so the offsets a day before and after cover both sides of it.
+  const offsets = new Set([offsetMs(target - 86_400_000, timeZone), offsetMs(target + 86_400_000, timeZone)]);
+  const candidates = [...offsets].map((offset) => target - offset).sort((a, b) => a - b);
+  const exact = candidates.find((at) => wallClockMs(at, timeZone) === target);
+  if (exact !== undefined) return new Date(exact);
+  // In a gap: the wall clock is below the target before the jump and above it after; find the jump.
+  let low = candidates[0] ?? target;
+  let high = candidates[candidates.length - 1] ?? target;
+  while (high - low > 60_000) {
+    const middle = low + Math.floor((high - low) / 120_000) * 60_000;
+    if (wallClockMs(middle, timeZone) >= target) high = middle;
+    else low = middle;
+  }
+  return new Date(high);
+}
+
+// The wall-clock reading at `ms` in `timeZone`, expressed as if that reading were UTC (seconds dropped).
+function wallClockMs(ms: number, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(ms))) parts[part.type] = Number(part.value);
+  return Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0);
+}
+
+function offsetMs(ms: number, timeZone: string): number {
+  return wallClockMs(ms, timeZone) - Math.floor(ms / 60_000) * 60_000;
+}
+
+export interface RecipientContact {
+  timezone?: string | null;
+  state?: string | null;
+  phone?: string | null;
+}
+
+/** The contact's state: `state` as a code ("FL") or a name ("Florida"), else the area code of `phone`. */
+export function recipientState(contact: RecipientContact): StateCode | null {
+  return stateFromText(contact.state) ?? areaCodeStateOf(contact.phone);
+}
+
+function stateFromText(text: string | null | undefined): StateCode | null {
+  const cleaned = (text ?? '').replace(/\./g, '').replace(/,/g, ' ').trim().replace(/\s+/g, ' ').toUpperCase();
+  if (isStateCode(cleaned)) return cleaned;
+  if (cleaned === 'WASHINGTON DC') return 'DC';
+  const byName = (Object.keys(US_STATES) as StateCode[]).find((code) => US_STATES[code].name.toUpperCase() === cleaned);
+  return byName ?? null;
+}
+
+function areaCodeStateOf(phone: string | null | undefined): StateCode | null {
+  const areaCode = phone ? phoneAreaCode(phone) : null;
+  return areaCode === null ? null : areaCodeState(areaCode);
+}
+
+export type TimezoneSource = 'settings' | 'contact' | 'state' | 'area-code' | 'location' | 'fallback';
+
+export interface RecipientTimezoneInput {
+  settingsTimezone?: string | null;
+  contact: RecipientContact;
+  locationTimezone?: string | null;
+}
+
+/**
+ * DESIGN.md's precedence: the `timezone` setting, the contact's timezone, the contact's state, the area code of
+ * the phone, the location's timezone. Values Intl does not know are passed over. When the contact's state and
+ * the area code agree on the state, the area code picks the zone within it (El Paso, TX is on Mountain time).
+ */
+export function resolveRecipientTimezone(input: RecipientTimezoneInput): { timeZone: string; via: TimezoneSource } {
+  const { settingsTimezone, contact, locationTimezone } = input;
+  if (settingsTimezone && isValidTimeZone(settingsTimezone)) return { timeZone: settingsTimezone, via: 'settings' };
+  if (contact.timezone && isValidTimeZone(contact.timezone)) return { timeZone: contact.timezone, via: 'contact' };
+  const areaCode = contact.phone ? phoneAreaCode(contact.phone) : null;
+  const areaZone = areaCode === null ? null : areaCodeZone(areaCode);
+  const state = stateFromText(contact.state);
+  if (state !== null) {
+    const sameState = areaCode !== null && areaCodeState(areaCode) === state;
+    return { timeZone: sameState && areaZone ? areaZone : US_STATES[state].timeZone, via: 'state' };
+  }
+  if (areaZone !== null) return { timeZone: areaZone, via: 'area-code' };
+  if (locationTimezone && isValidTimeZone(locationTimezone)) return { timeZone: locationTimezone, via: 'location' };
+  return { timeZone: FALLBACK_TIMEZONE, via: 'fallback' };
+}
+
+export function recipientTimezone(input: RecipientTimezoneInput): string {
+  return resolveRecipientTimezone(input).timeZone;
+}

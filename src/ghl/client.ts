@@ -1,0 +1,170 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { GhlApi, GhlMessage } from './api.js';
+import { createGhlRequester, type GhlClientOptions } from './http.js';
+import { createGhlOAuth, type GhlOAuth } from './oauth.js';
+import {
+  Anything,
+  CalendarsAnswer,
+  ContactAnswer,
+  ConversationsAnswer,
+  LocationAnswer,
+  MessagesAnswer,
+  NumbersAnswer,
+  SendAnswer,
+  TaskAnswer,
+  TasksAnswer,
+  UpsertAnswer,
+  UsersAnswer,
+} from './schemas.js';
+import { createTokenVault, type TokenVault } from './tokens.js';
+
+/*
+ * Why a thin client of our own rather than @gohighlevel/api-client 3.1.0 (installed, used nowhere):
+ * - its webhook middleware verifies JSON.stringify(req.body), not the raw bytes, and skips verification
+ *   altogether when the body's appId differs from the app's (call events carry no appId);
+ * - it sends `Version: 2023-02-21` by default, a value in none of GHL's specs (we need 2021-04-15/2021-07-28);
+ * - its refresh de-duplication is per process, and its SessionStorage has no locking hook, so two workers
+ *   would spend one rotating refresh token twice and burn the install;
+ * - it pulls in mongodb for its only durable storage.
+ * What we need from it (form-encoded token calls, a dozen endpoints) fits in these few files.
+ */
+
+export interface GhlAuth {
+  oauth: GhlOAuth;
+  vault: TokenVault;
+}
+
+export interface GhlClientDeps {
+  db: Kysely<Database>;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  metrics?: Metrics;
+  options?: GhlClientOptions;
+  /** Share one vault (and its in-process single-flight) with the install routes; built here when omitted. */
+  auth?: GhlAuth;
+}
+
+/** The token endpoints and the token vault, for the install flow and the client. */
+export function createGhlAuth(deps: Omit<GhlClientDeps, 'auth' | 'metrics'>): GhlAuth {
+  const oauth = createGhlOAuth({ config: deps.config, clock: deps.clock, timeoutMs: deps.options?.timeoutMs });
+  return { oauth, vault: createTokenVault({ ...deps, oauth }) };
+}
+
+/** Message history pages read per conversation before giving up on reaching `since`. */
+const MAX_PAGES = 10;
+
+export function createGhlClient(deps: GhlClientDeps): GhlApi {
+  const auth = deps.auth ?? createGhlAuth(deps);
+  const request = createGhlRequester({ ...deps, vault: auth.vault });
+
+  async function messagesOf(locationId: string, conversationId: string, since: Date): Promise<GhlMessage[]> {
+    const out: GhlMessage[] = [];
+    let lastMessageId: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const answer = await request({
+        locationId,
+        method: 'GET',
+        path: `/conversations/${encodeURIComponent(conversationId)}/messages`,
+        query: { limit: 100, lastMessageId },
+        schema: MessagesAnswer,
+        idempotent: true,
+      });
+      // GHL pages newest first; the order within a page is not promised, so filter every message and stop
+      // at the first page that holds nothing recent (one extra page at most).
+      const recent = answer.messages.filter((m) => Date.parse(m.dateAdded) >= since.getTime());
+      out.push(...recent);
+      if (recent.length === 0 || !answer.nextPage || !answer.lastMessageId) return out;
+      lastMessageId = answer.lastMessageId;
+    }
+    return out;
+  }
+
+  return {
+    getContact: (locationId, contactId) =>
+      request({ locationId, method: 'GET', path: `/contacts/${encodeURIComponent(contactId)}`, schema: ContactAnswer, idempotent: true }),
+
+    async addTags(locationId, contactId, tags) {
+      if (tags.length === 0) return;
+      const path = `/contacts/${encodeURIComponent(contactId)}/tags`;
+      await request({ locationId, method: 'POST', path, body: { tags }, schema: Anything, idempotent: true });
+    },
+
+    createTask: (locationId, contactId, task) =>
+      request({
+        locationId,
+        method: 'POST',
+        path: `/contacts/${encodeURIComponent(contactId)}/tasks`,
+        body: {
+          title: task.title,
+          body: task.body,
+          dueDate: task.dueDate.toISOString(),
+          completed: false,
+          ...(task.assignedTo ? { assignedTo: task.assignedTo } : {}),
+        },
+        schema: TaskAnswer,
+        idempotent: false,
+      }),
+
+    listTasks: (locationId, contactId) =>
+      request({
+        locationId,
+        method: 'GET',
+        path: `/contacts/${encodeURIComponent(contactId)}/tasks`,
+        schema: TasksAnswer,
+        idempotent: true,
+      }),
+
+    sendMessage: (locationId, message) =>
+      request({ locationId, method: 'POST', path: '/conversations/messages', body: message, schema: SendAnswer, idempotent: false }),
+
+    async listMessagesSince(locationId, contactId, since) {
+      const found = await request({
+        locationId,
+        method: 'GET',
+        path: '/conversations/search',
+        query: { locationId, contactId, limit: 20 },
+        schema: ConversationsAnswer,
+        idempotent: true,
+      });
+      const all: GhlMessage[] = [];
+      for (const c of found.conversations) all.push(...(await messagesOf(locationId, c.id, since)));
+      return all
+        .filter((m) => m.contactId === undefined || m.contactId === contactId)
+        .sort((a, b) => Date.parse(a.dateAdded) - Date.parse(b.dateAdded));
+    },
+
+    upsertContact: (locationId, contact) =>
+      request({
+        locationId,
+        method: 'POST',
+        path: '/contacts/upsert',
+        body: { locationId, ...contact },
+        schema: UpsertAnswer,
+        idempotent: true,
+      }),
+
+    getLocation: (locationId) =>
+      request({ locationId, method: 'GET', path: `/locations/${encodeURIComponent(locationId)}`, schema: LocationAnswer, idempotent: true }),
+
+    listUsers: (locationId) =>
+      request({ locationId, method: 'GET', path: '/users/', query: { locationId }, schema: UsersAnswer, idempotent: true }),
+
+    listPhoneNumbers: (locationId) =>
+      request({
+        locationId,
+        method: 'GET',
+        path: `/phone-system/numbers/location/${encodeURIComponent(locationId)}`,
+        schema: NumbersAnswer,
+        idempotent: true,
+      }),
+
+    listCalendars: (locationId) =>
+      request({ locationId, method: 'GET', path: '/calendars/', query: { locationId }, schema: CalendarsAnswer, idempotent: true }),
+  };
+}

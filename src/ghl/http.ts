@@ -1,0 +1,162 @@
+import axios, { type AxiosResponse } from 'axios';
+import type { z } from 'zod';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { GhlNotInstalledError, GhlOutcomeUnknownError, GhlRequestError, GhlUnavailableError } from './api.js';
+import { LocationRateLimiter, rateLimitedError } from './rate-limit.js';
+import type { TokenVault } from './tokens.js';
+
+export interface GhlClientOptions {
+  /** Per HTTP attempt. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Attempts per call for 5xx, timeouts and malformed JSON. Default 3. */
+  maxAttempts?: number;
+  /** First backoff; doubles per attempt, with jitter. Default 150 ms. */
+  backoffMs?: number;
+  /** No retry starts once a call has taken this long (real time): a worker is never held for long. Default 3 000. */
+  retryBudgetMs?: number;
+  /** Our own per-location budget. Default GHL's: 100 per 10 s. */
+  rateLimit?: { max: number; intervalMs: number };
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface GhlRequest<S extends z.ZodType> {
+  locationId: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  schema: S;
+  /** Safe to send twice (reads, tag adds, upserts). Sends and task creation are not: see GhlOutcomeUnknownError. */
+  idempotent: boolean;
+}
+
+export type GhlRequester = <S extends z.ZodType>(req: GhlRequest<S>) => Promise<z.output<S>>;
+
+export interface HttpDeps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  metrics?: Metrics;
+  vault: TokenVault;
+  options?: GhlClientOptions;
+}
+
+/** The `Version` header each API family demands (ghl-api.md 3.0). */
+export function apiVersion(path: string): string {
+  return path.startsWith('/conversations') || path.startsWith('/calendars') ? '2021-04-15' : '2021-07-28';
+}
+
+type Attempt = { ok: true; res: AxiosResponse<string> } | { ok: false; reason: string; maybeApplied: boolean };
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One GHL call: our rate budget, the location's token (refreshed once after a 401), retries with jittered
+ * backoff for transient failures, a 429 turned into GhlRateLimitedError for the job to reschedule (never a
+ * sleep), every other 4xx a GhlRequestError, and the answer parsed with zod.
+ */
+export function createGhlRequester(deps: HttpDeps): GhlRequester {
+  const o = deps.options ?? {};
+  const maxAttempts = o.maxAttempts ?? 3;
+  const backoffMs = o.backoffMs ?? 150;
+  const budgetMs = o.retryBudgetMs ?? 3000;
+  const sleep = o.sleep ?? defaultSleep;
+  const limiter = new LocationRateLimiter(deps.clock, o.rateLimit?.max, o.rateLimit?.intervalMs);
+  const log = deps.logger.child({ component: 'ghl-client' });
+  const http = axios.create({
+    baseURL: deps.config.ghl.apiBaseUrl,
+    timeout: o.timeoutMs ?? 10_000,
+    validateStatus: () => true,
+    responseType: 'text',
+    transformResponse: (d: unknown) => d,
+  });
+
+  function count(status: string): void {
+    deps.metrics?.inc('ringback_ghl_requests_total', 'GHL API calls by status', { status });
+  }
+
+  async function attempt<S extends z.ZodType>(req: GhlRequest<S>, token: string): Promise<Attempt> {
+    limiter.take(req.locationId);
+    try {
+      const res = await http.request<string>({
+        method: req.method,
+        url: req.path,
+        params: req.query,
+        data: req.body === undefined ? undefined : JSON.stringify(req.body),
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Version: apiVersion(req.path),
+          Accept: 'application/json',
+          ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+      });
+      count(String(res.status));
+      return { ok: true, res };
+    } catch (err) {
+      // Only the code: the axios error holds the request config, Authorization header included.
+      const code = axios.isAxiosError(err) ? (err.code ?? 'ERR_NETWORK') : 'ERR_NETWORK';
+      count(code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timeout' : 'error');
+      return { ok: false, reason: `${req.method} ${req.path}: ${code}`, maybeApplied: code !== 'ECONNREFUSED' };
+    }
+  }
+
+  return async function request<S extends z.ZodType>(req: GhlRequest<S>): Promise<z.output<S>> {
+    const started = performance.now();
+    let token = await deps.vault.locationToken(req.locationId);
+    let refreshed = false;
+    for (let n = 1; ; n++) {
+      const a = await attempt(req, token);
+      let failure: { reason: string; maybeApplied: boolean };
+      if (!a.ok) failure = a;
+      else {
+        const { res } = a;
+        if (res.status === 401) {
+          if (refreshed) throw new GhlNotInstalledError(req.locationId, 'GHL rejected a freshly refreshed token');
+          token = await deps.vault.locationToken(req.locationId, { rejected: token });
+          refreshed = true;
+          n--;
+          continue;
+        }
+        if (res.status === 429) throw rateLimitedError(res.headers, deps.clock);
+        if (res.status >= 500) failure = { reason: `${req.method} ${req.path}: ${res.status}`, maybeApplied: false };
+        else if (res.status >= 400) throw requestError(req, res);
+        else {
+          const json = parseJson(res.data);
+          if (json.ok) {
+            const parsed = req.schema.safeParse(json.value);
+            if (parsed.success) return parsed.data;
+            throw new GhlUnavailableError(`${req.method} ${req.path}: unexpected answer shape (${parsed.error.message})`);
+          }
+          failure = { reason: `${req.method} ${req.path}: malformed JSON`, maybeApplied: true };
+        }
+      }
+      if (failure.maybeApplied && !req.idempotent) throw new GhlOutcomeUnknownError(failure.reason);
+      const delay = backoffMs * 2 ** (n - 1) * (0.5 + Math.random());
+      if (n >= maxAttempts || performance.now() - started + delay > budgetMs) {
+        throw new GhlUnavailableError(`${failure.reason} (after ${n} attempts)`);
+      }
+      log.debug({ reason: failure.reason, attempt: n }, 'GHL call failed; retrying');
+      await sleep(delay);
+    }
+  };
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function requestError(req: { method: string; path: string }, res: AxiosResponse<string>): GhlRequestError {
+  const json = parseJson(res.data);
+  const body = json.ok ? json.value : res.data.slice(0, 500);
+  const message =
+    typeof body === 'object' && body !== null && 'message' in body ? JSON.stringify(body.message) : `HTTP ${res.status}`;
+  return new GhlRequestError(res.status, `${req.method} ${req.path}: ${res.status} ${message}`, body);
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import type { GhlCalendar, GhlContact, GhlLocation, GhlMessage, GhlPhoneNumber, GhlTask, GhlUser } from './api.js';
+
+/**
+ * GHL answers, parsed loosely: unknown fields pass, nullable fields may be absent, and the documented variants
+ * are both accepted (ghl-api.md 3.x). Each schema maps to the shapes of api.ts so callers never see raw JSON.
+ */
+const str = z.string().nullish();
+
+const Dnd = z.looseObject({ status: z.string().optional() });
+
+export const ContactAnswer = z
+  .looseObject({
+    contact: z.looseObject({
+      id: z.string(),
+      locationId: z.string(),
+      firstName: str,
+      lastName: str,
+      name: str,
+      contactName: str,
+      email: str,
+      phone: str,
+      timezone: str,
+      state: str,
+      tags: z.array(z.string()).nullish(),
+      dnd: z.boolean().nullish(),
+      dndSettings: z.record(z.string(), Dnd.nullish()).nullish(),
+    }),
+  })
+  .transform(({ contact: c }): GhlContact => {
+    const dndSettings: GhlContact['dndSettings'] = {};
+    for (const ch of ['SMS', 'Email', 'Call', 'WhatsApp', 'GMB', 'FB'] as const) {
+      const s = c.dndSettings?.[ch];
+      if (s) dndSettings[ch] = { status: s.status };
+    }
+    return {
+      id: c.id,
+      locationId: c.locationId,
+      firstName: c.firstName ?? null,
+      lastName: c.lastName ?? null,
+      name: c.name ?? c.contactName ?? null,
+      email: c.email ?? null,
+      phone: c.phone ?? null,
+      timezone: c.timezone ?? null,
+      state: c.state ?? null,
+      tags: c.tags ?? [],
+      dnd: c.dnd ?? false,
+      dndSettings,
+    };
+  });
+
+export const Anything = z.unknown();
+
+export const TaskAnswer = z.looseObject({ task: z.looseObject({ id: z.string() }) }).transform((a) => ({ id: a.task.id }));
+
+export const TasksAnswer = z
+  .looseObject({
+    tasks: z.array(
+      z.looseObject({ id: z.string(), title: z.string().nullish(), body: str, assignedTo: str, dueDate: str, completed: z.boolean().nullish() }),
+    ),
+  })
+  .transform((a): GhlTask[] =>
+    a.tasks.map((t) => ({
+      id: t.id,
+      title: t.title ?? '',
+      body: t.body ?? null,
+      assignedTo: t.assignedTo ?? null,
+      dueDate: t.dueDate ?? null,
+      completed: t.completed ?? false,
+    })),
+  );
+
+export const SendAnswer = z
+  .looseObject({ messageId: z.string(), conversationId: z.string().optional() })
+  .transform((a) => (a.conversationId ? { messageId: a.messageId, conversationId: a.conversationId } : { messageId: a.messageId }));
+
+export const UpsertAnswer = z
+  .looseObject({ contact: z.looseObject({ id: z.string() }) })
+  .transform((a) => ({ id: a.contact.id }));
+
+export const ConversationsAnswer = z.looseObject({
+  conversations: z.array(z.looseObject({ id: z.string() })),
+});
+
+const when = z.union([z.string(), z.number()]).transform((v) => new Date(v).toISOString());
+
+const Message = z
+  .looseObject({
+    id: z.string(),
+    contactId: z.string().optional(),
+    messageType: z.string().optional(),
+    type: z.union([z.number(), z.string()]).optional(),
+    direction: z.string().optional(),
+    status: z.string().optional(),
+    dateAdded: when,
+    body: z.string().optional(),
+    meta: z.unknown().optional(),
+    source: z.string().optional(),
+  })
+  .transform((m): GhlMessage => m);
+
+const MessagePage = z.looseObject({
+  messages: z.array(Message),
+  lastMessageId: z.string().nullish(),
+  nextPage: z.boolean().nullish(),
+});
+
+/** The spec says `{lastMessageId, nextPage, messages[]}`; real answers nest it under `messages` (ghl-api.md 3.7). */
+export const MessagesAnswer = z.union([MessagePage, z.looseObject({ messages: MessagePage }).transform((a) => a.messages)]);
+
+const Location = z.looseObject({
+  id: z.string(),
+  companyId: z.string().optional(),
+  name: z.string(),
+  timezone: str,
+  email: str,
+  address: str,
+});
+
+export const LocationAnswer = z
+  .union([Location, z.looseObject({ location: Location }).transform((a) => a.location)])
+  .transform((l): GhlLocation => {
+    return {
+      id: l.id,
+      ...(l.companyId ? { companyId: l.companyId } : {}),
+      name: l.name,
+      timezone: l.timezone ?? null,
+      email: l.email ?? null,
+      address: l.address ?? null,
+    };
+  });
+
+export const UsersAnswer = z
+  .looseObject({
+    users: z.array(z.looseObject({ id: z.string(), name: str, firstName: str, lastName: str, email: str, deleted: z.boolean().nullish() })),
+  })
+  .transform((a): GhlUser[] =>
+    a.users
+      .filter((u) => !u.deleted)
+      .map((u) => ({
+        id: u.id,
+        name: u.name ?? ([u.firstName, u.lastName].filter(Boolean).join(' ') || u.id),
+        email: u.email ?? null,
+      })),
+  );
+
+export const NumbersAnswer = z
+  .looseObject({ numbers: z.array(z.looseObject({ phoneNumber: z.string(), friendlyName: str })) })
+  .transform((a): GhlPhoneNumber[] => a.numbers.map((n) => ({ phoneNumber: n.phoneNumber, friendlyName: n.friendlyName ?? null })));
+
+export const CalendarsAnswer = z
+  .looseObject({
+    calendars: z.array(
+      z.looseObject({ id: z.string(), name: z.string(), isActive: z.boolean().nullish(), slug: str, widgetSlug: str }),
+    ),
+  })
+  .transform((a): GhlCalendar[] =>
+    a.calendars.map((c) => ({
+      id: c.id,
+      name: c.name,
+      ...(typeof c.isActive === 'boolean' ? { isActive: c.isActive } : {}),
+      slug: c.slug ?? null,
+      widgetSlug: c.widgetSlug ?? null,
+    })),
+  );

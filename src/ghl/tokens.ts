@@ -1,0 +1,178 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import {
+  type CompanyInstall,
+  endCompany,
+  findInstallation,
+  type Installation,
+  lockCompany,
+  lockInstallation,
+  markRevoked,
+  type SealedTokens,
+  storeCompanyTokens,
+  storeLocationTokens,
+} from '../installations/queries.js';
+import type { Logger } from '../logger.js';
+import { GhlNotInstalledError, GhlRequestError } from './api.js';
+import { decryptToken, encryptToken } from './crypto.js';
+import { type GhlOAuth, OAuthGrantError, type TokenGrant } from './oauth.js';
+
+/** Refresh a little before expiry so a token never dies between our check and GHL's. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+export interface TokenVault {
+  /** A valid access token of the location. `rejected`: the token GHL just answered 401 to; it is not returned. */
+  locationToken(locationId: string, opts?: { rejected?: string }): Promise<string>;
+  /** A valid agency token; throws GhlNotInstalledError (with the company id) when there is none. */
+  companyToken(companyId: string): Promise<string>;
+  /**
+   * Gives an installed location without a token one minted from the company token (a location that has a token
+   * keeps it). False when the company has no usable token or GHL refuses the location.
+   */
+  mintFromCompany(locationId: string, companyId: string): Promise<boolean>;
+  /** Encrypts a grant for the row of `context` (a location id, or `company:<id>`). */
+  seal(grant: TokenGrant, context: string): SealedTokens;
+}
+
+export interface VaultDeps {
+  db: Kysely<Database>;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  oauth: GhlOAuth;
+}
+
+export const companyContext = (companyId: string) => `company:${companyId}`;
+
+type Outcome = { token: string } | { gone: string };
+
+/**
+ * Per-location tokens with refresh single-flight: in process, concurrent callers share one promise per
+ * resource; across processes the refresh happens under `select … for update` of the installation row, and the
+ * row is re-read after the lock, so a token another process refreshed meanwhile is used as is. Refresh tokens
+ * rotate, so spending one twice would burn the install.
+ */
+export function createTokenVault(deps: VaultDeps): TokenVault {
+  const { db, config, clock, oauth } = deps;
+  const key = config.tokenEncryptionKey;
+  const log = deps.logger.child({ component: 'ghl-tokens' });
+  const inflight = new Map<string, Promise<string>>();
+
+  const seal = (grant: TokenGrant, context: string): SealedTokens => ({
+    access_token_enc: encryptToken(key, grant.accessToken, context),
+    refresh_token_enc: grant.refreshToken === null ? null : encryptToken(key, grant.refreshToken, context),
+    expires_at: new Date(clock.now().getTime() + grant.expiresInSeconds * 1000),
+    scope: grant.scope,
+  });
+
+  /** The stored access token when it is neither expiring nor the one just rejected. */
+  function usable(row: Installation | CompanyInstall, context: string, rejected?: string): string | null {
+    if (!row.access_token_enc || !row.expires_at) return null;
+    if (row.expires_at.getTime() - clock.now().getTime() <= EXPIRY_MARGIN_MS) return null;
+    const token = decryptToken(key, row.access_token_enc, context);
+    return token === rejected ? null : token;
+  }
+
+  function singleFlight(id: string, run: () => Promise<string>): Promise<string> {
+    const existing = inflight.get(id);
+    if (existing) return existing;
+    const p = run().finally(() => inflight.delete(id));
+    inflight.set(id, p);
+    return p;
+  }
+
+  /** Inside the caller's transaction (lock order: location row, then company row). Null: no usable token. */
+  async function lockedCompanyToken(trx: Kysely<Database>, companyId: string): Promise<string | null> {
+    const row = await lockCompany(trx, companyId);
+    if (row?.status !== 'installed') return null;
+    const ctx = companyContext(companyId);
+    const current = usable(row, ctx);
+    if (current) return current;
+    if (!row.refresh_token_enc) return null;
+    try {
+      const grant = await oauth.refresh(decryptToken(key, row.refresh_token_enc, ctx), 'Company');
+      await storeCompanyTokens(trx, companyId, seal(grant, ctx), clock.now());
+      log.info({ companyId }, 'company token refreshed');
+      return grant.accessToken;
+    } catch (err) {
+      if (!(err instanceof OAuthGrantError)) throw err;
+      log.warn({ companyId }, 'company refresh token rejected: company install revoked');
+      await endCompany(trx, companyId, 'revoked', clock.now());
+      return null;
+    }
+  }
+
+  /** Mints into the locked row; null when there is no company token or GHL refuses this location. */
+  async function mintLocked(trx: Kysely<Database>, locationId: string, companyId: string): Promise<string | null> {
+    const companyToken = await lockedCompanyToken(trx, companyId);
+    if (!companyToken) return null;
+    try {
+      const grant = await oauth.mintLocationToken(companyToken, companyId, locationId);
+      await storeLocationTokens(trx, locationId, { ...seal(grant, locationId), user_type: 'Company' }, clock.now());
+      log.info({ locationId, companyId }, 'location token minted from company token');
+      return grant.accessToken;
+    } catch (err) {
+      if (err instanceof GhlRequestError || err instanceof OAuthGrantError) return null;
+      throw err;
+    }
+  }
+
+  async function refreshLocation(locationId: string, rejected?: string): Promise<string> {
+    const outcome = await db.transaction().execute(async (trx): Promise<Outcome> => {
+      const row = await lockInstallation(trx, locationId);
+      if (row?.status !== 'installed') return { gone: row ? row.status : 'never installed' };
+      const current = usable(row, locationId, rejected);
+      if (current) return { token: current };
+      if (row.refresh_token_enc) {
+        try {
+          const grant = await oauth.refresh(decryptToken(key, row.refresh_token_enc, locationId), 'Location');
+          await storeLocationTokens(trx, locationId, seal(grant, locationId), clock.now());
+          log.info({ locationId }, 'location token refreshed');
+          return { token: grant.accessToken };
+        } catch (err) {
+          if (!(err instanceof OAuthGrantError)) throw err;
+          log.warn({ locationId }, 'location refresh token rejected');
+        }
+      }
+      const minted = row.company_id ? await mintLocked(trx, locationId, row.company_id) : null;
+      if (minted) return { token: minted };
+      if (!row.access_token_enc) return { gone: 'token pending: no token yet and no company token to mint one' };
+      await markRevoked(trx, locationId, clock.now());
+      return { gone: 'GHL rejected the refresh token; the location must install again' };
+    });
+    if ('gone' in outcome) throw new GhlNotInstalledError(locationId, outcome.gone);
+    return outcome.token;
+  }
+
+  return {
+    seal,
+    async locationToken(locationId, opts = {}) {
+      const row = await findInstallation(db, locationId);
+      if (row?.status !== 'installed') {
+        throw new GhlNotInstalledError(locationId, row ? row.status : 'never installed');
+      }
+      const current = usable(row, locationId, opts.rejected);
+      if (current) return current;
+      return singleFlight(`location:${locationId}`, () => refreshLocation(locationId, opts.rejected));
+    },
+    companyToken(companyId) {
+      return singleFlight(`company:${companyId}`, async () => {
+        const token = await db.transaction().execute((trx) => lockedCompanyToken(trx, companyId));
+        if (!token) throw new GhlNotInstalledError(companyId, 'no usable company token');
+        return token;
+      });
+    },
+    async mintFromCompany(locationId, companyId) {
+      const token = await db.transaction().execute(async (trx) => {
+        const row = await lockInstallation(trx, locationId);
+        if (row?.status !== 'installed') return null;
+        // The callback (or another INSTALL delivery) stored a token meanwhile: keep it.
+        if (row.access_token_enc) return 'present';
+        return mintLocked(trx, locationId, companyId);
+      });
+      return token !== null;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { stopLocationRuns } from '../followup/runs.js';
+import type { GhlCalendar } from '../ghl/api.js';
+
+/** What the install flow learnt about a location, for features that set themselves up at install. */
+export interface InstalledLocationInfo {
+  companyId: string | null;
+  name: string | null;
+  timezone: string | null;
+  /** The location's calendars (the first active one gives the default booking link); empty when unknown. */
+  calendars: GhlCalendar[];
+}
+
+/**
+ * Runs inside the transaction that completes an install: OAuth callback, INSTALL webhook with a minted token,
+ * or a reinstall. It can run again for a location already set up (a repeated install), so what runs here must
+ * be idempotent and keep what the owner configured. The settings feature creates the default settings here.
+ */
+export async function onLocationInstalled(
+  _trx: Kysely<Database>,
+  _locationId: string,
+  _info: InstalledLocationInfo,
+): Promise<void> {}
+
+/**
+ * Runs inside the transaction that marks a location uninstalled (its tokens are already deleted). The follow-up
+ * engine stops the location's active runs here; nothing may call GHL for the location afterwards.
+ */
+export async function onLocationUninstalled(trx: Kysely<Database>, locationId: string, at: Date): Promise<void> {
+  await stopLocationRuns(trx, locationId, at);
+}

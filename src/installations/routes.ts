@@ -1,0 +1,57 @@
+import { type Request, Router } from 'express';
+import type { AppDeps } from '../app.js';
+import { AppError } from '../errors.js';
+import { GhlRateLimitedError, GhlRequestError, GhlUnavailableError } from '../ghl/api.js';
+import { OAuthGrantError } from '../ghl/oauth.js';
+import { ghlOf } from './deps.js';
+import { installFromCode } from './install.js';
+import { installedPage } from './page.js';
+import { GHL_SCOPES } from './scopes.js';
+
+/** The authorize URL (ghl-api.md 1.1): `/v2/oauth/chooselocation` with our redirect URI and scopes. */
+export function installUrl(deps: Pick<AppDeps, 'config'>): string {
+  const { config } = deps;
+  const params = [
+    ['response_type', 'code'],
+    ['redirect_uri', `${config.appBaseUrl}/oauth/callback`],
+    ['client_id', config.ghl.clientId],
+    ['scope', GHL_SCOPES.join(' ')],
+  ];
+  const query = params.map(([k, v]) => `${k}=${encodeURIComponent(v ?? '')}`).join('&');
+  return `${config.ghl.marketplaceUrl}/v2/oauth/chooselocation?${query}`;
+}
+
+function codeOf(req: Request): string {
+  const code: unknown = req.query['code'];
+  if (typeof code !== 'string' || code.trim() === '' || code.length > 2000) {
+    throw new AppError(400, 'BAD_REQUEST', 'the install link is missing its authorization code; start the install again');
+  }
+  return code;
+}
+
+export function installationsRouter(deps: AppDeps): Router {
+  const r = Router();
+  r.get('/oauth/install', (_req, res) => {
+    res.redirect(302, installUrl(deps));
+  });
+  r.get('/oauth/callback', async (req, res) => {
+    const code = codeOf(req);
+    try {
+      const result = await installFromCode({ ...deps, ...ghlOf(deps) }, code);
+      res.status(200).type('html').setHeader('Cache-Control', 'no-store').send(installedPage(result));
+    } catch (err) {
+      throw callbackError(err);
+    }
+  });
+  return r;
+}
+
+function callbackError(err: unknown): unknown {
+  if (err instanceof OAuthGrantError) {
+    return new AppError(400, 'BAD_REQUEST', 'the authorization code is invalid or was already used; start the install again');
+  }
+  if (err instanceof GhlRateLimitedError || err instanceof GhlUnavailableError || err instanceof GhlRequestError) {
+    return new AppError(502, 'GHL_ERROR', 'GoHighLevel did not complete the install; try again in a minute', { cause: err });
+  }
+  return err;
+}

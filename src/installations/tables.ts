@@ -1,0 +1,52 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export type InstallStatus = 'installed' | 'uninstalled' | 'revoked';
+export type TokenUserType = 'Location' | 'Company';
+
+export interface InstallationsTable {
+  location_id: string;
+  company_id: string | null;
+  user_type: ColumnType<TokenUserType, TokenUserType | undefined, TokenUserType>;
+  access_token_enc: string | null;
+  refresh_token_enc: string | null;
+  expires_at: Date | null;
+  scope: string | null;
+  status: InstallStatus;
+  name: string | null;
+  timezone: string | null;
+  installed_at: Date;
+  uninstalled_at: Date | null;
+  updated_at: Date;
+}
+
+export interface CompanyInstallsTable {
+  company_id: string;
+  access_token_enc: string | null;
+  refresh_token_enc: string | null;
+  expires_at: Date | null;
+  scope: string | null;
+  status: InstallStatus;
+  installed_at: Date;
+  uninstalled_at: Date | null;
+  updated_at: Date;
+}
+
+export type SignatureKind = 'ed25519' | 'rsa';
+
+export interface WebhookInboxTable {
+  id: Generated<number>;
+  webhook_id: string;
+  type: string;
+  location_id: string | null;
+  body: ColumnType<unknown, string, string>;
+  signature_kind: SignatureKind;
+  received_at: Date;
+  processed_at: Date | null;
+  error: string | null;
+}
+
+export interface GhlTables {
+  installations: InstallationsTable;
+  company_installs: CompanyInstallsTable;
+  webhook_inbox: WebhookInboxTable;
+}

@@ -1,0 +1,100 @@
+import type { Appointment, Message, Task } from './model.js';
+
+/**
+ * Webhook bodies as GHL documents them (ghl-api.md 2.4-2.6). `timestamp` and `webhookId` are added at delivery.
+ * Call events come in two shapes because real payloads differ from the docs: 'flat' carries
+ * `status`/`callStatus`/`callDuration` at the top, 'nested' only `meta.call.{status,duration}`.
+ */
+export type CallShape = 'flat' | 'nested';
+
+export function messageEvent(m: Message, shape: CallShape = 'flat'): Record<string, unknown> {
+  const short = m.messageType === 'TYPE_CALL' ? 'CALL' : m.messageType === 'TYPE_SMS' ? 'SMS' : 'Email';
+  const event: Record<string, unknown> = {
+    type: m.direction === 'inbound' ? 'InboundMessage' : 'OutboundMessage',
+    locationId: m.locationId,
+    attachments: m.attachments,
+    body: m.body,
+    contactId: m.contactId,
+    contentType: m.contentType,
+    conversationId: m.conversationId,
+    dateAdded: m.dateAdded,
+    direction: m.direction,
+    messageType: short,
+    messageId: m.id,
+  };
+  if (m.userId !== undefined) event['userId'] = m.userId;
+  if (m.source !== undefined && m.direction === 'outbound') event['source'] = m.source;
+  if (m.meta.email) event['subject'] = m.meta.email.subject;
+  if (m.from !== undefined) event['from'] = m.from;
+  if (m.to !== undefined) event['to'] = m.to;
+  const call = m.meta.call;
+  if (!call) return { ...event, status: m.status };
+  if (shape === 'nested') return { ...event, meta: { call: { status: call.status, duration: call.duration } } };
+  return { ...event, status: m.status, callDuration: call.duration, callStatus: call.status };
+}
+
+export function taskCompleteEvent(t: Task): Record<string, unknown> {
+  return {
+    type: 'TaskComplete',
+    locationId: t.locationId,
+    id: t.id,
+    assignedTo: t.assignedTo,
+    body: t.body,
+    contactId: t.contactId,
+    dateAdded: t.dateAdded,
+    dueDate: t.dueDate,
+    title: t.title,
+  };
+}
+
+export function appointmentEvent(a: Appointment): Record<string, unknown> {
+  return {
+    type: 'AppointmentCreate',
+    locationId: a.locationId,
+    appointment: {
+      id: a.id,
+      address: '',
+      title: a.title,
+      calendarId: a.calendarId,
+      contactId: a.contactId,
+      groupId: '',
+      appointmentStatus: a.appointmentStatus,
+      assignedUserId: a.assignedUserId,
+      users: a.assignedUserId ? [a.assignedUserId] : [],
+      notes: '',
+      source: 'booking_widget',
+      startTime: a.startTime,
+      endTime: a.endTime,
+      dateAdded: a.dateAdded,
+      dateUpdated: a.dateAdded,
+    },
+  };
+}
+
+export interface InstallContext {
+  appId: string;
+  locationId: string;
+  companyId: string;
+  companyName: string;
+  userId?: string;
+}
+
+export function installEvent(c: InstallContext): Record<string, unknown> {
+  return {
+    type: 'INSTALL',
+    appId: c.appId,
+    versionId: `${c.appId}_v1`,
+    installType: 'Location',
+    locationId: c.locationId,
+    companyId: c.companyId,
+    userId: c.userId,
+    trial: {},
+    isWhitelabelCompany: false,
+    whitelabelDetails: {},
+    companyName: c.companyName,
+  };
+}
+
+export function uninstallEvent(c: InstallContext): Record<string, unknown> {
+  return { type: 'UNINSTALL', appId: c.appId, locationId: c.locationId, companyId: c.companyId };
+}

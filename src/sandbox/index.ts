@@ -1,0 +1,163 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app.js';
+import { deliver } from './delivery.js';
+import { messageEvent } from './events.js';
+import { Faults } from './faults.js';
+import { IdGenerator } from './ids.js';
+import { createPhone, type Phone } from './phone.js';
+import { RateLimiter } from './rate-limit.js';
+import { type AddLocationInput, buildSeed, generatedLocation, type LocationSeed, type SeedData } from './seed.js';
+import { SandboxStore } from './store.js';
+import { type Grant, TokenStore } from './tokens.js';
+import type {
+  DeliverOptions,
+  DeliveryResult,
+  Fault,
+  RecordedRequest,
+  SandboxOptions,
+  TokenResponse,
+} from './types.js';
+import { type WebhookKeys, WebhookSigner } from './webhook-signer.js';
+
+export type * from './types.js';
+export type { Phone } from './phone.js';
+export type { SeedData, LocationSeed, AddLocationInput } from './seed.js';
+export type { SandboxStore } from './store.js';
+export { encryptSso } from './sso.js';
+
+export interface Sandbox {
+  /** REST base and marketplace base alike, e.g. http://127.0.0.1:PORT */
+  url: string;
+  /** GHL's app id as the SDK derives it: the client id up to the first '-'. */
+  appId: string;
+  keys: WebhookKeys;
+  seed: SeedData;
+  requests: RecordedRequest[];
+  faults: { add(f: Fault): void; clear(): void };
+  phone: Phone;
+  store: SandboxStore;
+  expireTokens(resourceId?: string): void;
+  revokeInstall(locationId: string): void;
+  setAppBaseUrl(url: string): void;
+  /** A new location (two reps, a manager, two numbers, a calendar) under the company. */
+  addLocation(input?: AddLocationInput): LocationSeed;
+  /** Tokens without the OAuth dance (marks the location installed), for tests and benchmarks of the client. */
+  issueTokens(target: { locationId: string } | { companyId: string }): TokenResponse;
+  deliver(event: object, opts?: DeliverOptions): Promise<DeliveryResult>;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  const { clock } = opts;
+  const appId = opts.clientId.split('-')[0] ?? opts.clientId;
+  let appBaseUrl = opts.appBaseUrl?.replace(/\/+$/, '');
+  let url = '';
+  const store = new SandboxStore();
+  const ids = new IdGenerator();
+  const tokens = new TokenStore(clock, opts.accessTokenTtlSeconds ?? 86_399, appId);
+  const faults = new Faults();
+  const signer = await WebhookSigner.create();
+  const closing = new AbortController();
+  const requests: RecordedRequest[] = [];
+  const seed = buildSeed(clock.now().toISOString());
+  for (const l of seed.locations) store.addLocation(l);
+  const rate = opts.rateLimit ?? { max: 100, intervalMs: 10_000 };
+  const limiter = new RateLimiter(clock, rate.max, rate.intervalMs, opts.dailyLimit ?? 200_000);
+
+  const deliveryDeps = {
+    clock,
+    store,
+    signer,
+    appBaseUrl: () => appBaseUrl,
+    signWith: opts.signWith ?? 'both',
+    retryDelayMs: opts.retryDelayMs ?? 50,
+    timeoutMs: opts.deliveryTimeoutMs ?? 10_000,
+    closing: closing.signal,
+  } as const;
+  const send = (event: object, o?: DeliverOptions) => deliver(deliveryDeps, event, o);
+  const revoke = (resourceId: string) => {
+    tokens.revoke(resourceId);
+    store.setInstalled(resourceId, false);
+  };
+  const base = { store, ids, clock };
+  const phone = createPhone({
+    ...base,
+    deliver: send,
+    baseUrl: () => url,
+    appId,
+    companyName: seed.companyName,
+    revoke,
+  });
+  const app = buildApp({
+    ...base,
+    tokens,
+    limiter,
+    faults,
+    requests,
+    appId,
+    clientId: opts.clientId,
+    clientSecret: opts.clientSecret,
+    sharedSecret: opts.sharedSecret,
+    appBaseUrl: () => appBaseUrl,
+    onApiMessage: (m) => {
+      if (opts.echoApiMessages) void send(messageEvent(m));
+    },
+  });
+  const server = createServer(app);
+  const port = await listen(server, opts.port ?? 0);
+  url = `http://127.0.0.1:${port}`;
+  let ordinal = seed.locations.length;
+
+  function issueTokens(target: { locationId: string } | { companyId: string }): TokenResponse {
+    const companyId = 'companyId' in target ? target.companyId : store.location(target.locationId)?.companyId;
+    if (companyId === undefined) throw new Error('sandbox: unknown location');
+    const locations = 'companyId' in target ? store.locations(companyId).map((l) => l.id) : [target.locationId];
+    for (const id of locations) store.setInstalled(id, true);
+    const userId = store.users(locations[0] ?? '').find((u) => u.role === 'admin')?.id ?? 'user_installer';
+    const grant: Grant =
+      'companyId' in target
+        ? { kind: 'Company', companyId, userId, scope: '', approvedLocations: locations }
+        : { kind: 'Location', companyId, locationId: target.locationId, userId, scope: '', approvedLocations: [] };
+    return tokens.issue(grant);
+  }
+
+  return {
+    url,
+    appId,
+    keys: signer.keys,
+    seed,
+    requests,
+    faults: { add: (f) => faults.add(f), clear: () => faults.clear() },
+    phone,
+    store,
+    expireTokens: (resourceId) => tokens.expire(resourceId),
+    revokeInstall: revoke,
+    setAppBaseUrl: (u) => {
+      appBaseUrl = u.replace(/\/+$/, '');
+    },
+    addLocation: (input = {}) => {
+      ordinal += 1;
+      const location = generatedLocation(ordinal, input);
+      store.addLocation(location);
+      if (input.installed) store.setInstalled(location.location.id, true);
+      return location;
+    },
+    issueTokens,
+    deliver: send,
+    close: async () => {
+      closing.abort();
+      faults.dispose();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Records the sandbox keeps in memory. Field names follow the GHL REST shapes (ghl-api.md 3.x) so routes can
+ * return them with little mapping; anything the sandbox needs only for itself stays out of these types.
+ */
+
+export type DndStatus = 'active' | 'inactive' | 'permanent';
+export type DndChannel = 'SMS' | 'Email' | 'Call' | 'WhatsApp' | 'GMB' | 'FB';
+export type DndSettings = Partial<Record<DndChannel, { status: DndStatus; message?: string; code?: string }>>;
+
+export interface Location {
+  id: string;
+  companyId: string;
+  name: string;
+  timezone: string;
+  email: string;
+  phone: string;
+  address: string;
+  city: string;
+  state: string;
+  country: string;
+  postalCode: string;
+  website: string;
+}
+
+export interface User {
+  id: string;
+  locationId: string;
+  firstName: string;
+  lastName: string;
+  name: string;
+  email: string;
+  phone: string;
+  /** 'admin' for the manager, 'user' for reps: what the SSO payload and `roles.role` carry. */
+  role: 'admin' | 'user';
+}
+
+export interface PhoneNumber {
+  locationId: string;
+  phoneNumber: string;
+  friendlyName: string;
+  isDefaultNumber: boolean;
+}
+
+export interface Calendar {
+  id: string;
+  locationId: string;
+  name: string;
+  isActive: boolean;
+  slug: string;
+  widgetSlug: string;
+}
+
+export interface Contact {
+  id: string;
+  locationId: string;
+  firstName: string | null;
+  lastName: string | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  timezone: string | null;
+  state: string | null;
+  city: string | null;
+  tags: string[];
+  dnd: boolean;
+  dndSettings: DndSettings;
+  source: string | null;
+  assignedTo: string | null;
+  dateAdded: string;
+  dateUpdated: string;
+}
+
+export interface Task {
+  id: string;
+  locationId: string;
+  contactId: string;
+  title: string;
+  body: string | null;
+  assignedTo: string | null;
+  dueDate: string;
+  completed: boolean;
+  dateAdded: string;
+}
+
+/** REST `messageType` values; webhook events use the short forms (`CALL`, `SMS`, `Email`). */
+export type MessageType = 'TYPE_CALL' | 'TYPE_SMS' | 'TYPE_EMAIL';
+
+export interface Message {
+  id: string;
+  /** GHL's numeric type: 1 call, 2 SMS, 3 email. */
+  type: 1 | 2 | 3;
+  messageType: MessageType;
+  locationId: string;
+  contactId: string;
+  conversationId: string;
+  dateAdded: string;
+  direction: 'inbound' | 'outbound';
+  status: string;
+  body: string;
+  contentType: string;
+  attachments: string[];
+  meta: { call?: { status: string; duration: number }; email?: { subject: string } };
+  source?: 'api' | 'app' | 'workflow';
+  userId?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface Conversation {
+  id: string;
+  locationId: string;
+  contactId: string;
+  type: 'TYPE_PHONE';
+  fullName: string | null;
+  contactName: string | null;
+  email: string | null;
+  phone: string | null;
+  lastMessageBody: string;
+  lastMessageType: MessageType | null;
+  lastMessageDirection: 'inbound' | 'outbound' | null;
+  lastMessageDate: number;
+  unreadCount: number;
+  dateAdded: number;
+  dateUpdated: number;
+}
+
+export interface Appointment {
+  id: string;
+  locationId: string;
+  calendarId: string;
+  contactId: string;
+  title: string;
+  appointmentStatus: 'confirmed' | 'cancelled' | 'showed' | 'noshow';
+  assignedUserId: string | null;
+  startTime: string;
+  endTime: string;
+  dateAdded: string;
+}

@@ -1,0 +1,127 @@
+import { appointmentEvent, installEvent, taskCompleteEvent, uninstallEvent } from './events.js';
+import type { Appointment, DndChannel, DndSettings, DndStatus } from './model.js';
+import {
+  contactIn,
+  locationOf,
+  type MessageResult,
+  type PhoneDeps,
+  type PlaceCallInput,
+  placeCall,
+  type ReturnCallInput,
+  reply,
+  returnCall,
+  type SmsInput,
+  sendSms,
+} from './phone-calls.js';
+import { contactView } from './records.js';
+import type { DeliveryResult } from './types.js';
+
+export interface Phone {
+  placeCall(input: PlaceCallInput): Promise<MessageResult>;
+  returnCall(input: ReturnCallInput): Promise<MessageResult>;
+  reply(input: SmsInput): Promise<MessageResult>;
+  /** A manual outbound SMS by a rep (not sent by Ringback). */
+  sendSms(input: SmsInput): Promise<MessageResult>;
+  bookAppointment(input: BookInput): Promise<{ appointmentId: string; delivery: DeliveryResult }>;
+  completeTask(input: { locationId: string; taskId: string }): Promise<{ delivery: DeliveryResult }>;
+  setDnd(input: DndInput): Promise<{ delivery: DeliveryResult }>;
+  install(input: { locationId: string }): Promise<{ delivery: DeliveryResult }>;
+  uninstall(input: { locationId: string }): Promise<{ delivery: DeliveryResult }>;
+}
+
+export interface BookInput {
+  locationId: string;
+  contactId: string;
+  calendarId?: string;
+  /** Default: one day after now; appointments last 30 minutes. */
+  startTime?: Date;
+  assignedUserId?: string;
+}
+
+export interface DndInput {
+  locationId: string;
+  contactId: string;
+  dnd?: boolean;
+  channels?: Partial<Record<DndChannel, Extract<DndStatus, 'active' | 'inactive'>>>;
+}
+
+export interface PlatformDeps extends PhoneDeps {
+  appId: string;
+  companyName: string;
+  /** Invalidates the location's tokens (uninstall). */
+  revoke: (locationId: string) => void;
+}
+
+async function bookAppointment(deps: PlatformDeps, input: BookInput) {
+  contactIn(deps, input.locationId, input.contactId);
+  const now = deps.clock.now();
+  const start = input.startTime ?? new Date(now.getTime() + 86_400_000);
+  const appointment: Appointment = {
+    id: deps.ids.next('appt'),
+    locationId: input.locationId,
+    calendarId: input.calendarId ?? deps.store.calendars(input.locationId)[0]?.id ?? '',
+    contactId: input.contactId,
+    title: 'Appointment',
+    appointmentStatus: 'confirmed',
+    assignedUserId: input.assignedUserId ?? null,
+    startTime: start.toISOString(),
+    endTime: new Date(start.getTime() + 30 * 60_000).toISOString(),
+    dateAdded: now.toISOString(),
+  };
+  deps.store.addAppointment(appointment);
+  return { appointmentId: appointment.id, delivery: await deps.deliver(appointmentEvent(appointment)) };
+}
+
+async function completeTask(deps: PlatformDeps, input: { locationId: string; taskId: string }) {
+  const task = deps.store.task(input.taskId);
+  if (!task || task.locationId !== input.locationId) throw new Error(`sandbox: no task ${input.taskId}`);
+  task.completed = true;
+  return { delivery: await deps.deliver(taskCompleteEvent(task)) };
+}
+
+async function setDnd(deps: PlatformDeps, input: DndInput) {
+  const contact = contactIn(deps, input.locationId, input.contactId);
+  const settings: DndSettings = { ...contact.dndSettings };
+  for (const [channel, status] of Object.entries(input.channels ?? {})) {
+    settings[channel as DndChannel] = { status, message: '', code: '' };
+  }
+  const updated = { ...contact, dnd: input.dnd ?? contact.dnd, dndSettings: settings };
+  updated.dateUpdated = deps.clock.now().toISOString();
+  deps.store.putContact(updated);
+  return { delivery: await deps.deliver({ ...contactView(updated), type: 'ContactDndUpdate' }) };
+}
+
+function installContext(deps: PlatformDeps, locationId: string) {
+  const location = locationOf(deps, locationId);
+  const admin = deps.store.users(locationId).find((u) => u.role === 'admin');
+  return {
+    appId: deps.appId,
+    locationId,
+    companyId: location.companyId,
+    companyName: deps.companyName,
+    userId: admin?.id,
+  };
+}
+
+/** The phone and the other user actions GHL would turn into webhooks: each changes state, then delivers. */
+export function createPhone(deps: PlatformDeps): Phone {
+  return {
+    placeCall: (input) => placeCall(deps, input),
+    returnCall: (input) => returnCall(deps, input),
+    reply: (input) => reply(deps, input),
+    sendSms: (input) => sendSms(deps, input),
+    bookAppointment: (input) => bookAppointment(deps, input),
+    completeTask: (input) => completeTask(deps, input),
+    setDnd: (input) => setDnd(deps, input),
+    install: async ({ locationId }) => {
+      const context = installContext(deps, locationId);
+      deps.store.setInstalled(locationId, true);
+      return { delivery: await deps.deliver(installEvent(context)) };
+    },
+    uninstall: async ({ locationId }) => {
+      const context = installContext(deps, locationId);
+      deps.revoke(locationId);
+      return { delivery: await deps.deliver(uninstallEvent(context)) };
+    },
+  };
+}

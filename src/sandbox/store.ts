@@ -1,0 +1,156 @@
+import { phoneKey } from './ids.js';
+import type { Appointment, Calendar, Contact, Conversation, Location, Message, PhoneNumber, Task, User } from './model.js';
+import type { LocationSeed } from './seed.js';
+import type { DeliveryResult } from './types.js';
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * The sandbox's state. Reads return the live records (tests may inspect them; routes copy before answering).
+ * Lists are kept per location so a benchmark with thousands of locations stays linear per request.
+ */
+export class SandboxStore {
+  readonly #locations = new Map<string, Location>();
+  readonly #users = new Map<string, User[]>();
+  readonly #numbers = new Map<string, PhoneNumber[]>();
+  readonly #calendars = new Map<string, Calendar[]>();
+  readonly #contacts = new Map<string, Contact>();
+  readonly #contactsByLocation = new Map<string, Contact[]>();
+  readonly #tasks = new Map<string, Task>();
+  readonly #tasksByLocation = new Map<string, Task[]>();
+  readonly #messages = new Map<string, Message>();
+  readonly #messagesByLocation = new Map<string, Message[]>();
+  readonly #conversations = new Map<string, Conversation>();
+  readonly #conversationsByLocation = new Map<string, Conversation[]>();
+  readonly #appointments = new Map<string, Appointment[]>();
+  readonly #installed = new Set<string>();
+  readonly #refreshes = new Map<string, number>();
+  readonly #deliveries: DeliveryResult[] = [];
+
+  addLocation(seed: LocationSeed): void {
+    const id = seed.location.id;
+    if (this.#locations.has(id)) throw new Error(`location ${id} already exists`);
+    this.#locations.set(id, seed.location);
+    this.#users.set(id, [...seed.users]);
+    this.#numbers.set(id, [...seed.numbers]);
+    this.#calendars.set(id, [...seed.calendars]);
+    for (const c of seed.contacts) this.putContact(c);
+  }
+
+  location(id: string): Location | undefined {
+    return this.#locations.get(id);
+  }
+  locations(companyId?: string): Location[] {
+    const all = [...this.#locations.values()];
+    return companyId === undefined ? all : all.filter((l) => l.companyId === companyId);
+  }
+  users(locationId: string): User[] {
+    return this.#users.get(locationId) ?? [];
+  }
+  user(locationId: string, userId: string): User | undefined {
+    return this.users(locationId).find((u) => u.id === userId);
+  }
+  numbers(locationId: string): PhoneNumber[] {
+    return this.#numbers.get(locationId) ?? [];
+  }
+  calendars(locationId: string): Calendar[] {
+    return this.#calendars.get(locationId) ?? [];
+  }
+
+  contact(id: string): Contact | undefined {
+    return this.#contacts.get(id);
+  }
+  contacts(locationId: string): Contact[] {
+    return this.#contactsByLocation.get(locationId) ?? [];
+  }
+  contactByPhone(locationId: string, phone: string): Contact | undefined {
+    const key = phoneKey(phone);
+    return this.contacts(locationId).find((c) => c.phone !== null && phoneKey(c.phone) === key);
+  }
+  contactByEmail(locationId: string, email: string): Contact | undefined {
+    const key = email.trim().toLowerCase();
+    return this.contacts(locationId).find((c) => c.email?.toLowerCase() === key);
+  }
+  /** Adds a contact, or replaces the record with the same id. */
+  putContact(c: Contact): void {
+    const old = this.#contacts.get(c.id);
+    this.#contacts.set(c.id, c);
+    if (!old) push(this.#contactsByLocation, c.locationId, c);
+    else {
+      const list = this.contacts(c.locationId);
+      list[list.indexOf(old)] = c;
+    }
+  }
+
+  task(id: string): Task | undefined {
+    return this.#tasks.get(id);
+  }
+  tasks(locationId: string, contactId?: string): Task[] {
+    const all = this.#tasksByLocation.get(locationId) ?? [];
+    return contactId === undefined ? all : all.filter((t) => t.contactId === contactId);
+  }
+  addTask(t: Task): void {
+    this.#tasks.set(t.id, t);
+    push(this.#tasksByLocation, t.locationId, t);
+  }
+
+  message(id: string): Message | undefined {
+    return this.#messages.get(id);
+  }
+  /** Oldest first. */
+  messages(locationId: string, contactId?: string): Message[] {
+    const all = this.#messagesByLocation.get(locationId) ?? [];
+    return contactId === undefined ? all : all.filter((m) => m.contactId === contactId);
+  }
+  addMessage(m: Message): void {
+    this.#messages.set(m.id, m);
+    push(this.#messagesByLocation, m.locationId, m);
+  }
+
+  conversation(id: string): Conversation | undefined {
+    return this.#conversations.get(id);
+  }
+  conversations(locationId: string, contactId?: string): Conversation[] {
+    const all = this.#conversationsByLocation.get(locationId) ?? [];
+    return contactId === undefined ? all : all.filter((c) => c.contactId === contactId);
+  }
+  addConversation(c: Conversation): void {
+    this.#conversations.set(c.id, c);
+    push(this.#conversationsByLocation, c.locationId, c);
+  }
+
+  appointments(locationId: string): Appointment[] {
+    return this.#appointments.get(locationId) ?? [];
+  }
+  addAppointment(a: Appointment): void {
+    push(this.#appointments, a.locationId, a);
+  }
+
+  isInstalled(locationId: string): boolean {
+    return this.#installed.has(locationId);
+  }
+  setInstalled(locationId: string, installed: boolean): void {
+    if (installed) this.#installed.add(locationId);
+    else this.#installed.delete(locationId);
+  }
+
+  /** How many refresh_token grants succeeded for a location or company id (tests assert "refreshed once"). */
+  refreshCount(resourceId: string): number {
+    return this.#refreshes.get(resourceId) ?? 0;
+  }
+  countRefresh(resourceId: string): void {
+    this.#refreshes.set(resourceId, this.refreshCount(resourceId) + 1);
+  }
+
+  /** Every webhook delivery, oldest first. */
+  deliveries(): DeliveryResult[] {
+    return this.#deliveries;
+  }
+  addDelivery(d: DeliveryResult): void {
+    this.#deliveries.push(d);
+  }
+}

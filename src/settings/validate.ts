@@ -1,0 +1,142 @@
+/**
+ * Validation of a whole settings document for `PUT /api/settings`: every problem at once, each with the JSON
+ * path of the field the settings page should highlight (`sequence[1].after`, `sources[0].trackingNumber`).
+ *
+ * Field formats come from the schema; the rules spanning fields run on the raw input as well, so that a
+ * document with a bad email still gets its duplicate step ids reported in the same answer.
+ */
+import type { z } from 'zod';
+import { parseClock } from '../followup/send-window.js';
+import { type Settings, settingsSchema } from './schema.js';
+
+export interface SettingsProblem {
+  path: string;
+  message: string;
+}
+
+export type SettingsValidation = { ok: true; settings: Settings } | { ok: false; problems: SettingsProblem[] };
+
+export interface ValidationContext {
+  /** The location's users; when given, every user id in the document must be one of them. */
+  knownUserIds?: readonly string[];
+}
+
+export function validateSettings(input: unknown, ctx: ValidationContext = {}): SettingsValidation {
+  const parsed = settingsSchema.safeParse(input, { error: friendlyMessage });
+  const problems = parsed.success ? [] : parsed.error.issues.flatMap(toProblems);
+  problems.push(...crossFieldProblems(record(input), ctx));
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  return { ok: true, settings: parsed.data };
+}
+
+/** `['sequence', 1, 'after']` → `sequence[1].after`; keys that are not identifiers are quoted: `messages["a-b"]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'invalid_type') return undefined;
+  if (issue.input === undefined) return 'is required';
+  const expected = issue.expected === 'array' || issue.expected === 'object' ? `an ${issue.expected}` : `a ${issue.expected}`;
+  return `must be ${expected}`;
+}
+
+function toProblems(issue: z.core.$ZodIssue): SettingsProblem[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not a known setting' }));
+  }
+  // Zod's text for a bad `action` names its internals ("discriminator"); the owner needs the choices.
+  if (issue.code === 'invalid_union' && issue.path[issue.path.length - 1] === 'action') {
+    return [{ path: formatPath(issue.path), message: 'must be "sms", "task" or "email"' }];
+  }
+  return [{ path: formatPath(issue.path), message: issue.message }];
+}
+
+function crossFieldProblems(doc: Record<string, unknown>, ctx: ValidationContext): SettingsProblem[] {
+  return [
+    ...stepIdProblems(doc),
+    ...sourceProblems(doc),
+    ...windowProblems(record(doc.sendWindow)),
+    ...(ctx.knownUserIds ? userProblems(doc, new Set(ctx.knownUserIds)) : []),
+  ];
+}
+
+function stepIdProblems(doc: Record<string, unknown>): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const firstIndex = new Map<string, number>();
+  list(doc.sequence).forEach((step, i) => {
+    const id = record(step).id;
+    if (typeof id !== 'string') return;
+    const first = firstIndex.get(id);
+    if (first === undefined) firstIndex.set(id, i);
+    else problems.push({ path: `sequence[${i}].id`, message: `duplicate step id "${id}" (sequence[${first}] has it too)` });
+  });
+  return problems;
+}
+
+function sourceProblems(doc: Record<string, unknown>): SettingsProblem[] {
+  const actions = new Map<string, unknown>();
+  for (const step of list(doc.sequence)) {
+    const { id, action } = record(step);
+    if (typeof id === 'string' && !actions.has(id)) actions.set(id, action);
+  }
+  const problems: SettingsProblem[] = [];
+  const numbers = new Map<string, number>();
+  list(doc.sources).forEach((item, i) => {
+    const source = record(item);
+    if (typeof source.trackingNumber === 'string') {
+      const first = numbers.get(source.trackingNumber);
+      if (first === undefined) numbers.set(source.trackingNumber, i);
+      else problems.push({ path: `sources[${i}].trackingNumber`, message: `is already mapped by sources[${first}]` });
+    }
+    for (const key of Object.keys(record(source.messages))) {
+      const path = formatPath(['sources', i, 'messages', key]);
+      const action = actions.get(key);
+      if (!actions.has(key)) problems.push({ path, message: `"${key}" is not the id of a step in the sequence` });
+      // Only an SMS step has a single text to replace; a task or email has several fields.
+      else if (action !== 'sms') problems.push({ path, message: `step "${key}" is not an sms step` });
+    }
+  });
+  return problems;
+}
+
+function windowProblems(window: Record<string, unknown>): SettingsProblem[] {
+  const start = typeof window.start === 'string' && window.start !== '24:00' ? parseClock(window.start) : null;
+  const end = typeof window.end === 'string' ? parseClock(window.end) : null;
+  // A window across midnight is refused rather than guessed: "21:00-08:00" is more often a typo than a night shift.
+  if (start === null || end === null || end > start) return [];
+  return [{ path: 'sendWindow.end', message: `must be after start (${String(window.start)}); "24:00" ends at midnight` }];
+}
+
+function userProblems(doc: Record<string, unknown>, known: ReadonlySet<string>): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const check = (value: unknown, path: PropertyKey[]) => {
+    if (typeof value === 'string' && !known.has(value)) {
+      problems.push({ path: formatPath(path), message: `"${value}" is not a user of this location` });
+    }
+  };
+  const routing = record(doc.routing);
+  for (const [i, id] of list(routing.userIds).entries()) check(id, ['routing', 'userIds', i]);
+  for (const [i, rule] of list(routing.rules).entries()) {
+    for (const [j, id] of list(record(rule).userIds).entries()) check(id, ['routing', 'rules', i, 'userIds', j]);
+  }
+  for (const [i, source] of list(doc.sources).entries()) {
+    for (const [j, id] of list(record(source).assignTo).entries()) check(id, ['sources', i, 'assignTo', j]);
+  }
+  check(record(doc.escalation).managerUserId, ['escalation', 'managerUserId']);
+  return problems;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}

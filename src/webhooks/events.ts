@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+
+/**
+ * GHL webhook payloads (ghl-api.md 2.4-2.6). Tolerant on purpose: extra fields pass through, optional fields may
+ * be null, call details may be flat (`callStatus`, `callDuration`) or nested (`meta.call.status`). A schema only
+ * demands what processing cannot do without, so a known event that fails one is really broken.
+ */
+const text = z.string().nullish();
+const id = z.string().min(1);
+const seconds = z.union([z.number(), z.string()]).nullish();
+
+const Envelope = z.looseObject({
+  type: z.string().min(1),
+  webhookId: z.string().min(1).max(200).optional(),
+  timestamp: z.union([z.string(), z.number()]).optional(),
+  locationId: text,
+});
+
+export const MessageEvent = z.looseObject({
+  type: z.enum(['InboundMessage', 'OutboundMessage']),
+  locationId: id,
+  contactId: text,
+  conversationId: text,
+  messageId: text,
+  messageType: text,
+  direction: text,
+  status: text,
+  callStatus: text,
+  callDuration: seconds,
+  dateAdded: text,
+  from: text,
+  to: text,
+  userId: text,
+  source: text,
+  attachments: z.array(z.unknown()).nullish(),
+  meta: z
+    .looseObject({ call: z.looseObject({ status: text, duration: seconds, from: text, to: text }).nullish() })
+    .nullish(),
+});
+
+export const AppointmentEvent = z.looseObject({
+  type: z.enum(['AppointmentCreate', 'AppointmentUpdate']),
+  locationId: id,
+  appointment: z.looseObject({
+    id,
+    contactId: text,
+    calendarId: text,
+    appointmentStatus: text,
+    startTime: text,
+    dateAdded: text,
+  }),
+});
+
+export const TaskCompleteEvent = z.looseObject({
+  type: z.literal('TaskComplete'),
+  locationId: id,
+  id,
+  contactId: text,
+  assignedTo: text,
+  title: text,
+});
+
+export const ContactDndUpdateEvent = z.looseObject({
+  type: z.literal('ContactDndUpdate'),
+  locationId: id,
+  id,
+  dnd: z.boolean().nullish(),
+  dndSettings: z.record(z.string(), z.looseObject({ status: text }).nullish()).nullish(),
+});
+
+/** Agency-level installs carry only `companyId`; location ones `locationId` (and usually `companyId`). */
+const installFields = {
+  appId: text,
+  companyId: id.optional(),
+  locationId: id.optional(),
+  userId: text,
+};
+const needsTarget = (e: { companyId?: string; locationId?: string }) => Boolean(e.companyId || e.locationId);
+export const InstallEvent = z
+  .looseObject({ type: z.literal('INSTALL'), ...installFields })
+  .refine(needsTarget, 'INSTALL needs a locationId or a companyId');
+export const UninstallEvent = z
+  .looseObject({ type: z.literal('UNINSTALL'), ...installFields })
+  .refine(needsTarget, 'UNINSTALL needs a locationId or a companyId');
+
+const KNOWN: Record<string, z.ZodType> = {
+  InboundMessage: MessageEvent,
+  OutboundMessage: MessageEvent,
+  AppointmentCreate: AppointmentEvent,
+  AppointmentUpdate: AppointmentEvent,
+  TaskComplete: TaskCompleteEvent,
+  ContactDndUpdate: ContactDndUpdateEvent,
+  INSTALL: InstallEvent,
+  UNINSTALL: UninstallEvent,
+};
+
+export interface ParsedWebhook {
+  type: string;
+  webhookId: string | undefined;
+  /** The event's `timestamp`, when it has one. */
+  timestamp: Date | undefined;
+  locationId: string | null;
+  known: boolean;
+}
+
+/** ISO 8601 or epoch milliseconds (DESIGN.md 3). */
+export function parseTimestamp(v: string | number): Date | undefined {
+  const ms = typeof v === 'number' || /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
+}
+
+/** Throws a 400 AppError for anything that is not an event we can store. Unknown types are accepted. */
+export function parseWebhook(body: unknown): ParsedWebhook {
+  const envelope = Envelope.safeParse(body);
+  if (!envelope.success) throw invalid('the body is not a GHL event (an object with a type)', envelope.error);
+  const e = envelope.data;
+  const schema = KNOWN[e.type];
+  if (schema) {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw invalid(`the ${e.type} event is missing required fields`, parsed.error);
+  }
+  const timestamp = e.timestamp === undefined ? undefined : parseTimestamp(e.timestamp);
+  if (e.timestamp !== undefined && timestamp === undefined) {
+    throw new AppError(400, 'BAD_REQUEST', 'timestamp is neither ISO 8601 nor epoch milliseconds');
+  }
+  return { type: e.type, webhookId: e.webhookId, timestamp, locationId: e.locationId ?? null, known: Boolean(schema) };
+}
+
+function invalid(message: string, err: z.ZodError): AppError {
+  return new AppError(400, 'BAD_REQUEST', message, {
+    details: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  });
+}

@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS, USERS } from '../helpers/engine.js';
+
+let s: EngineStack;
+afterEach(async () => {
+  await s?.close();
+});
+
+async function missedCall(from: string, to: string = TRACKING_NUMBERS.facebook) {
+  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from, to, outcome: 'voicemail' });
+  await s.settle();
+  return call;
+}
+
+describe('runs', () => {
+  it('gives a repeat caller one run, and escalates to the manager once at the third missed connection', async () => {
+    s = await startEngineStack();
+    const { contactId } = await missedCall(PHONES.marcus);
+    await s.at(5 * MIN);
+    await missedCall(PHONES.marcus);
+    expect(s.sent(contactId).tasks).toHaveLength(0);
+    await s.at(10 * MIN);
+    await missedCall(PHONES.marcus, TRACKING_NUMBERS.website);
+    const manager = s.sent(contactId).tasks.filter((t) => t.assignedTo === USERS.maya);
+    expect(manager).toHaveLength(1);
+    expect(manager[0]!.title).toMatch(/^PRIORITY: Marcus .* missed 3 connections/);
+    expect(manager[0]!.body).toContain('Escalated by Ringback after 3 missed connections');
+    await s.at(12 * MIN);
+    await missedCall(PHONES.marcus);
+    await s.at(25 * HOUR);
+    const runs = await s.rt.db.db.selectFrom('runs').select(['id']).where('contact_id', '=', contactId).execute();
+    expect(runs).toHaveLength(1);
+    expect(s.sent(contactId).tasks.filter((t) => t.assignedTo === USERS.maya)).toHaveLength(1);
+    expect(s.sent(contactId).sms).toHaveLength(2);
+    const calls = await s.rt.db.db.selectFrom('missed_calls').select(['run_id']).where('contact_id', '=', contactId).execute();
+    expect(calls).toHaveLength(4);
+    expect((await s.run(contactId))?.escalated_at).toBeInstanceOf(Date);
+  });
+
+  it('processes a webhook delivered twice once: one missed call, one run, one text', async () => {
+    s = await startEngineStack();
+    const first = await missedCall(PHONES.jane);
+    const again = await s.sandbox.deliver(first.delivery.event, { webhookId: first.delivery.webhookId });
+    expect(again.status).toBe(200);
+    // The same call under a new webhook id (a redelivery GHL numbered anew) is still one call.
+    await s.sandbox.deliver({ ...first.delivery.event, webhookId: undefined }, { webhookId: 'another-id' });
+    await s.settle();
+    await s.at(3 * MIN);
+    const db = s.rt.db.db;
+    expect(await db.selectFrom('missed_calls').select('id').execute()).toHaveLength(1);
+    expect(await db.selectFrom('runs').select('id').execute()).toHaveLength(1);
+    expect(s.sent(first.contactId).sms).toHaveLength(1);
+  });
+
+  it('a worker that died between the GHL send and the database write does not send again', async () => {
+    s = await startEngineStack();
+    const { contactId } = await missedCall(PHONES.jane);
+    await s.at(2 * MIN);
+    expect(s.sent(contactId).sms).toHaveLength(1);
+    // Put the step back where a crash right after GHL accepted the message would leave it: intent recorded,
+    // outcome not, and its job back in the queue as lock recovery would.
+    const db = s.rt.db.db;
+    const step = await db
+      .updateTable('run_steps')
+      .set({ state: 'sending', ghl_id: null, done_at: null })
+      .where('step_id', '=', 'apology-sms')
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.updateTable('jobs').set({ state: 'pending', run_at: s.clock.now() }).where('unique_key', '=', `step:${step.id}`).execute();
+    await s.settle();
+    expect(s.sent(contactId).sms).toHaveLength(1);
+    const after = await db.selectFrom('run_steps').selectAll().where('id', '=', step.id).executeTakeFirstOrThrow();
+    expect(after.state).toBe('done');
+    expect(after.ghl_id).toBeTruthy();
+    expect(after.reason).toBe('found in GHL after a restart');
+  });
+
+  it('an intent whose message never reached GHL is sent on recovery', async () => {
+    s = await startEngineStack();
+    const { contactId } = await missedCall(PHONES.jane);
+    s.sandbox.faults.add({ method: 'POST', path: '/conversations/messages', kind: '5xx', times: 100 });
+    await s.at(2 * MIN);
+    expect(s.sent(contactId).sms).toHaveLength(0);
+    const db = s.rt.db.db;
+    expect((await db.selectFrom('run_steps').select('state').where('step_id', '=', 'apology-sms').executeTakeFirstOrThrow()).state).toBe('sending');
+    s.sandbox.faults.clear();
+    await s.advance(2 * MIN, 5_000);
+    expect(s.sent(contactId).sms).toHaveLength(1);
+  });
+
+  it('stops a run when the location uninstalls mid-run: nothing more is sent', async () => {
+    s = await startEngineStack();
+    const { contactId } = await missedCall(PHONES.jane);
+    await s.at(2 * MIN);
+    expect(s.sent(contactId).sms).toHaveLength(1);
+    await s.sandbox.phone.uninstall({ locationId: LOCATION_ID });
+    await s.settle();
+    await s.at(25 * HOUR);
+    expect(s.sent(contactId)).toMatchObject({ tasks: [], email: [] });
+    expect(s.sent(contactId).sms).toHaveLength(1);
+    expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'suppressed', outcome_reason: 'uninstalled' });
+  });
+
+  it('spreads 10 leads 5/5 over two reps by round-robin', async () => {
+    s = await startEngineStack();
+    for (let i = 0; i < 10; i++) await missedCall(`+1212555${String(1000 + i)}`);
+    await s.at(16 * MIN);
+    const tasks = s.sandbox.store.tasks(LOCATION_ID);
+    expect(tasks).toHaveLength(10);
+    const per = tasks.reduce<Record<string, number>>((acc, t) => {
+      acc[t.assignedTo ?? 'none'] = (acc[t.assignedTo ?? 'none'] ?? 0) + 1;
+      return acc;
+    }, {});
+    expect(per).toEqual({ [USERS.ana]: 5, [USERS.ben]: 5 });
+  });
+});

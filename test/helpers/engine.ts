@@ -1,0 +1,127 @@
+import type { ManualClock } from '../../src/clock.js';
+import { CONTACTS, LOCATION_ID, TRACKING_NUMBERS, USERS } from '../../src/sandbox/seed.js';
+import { defaultSettings, type Settings } from '../../src/settings/schema.js';
+import { installVia, type Stack, type StackOptions, startStack } from './stack.js';
+
+export const MIN = 60_000;
+export const HOUR = 60 * MIN;
+
+/** The seed's configuration: two ad lines with their own tags, round-robin over two reps, a manager. */
+export function seedSettings(overrides: Partial<Settings> = {}): Settings {
+  const base = defaultSettings({ bookingLink: 'https://book.example.com/bright-smile' });
+  return {
+    ...base,
+    sources: [
+      { trackingNumber: TRACKING_NUMBERS.facebook, tag: 'Facebook Ad Caller', highValue: false, messages: {}, assignTo: [] },
+      { trackingNumber: TRACKING_NUMBERS.website, tag: 'Website Caller', highValue: false, messages: {}, assignTo: [] },
+      { trackingNumber: TRACKING_NUMBERS.google, tag: 'Google Ads Caller', highValue: true, messages: {}, assignTo: [] },
+    ],
+    routing: { userIds: [USERS.ana, USERS.ben], rules: [] },
+    escalation: { afterMissedConnections: 3, withinDays: 7, managerUserId: USERS.maya },
+    highValue: { tags: ['VIP'], callbackWithin: 'PT5M' },
+    ...overrides,
+  };
+}
+
+export interface EngineStack extends Stack {
+  clock: ManualClock;
+  /** Runs every job due at the clock's time, including what those jobs enqueue. */
+  settle(): Promise<void>;
+  /** Moves the clock forward minute by minute, settling at each, so every job runs at its due minute. */
+  advance(ms: number, stepMs?: number): Promise<void>;
+  /** Sets the clock to `t0 + offsetMs` (t0: the stack's start) and settles. */
+  at(offsetMs: number): Promise<void>;
+  t0: Date;
+  setSettings(settings: Settings): Promise<void>;
+  /** What Ringback sent through GHL for a contact: SMS and email (outbound, by the API) and tasks. */
+  sent(contactId: string): { sms: SentItem[]; email: SentItem[]; tasks: TaskItem[] };
+  run(contactId: string): Promise<{ id: number; status: string; outcome: string | null; outcome_reason: string | null; escalated_at: Date | null; assigned_user_id: string | null; high_value: boolean } | undefined>;
+}
+
+export interface SentItem {
+  at: string;
+  body: string;
+  subject?: string;
+}
+export interface TaskItem {
+  at: string;
+  title: string;
+  body: string | null;
+  assignedTo: string | null;
+  dueDate: string;
+}
+
+export async function startEngineStack(
+  opts: StackOptions & { settings?: Settings; locationId?: string } = {},
+): Promise<EngineStack> {
+  const stack = await startStack(opts);
+  const locationId = opts.locationId ?? LOCATION_ID;
+  const res = await installVia(stack, { locationId });
+  if (res.status !== 200) throw new Error(`install failed: ${res.status} ${res.html}`);
+  const db = stack.rt.db.db;
+  const t0 = stack.clock.now();
+  const engine: EngineStack = {
+    ...stack,
+    t0,
+    async at(offsetMs) {
+      stack.clock.set(t0.getTime() + offsetMs);
+      await stack.rt.worker.drain();
+    },
+    async settle() {
+      await stack.rt.worker.drain();
+    },
+    async advance(ms, stepMs = MIN) {
+      const end = stack.clock.now().getTime() + ms;
+      while (stack.clock.now().getTime() < end) {
+        stack.clock.set(Math.min(end, stack.clock.now().getTime() + stepMs));
+        await stack.rt.worker.drain();
+      }
+    },
+    async setSettings(settings) {
+      const now = stack.clock.now();
+      await db
+        .insertInto('location_settings')
+        .values({ location_id: locationId, settings: JSON.stringify(settings), version: 1, updated_at: now })
+        .onConflict((oc) => oc.column('location_id').doUpdateSet({ settings: JSON.stringify(settings), updated_at: now }))
+        .execute();
+    },
+    sent(contactId) {
+      const messages = stack.sandbox.store.messages(locationId, contactId).filter((m) => m.direction === 'outbound' && m.source === 'api');
+      return {
+        sms: messages.filter((m) => m.messageType === 'TYPE_SMS').map((m) => ({ at: m.dateAdded, body: m.body })),
+        email: messages
+          .filter((m) => m.messageType === 'TYPE_EMAIL')
+          .map((m) => ({ at: m.dateAdded, body: m.body, subject: m.meta.email?.subject })),
+        tasks: stack.sandbox.store.tasks(locationId, contactId).map((t) => ({
+          at: t.dateAdded,
+          title: t.title,
+          body: t.body,
+          assignedTo: t.assignedTo,
+          dueDate: t.dueDate,
+        })),
+      };
+    },
+    async run(contactId) {
+      return db
+        .selectFrom('runs')
+        .select(['id', 'status', 'outcome', 'outcome_reason', 'escalated_at', 'assigned_user_id', 'high_value'])
+        .where('location_id', '=', locationId)
+        .where('contact_id', '=', contactId)
+        .orderBy('id', 'desc')
+        .executeTakeFirst();
+    },
+  };
+  await engine.setSettings(opts.settings ?? seedSettings());
+  await engine.settle();
+  return engine;
+}
+
+export const PHONES = {
+  jane: '+13055550142',
+  marcus: '+12125550187',
+  priya: '+13125550199',
+  tom: '+16175550123',
+  olivia: '+14155550166',
+} as const;
+
+export { CONTACTS, LOCATION_ID, TRACKING_NUMBERS, USERS };
