@@ -116,8 +116,10 @@ function stopReason(input: DecideStepInput): StopReason | null {
   return settings.enabled ? null : 'disabled';
 }
 
+// `active` is the documented block; `permanent` (a carrier-level or legal stop) blocks all the more.
 function isActive(dnd: ChannelDnd | null | undefined): boolean {
-  return dnd?.status?.toLowerCase() === 'active';
+  const status = dnd?.status?.toLowerCase();
+  return status === 'active' || status === 'permanent';
 }
 
 // The send window and the rolling 24-hour cap on automated texts; a step waiting on either is deferred.

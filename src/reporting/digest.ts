@@ -22,8 +22,13 @@ const CATCH_UP_MINUTES = 180;
  * is the lock: whichever instance inserts it enqueues one job per recipient, the others do nothing.
  */
 export async function digestTick(db: Kysely<Database>, now: Date): Promise<number> {
-  const rows = await sql<{ location_id: string; settings: { digest: { at: string; recipients: string[] }; timezone: string | null }; timezone: string | null }>`
-    select s.location_id, s.settings, i.timezone from location_settings s
+  const rows = await sql<{
+    location_id: string;
+    settings: { digest: { at: string; recipients: string[] }; timezone: string | null };
+    timezone: string | null;
+    updated_at: Date;
+  }>`
+    select s.location_id, s.settings, i.timezone, s.updated_at from location_settings s
     join installations i on i.location_id = s.location_id and i.status = 'installed'
     where (s.settings -> 'digest' ->> 'enabled') = 'true'`.execute(db);
   let started = 0;
@@ -34,6 +39,9 @@ export async function digestTick(db: Kysely<Database>, now: Date): Promise<numbe
     if (at === null || local.minute < at || local.minute >= at + CATCH_UP_MINUTES) continue;
     const recipients = [...new Set(row.settings.digest.recipients.map((r) => r.toLowerCase()))];
     const until = localToInstant(local.date, at, tz);
+    // Catch-up is for an instance that was down at digest time, not for an owner who switched the digest on
+    // (or changed it) after today's time: the first digest then comes tomorrow.
+    if (new Date(row.updated_at) > until) continue;
     await db.transaction().execute(async (trx) => {
       const claimed = await trx
         .insertInto('digests')

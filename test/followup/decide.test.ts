@@ -99,7 +99,13 @@ describe('decideStep: channel guards', () => {
     expect(decideStep(input({ contact: emailDnd }))).toEqual({ type: 'send' });
     expect(decideStep(input({ step: emailStep, contact: emailDnd }))).toEqual({ type: 'skip', reason: 'dnd-email' });
     const permanent = { ...contact, dndSettings: { SMS: { status: 'permanent' } } };
-    expect(decideStep(input({ contact: permanent }))).toEqual({ type: 'send' });
+    expect(decideStep(input({ contact: permanent }))).toEqual({ type: 'skip', reason: 'dnd-sms' });
+  });
+
+  it('skips an email when GHL has no address for the contact, and only then', () => {
+    expect(decideStep(input({ step: emailStep, contact: { ...contact, hasEmail: false } }))).toEqual({ type: 'skip', reason: 'no-email' });
+    expect(decideStep(input({ step: emailStep, contact: { ...contact, hasEmail: true } }))).toEqual({ type: 'send' });
+    expect(decideStep(input({ contact: { ...contact, hasEmail: false } }))).toEqual({ type: 'send' });
   });
 
   it('skips SMS for an opted-out contact and for a number that cannot take texts, not email or tasks', () => {

@@ -50,6 +50,14 @@ describe('the daily digest', () => {
     expect(digestEmails()).toHaveLength(2);
   });
 
+  it('waits for tomorrow when the owner switches the digest on after today\'s time', async () => {
+    // Settings saved at 10:00 local, inside the 08:00 digest's catch-up window: no digest of an empty day now.
+    s = await startEngineStack({ settings });
+    expect(await digestTick(s.rt.db.db, s.clock.now())).toBe(0);
+    await s.at(22 * HOUR);
+    expect(await digestTick(s.rt.db.db, s.clock.now())).toBe(1);
+  });
+
   it.skipIf(!onPostgres)('is sent once with two instances ticking on one Postgres', async () => {
     s = await startEngineStack({ settings });
     const second = await startRingback({ sandbox: s.sandbox, clock: s.clock, databaseUrl: s.databaseUrl });
