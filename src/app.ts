@@ -12,6 +12,8 @@ import { securityHeaders } from './http/security-headers.js';
 import { installationsRouter } from './installations/routes.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { settingsApi } from './settings/api.js';
+import { settingsPage } from './settings/page.js';
 import { webhooksRouter } from './webhooks/routes.js';
 
 export interface AppDeps {
@@ -32,12 +34,15 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // Only proxies on private networks may set the client address (per-IP rate limits would be spoofable otherwise).
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(securityHeaders);
   app.use(requestLog(deps.logger, deps.metrics));
   app.use(healthRouter(deps.db, deps.metrics));
   app.use(installationsRouter(deps));
   app.use(webhooksRouter(deps));
+  app.use(settingsApi(deps));
+  app.use(settingsPage(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

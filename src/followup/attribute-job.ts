@@ -11,6 +11,11 @@ import { ghlErrorToJobError } from './step-errors.js';
 export const MISSED_CALL_TAG = 'Missed Call';
 export const HIGH_VALUE_TAG = 'High Value Lead';
 
+/** The tags a missed call puts on its contact: the line's source, Missed Call, and High Value Lead. */
+export function attributionTags(sourceTag: string | null, highValue: boolean): string[] {
+  return [sourceTag, MISSED_CALL_TAG, highValue ? HIGH_VALUE_TAG : null].filter((t): t is string => !!t);
+}
+
 /**
  * Right after a run starts: tag the contact by the line it dialled, decide whether it is high-value (source or
  * the contact's own tags), and route it to a rep. A contact-tagged high-value lead gets its callback task now.
@@ -29,9 +34,7 @@ export function attributeJob(deps: AppDeps, ghl: GhlApi) {
         const contact = await ghl.getContact(run.location_id, run.contact_id);
         const wanted = new Set(ctx.settings.highValue.tags.map((t) => t.toLowerCase()));
         const highValue = run.high_value || contact.tags.some((t) => wanted.has(t.toLowerCase()));
-        const tags = [run.source_tag, MISSED_CALL_TAG, highValue ? HIGH_VALUE_TAG : null].filter(
-          (t): t is string => !!t,
-        );
+        const tags = attributionTags(run.source_tag, highValue);
         await ghl.addTags(run.location_id, run.contact_id, tags);
         const source = ctx.settings.sources.find((s) => s.tag === run.source_tag && s.trackingNumber === run.tracking_number) ?? null;
         await db.transaction().execute(async (trx) => {

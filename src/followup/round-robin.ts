@@ -7,24 +7,41 @@ import { type Assignment, chooseAssignee } from './routing.js';
  * Chooses the rep for a run. When the choice takes turns, the pointer of that pool is advanced in one atomic
  * upsert, so two workers assigning at once get consecutive slots and never hand out the same one.
  */
-export async function assignRep(
-  db: Kysely<Database>,
-  input: {
-    locationId: string;
-    settings: Pick<Settings, 'routing'>;
-    source: Pick<SourceSettings, 'assignTo'> | null;
-    contactTags: readonly string[];
-    sourceTag: string | null;
-  },
-): Promise<Assignment> {
+export interface AssignInput {
+  locationId: string;
+  settings: Pick<Settings, 'routing'>;
+  source: Pick<SourceSettings, 'assignTo'> | null;
+  contactTags: readonly string[];
+  sourceTag: string | null;
+}
+
+export async function assignRep(db: Kysely<Database>, input: AssignInput): Promise<Assignment> {
   const probe = chooseAssignee({ ...input, roundRobinIndex: 0 });
   if (!probe.consumesRoundRobin) return probe;
-  const pool = `${probe.via}:${poolMembers(input, probe).join(',')}`;
+  const pool = poolKey(input, probe);
   const res = await sql<{ slot: number }>`
     insert into round_robin (location_id, pool, next_index) values (${input.locationId}, ${pool}, 1)
     on conflict (location_id, pool) do update set next_index = round_robin.next_index + 1
     returning next_index - 1 as slot`.execute(db);
   return chooseAssignee({ ...input, roundRobinIndex: res.rows[0]?.slot ?? 0 });
+}
+
+/** Who would be assigned next, without taking the turn: the settings page's dry run. */
+export async function peekRep(db: Kysely<Database>, input: AssignInput): Promise<Assignment> {
+  const probe = chooseAssignee({ ...input, roundRobinIndex: 0 });
+  if (!probe.consumesRoundRobin) return probe;
+  const row = await db
+    .selectFrom('round_robin')
+    .select('next_index')
+    .where('location_id', '=', input.locationId)
+    .where('pool', '=', poolKey(input, probe))
+    .executeTakeFirst();
+  return chooseAssignee({ ...input, roundRobinIndex: row?.next_index ?? 0 });
+}
+
+// Each list of users takes turns on its own pointer, so a source's reps and the general pool never skew each other.
+function poolKey(input: AssignInput, probe: Assignment): string {
+  return `${probe.via}:${poolMembers(input, probe).join(',')}`;
 }
 
 function poolMembers(

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { stopLocationRuns } from '../followup/runs.js';
+import { createDefaultSettings } from '../settings/store.js';
 import type { GhlCalendar } from '../ghl/api.js';
 
 /** What the install flow learnt about a location, for features that set themselves up at install. */
@@ -18,10 +19,12 @@ export interface InstalledLocationInfo {
  * be idempotent and keep what the owner configured. The settings feature creates the default settings here.
  */
 export async function onLocationInstalled(
-  _trx: Kysely<Database>,
-  _locationId: string,
-  _info: InstalledLocationInfo,
-): Promise<void> {}
+  trx: Kysely<Database>,
+  locationId: string,
+  info: InstalledLocationInfo,
+): Promise<void> {
+  await createDefaultSettings(trx, locationId, { calendars: info.calendars });
+}
 
 /**
  * Runs inside the transaction that marks a location uninstalled (its tokens are already deleted). The follow-up

@@ -1,0 +1,60 @@
+/** `GET /api/calls` and `GET /api/stats`: the session's location only. */
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { AppDeps } from '../app.js';
+import type { Database } from '../db/database.js';
+import { AppError } from '../errors.js';
+import { FALLBACK_TIMEZONE, isValidTimeZone } from '../followup/timezone.js';
+import { sessionOf } from '../settings/auth.js';
+import { decodeCursor, listCalls } from './calls.js';
+import { computeStats } from './stats.js';
+
+export function reportingRouter(deps: AppDeps): Router {
+  const r = Router();
+
+  r.get('/api/calls', async (req, res) => {
+    const { locationId } = sessionOf(req);
+    const limit = intParam(req.query['limit'], 'limit', { min: 1, max: 100, fallback: 20 });
+    const rawCursor: unknown = req.query['cursor'];
+    if (rawCursor !== undefined && (typeof rawCursor !== 'string' || rawCursor.length > 100)) {
+      throw new AppError(400, 'BAD_REQUEST', 'cursor is not one this API gave out');
+    }
+    const cursor = typeof rawCursor === 'string' && rawCursor !== '' ? decodeCursor(rawCursor) : null;
+    res.json(await listCalls(deps.db, locationId, { limit, cursor }));
+  });
+
+  r.get('/api/stats', async (req, res) => {
+    const { locationId } = sessionOf(req);
+    const days = intParam(req.query['days'], 'days', { min: 1, max: 90, fallback: 7 });
+    const timeZone = await locationTimezone(deps.db, locationId);
+    res.json(await computeStats(deps.db, { locationId, days, now: deps.clock.now(), timeZone }));
+  });
+
+  return r;
+}
+
+function intParam(raw: unknown, name: string, opts: { min: number; max: number; fallback: number }): number {
+  if (raw === undefined || raw === '') return opts.fallback;
+  const value = typeof raw === 'string' && /^\d{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(value) || value < opts.min || value > opts.max) {
+    throw new AppError(400, 'BAD_REQUEST', `${name} must be a whole number from ${opts.min} to ${opts.max}`, {
+      details: [{ path: name, message: `must be a whole number from ${opts.min} to ${opts.max}` }],
+    });
+  }
+  return value;
+}
+
+/** Days are the location's days: its GHL timezone, else the settings' override, else the US default. */
+async function locationTimezone(db: Kysely<Database>, locationId: string): Promise<string> {
+  const row = await db
+    .selectFrom('installations')
+    .leftJoin('location_settings', 'location_settings.location_id', 'installations.location_id')
+    .select(['installations.timezone', 'location_settings.settings'])
+    .where('installations.location_id', '=', locationId)
+    .executeTakeFirst();
+  const settingsZone = (row?.settings as { timezone?: unknown } | null | undefined)?.timezone;
+  for (const zone of [row?.timezone, settingsZone]) {
+    if (typeof zone === 'string' && isValidTimeZone(zone)) return zone;
+  }
+  return FALLBACK_TIMEZONE;
+}

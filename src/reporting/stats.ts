@@ -1,0 +1,126 @@
+/**
+ * Outcomes of one location over its last N local days (today included), computed in SQL: missed calls, runs,
+ * recovered (connected, replied or booked within 72 h), booked, suppressed by reason, time to first follow-up
+ * (p50/p90) and to first human contact (p50), per local day and per source.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/database.js';
+import { addDays, localParts, localToInstant } from '../followup/timezone.js';
+
+export interface Stats {
+  days: number;
+  timeZone: string;
+  from: string;
+  to: string;
+  missedCalls: number;
+  runs: number;
+  recovered: number;
+  recoveredPct: number | null;
+  booked: number;
+  bookedPct: number | null;
+  suppressed: { reason: string; count: number }[];
+  timeToFirstFollowupSeconds: { p50: number | null; p90: number | null };
+  timeToFirstHumanContactSeconds: { p50: number | null };
+  perDay: { day: string; missed: number; recovered: number }[];
+  perSource: { source: string | null; missedCalls: number; runs: number; recovered: number; recoveredPct: number | null }[];
+}
+
+interface Totals {
+  missed: number;
+  runs: number;
+  recovered: number;
+  booked: number;
+  ttf_p50: number | null;
+  ttf_p90: number | null;
+  human_p50: number | null;
+}
+
+// A run counts as recovered when its outcome says so within 72 h of the first missed call (DESIGN.md 1.9).
+const RECOVERED = sql<boolean>`r.outcome = 'recovered' and r.outcome_at <= r.started_at + interval '72 hours'`;
+
+export async function computeStats(
+  db: Kysely<Database>,
+  input: { locationId: string; days: number; now: Date; timeZone: string },
+): Promise<Stats> {
+  const { locationId: loc, days, now, timeZone: tz } = input;
+  const today = localParts(now, tz).date;
+  const firstDay = addDays(today, -(days - 1));
+  const since = localToInstant(firstDay, 0, tz);
+  const runsIn = sql`runs r where r.location_id = ${loc} and r.started_at >= ${since} and r.started_at <= ${now}`;
+  const callsIn = sql`missed_calls m where m.location_id = ${loc} and m.called_at >= ${since} and m.called_at <= ${now}`;
+
+  const totals = await sql<Totals>`
+    select
+      (select count(*) from ${callsIn}) as missed,
+      count(*) as runs,
+      count(*) filter (where ${RECOVERED}) as recovered,
+      count(*) filter (where ${RECOVERED} and r.outcome_reason = 'booked') as booked,
+      percentile_cont(0.5) within group (order by extract(epoch from r.first_followup_at - r.started_at)::float8) as ttf_p50,
+      percentile_cont(0.9) within group (order by extract(epoch from r.first_followup_at - r.started_at)::float8) as ttf_p90,
+      percentile_cont(0.5) within group (order by extract(epoch from r.first_human_contact_at - r.started_at)::float8) as human_p50
+    from ${runsIn}`.execute(db);
+
+  const suppressed = await sql<{ reason: string; count: number }>`
+    select coalesce(r.outcome_reason, 'unknown') as reason, count(*) as count
+    from ${runsIn} and r.outcome = 'suppressed'
+    group by 1 order by 2 desc, 1`.execute(db);
+
+  const perDay = await sql<{ day: string; missed: number; recovered: number }>`
+    with days as (
+      select generate_series(${firstDay}::date, ${today}::date, interval '1 day')::date as day
+    ), missed as (
+      select (m.called_at at time zone ${tz})::date as day, count(*) as n from ${callsIn} group by 1
+    ), recovered as (
+      select (r.started_at at time zone ${tz})::date as day, count(*) as n from ${runsIn} and ${RECOVERED} group by 1
+    )
+    select to_char(days.day, 'YYYY-MM-DD') as day, coalesce(missed.n, 0)::int as missed, coalesce(recovered.n, 0)::int as recovered
+    from days left join missed using (day) left join recovered using (day)
+    order by days.day`.execute(db);
+
+  // '' stands for "no source" while grouping: a source tag is never empty (settings validation).
+  const perSource = await sql<{ source: string | null; missed: number; runs: number; recovered: number }>`
+    select nullif(src, '') as source, sum(missed)::int as missed, sum(runs)::int as runs, sum(recovered)::int as recovered
+    from (
+      select coalesce(m.source_tag, '') as src, 1 as missed, 0 as runs, 0 as recovered from ${callsIn}
+      union all
+      select coalesce(r.source_tag, ''), 0, 1, case when ${RECOVERED} then 1 else 0 end from ${runsIn}
+    ) x
+    group by src
+    order by 2 desc, 3 desc, 1`.execute(db);
+
+  const t = totals.rows[0];
+  const runs = Number(t?.runs ?? 0);
+  const recovered = Number(t?.recovered ?? 0);
+  const booked = Number(t?.booked ?? 0);
+  return {
+    days,
+    timeZone: tz,
+    from: since.toISOString(),
+    to: now.toISOString(),
+    missedCalls: Number(t?.missed ?? 0),
+    runs,
+    recovered,
+    recoveredPct: pct(recovered, runs),
+    booked,
+    bookedPct: pct(booked, runs),
+    suppressed: suppressed.rows.map((r) => ({ reason: r.reason, count: Number(r.count) })),
+    timeToFirstFollowupSeconds: { p50: seconds(t?.ttf_p50), p90: seconds(t?.ttf_p90) },
+    timeToFirstHumanContactSeconds: { p50: seconds(t?.human_p50) },
+    perDay: perDay.rows.map((r) => ({ day: r.day, missed: Number(r.missed), recovered: Number(r.recovered) })),
+    perSource: perSource.rows.map((r) => ({
+      source: r.source,
+      missedCalls: Number(r.missed),
+      runs: Number(r.runs),
+      recovered: Number(r.recovered),
+      recoveredPct: pct(Number(r.recovered), Number(r.runs)),
+    })),
+  };
+}
+
+function pct(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((part / whole) * 1000) / 10;
+}
+
+function seconds(value: number | string | null | undefined): number | null {
+  return value === null || value === undefined ? null : Math.round(Number(value));
+}

@@ -1,0 +1,129 @@
+/** `GET/PUT /api/settings`, `GET /api/settings/audit`, `GET /api/lookups`: the settings of the session's location. */
+import { type Request, Router } from 'express';
+import type { AppDeps } from '../app.js';
+import { AppError } from '../errors.js';
+import { requireAdmin, sessionOf } from './auth.js';
+import type { LookupCache } from './lookups.js';
+import { createDefaultSettings, listAudit, loadSettings, type StoredSettings, saveSettings } from './store.js';
+import { validateSettings } from './validate.js';
+
+export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
+  const r = Router();
+
+  async function ensureSettings(locationId: string): Promise<StoredSettings> {
+    const found = await loadSettings(deps.db, locationId);
+    if (found) return found;
+    const { calendars } = await lookups.get(locationId);
+    await createDefaultSettings(deps.db, locationId, { calendars: calendars ?? [], now: deps.clock.now() });
+    const created = await loadSettings(deps.db, locationId);
+    if (!created) throw new Error(`settings of ${locationId} vanished after they were created`);
+    return created;
+  }
+
+  r.get('/api/settings', async (req, res) => {
+    const stored = await ensureSettings(sessionOf(req).locationId);
+    res.setHeader('ETag', `"${stored.version}"`);
+    res.json(view(stored));
+  });
+
+  r.put('/api/settings', async (req, res) => {
+    const session = requireAdmin(req);
+    const expectedVersion = ifMatchVersion(req);
+    // Fresh: a user added in GHL a moment ago must be assignable now, and saves are rare.
+    const { users } = await lookups.get(session.locationId, { fresh: true });
+    const result = validateSettings(req.body, users ? { knownUserIds: users.map((u) => u.id) } : {});
+    if (!result.ok) {
+      const n = result.problems.length;
+      throw new AppError(400, 'VALIDATION_FAILED', `the settings have ${n} problem${n === 1 ? '' : 's'}; nothing was saved`, {
+        details: result.problems,
+      });
+    }
+    const saved = await saveSettings(deps.db, {
+      locationId: session.locationId,
+      expectedVersion,
+      settings: result.settings,
+      user: { userId: session.userId, userName: session.userName },
+      now: deps.clock.now(),
+    });
+    res.setHeader('ETag', `"${saved.version}"`);
+    res.json(view(saved));
+  });
+
+  r.get('/api/settings/audit', async (req, res) => {
+    const entries = await listAudit(deps.db, sessionOf(req).locationId, 20);
+    res.json({
+      entries: entries.map((e) => ({
+        version: e.version,
+        changedBy: e.changedBy,
+        changedByName: e.changedByName,
+        changedAt: e.changedAt.toISOString(),
+        changed: changedKeys(e.before, e.after),
+      })),
+    });
+  });
+
+  r.get('/api/lookups', async (req, res) => {
+    const { locationId } = sessionOf(req);
+    const [found, stored] = await Promise.all([lookups.get(locationId), ensureSettings(locationId)]);
+    const mapped = new Map(stored.settings.sources.map((s) => [s.trackingNumber, s.tag]));
+    const warnings = [...found.warnings];
+    if (found.numbers) {
+      const unmapped = found.numbers.filter((n) => !mapped.has(n.phoneNumber)).length;
+      if (unmapped > 0) warnings.push(`${unmapped} of the sub-account's phone numbers ${unmapped === 1 ? 'has' : 'have'} no source mapped`);
+      const own = new Set(found.numbers.map((n) => n.phoneNumber));
+      for (const number of mapped.keys()) {
+        if (!own.has(number)) warnings.push(`${number} is mapped to a source but is not a number of this sub-account`);
+      }
+    }
+    res.json({
+      users: (found.users ?? []).map((u) => ({ id: u.id, name: u.name, email: u.email ?? null })),
+      numbers: (found.numbers ?? []).map((n) => ({
+        phoneNumber: n.phoneNumber,
+        friendlyName: n.friendlyName ?? null,
+        mapped: mapped.has(n.phoneNumber),
+        source: mapped.get(n.phoneNumber) ?? null,
+      })),
+      calendars: (found.calendars ?? []).map((c) => ({ id: c.id, name: c.name, isActive: c.isActive ?? true })),
+      warnings,
+    });
+  });
+
+  return r;
+}
+
+function view(stored: StoredSettings) {
+  return {
+    settings: stored.settings,
+    version: stored.version,
+    updatedAt: stored.updatedAt.toISOString(),
+    updatedBy: stored.updatedBy,
+    updatedByName: stored.updatedByName,
+  };
+}
+
+/** `If-Match: "3"`, `3` or `W/"3"`: the version the client edited. */
+function ifMatchVersion(req: Request): number {
+  const header = req.headers['if-match'];
+  if (header === undefined || header.trim() === '' || header.trim() === '*') {
+    throw new AppError(
+      428,
+      'PRECONDITION_REQUIRED',
+      'send If-Match with the version you edited (the ETag of GET /api/settings), so no one else\'s change is overwritten',
+    );
+  }
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  if (!match) throw new AppError(400, 'BAD_REQUEST', 'If-Match must be the settings version, such as "3"');
+  return Number(match[1]);
+}
+
+/** Top-level settings whose value differs between two versions: what the audit list shows. */
+function changedKeys(before: unknown, after: unknown): string[] {
+  const a = isObject(before) ? before : {};
+  const b = isObject(after) ? after : {};
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

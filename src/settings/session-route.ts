@@ -1,0 +1,90 @@
+/**
+ * `POST /api/session`: the page's encrypted GHL user context in, a one-hour session token out. The payload has
+ * no expiry of its own (ghl-api.md 4), so it is exchanged here for our own short-lived token.
+ */
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { AppDeps } from '../app.js';
+import type { Database } from '../db/database.js';
+import { AppError } from '../errors.js';
+import { findInstalledLocation, type InstalledLocation, listInstalledLocationsOfCompany } from './locations.js';
+import { rateLimitByIp } from './rate-limit.js';
+import { signSession } from './session.js';
+import { decryptSso, type SsoUser } from './sso.js';
+
+const SessionBody = z.object({
+  payload: z.string().min(1).max(8192),
+  locationId: z.string().min(1).max(100).optional(),
+});
+
+const NOT_INSTALLED = 'Ringback is not installed in this sub-account; install it from the marketplace first';
+
+export function sessionRouter(deps: AppDeps): Router {
+  const r = Router();
+  r.post('/api/session', rateLimitByIp(deps.clock, { max: 30, windowMs: 60_000 }), async (req, res) => {
+    const body = SessionBody.safeParse(req.body);
+    if (!body.success) throw new AppError(400, 'BAD_REQUEST', 'the body must be {"payload": "<encrypted user data>"}');
+    const user = decryptSso(body.data.payload, deps.config.ghl.sharedSecret);
+    if (!user) {
+      throw new AppError(401, 'SSO_DECRYPT_FAILED', 'the GoHighLevel user data could not be read; reload the page');
+    }
+    const picked = await pickLocation(deps.db, user, body.data.locationId);
+    if ('choices' in picked) {
+      res.status(400).json({
+        error: {
+          code: 'LOCATION_REQUIRED',
+          message: 'you opened Ringback as an agency user: choose the sub-account to configure',
+          details: [{ path: 'locationId', message: 'choose one of the installed sub-accounts' }],
+          choices: picked.choices.map((l) => ({ locationId: l.locationId, name: l.name ?? l.locationId })),
+        },
+      });
+      return;
+    }
+    const location = picked.location;
+    const session = {
+      userId: user.userId,
+      locationId: location.locationId,
+      companyId: user.companyId || location.companyId || '',
+      role: user.role,
+      userName: user.userName,
+    };
+    const { token, expiresAt } = signSession(session, deps.config.sessionSecret, deps.clock.now());
+    res.status(200).json({
+      token,
+      locationId: location.locationId,
+      userId: user.userId,
+      role: user.role,
+      userName: user.userName,
+      locationName: location.name,
+      expiresAt: expiresAt.toISOString(),
+    });
+  });
+  return r;
+}
+
+type Picked = { location: InstalledLocation } | { choices: InstalledLocation[] };
+
+/** The sub-account of the session: GHL's `activeLocation`, or for an agency user the one they chose of theirs. */
+async function pickLocation(db: Kysely<Database>, user: SsoUser, chosen: string | undefined): Promise<Picked> {
+  if (user.activeLocation) {
+    const location = await findInstalledLocation(db, user.activeLocation);
+    if (!location) throw new AppError(403, 'LOCATION_NOT_INSTALLED', NOT_INSTALLED);
+    return { location };
+  }
+  if (user.type !== 'agency') {
+    throw new AppError(403, 'FORBIDDEN', 'GoHighLevel did not say which sub-account this is; open Ringback from a sub-account');
+  }
+  // Without a company id (GHL sends "" for some agency owners) there is no way to tell which locations are theirs.
+  if (!user.companyId) {
+    throw new AppError(403, 'FORBIDDEN', 'open Ringback from inside the sub-account you want to configure');
+  }
+  const choices = await listInstalledLocationsOfCompany(db, user.companyId);
+  if (chosen === undefined) {
+    if (choices.length === 0) throw new AppError(403, 'LOCATION_NOT_INSTALLED', 'Ringback is not installed in any of your sub-accounts');
+    return { choices };
+  }
+  const location = choices.find((l) => l.locationId === chosen);
+  if (!location) throw new AppError(403, 'LOCATION_NOT_INSTALLED', NOT_INSTALLED);
+  return { location };
+}

@@ -1,0 +1,72 @@
+/**
+ * Settings-page sessions: a short-lived HS256 JWT minted from the (replayable, expiry-less) SSO payload. The
+ * page keeps it in memory only; every /api route reads the location from it and from nowhere else.
+ */
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+
+export const SESSION_ISSUER = 'ringback';
+export const SESSION_AUDIENCE = 'ringback-settings';
+export const SESSION_TTL_SECONDS = 3600;
+
+export interface Session {
+  userId: string;
+  locationId: string;
+  companyId: string;
+  role: string;
+  userName: string;
+}
+
+const Claims = z.object({
+  sub: z.string().min(1),
+  locationId: z.string().min(1),
+  companyId: z.string(),
+  role: z.string(),
+  userName: z.string(),
+});
+
+export function signSession(session: Session, secret: string, now: Date): { token: string; expiresAt: Date } {
+  const iat = Math.floor(now.getTime() / 1000);
+  const token = jwt.sign(
+    {
+      locationId: session.locationId,
+      companyId: session.companyId,
+      role: session.role,
+      userName: session.userName,
+      // Set explicitly: jsonwebtoken would otherwise take iat (and so exp) from the wall clock.
+      iat,
+    },
+    Buffer.from(secret, 'utf8'),
+    {
+      algorithm: 'HS256',
+      expiresIn: SESSION_TTL_SECONDS,
+      issuer: SESSION_ISSUER,
+      audience: SESSION_AUDIENCE,
+      subject: session.userId,
+    },
+  );
+  return { token, expiresAt: new Date((iat + SESSION_TTL_SECONDS) * 1000) };
+}
+
+/** The session of a valid token; 401 TOKEN_EXPIRED or INVALID_TOKEN otherwise. Expiry is judged by `now`. */
+export function verifySession(token: string, secret: string, now: Date): Session {
+  let decoded: unknown;
+  try {
+    decoded = jwt.verify(token, Buffer.from(secret, 'utf8'), {
+      algorithms: ['HS256'],
+      issuer: SESSION_ISSUER,
+      audience: SESSION_AUDIENCE,
+      clockTimestamp: Math.floor(now.getTime() / 1000),
+    });
+  } catch (err) {
+    if (err instanceof jwt.TokenExpiredError) {
+      throw new AppError(401, 'TOKEN_EXPIRED', 'your session has expired; reload the page to sign in again');
+    }
+    throw new AppError(401, 'INVALID_TOKEN', 'the session token is not valid; reload the page to sign in again');
+  }
+  const claims = Claims.safeParse(decoded);
+  if (!claims.success) throw new AppError(401, 'INVALID_TOKEN', 'the session token is not valid; reload the page');
+  const { sub, ...rest } = claims.data;
+  return { userId: sub, ...rest };
+}

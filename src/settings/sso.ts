@@ -1,0 +1,57 @@
+/**
+ * The user context GHL hands a custom page (ghl-api.md 4): CryptoJS passphrase mode, i.e. OpenSSL's format
+ * base64("Salted__" + 8-byte salt + AES-256-CBC ciphertext) with key and IV from EVP_BytesToKey(MD5, 1 round).
+ * node:crypto only: crypto-js is not needed to read it.
+ */
+import { createDecipheriv, createHash } from 'node:crypto';
+import { z } from 'zod';
+
+const SsoUser = z.looseObject({
+  userId: z.string().min(1),
+  // GHL sends "" for some agency owners (ghl-api.md 4, issue #41).
+  companyId: z.string().nullish().transform((v) => v ?? ''),
+  role: z.string().nullish().transform((v) => v ?? 'user'),
+  type: z.string().nullish().transform((v) => v ?? 'location'),
+  activeLocation: z.string().nullish(),
+  userName: z.string().nullish().transform((v) => v ?? ''),
+  email: z.string().nullish().transform((v) => v ?? ''),
+});
+
+export type SsoUser = z.output<typeof SsoUser>;
+
+// A real payload is a few hundred bytes; this bounds the work an anonymous caller can ask for.
+const MAX_PAYLOAD_CHARS = 8192;
+
+function evpBytesToKey(secret: Buffer, salt: Buffer): { key: Buffer; iv: Buffer } {
+  let derived = Buffer.alloc(0);
+  let block = Buffer.alloc(0);
+  while (derived.length < 48) {
+    block = createHash('md5').update(Buffer.concat([block, secret, salt])).digest();
+    derived = Buffer.concat([derived, block]);
+  }
+  return { key: derived.subarray(0, 32), iv: derived.subarray(32, 48) };
+}
+
+/** The decrypted user, or null when the payload does not decrypt with `secret`, is not JSON, or has no userId. */
+export function decryptSso(payload: string, secret: string): SsoUser | null {
+  if (payload.length === 0 || payload.length > MAX_PAYLOAD_CHARS) return null;
+  const raw = Buffer.from(payload, 'base64');
+  if (raw.length < 32 || raw.subarray(0, 8).toString('latin1') !== 'Salted__') return null;
+  const { key, iv } = evpBytesToKey(Buffer.from(secret, 'utf8'), raw.subarray(8, 16));
+  let text: string;
+  try {
+    const decipher = createDecipheriv('aes-256-cbc', key, iv);
+    text = Buffer.concat([decipher.update(raw.subarray(16)), decipher.final()]).toString('utf8');
+  } catch {
+    // Bad padding: the wrong secret (or a tampered blob).
+    return null;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = SsoUser.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}

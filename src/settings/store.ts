@@ -1,0 +1,159 @@
+/**
+ * The settings row of a location: created with the defaults on install (or on first read), replaced whole by
+ * PUT under optimistic concurrency, every change audited in the same transaction.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/database.js';
+import { AppError } from '../errors.js';
+import type { GhlCalendar } from '../ghl/api.js';
+import { defaultSettings, type Settings } from './schema.js';
+
+export interface StoredSettings {
+  settings: Settings;
+  version: number;
+  updatedAt: Date;
+  updatedBy: string | null;
+  updatedByName: string | null;
+}
+
+/**
+ * GHL has no booking URL field (ghl-api.md 3.9); this is the widget URL community integrations use. The owner
+ * sees it in the settings page and can paste another.
+ */
+export function bookingLinkOf(calendars: readonly GhlCalendar[]): string {
+  const first = calendars.find((c) => c.isActive !== false);
+  return first ? `https://api.leadconnectorhq.com/widget/booking/${encodeURIComponent(first.id)}` : '';
+}
+
+/**
+ * The install hook's call: the default settings unless the location already has some (a reinstall keeps what
+ * the owner configured). Idempotent; returns whether a row was created.
+ */
+export async function createDefaultSettings(
+  trx: Kysely<Database>,
+  locationId: string,
+  info: { calendars: readonly GhlCalendar[]; now?: Date },
+): Promise<boolean> {
+  const settings = defaultSettings({ bookingLink: bookingLinkOf(info.calendars) });
+  const result = await trx
+    .insertInto('location_settings')
+    .values({
+      location_id: locationId,
+      settings: JSON.stringify(settings),
+      version: 1,
+      updated_at: info.now ?? sql<Date>`now()`,
+      updated_by: null,
+    })
+    .onConflict((oc) => oc.column('location_id').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function loadSettings(db: Kysely<Database>, locationId: string): Promise<StoredSettings | null> {
+  const row = await db
+    .selectFrom('location_settings as s')
+    .select(['s.settings', 's.version', 's.updated_at', 's.updated_by'])
+    .select((eb) =>
+      eb
+        .selectFrom('settings_audit as a')
+        .select('a.changed_by_name')
+        .whereRef('a.location_id', '=', 's.location_id')
+        .whereRef('a.version', '=', 's.version')
+        .limit(1)
+        .as('updated_by_name'),
+    )
+    .where('s.location_id', '=', locationId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    settings: row.settings as Settings,
+    version: row.version,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+    updatedByName: row.updated_by_name ?? null,
+  };
+}
+
+export interface SaveInput {
+  locationId: string;
+  expectedVersion: number;
+  settings: Settings;
+  user: { userId: string; userName: string };
+  now: Date;
+}
+
+/** Replaces the document when its version is still `expectedVersion`; 409 VERSION_CONFLICT otherwise. */
+export async function saveSettings(db: Kysely<Database>, input: SaveInput): Promise<StoredSettings> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('location_settings')
+      .select(['settings', 'version'])
+      .where('location_id', '=', input.locationId)
+      .forUpdate()
+      .executeTakeFirst();
+    const currentVersion = current?.version ?? 0;
+    if (currentVersion !== input.expectedVersion) {
+      throw new AppError(
+        409,
+        'VERSION_CONFLICT',
+        `the settings were changed by someone else (now version ${currentVersion}, you edited version ${input.expectedVersion}); reload them and make your change again`,
+      );
+    }
+    const version = currentVersion + 1;
+    const after = JSON.stringify(input.settings);
+    await trx
+      .insertInto('location_settings')
+      .values({ location_id: input.locationId, settings: after, version, updated_at: input.now, updated_by: input.user.userId })
+      .onConflict((oc) =>
+        oc.column('location_id').doUpdateSet({ settings: after, version, updated_at: input.now, updated_by: input.user.userId }),
+      )
+      .execute();
+    await trx
+      .insertInto('settings_audit')
+      .values({
+        location_id: input.locationId,
+        version,
+        changed_by: input.user.userId,
+        changed_by_name: input.user.userName || null,
+        changed_at: input.now,
+        before: current ? JSON.stringify(current.settings) : null,
+        after,
+      })
+      .execute();
+    return {
+      settings: input.settings,
+      version,
+      updatedAt: input.now,
+      updatedBy: input.user.userId,
+      updatedByName: input.user.userName || null,
+    };
+  });
+}
+
+export interface AuditEntry {
+  version: number;
+  changedBy: string | null;
+  changedByName: string | null;
+  changedAt: Date;
+  before: unknown;
+  after: unknown;
+}
+
+export async function listAudit(db: Kysely<Database>, locationId: string, limit: number): Promise<AuditEntry[]> {
+  const rows = await db
+    .selectFrom('settings_audit')
+    .select(['version', 'changed_by', 'changed_by_name', 'changed_at', 'before', 'after'])
+    .where('location_id', '=', locationId)
+    .orderBy('changed_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    version: r.version,
+    changedBy: r.changed_by,
+    changedByName: r.changed_by_name,
+    changedAt: r.changed_at,
+    before: r.before,
+    after: r.after,
+  }));
+}

@@ -1,0 +1,127 @@
+/** `POST /api/test-call` (dry run of a missed call) and `POST /api/preview` (one template, rendered live). */
+import { Router } from 'express';
+import { peekRep } from '../followup/round-robin.js';
+import { z } from 'zod';
+import type { AppDeps } from '../app.js';
+import { findTemplateVariables, hasUnbalancedBraces, renderTemplate, smsSegments, unknownVariables } from '../followup/templates.js';
+import { localToInstant, resolveRecipientTimezone } from '../followup/timezone.js';
+import { sessionOf } from './auth.js';
+import { dryRun } from './dry-run.js';
+import { findInstalledLocation } from './locations.js';
+import type { LookupCache } from './lookups.js';
+import { defaultSettings } from './schema.js';
+import { loadSettings } from './store.js';
+
+/** The engine keeps one round-robin pointer per location and pool; the dry run reads this pool's. */
+
+const text = (max: number) => z.string().trim().max(max);
+
+const TestCallBody = z.strictObject({
+  contact: z
+    .strictObject({
+      firstName: text(100).default('Jane'),
+      lastName: text(100).default('Cooper'),
+      phone: text(30).default('+12125550123'),
+      state: text(50).nullish(),
+      timezone: text(64).nullish(),
+      tags: z.array(text(100)).max(50).default([]),
+      dnd: z.boolean().default(false),
+    })
+    .default({ firstName: 'Jane', lastName: 'Cooper', phone: '+12125550123', tags: [], dnd: false }),
+  trackingNumber: text(30).nullish(),
+  at: z.iso.datetime({ offset: true }).optional(),
+  /** The call's time on the recipient's wall clock, `YYYY-MM-DDTHH:MM`. */
+  atLocal: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, 'must be a local date and time such as 2026-01-05T23:00')
+    .optional(),
+});
+
+const PreviewBody = z.strictObject({
+  text: z.string().max(100_000),
+  html: z.boolean().default(false),
+  values: z
+    .strictObject({ bookingLink: text(2000).optional(), source: text(100).optional(), repName: text(200).optional() })
+    .default({}),
+});
+
+export function testCallRouter(deps: AppDeps, lookups: LookupCache): Router {
+  const r = Router();
+
+  r.post('/api/test-call', async (req, res) => {
+    const { locationId } = sessionOf(req);
+    const body = TestCallBody.parse(req.body ?? {});
+    const [stored, location, found] = await Promise.all([
+      loadSettings(deps.db, locationId),
+      findInstalledLocation(deps.db, locationId),
+      lookups.get(locationId),
+    ]);
+    const settings = stored?.settings ?? defaultSettings();
+    const contact = { ...body.contact, state: body.contact.state ?? null, timezone: body.contact.timezone ?? null };
+    const trackingNumber = body.trackingNumber ?? settings.sources[0]?.trackingNumber ?? null;
+    const source = settings.sources.find((s) => s.trackingNumber === trackingNumber) ?? null;
+    const next = await peekRep(deps.db, { locationId, settings, source, contactTags: contact.tags, sourceTag: source?.tag ?? null });
+    const locationInfo = { name: location?.name ?? null, timezone: location?.timezone ?? null };
+    let at = body.at ? new Date(body.at) : deps.clock.now();
+    if (body.atLocal) {
+      const { timeZone } = resolveRecipientTimezone({
+        settingsTimezone: settings.timezone,
+        contact,
+        locationTimezone: locationInfo.timezone,
+      });
+      const [date = '', clock = '00:00'] = body.atLocal.split('T');
+      const [h = 0, m = 0] = clock.split(':').map(Number);
+      at = localToInstant(date, h * 60 + m, timeZone);
+    }
+    res.json(
+      dryRun({
+        settings,
+        contact,
+        trackingNumber,
+        at,
+        location: locationInfo,
+        userNames: new Map((found.users ?? []).map((u) => [u.id, u.name])),
+        assignment: next,
+      }),
+    );
+  });
+
+  r.post('/api/preview', async (req, res) => {
+    const { locationId } = sessionOf(req);
+    const body = PreviewBody.parse(req.body ?? {});
+    const location = await findInstalledLocation(deps.db, locationId);
+    const vars = {
+      'contact.firstName': 'Jane',
+      'contact.name': 'Jane Cooper',
+      bookingLink: body.values.bookingLink,
+      source: body.values.source,
+      'business.name': location?.name,
+      'rep.name': body.values.repName,
+    };
+    const rendered = renderTemplate(body.text, vars, { html: body.html });
+    res.json({
+      rendered,
+      // What a reader of the email sees, so the page can show it without parsing HTML.
+      text: body.html ? htmlToText(rendered) : rendered,
+      segments: body.html ? null : smsSegments(rendered),
+      variables: findTemplateVariables(body.text),
+      unknownVariables: unknownVariables(body.text),
+      unbalancedBraces: hasUnbalancedBraces(body.text),
+    });
+  });
+
+  return r;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
+
+/** Rough text of an email body: line breaks for block ends, tags dropped, the common entities decoded. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(br|hr)\b[^>]*>/gi, '\n')
+    .replace(/<\/(p|div|h[1-6]|li|tr)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, name: string) => ENTITIES[name] ?? '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

@@ -1,0 +1,167 @@
+import type { Browser, Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCATION_ID } from '../../src/sandbox/seed.js';
+import { seedRun } from '../reporting/seed.js';
+import { authed, tokenFor } from '../settings/api-helpers.js';
+import { installVia, type Stack, startStack } from '../helpers/stack.js';
+import { appFrame, hasChromium, launch, openApp, shoot } from './harness.js';
+
+const SECTIONS = ['sec-general', 'sec-sequence', 'sec-sources', 'sec-routing', 'sec-window', 'sec-test'];
+
+describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+  let frame: Frame;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    // The sandbox plays GHL: its origin frames the page and answers REQUEST_USER_DATA.
+    stack.rt.deps.config.frameAncestors.push(stack.sandbox.url);
+    const installed = await installVia(stack, { locationId: LOCATION_ID });
+    expect(installed.status).toBe(200);
+    const db = stack.rt.db.db;
+    await seedRun(db, { locationId: LOCATION_ID, contactId: 'con_jane_cooper', startedAt: '2026-01-05T13:00:00Z', outcome: 'recovered', reason: 'booked', source: 'Facebook Ad Caller', followupAfterSec: 120, humanAfterSec: 900, calls: [0, 20] });
+    await seedRun(db, { locationId: LOCATION_ID, contactId: 'con_marcus_lee', startedAt: '2026-01-04T16:00:00Z', outcome: 'lost', reason: 'sequence-ended', source: 'Website Caller', followupAfterSec: 240 });
+    await seedRun(db, { locationId: LOCATION_ID, contactId: 'con_tom_becker', startedAt: '2026-01-03T16:00:00Z', outcome: 'suppressed', reason: 'dnd' });
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    frame = await openApp(page, stack.sandbox.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('completes the GHL handshake and shows the location’s settings and numbers', async () => {
+    expect(await frame.textContent('#who')).toContain('Bright Smile Dental');
+    expect(await frame.inputValue('[data-path="sequence[0].after"]')).toBe('PT2M');
+    expect(await frame.inputValue('[data-path="bookingLink"]')).toMatch(/^https:\/\/api\.leadconnectorhq\.com\/widget\/booking\//);
+    expect(await frame.textContent('#sec-sources')).toContain('4 of 4 not mapped');
+    // Every control has a label (a <label>, or aria-label on icon-like buttons), so it is named for assistive tech.
+    const unlabelled = await frame.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement>('input, select, textarea')]
+        .filter((el) => (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label'))
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(unlabelled).toEqual([]);
+    for (const width of [1440, 1024]) await shoot(page, frame, width, SECTIONS);
+  });
+
+  it('saves a changed delay and message, and shows them after a reload', async () => {
+    await frame.fill('[data-path="sequence[0].after"]', 'PT5M');
+    expect(await frame.textContent('#sec-sequence')).toContain('5 minutes after the missed call');
+    await frame.fill('[data-path="sequence[0].message"]', 'Hi {{contact.firstName}}, this is Ringback. Book here: {{bookingLink}}');
+    await frame.waitForFunction(() => document.querySelector('#sec-sequence .bubble')?.textContent?.startsWith('Hi Jane, this is Ringback.'));
+    expect(await frame.textContent('#dirty-note')).toBe('You have unsaved changes');
+    await frame.click('#save');
+    await frame.waitForSelector('#status .banner-ok');
+    expect(await frame.textContent('#dirty-note')).toContain('All changes saved');
+
+    await page.reload();
+    frame = await appFrame(page);
+    expect(await frame.inputValue('[data-path="sequence[0].after"]')).toBe('PT5M');
+    expect(await frame.inputValue('[data-path="sequence[0].message"]')).toBe('Hi {{contact.firstName}}, this is Ringback. Book here: {{bookingLink}}');
+  });
+
+  it('maps an unmapped GHL number to a source, reorders steps with buttons, and saves', async () => {
+    await frame.click('#sec-sources tr[data-number="+15550001111"] button');
+    await frame.fill('[data-path="sources[0].tag"]', 'Facebook Ad Caller');
+    await frame.click('button[aria-label="Move step 2 up"]');
+    expect(await frame.inputValue('[data-path="sequence[0].id"]')).toBe('callback-task');
+    expect(await frame.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Move step 1 down');
+    await frame.click('#save');
+    await frame.waitForSelector('#status .banner-ok');
+    expect(await frame.textContent('#sec-sources')).toContain('3 of 4 not mapped');
+    await shoot(page, frame, 1440, ['sec-sources'], '-mapped');
+    const saved = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID)).get('/api/settings');
+    expect(saved.body.settings.sources).toEqual([{ trackingNumber: '+15550001111', tag: 'Facebook Ad Caller', highValue: false, messages: {}, assignTo: [] }]);
+    expect(saved.body.settings.sequence.map((s: { id: string }) => s.id)).toEqual(['callback-task', 'apology-sms', 'resources-email', 'final-sms']);
+  });
+
+  it('shows a field error next to the field for a bad value, and saves nothing', async () => {
+    await frame.fill('[data-path="sendWindow.end"]', '25:00');
+    await frame.fill('[data-path="sequence[1].after"]', 'soon');
+    await frame.click('#save');
+    await frame.waitForSelector('#error-summary:not([hidden])');
+    const endField = frame.locator('.field:has([data-path="sendWindow.end"])');
+    expect(await endField.getAttribute('class')).toContain('invalid');
+    expect(await endField.locator('.error').textContent()).toMatch(/HH:MM/);
+    const afterField = frame.locator('.field:has([data-path="sequence[1].after"])');
+    expect(await afterField.locator('.error').textContent()).toMatch(/ISO 8601 duration/);
+    expect(await frame.textContent('#error-summary')).toContain('2 problems');
+    // The describedby link makes the message part of the input's accessible description.
+    const describedBy = (await frame.getAttribute('[data-path="sendWindow.end"]', 'aria-describedby')) ?? '';
+    expect(describedBy.split(' ').length).toBe(2);
+    await shoot(page, frame, 1440, ['sec-window'], '-field-error');
+    await frame.click('#discard');
+    expect(await frame.inputValue('[data-path="sendWindow.end"]')).toBe('21:00');
+  });
+
+  it('warns before leaving with unsaved changes', async () => {
+    await frame.fill('[data-path="digest.at"]', '09:00');
+    const dialog = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.type());
+        void d.dismiss();
+      }),
+    );
+    void page.reload().catch(() => {});
+    expect(await dialog).toBe('beforeunload');
+    await frame.click('#discard');
+  });
+
+  it('offers a reload when someone else saved meanwhile (409)', async () => {
+    const other = authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: 'user_rep_ana', userName: 'Ana Lopez' }));
+    const current = await other.get('/api/settings');
+    const theirs = { ...current.body.settings, digest: { enabled: true, at: '07:30', recipients: ['owner@example.com'] } };
+    expect((await other.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(theirs)).status).toBe(200);
+    await frame.fill('[data-path="sendWindow.maxTouchesPer24h"]', '2');
+    await frame.click('#save');
+    await frame.waitForSelector('#conflict:not([hidden])');
+    await frame.click('#reload-settings');
+    await frame.waitForSelector('#conflict', { state: 'hidden' });
+    expect(await frame.inputValue('[data-path="digest.at"]')).toBe('07:30');
+    expect(await frame.inputValue('[data-path="sendWindow.maxTouchesPer24h"]')).toBe('3');
+  });
+
+  it('runs a test call dry run', async () => {
+    await frame.click('#run-test-call');
+    await frame.waitForSelector('#sec-test table');
+    const text = (await frame.textContent('#sec-test')) ?? '';
+    expect(text).toContain('Facebook Ad Caller (+15550001111)');
+    expect(text).toContain('Would be sent');
+    await shoot(page, frame, 1440, ['sec-test'], '-result');
+  });
+
+  it('shows dashboard numbers that match the seeded calls, and a call’s timeline', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // The session is an hour old by now: the page renews it through GHL's handshake and carries on.
+    stack.clock.advance(61 * 60_000);
+    const renewals: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/session')) renewals.push(r.url());
+    });
+    await frame.click('#tab-btn-dashboard');
+    await frame.waitForSelector('#dash-kpis');
+    expect(renewals.length).toBeGreaterThanOrEqual(1);
+    const kpi = (key: string) => frame.textContent(`[data-kpi="${key}"] .value`);
+    expect(await kpi('missed')).toBe('4');
+    expect(await kpi('recovered')).toBe('33.3%');
+    expect(await kpi('booked')).toBe('33.3%');
+    expect(await kpi('ttf')).toBe('3 min');
+    expect(await kpi('human')).toBe('15 min');
+    expect(await frame.textContent('#dash-suppressed')).toContain('dnd');
+    expect(await frame.locator('#dash-chart svg rect.bar-missed').count()).toBe(7);
+    await frame.waitForSelector('#dash-calls .call');
+    expect(await frame.locator('#dash-calls .call').count()).toBe(4);
+    const first = frame.locator('#dash-calls .call-head').first();
+    await first.click();
+    expect(await first.getAttribute('aria-expanded')).toBe('true');
+    expect(await frame.locator('#dash-calls .call').first().textContent()).toContain('Run #');
+    for (const width of [1440, 1024]) await shoot(page, frame, width, ['tab-dashboard']);
+    await frame.click('button[data-days="30"]');
+    await frame.waitForFunction(() => document.querySelectorAll('#dash-chart rect.bar-missed').length === 30);
+  });
+});

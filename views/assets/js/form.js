@@ -1,0 +1,94 @@
+// The settings form: renders every section from the document, maps validation errors to fields, saves with
+// If-Match and handles a concurrent change (409) with a reload prompt.
+import { api } from './api.js';
+import { announce, byId, h, replace } from './dom.js';
+import { fieldFor, resetRegistry, showErrors } from './fields.js';
+import { renderGeneral } from './section-general.js';
+import { renderRouting } from './section-routing.js';
+import { renderSequence } from './section-sequence.js';
+import { renderSources } from './section-sources.js';
+import { renderTestCall } from './section-testcall.js';
+import { renderWindow } from './section-window.js';
+import { isDirty, load, state } from './state.js';
+
+const SECTIONS = [
+  ['sec-general', 'General'],
+  ['sec-sequence', 'Sequence'],
+  ['sec-sources', 'Numbers & sources'],
+  ['sec-routing', 'Routing & escalation'],
+  ['sec-window', 'Send window & digest'],
+  ['sec-test', 'Test call'],
+];
+
+/** Rebuilds the form from the document; `focusKey` names the control (data-focus) to focus afterwards. */
+export function renderForm(focusKey) {
+  resetRegistry();
+  const form = byId('settings-form');
+  replace(form, renderGeneral(renderForm), renderSequence(renderForm), renderSources(renderForm), renderRouting(renderForm), renderWindow(), renderTestCall());
+  replace(byId('section-nav'), SECTIONS.map(([id, label]) => h('a', { href: `#${id}` }, label)));
+  replace(byId('lookup-warnings'), state.lookups.warnings.map((w) => h('p', { class: 'banner banner-warn' }, w)));
+  applyErrors();
+  if (focusKey) form.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
+}
+
+function applyErrors() {
+  const problems = state.errors;
+  const unplaced = showErrors(problems);
+  const summary = byId('error-summary');
+  if (problems.length === 0) {
+    summary.hidden = true;
+    replace(summary);
+    return;
+  }
+  summary.hidden = false;
+  replace(summary,
+    h('strong', {}, `Nothing was saved: ${problems.length} problem${problems.length === 1 ? '' : 's'} to fix.`),
+    h('ul', {}, problems.map((p) => h('li', {},
+      h('button', { type: 'button', class: 'linklike', onclick: () => fieldFor(p.path)?.focus() }, p.path || 'settings'),
+      `: ${p.message}`,
+      unplaced.includes(p) ? ' (no field on this page)' : '',
+    ))),
+  );
+}
+
+function showConflict(message) {
+  const banner = byId('conflict');
+  banner.hidden = false;
+  replace(banner, h('strong', {}, 'Someone else saved these settings while you were editing. '), message, ' ',
+    h('button', { type: 'button', class: 'btn btn-secondary btn-small', id: 'reload-settings', onclick: reloadSettings }, 'Reload their version (discards your changes)'));
+  banner.scrollIntoView({ block: 'center' });
+}
+
+export async function reloadSettings() {
+  const { data } = await api('GET', '/api/settings');
+  load(data);
+  byId('conflict').hidden = true;
+  renderForm();
+  announce('Settings reloaded.', 'info');
+}
+
+export async function save() {
+  const button = byId('save');
+  button.disabled = true;
+  announce('Saving…');
+  try {
+    const { data } = await api('PUT', '/api/settings', state.doc, { 'if-match': `"${state.version}"` });
+    load(data);
+    renderForm();
+    announce('Settings saved.', 'ok');
+  } catch (err) {
+    if (err.code === 'VALIDATION_FAILED') {
+      state.errors = err.details;
+      applyErrors();
+      announce('', 'info');
+      byId('error-summary').focus();
+    } else if (err.code === 'VERSION_CONFLICT') {
+      announce('', 'info');
+      showConflict(err.message);
+    } else {
+      announce(`Not saved: ${err.message}`, 'error');
+    }
+  } finally {
+    button.disabled = !isDirty() || state.session?.role !== 'admin';
+  }
+}

@@ -1,0 +1,108 @@
+// Entry point: the GHL handshake, then the settings form and the dashboard tab.
+import { api, currentSession, setSession } from './api.js';
+import { renderDashboard } from './dashboard.js';
+import { announce, byId, h, replace } from './dom.js';
+import { renderForm, save } from './form.js';
+import { exchange, requestUserData } from './sso.js';
+import { discard, isDirty, load, onChange, state } from './state.js';
+
+function chooseLocation(choices) {
+  return new Promise((resolve) => {
+    replace(byId('signin-message'), 'You opened Ringback as an agency user. Choose the sub-account to configure:');
+    replace(byId('signin-choices'), h('div', { class: 'choices' }, choices.map((c) =>
+      h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => resolve(c.locationId) }, c.name),
+    )));
+  });
+}
+
+async function signIn() {
+  const payload = await requestUserData();
+  let result = await exchange(payload);
+  let locationId = null;
+  if (result.choices) {
+    locationId = await chooseLocation(result.choices);
+    result = await exchange(payload, locationId);
+  }
+  setSession(result.session, locationId);
+  state.session = result.session;
+}
+
+function selectTab(name) {
+  for (const tab of ['settings', 'dashboard']) {
+    const selected = tab === name;
+    const button = byId(`tab-btn-${tab}`);
+    button.setAttribute('aria-selected', String(selected));
+    button.tabIndex = selected ? 0 : -1;
+    byId(`tab-${tab}`).hidden = !selected;
+  }
+  if (name === 'dashboard') renderDashboard();
+}
+
+function wireTabs() {
+  const tabs = [byId('tab-btn-settings'), byId('tab-btn-dashboard')];
+  tabs.forEach((tab, i) => {
+    tab.addEventListener('click', () => selectTab(tab.id.replace('tab-btn-', '')));
+    tab.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+      const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+      next.focus();
+      next.click();
+    });
+  });
+}
+
+function wireSaveBar() {
+  const note = byId('dirty-note');
+  const update = () => {
+    const dirty = isDirty();
+    const admin = currentSession()?.role === 'admin';
+    note.textContent = !admin ? 'Only admins of this sub-account can change settings' : dirty ? 'You have unsaved changes' : `All changes saved${state.updatedByName ? ` · last by ${state.updatedByName}` : ''}`;
+    note.classList.toggle('dirty', dirty);
+    byId('save').disabled = !dirty || !admin;
+    byId('discard').disabled = !dirty;
+  };
+  onChange(update);
+  byId('save').addEventListener('click', save);
+  // Enter in a field must not submit the form anywhere; saving is the Save button's job.
+  byId('settings-form').addEventListener('submit', (event) => event.preventDefault());
+  byId('discard').addEventListener('click', () => {
+    discard();
+    renderForm();
+  });
+  window.addEventListener('beforeunload', (event) => {
+    if (!isDirty()) return;
+    event.preventDefault();
+    event.returnValue = '';
+  });
+  update();
+}
+
+async function start() {
+  try {
+    await signIn();
+  } catch (err) {
+    replace(byId('signin-message'), err.message);
+    replace(byId('signin-choices'));
+    return;
+  }
+  const session = currentSession();
+  replace(byId('who'), `${session.locationName ?? session.locationId} · ${session.userName || session.userId}`);
+  try {
+    const [settings, lookups] = await Promise.all([api('GET', '/api/settings'), api('GET', '/api/lookups')]);
+    state.lookups = lookups.data;
+    wireSaveBar();
+    load(settings.data);
+    renderForm();
+  } catch (err) {
+    replace(byId('signin-message'), `Could not load the settings: ${err.message}`);
+    return;
+  }
+  byId('signin').hidden = true;
+  byId('tabs').hidden = false;
+  wireTabs();
+  selectTab('settings');
+  document.body.dataset.ready = 'true';
+  if (session.role !== 'admin') announce('You can look around; only admins of this sub-account can change the settings.', 'info');
+}
+
+start();
