@@ -21,6 +21,15 @@ export async function addRunEvent(
     .execute();
 }
 
+/**
+ * Every transaction that moves a run's steps takes the run's row lock first. One order (run, then steps) for
+ * all of them means concurrent steps of one run never deadlock, and the last step to finish sees the others'
+ * states when it decides how the run ended.
+ */
+export async function lockRun(db: Db, runId: number): Promise<void> {
+  await db.selectFrom('runs').select('id').where('id', '=', runId).forUpdate().execute();
+}
+
 /** The contact's active run, locked for the caller's transaction. */
 export async function lockActiveRun(db: Db, locationId: string, contactId: string) {
   return db

@@ -9,7 +9,7 @@ import { loadRunHistory } from './history.js';
 import { loadLocationContext } from './location-settings.js';
 import { ESCALATION_STEP } from './missed-call.js';
 import { checkGhlForContact } from './rest-check.js';
-import { addRunEvent, endRun, finishRunIfComplete, STEP_JOB } from './runs.js';
+import { addRunEvent, endRun, finishRunIfComplete, lockRun, STEP_JOB } from './runs.js';
 import { ghlErrorToJobError } from './step-errors.js';
 import { loadStepFacts, markStep } from './step-facts.js';
 import { sendStepOnce } from './step-send.js';
@@ -48,7 +48,10 @@ export function stepJob(deps: AppDeps, ghl: GhlApi, users: UserDirectory) {
     },
     async onDead({ runStepId }, error) {
       const now = deps.clock.now();
+      const row = await deps.db.selectFrom('run_steps').select('run_id').where('id', '=', runStepId).executeTakeFirst();
+      if (!row) return;
       await deps.db.transaction().execute(async (trx) => {
+        await lockRun(trx, row.run_id);
         const step = await markStep(trx, runStepId, ['pending', 'sending'], 'failed', `gave up: ${error}`, now);
         if (!step) return;
         await addRunEvent(trx, step.run_id, now, 'step-failed', { error }, step.step_id);
@@ -71,11 +74,11 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   const isEscalation = step.step_id === ESCALATION_STEP;
   const def = ctx.settings.sequence.find((s) => s.id === step.step_id);
   if (!isEscalation && !def) {
-    await finish(deps, runStepId, 'skipped', 'step-removed');
+    await finish(deps, run.id, runStepId, 'skipped', 'step-removed');
     return;
   }
   if (run.status === 'ended' && !isEscalation && step.state === 'pending') {
-    await finish(deps, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`);
+    await finish(deps, run.id, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`);
     return;
   }
   const contact = await ghl.getContact(step.location_id, step.contact_id);
@@ -113,13 +116,14 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   if (decision.type === 'stop') {
     const outcome = OUTCOME_OF_STOP[decision.reason];
     await db.transaction().execute(async (trx) => {
+      await lockRun(trx, run.id);
       if (outcome) await endRun(trx, run.id, outcome[0], outcome[1], now);
       await markStep(trx, runStepId, ['pending'], 'stopped', decision.reason, now);
     });
     return;
   }
   if (decision.type === 'skip') {
-    await finish(deps, runStepId, 'skipped', decision.reason);
+    await finish(deps, run.id, runStepId, 'skipped', decision.reason);
     return;
   }
   if (decision.type === 'defer') {
@@ -137,15 +141,22 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
     rendered.assignedTo = await facts.routeNow(ctx.settings, contact);
   }
   if (isEscalation && rendered.action === 'task' && !rendered.assignedTo) {
-    await finish(deps, runStepId, 'skipped', 'no-manager');
+    await finish(deps, run.id, runStepId, 'skipped', 'no-manager');
     return;
   }
   await sendStepOnce(deps, ghl, facts, rendered, contact satisfies GhlContact);
 }
 
-async function finish(deps: AppDeps, runStepId: number, state: 'skipped' | 'stopped', reason: string): Promise<void> {
+async function finish(
+  deps: AppDeps,
+  runId: number,
+  runStepId: number,
+  state: 'skipped' | 'stopped',
+  reason: string,
+): Promise<void> {
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
+    await lockRun(trx, runId);
     const step = await markStep(trx, runStepId, ['pending'], state, reason, now);
     if (!step) return;
     await addRunEvent(trx, step.run_id, now, state === 'skipped' ? 'skipped' : 'stopped', { reason }, step.step_id);

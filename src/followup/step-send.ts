@@ -1,6 +1,6 @@
 import type { AppDeps } from '../app.js';
 import { type GhlApi, type GhlContact, GhlRateLimitedError, GhlRequestError } from '../ghl/api.js';
-import { addRunEvent, finishRunIfComplete } from './runs.js';
+import { addRunEvent, finishRunIfComplete, lockRun } from './runs.js';
 import type { RenderedStep } from './step-content.js';
 import { isOurMessage } from './sent-match.js';
 import type { StepFacts } from './step-facts.js';
@@ -58,10 +58,11 @@ export async function sendStepOnce(
     ghlId = await send(ghl, step.location_id, step.contact_id, content, contact);
   } catch (err) {
     if (err instanceof GhlRateLimitedError) {
-      await db.updateTable('run_steps').set({ state: 'pending' }).where('id', '=', step.id).execute();
+      await db.updateTable('run_steps').set({ state: 'pending' }).where('id', '=', step.id).where('state', '=', 'sending').execute();
     } else if (err instanceof GhlRequestError) {
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
+        await lockRun(trx, run.id);
         await trx
           .updateTable('run_steps')
           .set({ state: 'failed', reason: `GHL refused (${err.status}): ${err.message}`.slice(0, 500), done_at: now })
@@ -135,6 +136,7 @@ async function markDone(
   const now = deps.clock.now();
   const { step, run } = facts;
   await deps.db.transaction().execute(async (trx) => {
+    await lockRun(trx, run.id);
     const res = await trx
       .updateTable('run_steps')
       .set({ state: 'done', ghl_id: ghlId, done_at: now, reason: recovered ? 'found in GHL after a restart' : null })
