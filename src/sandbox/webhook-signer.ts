@@ -8,18 +8,22 @@ export interface WebhookKeys {
 }
 
 /**
- * The sandbox's own signing keys, fresh per start: GHL's private keys are not ours, so the app is pointed at
+ * The sandbox's own signing keys: GHL's private keys are not ours, so the app is pointed at
  * these public keys instead. RSA is 2048-bit (GHL's is 4096): 4096 costs about a second a start, 2048 about
  * 250 ms here, generated off the event loop so an app under test in the same process is not stalled.
  */
+// One RSA pair per process, made on first use: a test process starts dozens of sandboxes, and what each one
+// must be fresh about is its Ed25519 key, not a 250 ms RSA generation.
+let rsaPair: Promise<{ publicKey: KeyObject; privateKey: KeyObject }> | null = null;
+
 export class WebhookSigner {
   readonly keys: WebhookKeys;
   readonly #ed: KeyObject;
   readonly #rsa: KeyObject;
 
   static async create(): Promise<WebhookSigner> {
-    const rsa = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
-    return new WebhookSigner(rsa);
+    rsaPair ??= promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+    return new WebhookSigner(await rsaPair);
   }
 
   private constructor(rsa: { publicKey: KeyObject; privateKey: KeyObject }) {
