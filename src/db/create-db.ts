@@ -36,6 +36,13 @@ export async function createDb(opts: DbOptions): Promise<Db> {
     pool.on('error', () => {
       // An idle client lost its server (restart, outage); the pool replaces it. /readyz reports the outage.
     });
+    pool.on('connect', (client) => {
+      // pg also emits 'error' on a client checked out of the pool (a transaction between two statements) when
+      // its server connection ends, and pg-pool listens only while the client is idle: unhandled, that event
+      // killed the process at a Postgres restart (test/reliability/db-connection-loss.test.ts). The statement
+      // in flight still fails, and the pool discards the broken client when it is released.
+      client.on('error', () => {});
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { defaultSettings, type Settings, settingsSchema } from '../settings/schema.js';
 
@@ -14,19 +14,17 @@ export interface LocationContext {
  * owner saved any) and its install. Read fresh for every step, so a change in the page applies to runs in flight.
  */
 export async function loadLocationContext(db: Kysely<Database>, locationId: string): Promise<LocationContext> {
-  const [row, install] = await Promise.all([
-    db.selectFrom('location_settings').select('settings').where('location_id', '=', locationId).executeTakeFirst(),
-    db
-      .selectFrom('installations')
-      .select(['status', 'timezone', 'name'])
-      .where('location_id', '=', locationId)
-      .executeTakeFirst(),
-  ]);
-  const parsed = row ? settingsSchema.safeParse(row.settings) : null;
+  // One round trip (it runs for every step and twice per missed call): either row may be missing.
+  const { rows } = await sql<{ settings: unknown; status: string | null; timezone: string | null; name: string | null }>`
+    select (select settings from location_settings where location_id = ${locationId}) as settings,
+           i.status, i.timezone, i.name
+    from (select 1) as one left join installations i on i.location_id = ${locationId}`.execute(db);
+  const row = rows[0];
+  const parsed = row?.settings ? settingsSchema.safeParse(row.settings) : null;
   return {
     settings: parsed?.success ? parsed.data : defaultSettings(),
-    timezone: install?.timezone ?? null,
-    name: install?.name ?? null,
-    installed: install?.status === 'installed',
+    timezone: row?.timezone ?? null,
+    name: row?.name ?? null,
+    installed: row?.status === 'installed',
   };
 }

@@ -21,7 +21,7 @@ export interface StepFacts {
   routeNow(settings: Settings, contact: GhlContact): Promise<string | null>;
 }
 
-export async function loadStepFacts(db: Db, runStepId: number): Promise<StepFacts | null> {
+export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promise<StepFacts | null> {
   const step = await db.selectFrom('run_steps').selectAll().where('id', '=', runStepId).executeTakeFirst();
   if (!step) return null;
   const run = await db.selectFrom('runs').selectAll().where('id', '=', step.run_id).executeTakeFirstOrThrow();
@@ -40,7 +40,7 @@ export async function loadStepFacts(db: Db, runStepId: number): Promise<StepFact
       .where('contact_id', '=', run.contact_id)
       .where('action', '=', 'sms')
       .where('state', '=', 'done')
-      .where('done_at', '>', new Date(Date.now() - 400 * DAY_MS))
+      .where('done_at', '>', new Date(now.getTime() - DAY_MS))
       .execute(),
     db
       .selectFrom('missed_calls')

@@ -63,7 +63,7 @@ export function stepJob(deps: AppDeps, ghl: GhlApi, users: UserDirectory) {
 
 async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStepId: number): Promise<void> {
   const { db, clock } = deps;
-  const facts = await loadStepFacts(db, runStepId);
+  const facts = await loadStepFacts(db, runStepId, clock.now());
   if (!facts || !['pending', 'sending'].includes(facts.step.state)) return;
   const { step, run } = facts;
   const ctx = await loadLocationContext(db, step.location_id);

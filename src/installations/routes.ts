@@ -3,6 +3,7 @@ import type { AppDeps } from '../app.js';
 import { AppError } from '../errors.js';
 import { GhlRateLimitedError, GhlRequestError, GhlUnavailableError } from '../ghl/api.js';
 import { OAuthGrantError } from '../ghl/oauth.js';
+import { rateLimitByIp } from '../settings/rate-limit.js';
 import { ghlOf } from './deps.js';
 import { installFromCode } from './install.js';
 import { installedPage } from './page.js';
@@ -29,8 +30,18 @@ function codeOf(req: Request): string {
   return code;
 }
 
+/**
+ * Every callback makes us call GHL's token endpoint: one address may not drive that, or the install redirect,
+ * in bulk. Generous enough for an agency installing dozens of locations one by one (two requests each).
+ */
+export const OAUTH_RATE_LIMIT = { max: 60, windowMs: 60_000 };
+
 export function installationsRouter(deps: AppDeps): Router {
   const r = Router();
+  r.use(
+    '/oauth',
+    rateLimitByIp(deps.clock, { ...OAUTH_RATE_LIMIT, message: 'too many install attempts from this address; wait a minute' }),
+  );
   r.get('/oauth/install', (_req, res) => {
     res.redirect(302, installUrl(deps));
   });

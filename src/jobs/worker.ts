@@ -131,17 +131,39 @@ export function createWorker(opts: WorkerOptions): Worker {
     });
   }
 
+  /**
+   * Keeps up to `concurrency` jobs in flight and claims for a slot as soon as one frees. Rounds that wait for
+   * all their jobs (runOnce) let one GHL call hanging to its 10 s timeout hold up every webhook and step behind
+   * it (test/reliability/ghl-outage.test.ts).
+   */
+  const inFlight = new Set<Promise<void>>();
   async function poll(): Promise<void> {
     while (running) {
-      let n = 0;
-      try {
-        n = await runOnce();
-      } catch (err) {
-        // The database is away (outage, restart): keep polling; readiness reports it.
-        log.error({ err: err instanceof Error ? err.message : String(err) }, 'worker round failed');
+      const free = concurrency - inFlight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          await recoverIfDue();
+          const jobs = await claimJobs(opts.db, { workerId: id, now: opts.clock.now(), limit: free });
+          claimed = jobs.length;
+          for (const job of jobs) {
+            const p: Promise<void> = runJob(job)
+              .catch((err) => log.error({ job: job.id, err: err instanceof Error ? err.message : String(err) }, 'job not recorded'))
+              .finally(() => {
+                inFlight.delete(p);
+                wakeUp?.();
+              });
+            inFlight.add(p);
+          }
+        } catch (err) {
+          // The database is away (outage, restart): keep polling; readiness reports it.
+          log.error({ err: err instanceof Error ? err.message : String(err) }, 'worker round failed');
+        }
       }
-      if (running && n < concurrency) await sleep(pollMs);
+      // Full, or nothing more due: wait for a slot to free, a wake(), or the next poll.
+      if (running && (free === 0 || claimed < free)) await sleep(pollMs);
     }
+    await Promise.all(inFlight);
   }
 
   return {

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { parseWebhook } from './events.js';
 import { storeWebhook } from './inbox.js';
 import { verifyWebhookSignature, webhookKeys } from './signature.js';
+import { isNestedDeeperThan, MAX_NESTING, storableBody } from './storable.js';
 
 /** Replay window on `timestamp`, both ways (GHL's docs suggest 5 min). */
 const MAX_SKEW_MS = 5 * 60_000;
@@ -27,13 +28,18 @@ export function webhooksRouter(deps: AppDeps): Router {
       reject('invalid_signature');
       throw new AppError(401, 'INVALID_SIGNATURE', 'the webhook signature is missing or does not verify');
     }
-    let json: unknown;
+    let parsed: unknown;
     try {
-      json = JSON.parse(raw.toString('utf8'));
+      parsed = JSON.parse(raw.toString('utf8'));
     } catch {
       reject('malformed');
       throw new AppError(400, 'BAD_REQUEST', 'the webhook body is not valid JSON');
     }
+    if (isNestedDeeperThan(parsed, MAX_NESTING)) {
+      reject('malformed');
+      throw new AppError(400, 'BAD_REQUEST', `the webhook body nests deeper than ${MAX_NESTING} levels`);
+    }
+    const { text: body, json } = storableBody(raw.toString('utf8'), parsed);
     let event: ReturnType<typeof parseWebhook>;
     try {
       event = parseWebhook(json);
@@ -52,7 +58,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     let stored: { duplicate: boolean };
     try {
       stored = await withTimeout(
-        storeWebhook(deps.db, { webhookId, type: event.type, locationId: event.locationId, body: raw.toString('utf8'), signatureKind }, now),
+        storeWebhook(deps.db, { webhookId, type: event.type, locationId: event.locationId, body, signatureKind }, now),
         STORE_TIMEOUT_MS,
       );
     } catch (err) {

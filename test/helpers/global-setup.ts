@@ -15,6 +15,8 @@ export default async function setup(project: TestProject) {
   if (url && url !== 'memory://') {
     const template = `ringback_tmpl_${process.pid}`;
     const admin = new pg.Client({ connectionString: url });
+    // A Postgres restart during the run (the outage test) must not take the runner down with this idle client.
+    admin.on('error', () => {});
     await admin.connect();
     await admin.query(`drop database if exists ${template}`);
     await admin.query(`create database ${template}`);

@@ -1,0 +1,128 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/create-db.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { freshPostgresUrl, onPostgres } from '../helpers/db.js';
+import { audit, report, waitForQuiet } from './audit.js';
+import { RingbackChild } from './child.js';
+import { Feeder } from './feed.js';
+import { adsLine, callerPhone, installLocations, openDb, sleep, startRealTimeSandbox } from './fleet.js';
+
+const LOCATIONS = 4;
+const OUTAGE_MS = 10_000;
+const PG_CTL = '/usr/bin/pg_ctlcluster';
+// Stopping the server needs the local cluster and the right to control it (root here; not in every CI).
+const canStopPostgres =
+  onPostgres && existsSync(PG_CTL) && process.getuid?.() === 0 && /@(127\.0\.0\.1|localhost)[:/]/.test(process.env.DATABASE_URL ?? '');
+
+function pgctl(action: 'start' | 'stop'): void {
+  execFileSync(PG_CTL, ['--skip-systemctl-redirect', '15', 'main', action], { stdio: 'pipe' });
+}
+
+/**
+ * A detached shell that starts the server again after `seconds` whatever happens to this process: if the runner
+ * died during the outage, Postgres must not stay down for everyone else on the machine.
+ */
+function watchdog(seconds: number): void {
+  spawn('sh', ['-c', `sleep ${seconds}; ${PG_CTL} --skip-systemctl-redirect 15 main start >/dev/null 2>&1 || true`], {
+    detached: true,
+    stdio: 'ignore',
+  }).unref();
+}
+
+function isPostgresUp(): boolean {
+  try {
+    execFileSync('pg_isready', ['-h', '127.0.0.1', '-p', '5432'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let sandbox: Sandbox | undefined;
+let child: RingbackChild | undefined;
+let db: Db | undefined;
+afterAll(async () => {
+  if (canStopPostgres && !isPostgresUp()) pgctl('start');
+  await child?.stop();
+  await db?.close();
+  await sandbox?.close();
+});
+
+describe.skipIf(!canStopPostgres)('Postgres outage', () => {
+  it('webhooks get 429 or are stored, /readyz says 503 then 200, and the process recovers without a restart', async () => {
+    // GHL redelivers a 429 later (about 10 min); the sandbox every second, six times.
+    sandbox = await startRealTimeSandbox({ retryDelayMs: 1000 });
+    const databaseUrl = await freshPostgresUrl();
+    db = await openDb(databaseUrl);
+    const c = await RingbackChild.start({ sandbox, databaseUrl, env: { JOB_STALE_AFTER_MS: '10000' } });
+    child = c;
+    sandbox.setAppBaseUrl(c.url);
+    const locations = await installLocations(sandbox, db, c.url, LOCATIONS);
+    const feeder = new Feeder(sandbox, () => [c.url]);
+    const callOf = (i: number) => {
+      const l = locations[i % LOCATIONS]!;
+      return { locationId: l.location.id, from: callerPhone(70 + (i % LOCATIONS), i), to: adsLine(l) };
+    };
+    const phase = { now: 'before' as 'before' | 'during' | 'after' };
+    const readiness: Record<string, Record<string, number>> = { before: {}, during: {}, after: {} };
+    let probing = true;
+    const probe = (async () => {
+      while (probing) {
+        const at = phase.now;
+        const status = String((await fetch(`${c.url}/readyz`).catch(() => null))?.status ?? 0);
+        readiness[at]![status] = (readiness[at]![status] ?? 0) + 1;
+        await sleep(250);
+      }
+    })();
+
+    // Calls keep coming before, during and after the outage: 100 over about 20 s.
+    const feeding = feeder.feed(100, 200, callOf, 16);
+    await sleep(3000);
+    watchdog(OUTAGE_MS / 1000 + 20);
+    try {
+      pgctl('stop');
+      phase.now = 'during';
+      await sleep(OUTAGE_MS);
+    } finally {
+      pgctl('start');
+    }
+    phase.now = 'after';
+    await feeding;
+    await feeder.redeliverUntilAccepted(30_000).catch((err) => {
+      throw new Error(`${err}\nwebhook answers: ${JSON.stringify(feeder.statuses)}\nreadiness: ${JSON.stringify(readiness)}\n${c.tail(30)}`);
+    });
+    const settleMs = await waitForQuiet(db, 90_000);
+    await sleep(1000);
+    probing = false;
+    await probe;
+    const a = await audit(db, sandbox, feeder.calls);
+    const figures = feeder.figures();
+    report('db-outage', {
+      outageSeconds: OUTAGE_MS / 1000,
+      callsFed: figures.calls,
+      webhookAnswers: figures.statuses,
+      callsRedelivered: figures.callsRedelivered,
+      readiness,
+      processStarts: c.starts,
+      outcomesRecorded: a.missedCallRows - a.withoutOutcome,
+      stepStates: a.stepStates,
+      duplicatesFound: a.duplicateMessages + a.duplicateTasks + a.callsNotRecordedOnce.length,
+      settleSeconds: Math.round(settleMs / 100) / 10,
+    });
+
+    // Never a 5xx: stored (200) or "deliver again later" (429), and the process stayed up throughout.
+    expect(Object.keys(figures.statuses).sort()).toEqual(['200', '429']);
+    expect(c.starts).toBe(1);
+    expect(c.ready).toBe(true);
+    expect(readiness.during!['503']).toBeGreaterThan(0);
+    expect(readiness.during!['200'] ?? 0).toBeLessThanOrEqual(1);
+    expect(readiness.after!['200']).toBeGreaterThan(0);
+    // Everything accepted was processed once, and every step ran once.
+    expect(a.callsNotRecordedOnce).toEqual([]);
+    expect(a.withoutOutcome).toBe(0);
+    expect(a.stepStates).toEqual({ done: figures.calls * 3 });
+    expect({ messages: a.duplicateMessages, tasks: a.duplicateTasks }).toEqual({ messages: 0, tasks: 0 });
+  });
+});
