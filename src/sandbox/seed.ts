@@ -42,9 +42,10 @@ export interface SeedData {
   locations: LocationSeed[];
 }
 
-type ContactInput = Pick<Contact, 'id' | 'firstName' | 'lastName' | 'phone'> & Partial<Contact>;
+export type ContactInput = Pick<Contact, 'id' | 'firstName' | 'lastName' | 'phone'> & Partial<Contact>;
 
-function contact(locationId: string, at: string, c: ContactInput): Contact {
+/** A contact record with GHL's defaults for what `c` leaves out (no DND, no tags, email from the name). */
+export function contactRecord(locationId: string, at: string, c: ContactInput): Contact {
   const first = c.firstName ?? '';
   const last = c.lastName ?? '';
   return {
@@ -121,8 +122,8 @@ export function buildSeed(at: string): SeedData {
       },
     ],
     contacts: [
-      contact(l1, at, { id: CONTACTS.jane, firstName: 'Jane', lastName: 'Cooper', phone: '+13055550142' }),
-      contact(l1, at, {
+      contactRecord(l1, at, { id: CONTACTS.jane, firstName: 'Jane', lastName: 'Cooper', phone: '+13055550142' }),
+      contactRecord(l1, at, {
         id: CONTACTS.marcus,
         firstName: 'Marcus',
         lastName: 'Lee',
@@ -131,9 +132,9 @@ export function buildSeed(at: string): SeedData {
         city: 'New York',
         timezone: 'America/New_York',
       }),
-      contact(l1, at, { id: CONTACTS.priya, firstName: 'Priya', lastName: 'Shah', phone: '+13125550199', tags: ['VIP'] }),
-      contact(l1, at, { id: CONTACTS.tom, firstName: 'Tom', lastName: 'Becker', phone: '+16175550123', dnd: true }),
-      contact(l1, at, {
+      contactRecord(l1, at, { id: CONTACTS.priya, firstName: 'Priya', lastName: 'Shah', phone: '+13125550199', tags: ['VIP'] }),
+      contactRecord(l1, at, { id: CONTACTS.tom, firstName: 'Tom', lastName: 'Becker', phone: '+16175550123', dnd: true }),
+      contactRecord(l1, at, {
         id: CONTACTS.olivia,
         firstName: 'Olivia',
         lastName: 'Grant',
@@ -152,7 +153,7 @@ export function buildSeed(at: string): SeedData {
     ],
     numbers: [number(l2, '+15550004444', 'Website Line'), number(l2, '+15550008888', 'Main Office', true)],
     calendars: [],
-    contacts: [contact(l2, at, { id: CONTACTS.sam, firstName: 'Sam', lastName: 'Rivera', phone: '+17135550111' })],
+    contacts: [contactRecord(l2, at, { id: CONTACTS.sam, firstName: 'Sam', lastName: 'Rivera', phone: '+17135550111' })],
   };
   return { companyId: COMPANY_ID, companyName: COMPANY_NAME, locations: [dental, plumbing] };
 }

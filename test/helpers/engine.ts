@@ -1,27 +1,13 @@
 import type { ManualClock } from '../../src/clock.js';
 import { CONTACTS, LOCATION_ID, TRACKING_NUMBERS, USERS } from '../../src/sandbox/seed.js';
-import { defaultSettings, type Settings } from '../../src/settings/schema.js';
+import { seedSettings } from '../../src/sandbox/seed-settings.js';
+import type { Settings } from '../../src/settings/schema.js';
 import { installVia, type Stack, type StackOptions, startStack } from './stack.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 
-/** The seed's configuration: two ad lines with their own tags, round-robin over two reps, a manager. */
-export function seedSettings(overrides: Partial<Settings> = {}): Settings {
-  const base = defaultSettings({ bookingLink: 'https://book.example.com/bright-smile' });
-  return {
-    ...base,
-    sources: [
-      { trackingNumber: TRACKING_NUMBERS.facebook, tag: 'Facebook Ad Caller', highValue: false, messages: {}, assignTo: [] },
-      { trackingNumber: TRACKING_NUMBERS.website, tag: 'Website Caller', highValue: false, messages: {}, assignTo: [] },
-      { trackingNumber: TRACKING_NUMBERS.google, tag: 'Google Ads Caller', highValue: true, messages: {}, assignTo: [] },
-    ],
-    routing: { userIds: [USERS.ana, USERS.ben], rules: [] },
-    escalation: { afterMissedConnections: 3, withinDays: 7, managerUserId: USERS.maya },
-    highValue: { tags: ['VIP'], callbackWithin: 'PT5M' },
-    ...overrides,
-  };
-}
+export { seedSettings };
 
 export interface EngineStack extends Stack {
   clock: ManualClock;

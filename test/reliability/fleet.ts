@@ -2,6 +2,7 @@ import { systemClock } from '../../src/clock.js';
 import { createDb, type Db } from '../../src/db/create-db.js';
 import { createSandbox, type LocationSeed, type Sandbox } from '../../src/sandbox/index.js';
 import type { Contact } from '../../src/sandbox/model.js';
+import { contactRecord } from '../../src/sandbox/seed.js';
 import { defaultSettings, type Settings, settingsSchema } from '../../src/settings/schema.js';
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_SHARED_SECRET } from '../helpers/config.js';
 
@@ -96,25 +97,13 @@ export function callerPhone(locationIndex: number, callIndex: number): string {
 export function addLead(sandbox: Sandbox, locationId: string, phone: string): Contact {
   const at = new Date().toISOString();
   const id = `con_rel_${phone.slice(1)}`;
-  const contact: Contact = {
+  const contact = contactRecord(locationId, at, {
     id,
-    locationId,
     firstName: 'Lead',
     lastName: phone.slice(-5),
-    name: `Lead ${phone.slice(-5)}`,
     email: `lead${phone.slice(1)}@example.com`,
     phone,
-    timezone: null,
-    state: null,
-    city: null,
-    tags: [],
-    dnd: false,
-    dndSettings: {},
-    source: null,
-    assignedTo: null,
-    dateAdded: at,
-    dateUpdated: at,
-  };
+  });
   sandbox.store.putContact(contact);
   return contact;
 }

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/create-db.js';
-import { COMPANY_ID, LOCATION_ID, TRACKING_NUMBERS, USERS } from '../../sandbox/seed.js';
+import { COMPANY_ID, LOCATION_ID, USERS } from '../../sandbox/seed.js';
+import { seedSettings } from '../../sandbox/seed-settings.js';
 import { encryptSso } from '../../sandbox/sso.js';
-import { defaultSettings, type Settings } from '../../settings/schema.js';
+import type { Settings } from '../../settings/schema.js';
 
 /**
  * The owner's install journey, over HTTP as a browser makes it: Ringback's /oauth/install, GHL's location
@@ -22,20 +23,9 @@ export async function installThroughOAuth(appUrl: string, locationId: string): P
 
 export const DIGEST_RECIPIENT = 'owner@brightsmile.example';
 
-/** Bright Smile's configuration: three ad lines with their tags, round-robin over Ana and Ben, Maya as manager. */
+/** The seed's configuration with the daily digest on for the owner. */
 export function demoSettings(): Settings {
-  return {
-    ...defaultSettings({ bookingLink: 'https://book.example.com/bright-smile' }),
-    sources: [
-      { trackingNumber: TRACKING_NUMBERS.facebook, tag: 'Facebook Ad Caller', highValue: false, messages: {}, assignTo: [] },
-      { trackingNumber: TRACKING_NUMBERS.website, tag: 'Website Caller', highValue: false, messages: {}, assignTo: [] },
-      { trackingNumber: TRACKING_NUMBERS.google, tag: 'Google Ads Caller', highValue: true, messages: {}, assignTo: [] },
-    ],
-    routing: { userIds: [USERS.ana, USERS.ben], rules: [] },
-    escalation: { afterMissedConnections: 3, withinDays: 7, managerUserId: USERS.maya },
-    highValue: { tags: ['VIP'], callbackWithin: 'PT5M' },
-    digest: { enabled: true, at: '08:00', recipients: [DIGEST_RECIPIENT] },
-  };
+  return seedSettings({ digest: { enabled: true, at: '08:00', recipients: [DIGEST_RECIPIENT] } });
 }
 
 /**
