@@ -1,0 +1,133 @@
+/**
+ * The load generator: a process of its own, as GHL is, posting signed missed-call webhooks over keep-alive
+ * connections. Bodies are signed (Ed25519, GHL's current scheme) before the clock starts, so the generator's
+ * crypto does not compete with the service inside the measured window.
+ */
+import http from 'node:http';
+import { WebhookSigner } from '../../sandbox/webhook-signer.js';
+import { type ClosedArg, type EventPlan, type LoadApi, type LoadResult, missedCallEvent, type OpenArg, planEvent } from './protocol.js';
+import { serve } from './rpc.js';
+import { summarize } from './stats.js';
+
+interface Signed {
+  raw: Buffer;
+  signature: string;
+}
+
+const signer = await WebhookSigner.create();
+/** Pre-signing is sized from the last closed-loop rate (first guess 3,000/s), capped to keep it ~2 s. */
+let lastClosedRate = 3_000;
+const MAX_PRESIGN = 40_000;
+
+function signEvent(plan: EventPlan, i: number): Signed {
+  const call = planEvent(plan, i);
+  const now = new Date();
+  const body = { ...missedCallEvent(call, now), timestamp: now.toISOString(), webhookId: `wh_${call.contactId}` };
+  const raw = Buffer.from(JSON.stringify(body));
+  return { raw, signature: signer.headers(raw, 'ed25519')['x-ghl-signature'] ?? '' };
+}
+
+function presign(plan: EventPlan, count: number): Signed[] {
+  return Array.from({ length: Math.min(count, MAX_PRESIGN) }, (_, i) => signEvent(plan, i));
+}
+
+function post(target: URL, agent: http.Agent, s: Signed): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        agent,
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': s.raw.length, 'x-ghl-signature': s.signature },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(s.raw);
+  });
+}
+
+class Recorder {
+  readonly latencies: number[] = [];
+  readonly statuses: Record<string, number> = {};
+  sent = 0;
+  ok = 0;
+  add(status: number, ms: number): void {
+    this.sent += 1;
+    this.statuses[String(status)] = (this.statuses[String(status)] ?? 0) + 1;
+    if (status >= 200 && status < 300) this.ok += 1;
+    this.latencies.push(ms);
+  }
+  result(elapsedMs: number, issued: number): LoadResult {
+    const rate = this.ok / (elapsedMs / 1000);
+    return { issued, sent: this.sent, ok: this.ok, failed: this.sent - this.ok, statuses: this.statuses, elapsedMs, rate, latency: summarize(this.latencies) };
+  }
+}
+
+/** N connections, each sending the next request as soon as the last one is answered: the maximum rate. */
+async function closed(a: ClosedArg): Promise<LoadResult> {
+  const target = new URL(a.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: a.connections });
+  const pool = presign(a.plan, Math.ceil(((a.warmupMs + a.durationMs) / 1000) * lastClosedRate * 1.3));
+  let next = 0;
+  const rec = new Recorder();
+  const start = performance.now();
+  const from = start + a.warmupMs;
+  const until = from + a.durationMs;
+  async function connection(): Promise<void> {
+    while (performance.now() < until) {
+      const i = next++;
+      const s = pool[i] ?? signEvent(a.plan, i);
+      const t0 = performance.now();
+      const status = await post(target, agent, s);
+      const t1 = performance.now();
+      if (t0 >= from && t1 <= until) rec.add(status, t1 - t0);
+    }
+  }
+  await Promise.all(Array.from({ length: a.connections }, connection));
+  agent.destroy();
+  const result = rec.result(a.durationMs, next);
+  if (result.rate > 0) lastClosedRate = result.rate;
+  return result;
+}
+
+/**
+ * A fixed rate whatever the answers: request k is due at start + k/rate and its latency is measured from that
+ * due time, so a stalled service shows as latency instead of silently slowing the sender (coordinated omission).
+ */
+async function open(a: OpenArg): Promise<LoadResult> {
+  const target = new URL(a.url);
+  const count = Math.max(1, Math.round((a.rate * a.durationMs) / 1000));
+  const pool = presign(a.plan, count);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1_024 });
+  const rec = new Recorder();
+  const interval = 1000 / a.rate;
+  const inflight: Promise<void>[] = [];
+  const start = performance.now() + 20;
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < count && start + sent * interval <= now) {
+        const due = start + sent * interval;
+        const s = pool[sent] ?? signEvent(a.plan, sent);
+        sent += 1;
+        inflight.push(post(target, agent, s).then((status) => rec.add(status, performance.now() - due)));
+      }
+      if (sent < count) setTimeout(tick, Math.max(0, Math.min(2, start + sent * interval - now)));
+      else resolve();
+    };
+    tick();
+  });
+  await Promise.all(inflight);
+  agent.destroy();
+  return rec.result(performance.now() - start, sent);
+}
+
+serve<LoadApi>({ closed, open }, { ed25519PublicPem: signer.keys.ed25519PublicPem, rsaPublicPem: signer.keys.rsaPublicPem });

@@ -1,0 +1,85 @@
+/**
+ * Webhook ingestion with the worker stopped (the web tier's work: verify, parse, inbox + job in one commit),
+ * next to its ceilings measured on the same machine and database in the same run: a bare express handler
+ * behind the same load process, and single-row insert commits through the service's own pool.
+ */
+import { CpuMeter } from './cpu.js';
+import type { CeilingResult, ClosedArg, EventPlan, LoadResult } from './protocol.js';
+import type { Stack } from './stack.js';
+
+/** CPU ms per request of each process over the whole closed-loop run (warm-up included), and `roundTrips`. */
+export type CpuPer = Record<string, number>;
+
+export interface IngestOptions {
+  connections: number[];
+  bareConnections: number[];
+  warmupMs: number;
+  durationMs: number;
+  openDurationMs: number;
+  /** Fixed rates to hold besides 50% and 100% of the maximum (the 1,000/s target). */
+  fixedRates: number[];
+  ceilingMs: number;
+}
+
+export interface IngestResult {
+  closed: Array<{ connections: number; cpu: CpuPer } & LoadResult>;
+  max: { connections: number; rate: number; cpu: CpuPer };
+  open: Array<{ label: string; target: number } & LoadResult>;
+  bare: Array<{ connections: number; cpu: CpuPer } & LoadResult>;
+  bareMax: number;
+  inserts: CeilingResult;
+}
+
+let runs = 0;
+function plan(s: Stack): EventPlan {
+  runs += 1;
+  return { locations: s.fixture.locations, lines: s.fixture.lines, contactPrefix: `ing${runs}_` };
+}
+
+async function closedRun(s: Stack, arg: ClosedArg, target: 'service' | 'bare'): Promise<LoadResult & { cpu: CpuPer }> {
+  const trips = target === 'service' ? await s.service.call('roundTrips', null) : 0;
+  const before = s.cpu.snapshot();
+  const r = await s.load.call('closed', arg);
+  const cpu = CpuMeter.perUnit(before, s.cpu.snapshot(), r.issued);
+  if (target === 'service') cpu['roundTrips'] = ((await s.service.call('roundTrips', null)) - trips) / Math.max(1, r.issued);
+  return { ...r, cpu };
+}
+
+export async function measureIngestion(s: Stack, o: IngestOptions, log: (m: string) => void): Promise<IngestResult> {
+  const bareUrl = `${s.bare.info['url']}/webhooks/ghl`;
+  const url = `${s.url}/webhooks/ghl`;
+  const bare: IngestResult['bare'] = [];
+  for (const connections of o.bareConnections) {
+    const r = await closedRun(s, { url: bareUrl, connections, warmupMs: o.warmupMs, durationMs: o.durationMs, plan: plan(s) }, 'bare');
+    bare.push({ connections, ...r });
+    log(`  bare express, ${connections} connections: ${Math.round(r.rate)}/s`);
+  }
+  const concurrency = s.kind === 'postgres' ? 8 : 1;
+  const inserts = await s.service.call('insertCeiling', { durationMs: o.ceilingMs, concurrency });
+  log(`  single-row insert commits, ${concurrency} connection(s): ${Math.round(inserts.rate)}/s`);
+
+  const closed: IngestResult['closed'] = [];
+  for (const connections of o.connections) {
+    const r = await closedRun(s, { url, connections, warmupMs: o.warmupMs, durationMs: o.durationMs, plan: plan(s) }, 'service');
+    closed.push({ connections, ...r });
+    log(`  ingestion, ${connections} connections: ${Math.round(r.rate)}/s, p99 ${r.latency.p99.toFixed(1)} ms, failed ${r.failed}`);
+  }
+  const best = closed.reduce((a, b) => (b.rate > a.rate ? b : a));
+  const max = { connections: best.connections, rate: best.rate, cpu: best.cpu };
+
+  const open: IngestResult['open'] = [];
+  const targets = [
+    { label: '50% of max', target: Math.round(max.rate * 0.5) },
+    { label: '100% of max', target: Math.round(max.rate) },
+    ...o.fixedRates.map((r) => ({ label: `${r}/s`, target: r })),
+  ];
+  for (const t of targets) {
+    const r = await s.load.call('open', { url, rate: t.target, durationMs: o.openDurationMs, plan: plan(s) });
+    open.push({ ...t, ...r });
+    log(`  ingestion open-loop at ${t.target}/s (${t.label}): p50 ${r.latency.p50.toFixed(1)} p99 ${r.latency.p99.toFixed(1)} max ${r.latency.max.toFixed(1)} ms`);
+  }
+  // What ingestion left behind would be processed by the next phase's worker: it is not part of it.
+  await s.service.call('sql', { text: 'truncate webhook_inbox, jobs' });
+  await s.service.call('sql', { text: 'vacuum analyze jobs' });
+  return { closed, max, open, bare, bareMax: Math.max(...bare.map((b) => b.rate)), inserts };
+}

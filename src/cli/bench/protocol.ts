@@ -1,0 +1,122 @@
+/** What the bench's processes say to each other: the orchestrator, the service, the load generator. */
+import type { Summary } from './stats.js';
+
+/**
+ * Which missed calls a run sends: event i is a call from contact `${contactPrefix}${first + i}` to the
+ * tracking line of location `i % locations.length`. The orchestrator uses the same plan to create the contacts
+ * in the sandbox, so the calls the service makes for them find what GHL would have.
+ */
+export interface EventPlan {
+  locations: string[];
+  /** Tracking number dialled, per location (same order). */
+  lines: string[];
+  contactPrefix: string;
+  first?: number;
+  /** Call time of event i: dateAddedMs + i * dateStepMs; without it, the time the event is signed. */
+  dateAddedMs?: number;
+  dateStepMs?: number;
+}
+
+export interface PlannedCall {
+  locationId: string;
+  contactId: string;
+  messageId: string;
+  conversationId: string;
+  from: string;
+  to: string;
+  dateAdded: string | null;
+}
+
+export function planEvent(plan: EventPlan, i: number): PlannedCall {
+  const n = (plan.first ?? 0) + i;
+  const l = n % plan.locations.length;
+  const contactId = `${plan.contactPrefix}${n}`;
+  return {
+    locationId: plan.locations[l] ?? '',
+    contactId,
+    messageId: `msg_${contactId}`,
+    conversationId: `conv_${contactId}`,
+    // 212: New York, a state with no narrower send window; the number only has to look real.
+    from: `+1212${String(5_000_000 + (n % 5_000_000)).padStart(7, '0')}`,
+    to: plan.lines[l] ?? '',
+    dateAdded: plan.dateAddedMs === undefined ? null : new Date(plan.dateAddedMs + i * (plan.dateStepMs ?? 0)).toISOString(),
+  };
+}
+
+/** The body of GHL's InboundMessage webhook for a missed call, as the sandbox's `messageEvent` shapes it. */
+export function missedCallEvent(c: PlannedCall, now: Date): Record<string, unknown> {
+  return {
+    type: 'InboundMessage',
+    locationId: c.locationId,
+    attachments: [],
+    body: '',
+    contactId: c.contactId,
+    contentType: 'text/plain',
+    conversationId: c.conversationId,
+    dateAdded: c.dateAdded ?? now.toISOString(),
+    direction: 'inbound',
+    messageType: 'CALL',
+    messageId: c.messageId,
+    status: 'no-answer',
+    callDuration: 0,
+    callStatus: 'no-answer',
+    from: c.from,
+    to: c.to,
+  };
+}
+
+export interface LoadResult {
+  /** Every request made, warm-up included (what the CPU measured around the run was spent on). */
+  issued: number;
+  sent: number;
+  ok: number;
+  failed: number;
+  statuses: Record<string, number>;
+  elapsedMs: number;
+  /** 2xx answers per second over the measured window. */
+  rate: number;
+  latency: Summary;
+}
+
+export interface ClosedArg {
+  url: string;
+  connections: number;
+  warmupMs: number;
+  durationMs: number;
+  plan: EventPlan;
+}
+
+export interface OpenArg {
+  url: string;
+  rate: number;
+  durationMs: number;
+  plan: EventPlan;
+}
+
+export type LoadApi = {
+  closed: { arg: ClosedArg; result: LoadResult };
+  open: { arg: OpenArg; result: LoadResult };
+};
+
+export interface CeilingResult {
+  commits: number;
+  elapsedMs: number;
+  rate: number;
+  concurrency: number;
+}
+
+export interface ClaimResult {
+  claimMs: Summary;
+  claimed: number;
+  plan: string;
+}
+
+export type ServiceApi = {
+  sql: { arg: { text: string; values?: unknown[] }; result: Record<string, unknown>[] };
+  worker: { arg: { run: boolean }; result: null };
+  insertCeiling: { arg: { durationMs: number; concurrency: number }; result: CeilingResult };
+  claimBench: { arg: { rounds: number; limit: number }; result: ClaimResult };
+  dbSize: { arg: null; result: { bytes: number; method: string } };
+  /** Statements the service's pool has sent since it started. */
+  roundTrips: { arg: null; result: number };
+};

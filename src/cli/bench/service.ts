@@ -1,0 +1,61 @@
+/**
+ * Ringback as the bench runs it: its own process (so its RSS means something), configured from the environment
+ * the orchestrator builds, on the real system clock. The worker starts and stops on command, so ingestion can
+ * be measured alone; the other commands give the orchestrator the service's own pool (PGlite is one process).
+ */
+import pg from 'pg';
+import { systemClock } from '../../clock.js';
+import { loadConfig } from '../../config.js';
+import { createLogger } from '../../logger.js';
+import { startRuntime } from '../../runtime.js';
+import type { ServiceApi } from './protocol.js';
+import { serve } from './rpc.js';
+import { claimBench, databaseSize, insertCeiling, runSql } from './service-commands.js';
+
+// Every statement the service sends (BEGIN and COMMIT included) is one round trip: counted for the report.
+let roundTrips = 0;
+const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+const query = proto.query;
+// BENCH_TRACE_SQL=1 writes each statement's first line to the service log: what a step or a webhook costs.
+const trace = process.env['BENCH_TRACE_SQL'] === '1';
+proto.query = function (this: unknown, ...args: unknown[]) {
+  roundTrips += 1;
+  if (trace) {
+    const first = args[0];
+    const text = typeof first === 'string' ? first : typeof first === 'object' && first && 'text' in first ? String(first.text) : '?';
+    process.stderr.write(`${new Date().toISOString()} sql ${text.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+  }
+  return Reflect.apply(query, this, args);
+};
+
+const config = loadConfig(process.env);
+const logger = createLogger(config.logLevel);
+const rt = await startRuntime({ config, clock: systemClock, logger, listen: true, startWorker: false, digestCron: false });
+// The port is known only once listening; the OAuth redirect URI is built from the config at request time.
+if (rt.url) config.appBaseUrl = rt.url;
+
+let stopping = false;
+process.on('SIGTERM', () => {
+  if (stopping) return;
+  stopping = true;
+  rt.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});
+
+serve<ServiceApi>(
+  {
+    sql: ({ text, values }) => runSql(rt.db.db, text, values ?? []),
+    async worker({ run }) {
+      if (run) rt.worker.start();
+      else await rt.worker.stop();
+      return null;
+    },
+    insertCeiling: (arg) => insertCeiling(rt.db.db, arg),
+    claimBench: (arg) => claimBench(rt.db.db, arg),
+    dbSize: () => databaseSize(rt.db),
+    roundTrips: async () => roundTrips,
+  },
+  { url: rt.url ?? '', kind: rt.db.kind, pid: String(process.pid) },
+);
