@@ -182,8 +182,11 @@ export async function finishRunIfComplete(db: Db, runId: number, at: Date): Prom
   await endRun(db, runId, 'suppressed', optedOut ? 'opted-out' : 'dnd', at);
 }
 
-/** Uninstall: every active run of the location ends suppressed; their steps stop before they call GHL. */
-export async function stopLocationRuns(db: Db, locationId: string, at: Date): Promise<number> {
+/**
+ * Uninstall, or an install GHL revoked: every active run of the location ends suppressed; their steps stop
+ * before they call GHL.
+ */
+export async function stopLocationRuns(db: Db, locationId: string, at: Date, reason = 'uninstalled'): Promise<number> {
   const active = await db
     .selectFrom('runs')
     .select('id')
@@ -191,6 +194,6 @@ export async function stopLocationRuns(db: Db, locationId: string, at: Date): Pr
     .where('status', '=', 'active')
     .forUpdate()
     .execute();
-  for (const run of active) await endRun(db, run.id, 'suppressed', 'uninstalled', at);
+  for (const run of active) await endRun(db, run.id, 'suppressed', reason, at);
   return active.length;
 }

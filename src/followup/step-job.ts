@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
-import type { GhlApi, GhlContact } from '../ghl/api.js';
+import { type GhlApi, type GhlContact, GhlNotInstalledError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
 import { defineJob } from '../jobs/registry.js';
 import { type StepDecision, decideStep, type StopReason } from './decide.js';
@@ -9,7 +9,7 @@ import { loadRunHistory } from './history.js';
 import { loadLocationContext } from './location-settings.js';
 import { ESCALATION_STEP } from './missed-call.js';
 import { checkGhlForContact } from './rest-check.js';
-import { addRunEvent, endRun, finishRunIfComplete, lockRun, STEP_JOB } from './runs.js';
+import { addRunEvent, endRun, finishRunIfComplete, lockRun, STEP_JOB, stopLocationRuns } from './runs.js';
 import { ghlErrorToJobError } from './step-errors.js';
 import { loadStepFacts, markStep } from './step-facts.js';
 import { sendStepOnce } from './step-send.js';
@@ -43,6 +43,12 @@ export function stepJob(deps: AppDeps, ghl: GhlApi, users: UserDirectory) {
       try {
         await runStep(deps, ghl, users, runStepId);
       } catch (err) {
+        // GHL refused the install itself (refresh token rejected): retrying cannot help, and neither can the
+        // location's other runs; they all end now instead of each step failing its way to dead-letter.
+        if (err instanceof GhlNotInstalledError) {
+          await deps.db.transaction().execute((trx) => stopInstallRuns(trx, err, deps.clock.now()));
+          return;
+        }
         throw ghlErrorToJobError(err, deps.clock.now());
       }
     },
@@ -59,6 +65,16 @@ export function stepJob(deps: AppDeps, ghl: GhlApi, users: UserDirectory) {
       });
     },
   });
+}
+
+async function stopInstallRuns(trx: AppDeps['db'], err: GhlNotInstalledError, now: Date): Promise<void> {
+  await stopLocationRuns(trx, err.locationId, now, 'install-revoked');
+  await trx
+    .updateTable('run_steps')
+    .set({ state: 'stopped', reason: `install revoked: ${err.message}`.slice(0, 500), done_at: now })
+    .where('location_id', '=', err.locationId)
+    .where('state', 'in', ['pending', 'sending'])
+    .execute();
 }
 
 async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStepId: number): Promise<void> {

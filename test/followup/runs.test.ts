@@ -101,6 +101,26 @@ describe('runs', () => {
     expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'suppressed', outcome_reason: 'uninstalled' });
   });
 
+  it('stops the runs of an install GHL revoked instead of retrying forever', async () => {
+    s = await startEngineStack();
+    const jane = (await missedCall(PHONES.jane)).contactId;
+    const marcus = (await missedCall(PHONES.marcus, TRACKING_NUMBERS.website)).contactId;
+    await s.at(2 * MIN);
+    expect(s.sent(jane).sms).toHaveLength(1);
+    s.sandbox.revokeInstall(LOCATION_ID);
+    await s.at(25 * HOUR);
+    expect(s.sent(jane).sms).toHaveLength(1);
+    expect(s.sent(jane).tasks).toHaveLength(0);
+    for (const contactId of [jane, marcus]) {
+      expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'suppressed', outcome_reason: 'install-revoked' });
+    }
+    const db = s.rt.db.db;
+    const waiting = await db.selectFrom('jobs').select('id').where('state', 'in', ['pending', 'running']).execute();
+    expect(waiting).toHaveLength(0);
+    const install = await db.selectFrom('installations').select('status').where('location_id', '=', LOCATION_ID).executeTakeFirstOrThrow();
+    expect(install.status).toBe('revoked');
+  });
+
   it('spreads 10 leads 5/5 over two reps by round-robin', async () => {
     s = await startEngineStack();
     for (let i = 0; i < 10; i++) await missedCall(`+1212555${String(1000 + i)}`);
