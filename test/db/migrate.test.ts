@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/create-db.js';
+import { lockDataDir } from '../../src/db/data-dir-lock.js';
 import { migrate, readMigrations } from '../../src/db/migrate.js';
 import { freshDb, onPostgres } from '../helpers/db.js';
 
@@ -48,8 +49,10 @@ describe('migrations', () => {
 
   it.skipIf(onPostgres)('a second process on the same PGlite folder is refused with a clear message', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rb-data-'));
-    const db = await createDb({ databaseUrl: undefined, dataDir: dir });
-    opened.push(db);
+    // This process holds the folder as createDb does (the lock comes before PGlite opens it); the second
+    // process goes through createDb itself.
+    const release = lockDataDir(dir);
+    opened.push({ close: async () => release() } as Db);
     const { spawnSync } = await import('node:child_process');
     const script = `import { createDb } from './src/db/create-db.ts';
       try { await createDb({ databaseUrl: undefined, dataDir: ${JSON.stringify(dir)} }); console.log('opened'); }

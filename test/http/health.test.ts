@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { type Runtime, startRuntime } from '../../src/runtime.js';
 import { freshPostgresUrl, onPostgres, pgliteTemplate } from '../helpers/db.js';
@@ -7,6 +7,13 @@ import { testConfig } from '../helpers/config.js';
 import { silentLogger } from '../helpers/logger.js';
 
 let rt: Runtime | null = null;
+let shared: Runtime;
+beforeAll(async () => {
+  shared = await start();
+});
+afterAll(async () => {
+  await shared?.close();
+});
 afterEach(async () => {
   await rt?.close().catch(() => {});
   rt = null;
@@ -24,9 +31,8 @@ async function start(): Promise<Runtime> {
 
 describe('operational routes', () => {
   it('/healthz and /readyz answer when the database is up', async () => {
-    rt = await start();
-    expect((await request(rt.app).get('/healthz')).body).toEqual({ status: 'ok' });
-    const ready = await request(rt.app).get('/readyz');
+    expect((await request(shared.app).get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await request(shared.app).get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ready', database: 'ok' });
   });
@@ -40,8 +46,7 @@ describe('operational routes', () => {
   });
 
   it('an unknown route gives the JSON error shape with security headers', async () => {
-    rt = await start();
-    const res = await request(rt.app).get('/no/such/route');
+    const res = await request(shared.app).get('/no/such/route');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'no route for GET /no/such/route' } });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -49,9 +54,8 @@ describe('operational routes', () => {
   });
 
   it('/metrics speaks Prometheus text', async () => {
-    rt = await start();
-    await request(rt.app).get('/healthz');
-    const res = await request(rt.app).get('/metrics');
+    await request(shared.app).get('/healthz');
+    const res = await request(shared.app).get('/metrics');
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toMatch(/# TYPE ringback_http_requests_total counter/);
     expect(res.text).toMatch(/ringback_http_requests_total\{status="2xx"\} [1-9]/);
