@@ -97,7 +97,8 @@ async function ingestCall(trx: Db, deps: AppDeps, call: CallEvent, at: Date): Pr
     .where('id', '=', run.id)
     .execute();
   await addRunEvent(trx, run.id, at, 'callback-unanswered', { status: call.status });
-  await maybeEscalate(trx, deps, run.id, locationId, contactId, at);
+  const { settings } = await loadLocationContext(trx, locationId);
+  await maybeEscalate(trx, deps, settings, { runId: run.id, locationId, contactId, at });
 }
 
 async function ingestMessage(

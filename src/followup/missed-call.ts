@@ -6,6 +6,7 @@ import { parseDuration } from '../settings/duration.js';
 import { normalizePhone } from './area-codes.js';
 import type { CallEvent } from './call-events.js';
 import { countMissedConnections, recordContactEvent } from './history.js';
+import type { Settings } from '../settings/schema.js';
 import { loadLocationContext } from './location-settings.js';
 import { addRunEvent, endRun, scheduleStep, startOrJoinRun } from './runs.js';
 
@@ -91,7 +92,7 @@ export async function handleMissedCall(trx: Db, deps: AppDeps, call: CallEvent, 
       now,
     );
   }
-  await maybeEscalate(trx, deps, runId, locationId, contactId, at);
+  await maybeEscalate(trx, deps, ctx.settings, { runId, locationId, contactId, at });
   deps.wakeWorker?.();
 }
 
@@ -102,16 +103,14 @@ export async function handleMissedCall(trx: Db, deps: AppDeps, call: CallEvent, 
 export async function maybeEscalate(
   trx: Db,
   deps: AppDeps,
-  runId: number,
-  locationId: string,
-  contactId: string,
-  at: Date,
+  settings: Settings,
+  call: { runId: number; locationId: string; contactId: string; at: Date },
 ): Promise<void> {
-  const { settings } = await loadLocationContext(trx, locationId);
+  const { runId, locationId, contactId, at } = call;
   const { afterMissedConnections, withinDays } = settings.escalation;
   const now = deps.clock.now();
   const since = new Date(at.getTime() - withinDays * DAY_MS);
-  const count = await countMissedConnections(trx, locationId, contactId, since, now > at ? now : at);
+  const count = await countMissedConnections(trx, locationId, contactId, since, new Date(Math.max(now.getTime(), at.getTime())));
   await trx.updateTable('runs').set({ missed_connections: count }).where('id', '=', runId).execute();
   if (count < afterMissedConnections) return;
   const scheduled = await scheduleStep(

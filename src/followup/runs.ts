@@ -58,11 +58,7 @@ export async function startOrJoinRun(
   if (inserted.rows[0]) return { runId: inserted.rows[0].id, created: true };
   const active = await lockActiveRun(db, input.locationId, input.contactId);
   if (!active) throw new Error('active run vanished while joining it');
-  await db
-    .updateTable('runs')
-    .set((eb) => ({ missed_connections: eb('missed_connections', '+', 1), updated_at: input.now }))
-    .where('id', '=', active.id)
-    .execute();
+  // Its missed_connections is recounted from the contact's history by maybeEscalate, in this transaction.
   return { runId: active.id, created: false };
 }
 
