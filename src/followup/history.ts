@@ -44,25 +44,19 @@ export async function recordContactEvent(db: Kysely<Database>, e: ContactEventIn
   return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
-/** The first time each stop condition happened at or after `since`. */
-export async function loadRunHistory(
-  db: Kysely<Database>,
-  locationId: string,
-  contactId: string,
-  since: Date,
-  callbackTaskIds: string[],
-): Promise<RunHistory> {
-  const rows = await db
-    .selectFrom('contact_events')
-    .select(['kind', 'ref', (eb) => eb.fn.min('at').as('first_at')])
-    .where('location_id', '=', locationId)
-    .where('contact_id', '=', contactId)
-    .where('at', '>=', since)
-    .groupBy(['kind', 'ref'])
-    .execute();
-  const first = (pred: (r: (typeof rows)[number]) => boolean): Date | null => {
-    const times = rows.filter(pred).map((r) => new Date(r.first_at as unknown as string).getTime());
-    return times.length ? new Date(Math.min(...times)) : null;
+/** One kind of contact history at one time (its GHL id when it has one). */
+export interface HistoryRow {
+  kind: string;
+  ref: string | null;
+  at: Date;
+}
+
+/** The first time of each stop condition among `rows` (all of them at or after the run's start). */
+export function runHistoryFrom(rows: readonly HistoryRow[], callbackTaskIds: readonly string[]): RunHistory {
+  const first = (pred: (r: HistoryRow) => boolean): Date | null => {
+    let min: number | null = null;
+    for (const r of rows) if (pred(r) && (min === null || r.at.getTime() < min)) min = r.at.getTime();
+    return min === null ? null : new Date(min);
   };
   return {
     callReturnedAt: first((r) => r.kind === 'outbound-answered' || r.kind === 'outbound-unanswered'),

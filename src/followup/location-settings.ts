@@ -19,7 +19,13 @@ export async function loadLocationContext(db: Kysely<Database>, locationId: stri
     select (select settings from location_settings where location_id = ${locationId}) as settings,
            i.status, i.timezone, i.name
     from (select 1) as one left join installations i on i.location_id = ${locationId}`.execute(db);
-  const row = rows[0];
+  return locationContextFrom(rows[0] ?? null);
+}
+
+/** The context from a location's settings document and install row, either of which may be missing. */
+export function locationContextFrom(
+  row: { settings: unknown; status: string | null; timezone: string | null; name: string | null } | null,
+): LocationContext {
   const parsed = row?.settings ? settingsSchema.safeParse(row.settings) : null;
   return {
     settings: parsed?.success ? parsed.data : defaultSettings(),

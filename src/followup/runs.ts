@@ -30,6 +30,11 @@ export async function lockRun(db: Db, runId: number): Promise<void> {
   await db.selectFrom('runs').select('id').where('id', '=', runId).forUpdate().execute();
 }
 
+/** Steps after this one need not ask GHL what happened since the missed call (rest-check.ts). */
+export async function markRestChecked(db: Db, runId: number, now: Date): Promise<void> {
+  await db.updateTable('runs').set({ rest_checked_at: now }).where('id', '=', runId).where('rest_checked_at', 'is', null).execute();
+}
+
 /** The contact's active run, locked for the caller's transaction. */
 export async function lockActiveRun(db: Db, locationId: string, contactId: string) {
   return db
@@ -90,29 +95,13 @@ export async function scheduleStep(
   return row.id;
 }
 
-/** Ends an active run with its outcome and stops its steps still waiting; a no-op on an ended run. */
-export async function endRun(
-  db: Db,
-  runId: number,
-  outcome: RunOutcome,
-  reason: string,
-  at: Date,
-): Promise<boolean> {
-  const res = await db
-    .updateTable('runs')
-    .set({ status: 'ended', outcome, outcome_reason: reason, outcome_at: at, updated_at: at })
-    .where('id', '=', runId)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
-  if (res.numUpdatedRows === 0n) return false;
-  await db
-    .updateTable('run_steps')
-    .set({ state: 'stopped', reason: `run ${outcome}: ${reason}`, done_at: at })
-    .where('run_id', '=', runId)
-    .where('state', '=', 'pending')
-    .execute();
-  await addRunEvent(db, runId, at, 'run-ended', { outcome, reason });
-  return true;
+/**
+ * Ends an active run with its outcome and stops its steps still waiting; a no-op on an ended run (false).
+ * The work is ringback_end_run (migrations/0005_run_functions.sql), shared with the run-finishing functions.
+ */
+export async function endRun(db: Db, runId: number, outcome: RunOutcome, reason: string, at: Date): Promise<boolean> {
+  const { rows } = await sql<{ ended: boolean }>`select ringback_end_run(${runId}, ${outcome}, ${reason}, ${at}) as ended`.execute(db);
+  return rows[0]?.ended === true;
 }
 
 /**
@@ -155,27 +144,12 @@ export async function recoverLatestRun(
 /**
  * When every step reached a final state the run ends. Suppressed when no message could go out (every text and
  * email skipped for DND or opt-out); otherwise lost: the sequence ended without the lead coming back.
+ * Two steps of one run finishing at once (recovered jobs after a crash) must not each see the other still open:
+ * the function takes the run's row lock, and its count runs with a snapshot taken after the lock was granted
+ * (test/reliability/run-finish.test.ts).
  */
 export async function finishRunIfComplete(db: Db, runId: number, at: Date): Promise<void> {
-  // Two steps of one run finishing at once (recovered jobs after a crash) would each see the other still open
-  // under READ COMMITTED and neither would end the run: the run's row lock makes the second wait for the first
-  // to commit, and its next statement then sees that commit (test/reliability/run-finish.test.ts).
-  await db.selectFrom('runs').select('id').where('id', '=', runId).forUpdate().executeTakeFirst();
-  const steps = await db
-    .selectFrom('run_steps')
-    .select(['state', 'reason', 'action'])
-    .where('run_id', '=', runId)
-    .where('action', '!=', 'escalation')
-    .execute();
-  if (steps.some((s) => s.state === 'pending' || s.state === 'sending')) return;
-  const messages = steps.filter((s) => s.action === 'sms' || s.action === 'email');
-  const blocked = messages.length > 0 && messages.every((s) => s.state === 'skipped');
-  if (!blocked) {
-    await endRun(db, runId, 'lost', 'sequence-ended', at);
-    return;
-  }
-  const optedOut = messages.some((s) => (s.reason ?? '').startsWith('opted-out'));
-  await endRun(db, runId, 'suppressed', optedOut ? 'opted-out' : 'dnd', at);
+  await sql`select ringback_finish_run_if_complete(${runId}, ${at})`.execute(db);
 }
 
 /**

@@ -1,8 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { GhlContact } from '../ghl/api.js';
 import type { Settings } from '../settings/schema.js';
 import { assignRep } from './round-robin.js';
+import type { HistoryRow } from './history.js';
+import { type LocationContext, locationContextFrom } from './location-settings.js';
 import type { RunFacts } from './step-content.js';
 import type { RunsTable, RunStepsTable, StepState } from './tables.js';
 
@@ -12,6 +14,10 @@ const DAY_MS = 86_400_000;
 export interface StepFacts {
   step: Selectable<RunStepsTable>;
   run: Selectable<RunsTable>;
+  /** The location's settings and install, read with the step so a change in the page applies to runs in flight. */
+  location: LocationContext;
+  /** The contact's history since the run started (stop conditions), as stored when the step was loaded. */
+  history: HistoryRow[];
   /** Our callback tasks of this run: completing one of them is a stop condition. */
   taskIds: string[];
   touches: Date[];
@@ -21,43 +27,61 @@ export interface StepFacts {
   routeNow(settings: Settings, contact: GhlContact): Promise<string | null>;
 }
 
+interface FactsRow {
+  step: Record<string, unknown>;
+  run: Record<string, unknown>;
+  siblings: Record<string, unknown>[];
+  flags: { sms_opted_out: boolean; not_textable: boolean } | null;
+  touches: string[];
+  voicemail_url: string | null;
+  history: { kind: string; ref: string | null; at: string }[];
+  settings: unknown;
+  install_status: string | null;
+  timezone: string | null;
+  name: string | null;
+}
+
+/**
+ * Everything a step decides on, in one statement: it runs for every step, and each round trip is a context
+ * switch on both sides; eight small queries cost several times this one. Rows come back as JSON: timestamps
+ * (the `*_at` columns) are revived to dates.
+ */
 export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promise<StepFacts | null> {
-  const step = await db.selectFrom('run_steps').selectAll().where('id', '=', runStepId).executeTakeFirst();
-  if (!step) return null;
-  const run = await db.selectFrom('runs').selectAll().where('id', '=', step.run_id).executeTakeFirstOrThrow();
-  const [siblings, flags, touches, firstCall] = await Promise.all([
-    db.selectFrom('run_steps').selectAll().where('run_id', '=', run.id).orderBy('due_at').orderBy('id').execute(),
-    db
-      .selectFrom('contact_flags')
-      .selectAll()
-      .where('location_id', '=', run.location_id)
-      .where('contact_id', '=', run.contact_id)
-      .executeTakeFirst(),
-    db
-      .selectFrom('run_steps')
-      .select('done_at')
-      .where('location_id', '=', run.location_id)
-      .where('contact_id', '=', run.contact_id)
-      .where('action', '=', 'sms')
-      .where('state', '=', 'done')
-      .where('done_at', '>', new Date(now.getTime() - DAY_MS))
-      .execute(),
-    db
-      .selectFrom('missed_calls')
-      .select('voicemail_url')
-      .where('run_id', '=', run.id)
-      .where('voicemail_url', 'is not', null)
-      .orderBy('called_at', 'desc')
-      .executeTakeFirst(),
-  ]);
+  const { rows } = await sql<FactsRow>`
+    select to_jsonb(s) as step, to_jsonb(r) as run,
+      (select coalesce(jsonb_agg(jsonb_build_object('step_id', x.step_id, 'action', x.action, 'state', x.state,
+                'ghl_id', x.ghl_id, 'done_at', x.done_at) order by x.due_at, x.id), '[]'::jsonb)
+         from run_steps x where x.run_id = r.id) as siblings,
+      (select jsonb_build_object('sms_opted_out', f.sms_opted_out_at is not null, 'not_textable', f.not_textable_at is not null)
+         from contact_flags f where f.location_id = r.location_id and f.contact_id = r.contact_id) as flags,
+      (select coalesce(jsonb_agg(t.done_at), '[]'::jsonb) from run_steps t
+         where t.location_id = r.location_id and t.contact_id = r.contact_id and t.action = 'sms' and t.state = 'done'
+           and t.done_at > ${new Date(now.getTime() - DAY_MS)}) as touches,
+      (select m.voicemail_url from missed_calls m where m.run_id = r.id and m.voicemail_url is not null
+         order by m.called_at desc limit 1) as voicemail_url,
+      (select coalesce(jsonb_agg(jsonb_build_object('kind', e.kind, 'ref', e.ref, 'at', e.at)), '[]'::jsonb) from contact_events e
+         where e.location_id = r.location_id and e.contact_id = r.contact_id and e.at >= r.started_at) as history,
+      (select ls.settings from location_settings ls where ls.location_id = s.location_id) as settings,
+      i.status as install_status, i.timezone, i.name
+    from run_steps s
+    join runs r on r.id = s.run_id
+    left join installations i on i.location_id = s.location_id
+    where s.id = ${runStepId}`.execute(db);
+  const row = rows[0];
+  if (!row) return null;
+  const step = reviveDates(row.step) as unknown as Selectable<RunStepsTable>;
+  const run = reviveDates(row.run) as unknown as Selectable<RunsTable>;
+  const siblings = row.siblings.map(reviveDates) as unknown as Pick<Selectable<RunStepsTable>, 'step_id' | 'action' | 'state' | 'ghl_id' | 'done_at'>[];
   const sequence = siblings.filter((s) => s.action !== 'escalation');
   return {
     step,
     run,
+    location: locationContextFrom({ settings: row.settings, status: row.install_status, timezone: row.timezone, name: row.name }),
+    history: row.history.map((h) => ({ kind: h.kind, ref: h.ref, at: new Date(h.at) })),
     taskIds: siblings.filter((s) => s.action === 'task' && s.ghl_id).map((s) => s.ghl_id!),
-    touches: touches.map((t) => t.done_at!).filter((d) => d.getTime() > 0),
-    optedOutSms: !!flags?.sms_opted_out_at,
-    notTextable: !!flags?.not_textable_at,
+    touches: row.touches.map((t) => new Date(t)).filter((d) => d.getTime() > 0),
+    optedOutSms: !!row.flags?.sms_opted_out,
+    notTextable: !!row.flags?.not_textable,
     runFacts: {
       startedAt: run.started_at,
       sourceTag: run.source_tag,
@@ -66,7 +90,7 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
       highValue: run.high_value,
       missedConnections: run.missed_connections,
       assignedUserId: run.assigned_user_id,
-      voicemailUrl: firstCall?.voicemail_url ?? null,
+      voicemailUrl: row.voicemail_url,
       stepsDone: sequence
         .filter((s) => s.state === 'done' && s.done_at)
         .map((s) => ({ stepId: s.step_id, action: s.action, at: s.done_at! })),
@@ -82,6 +106,13 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
       });
     },
   };
+}
+
+/** A row read as JSON, with its timestamp columns (named `*_at`) as dates again. */
+function reviveDates(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = k.endsWith('_at') && typeof v === 'string' ? new Date(v) : v;
+  return out;
 }
 
 /** Moves a step between states, only from the states given: the guard that keeps transitions single. */

@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
-import { type GhlApi, type GhlContact, GhlNotInstalledError } from '../ghl/api.js';
+import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
 import { defineJob } from '../jobs/registry.js';
 import { type StepDecision, decideStep, type StopReason } from './decide.js';
 import type { UserDirectory } from './directory.js';
-import { loadRunHistory } from './history.js';
-import { loadLocationContext } from './location-settings.js';
+import { runHistoryFrom } from './history.js';
 import { ESCALATION_STEP } from './missed-call.js';
 import { checkGhlForContact } from './rest-check.js';
-import { addRunEvent, endRun, finishRunIfComplete, lockRun, STEP_JOB, stopLocationRuns } from './runs.js';
+import { addRunEvent, endRun, finishRunIfComplete, lockRun, markRestChecked, STEP_JOB, stopLocationRuns } from './runs.js';
 import { ghlErrorToJobError } from './step-errors.js';
 import { loadStepFacts, markStep } from './step-facts.js';
 import { sendStepOnce } from './step-send.js';
@@ -81,8 +80,7 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   const { db, clock } = deps;
   const facts = await loadStepFacts(db, runStepId, clock.now());
   if (!facts || !['pending', 'sending'].includes(facts.step.state)) return;
-  const { step, run } = facts;
-  const ctx = await loadLocationContext(db, step.location_id);
+  const { step, run, location: ctx } = facts;
   if (!ctx.installed) {
     await db.transaction().execute((trx) => endRun(trx, run.id, 'suppressed', 'uninstalled', clock.now()));
     return;
@@ -90,17 +88,18 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   const isEscalation = step.step_id === ESCALATION_STEP;
   const def = ctx.settings.sequence.find((s) => s.id === step.step_id);
   if (!isEscalation && !def) {
-    await finish(deps, run.id, runStepId, 'skipped', 'step-removed');
+    await finish(deps, run.id, runStepId, 'skipped', 'step-removed', false);
     return;
   }
   if (run.status === 'ended' && !isEscalation && step.state === 'pending') {
-    await finish(deps, run.id, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`);
+    await finish(deps, run.id, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`, false);
     return;
   }
   const contact = await ghl.getContact(step.location_id, step.contact_id);
   // Until one step has asked GHL directly, every step asks: steps of a run claimed together (after an outage)
   // each see the callback whose webhook never came.
-  if (!run.rest_checked_at && step.state === 'pending') await checkGhlForContact(deps, ghl, run, contact);
+  const restChecked = !run.rest_checked_at && step.state === 'pending';
+  const history = restChecked ? [...facts.history, ...(await checkGhlForContact(deps, ghl, run))] : facts.history;
   const now = clock.now();
   const tz = resolveRecipientTimezone({
     settingsTimezone: ctx.settings.timezone,
@@ -110,7 +109,6 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
 
   let decision: StepDecision = { type: 'send' };
   if (!isEscalation && def && step.state === 'pending') {
-    const history = await loadRunHistory(db, run.location_id, run.contact_id, run.started_at, facts.taskIds);
     decision = decideStep({
       step: def,
       settings: ctx.settings,
@@ -122,7 +120,7 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
         notTextable: facts.notTextable,
         hasEmail: !!contact.email,
       },
-      history,
+      history: runHistoryFrom(history, facts.taskIds),
       touchesLast24h: facts.touches,
       now,
       timeZone: tz,
@@ -139,13 +137,14 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
     return;
   }
   if (decision.type === 'skip') {
-    await finish(deps, run.id, runStepId, 'skipped', decision.reason);
+    await finish(deps, run.id, runStepId, 'skipped', decision.reason, restChecked);
     return;
   }
   if (decision.type === 'defer') {
-    await db.transaction().execute((trx) =>
-      addRunEvent(trx, run.id, now, 'deferred', { reason: decision.reason, until: decision.until.toISOString() }, step.step_id),
-    );
+    await db.transaction().execute(async (trx) => {
+      if (restChecked) await markRestChecked(trx, run.id, now);
+      await addRunEvent(trx, run.id, now, 'deferred', { reason: decision.reason, until: decision.until.toISOString() }, step.step_id);
+    });
     throw new RetryAtError(decision.until, `deferred: ${decision.reason}`);
   }
   const repName = await users.userName(step.location_id, run.assigned_user_id);
@@ -157,10 +156,10 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
     rendered.assignedTo = await facts.routeNow(ctx.settings, contact);
   }
   if (isEscalation && rendered.action === 'task' && !rendered.assignedTo) {
-    await finish(deps, run.id, runStepId, 'skipped', 'no-manager');
+    await finish(deps, run.id, runStepId, 'skipped', 'no-manager', restChecked);
     return;
   }
-  await sendStepOnce(deps, ghl, facts, rendered, contact satisfies GhlContact);
+  await sendStepOnce(deps, ghl, facts, rendered, { restChecked });
 }
 
 async function finish(
@@ -169,10 +168,12 @@ async function finish(
   runStepId: number,
   state: 'skipped' | 'stopped',
   reason: string,
+  restChecked: boolean,
 ): Promise<void> {
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
     await lockRun(trx, runId);
+    if (restChecked) await markRestChecked(trx, runId, now);
     const step = await markStep(trx, runStepId, ['pending'], state, reason, now);
     if (!step) return;
     await addRunEvent(trx, step.run_id, now, state === 'skipped' ? 'skipped' : 'stopped', { reason }, step.step_id);

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../app.js';
-import { type GhlApi, type GhlContact, GhlRateLimitedError, GhlRequestError } from '../ghl/api.js';
+import { sql } from 'kysely';
+import { type GhlApi, GhlRateLimitedError, GhlRequestError } from '../ghl/api.js';
 import { addRunEvent, finishRunIfComplete, lockRun } from './runs.js';
 import type { RenderedStep } from './step-content.js';
 import { isOurMessage } from './sent-match.js';
@@ -19,7 +20,7 @@ export async function sendStepOnce(
   ghl: GhlApi,
   facts: StepFacts,
   rendered: RenderedStep,
-  contact: GhlContact,
+  opts: { restChecked: boolean },
 ): Promise<void> {
   const { db, clock } = deps;
   const { step, run } = facts;
@@ -27,35 +28,13 @@ export async function sendStepOnce(
   if (step.state === 'sending') {
     content = (step.rendered as RenderedStep | null) ?? rendered;
     const found = await findSent(ghl, step.location_id, step.contact_id, content, step.intent_at ?? run.started_at);
-    if (found) return markDone(deps, facts, found, content, true);
-  } else {
-    // The intent is written under the run's row lock, the lock endRun takes too: once a run has ended, none of
-    // its steps can start sending.
-    const claimed = await db.transaction().execute(async (trx) => {
-      const now = clock.now();
-      const current = await trx.selectFrom('runs').select(['status', 'outcome', 'outcome_reason']).where('id', '=', run.id).forUpdate().executeTakeFirst();
-      if (current?.status !== 'active' && step.action !== 'escalation') {
-        await trx
-          .updateTable('run_steps')
-          .set({ state: 'stopped', reason: `run ${current?.outcome}: ${current?.outcome_reason}`, done_at: now })
-          .where('id', '=', step.id)
-          .where('state', '=', 'pending')
-          .execute();
-        return false;
-      }
-      const res = await trx
-        .updateTable('run_steps')
-        .set({ state: 'sending', intent_at: now, rendered: JSON.stringify(content) })
-        .where('id', '=', step.id)
-        .where('state', '=', 'pending')
-        .executeTakeFirst();
-      return res.numUpdatedRows > 0n;
-    });
-    if (!claimed) return;
+    if (found) return markDone(deps, facts, found, content, { recovered: true, restChecked: false });
+  } else if (!(await writeIntent(db, step.id, run.id, content, clock.now()))) {
+    return;
   }
   let ghlId: string;
   try {
-    ghlId = await send(ghl, step.location_id, step.contact_id, content, contact);
+    ghlId = await send(ghl, step.location_id, step.contact_id, content);
   } catch (err) {
     if (err instanceof GhlRateLimitedError) {
       await db.updateTable('run_steps').set({ state: 'pending' }).where('id', '=', step.id).where('state', '=', 'sending').execute();
@@ -75,16 +54,31 @@ export async function sendStepOnce(
     }
     throw err;
   }
-  await markDone(deps, facts, ghlId, content, false);
+  await markDone(deps, facts, ghlId, content, { recovered: false, restChecked: opts.restChecked });
 }
 
-async function send(
-  ghl: GhlApi,
-  locationId: string,
-  contactId: string,
-  content: RenderedStep,
-  _contact: GhlContact,
-): Promise<string> {
+/**
+ * Moves a pending step to 'sending' with its content, in one statement that holds the run's row lock, the lock
+ * endRun takes too: once a run has ended, none of its steps can start sending (the step stops instead; an
+ * escalation still goes out). False when the step is not to be sent.
+ */
+async function writeIntent(db: AppDeps['db'], stepId: number, runId: number, content: RenderedStep, now: Date): Promise<boolean> {
+  const { rows } = await sql<{ state: string }>`
+    with r as (select status, outcome, outcome_reason from runs where id = ${runId} for update)
+    update run_steps s set
+      state = case when r.status = 'active' or s.action = 'escalation' then 'sending' else 'stopped' end,
+      intent_at = case when r.status = 'active' or s.action = 'escalation' then ${now} else s.intent_at end,
+      rendered = case when r.status = 'active' or s.action = 'escalation' then ${JSON.stringify(content)}::jsonb else s.rendered end,
+      reason = case when r.status = 'active' or s.action = 'escalation' then s.reason
+                    else 'run ' || coalesce(r.outcome, '') || ': ' || coalesce(r.outcome_reason, '') end,
+      done_at = case when r.status = 'active' or s.action = 'escalation' then s.done_at else ${now} end
+    from r
+    where s.id = ${stepId} and s.state = 'pending'
+    returning s.state`.execute(db);
+  return rows[0]?.state === 'sending';
+}
+
+async function send(ghl: GhlApi, locationId: string, contactId: string, content: RenderedStep): Promise<string> {
   if (content.action === 'sms') {
     const r = await ghl.sendMessage(locationId, {
       type: 'SMS',
@@ -126,37 +120,19 @@ async function findSent(
   return match?.id ?? null;
 }
 
+/** Done with GHL's id, in one round trip: ringback_step_sent (migrations/0005_run_functions.sql). */
 async function markDone(
   deps: AppDeps,
   facts: StepFacts,
   ghlId: string,
   content: RenderedStep,
-  recovered: boolean,
+  opts: { recovered: boolean; restChecked: boolean },
 ): Promise<void> {
-  const now = deps.clock.now();
-  const { step, run } = facts;
-  await deps.db.transaction().execute(async (trx) => {
-    await lockRun(trx, run.id);
-    const res = await trx
-      .updateTable('run_steps')
-      .set({ state: 'done', ghl_id: ghlId, done_at: now, reason: recovered ? 'found in GHL after a restart' : null })
-      .where('id', '=', step.id)
-      .where('state', '=', 'sending')
-      .executeTakeFirst();
-    if (res.numUpdatedRows === 0n) return;
-    if (step.action !== 'escalation') {
-      await trx
-        .updateTable('runs')
-        .set((eb) => ({ first_followup_at: eb.fn.coalesce('first_followup_at', eb.val(now)), updated_at: now }))
-        .where('id', '=', run.id)
-        .execute();
-    }
-    await addRunEvent(trx, run.id, now, 'sent', { action: content.action, ghlId, preview: preview(content) }, step.step_id);
-    if (step.action === 'escalation') {
-      await trx.updateTable('runs').set({ escalated_at: now }).where('id', '=', run.id).execute();
-    }
-    await finishRunIfComplete(trx, run.id, now);
-  });
+  const detail = JSON.stringify({ action: content.action, ghlId, preview: preview(content) });
+  const reason = opts.recovered ? 'found in GHL after a restart' : null;
+  await sql`select ringback_step_sent(${facts.step.id}, ${ghlId}, ${reason}, ${deps.clock.now()}, ${detail}::jsonb, ${opts.restChecked})`.execute(
+    deps.db,
+  );
 }
 
 function preview(content: RenderedStep): string {
