@@ -21,6 +21,13 @@ import { type GhlOAuth, OAuthGrantError, type TokenGrant } from './oauth.js';
 
 /** Refresh a little before expiry so a token never dies between our check and GHL's. */
 const EXPIRY_MARGIN_MS = 60_000;
+/**
+ * A follow-up step makes four or five GHL calls: reading and decrypting the install row for each was a fifth of
+ * its database round trips. A decrypted token is reused for this long (product time) within its validity; a
+ * token GHL rejects, or an install found gone, is dropped at once, so an uninstall costs at most one 401.
+ */
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX = 10_000;
 
 export interface TokenVault {
   /** A valid access token of the location. `rejected`: the token GHL just answered 401 to; it is not returned. */
@@ -46,7 +53,8 @@ export interface VaultDeps {
 
 export const companyContext = (companyId: string) => `company:${companyId}`;
 
-type Outcome = { token: string } | { gone: string };
+type Issued = { token: string; expiresAt: Date };
+type Outcome = Issued | { gone: string };
 
 /**
  * Per-location tokens with refresh single-flight: in process, concurrent callers share one promise per
@@ -59,6 +67,27 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
   const key = config.tokenEncryptionKey;
   const log = deps.logger.child({ component: 'ghl-tokens' });
   const inflight = new Map<string, Promise<string>>();
+  const cache = new Map<string, { token: string; validUntil: number }>();
+
+  function remember(locationId: string, token: string, expiresAt: Date): void {
+    const nowMs = clock.now().getTime();
+    const validUntil = Math.min(nowMs + CACHE_TTL_MS, expiresAt.getTime() - EXPIRY_MARGIN_MS);
+    if (validUntil <= nowMs) return;
+    cache.delete(locationId);
+    // Oldest first: a Map iterates in insertion order, so this drops the entry least recently stored.
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(locationId, { token, validUntil });
+  }
+
+  function cached(locationId: string, rejected?: string): string | null {
+    const hit = cache.get(locationId);
+    if (!hit) return null;
+    if (hit.token === rejected || hit.validUntil <= clock.now().getTime()) {
+      cache.delete(locationId);
+      return null;
+    }
+    return hit.token;
+  }
 
   const seal = (grant: TokenGrant, context: string): SealedTokens => ({
     access_token_enc: encryptToken(key, grant.accessToken, context),
@@ -105,14 +134,15 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
   }
 
   /** Mints into the locked row; null when there is no company token or GHL refuses this location. */
-  async function mintLocked(trx: Kysely<Database>, locationId: string, companyId: string): Promise<string | null> {
+  async function mintLocked(trx: Kysely<Database>, locationId: string, companyId: string): Promise<Issued | null> {
     const companyToken = await lockedCompanyToken(trx, companyId);
     if (!companyToken) return null;
     try {
       const grant = await oauth.mintLocationToken(companyToken, companyId, locationId);
-      await storeLocationTokens(trx, locationId, { ...seal(grant, locationId), user_type: 'Company' }, clock.now());
+      const sealed = seal(grant, locationId);
+      await storeLocationTokens(trx, locationId, { ...sealed, user_type: 'Company' }, clock.now());
       log.info({ locationId, companyId }, 'location token minted from company token');
-      return grant.accessToken;
+      return { token: grant.accessToken, expiresAt: sealed.expires_at };
     } catch (err) {
       if (err instanceof GhlRequestError || err instanceof OAuthGrantError) return null;
       throw err;
@@ -124,37 +154,47 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
       const row = await lockInstallation(trx, locationId);
       if (row?.status !== 'installed') return { gone: row ? row.status : 'never installed' };
       const current = usable(row, locationId, rejected);
-      if (current) return { token: current };
+      if (current && row.expires_at) return { token: current, expiresAt: row.expires_at };
       if (row.refresh_token_enc) {
         try {
           const grant = await oauth.refresh(decryptToken(key, row.refresh_token_enc, locationId), 'Location');
-          await storeLocationTokens(trx, locationId, seal(grant, locationId), clock.now());
+          const sealed = seal(grant, locationId);
+          await storeLocationTokens(trx, locationId, sealed, clock.now());
           log.info({ locationId }, 'location token refreshed');
-          return { token: grant.accessToken };
+          return { token: grant.accessToken, expiresAt: sealed.expires_at };
         } catch (err) {
           if (!(err instanceof OAuthGrantError)) throw err;
           log.warn({ locationId }, 'location refresh token rejected');
         }
       }
       const minted = row.company_id ? await mintLocked(trx, locationId, row.company_id) : null;
-      if (minted) return { token: minted };
+      if (minted) return minted;
       if (!row.access_token_enc) return { gone: 'token pending: no token yet and no company token to mint one' };
       await markRevoked(trx, locationId, clock.now());
       return { gone: 'GHL rejected the refresh token; the location must install again' };
     });
-    if ('gone' in outcome) throw new GhlNotInstalledError(locationId, outcome.gone);
+    if ('gone' in outcome) {
+      cache.delete(locationId);
+      throw new GhlNotInstalledError(locationId, outcome.gone);
+    }
+    remember(locationId, outcome.token, outcome.expiresAt);
     return outcome.token;
   }
 
   return {
     seal,
     async locationToken(locationId, opts = {}) {
+      const hit = cached(locationId, opts.rejected);
+      if (hit) return hit;
       const row = await findInstallation(db, locationId);
       if (row?.status !== 'installed') {
         throw new GhlNotInstalledError(locationId, row ? row.status : 'never installed');
       }
       const current = usable(row, locationId, opts.rejected);
-      if (current) return current;
+      if (current && row.expires_at) {
+        remember(locationId, current, row.expires_at);
+        return current;
+      }
       return singleFlight(`location:${locationId}`, () => refreshLocation(locationId, opts.rejected));
     },
     companyToken(companyId) {

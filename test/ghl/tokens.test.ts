@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GhlNotInstalledError } from '../../src/ghl/api.js';
-import { decryptToken } from '../../src/ghl/crypto.js';
+import { decryptToken, encryptToken } from '../../src/ghl/crypto.js';
 import { companyContext } from '../../src/ghl/tokens.js';
 import { findInstallation, upsertInstallation } from '../../src/installations/queries.js';
 import { LOCATION_2_ID, LOCATION_ID } from '../../src/sandbox/seed.js';
@@ -113,6 +113,28 @@ describe('token vault', () => {
     } finally {
       await other.rt.close();
     }
+  });
+
+  it('reuses a decrypted token for 30 s, then reads the row again (a token it no longer trusts costs one 401)', async () => {
+    await tokensOf(LOCATION_ID);
+    await ghl().getLocation(LOCATION_ID);
+    const before = refreshes(LOCATION_ID);
+    const key = stack.rt.deps.config.tokenEncryptionKey;
+    // The row now holds a token GHL never issued: only a fresh read of the row can pick it up.
+    await db()
+      .updateTable('installations')
+      .set({ access_token_enc: encryptToken(key, 'not-a-ghl-token', LOCATION_ID) })
+      .where('location_id', '=', LOCATION_ID)
+      .execute();
+    stack.clock.advance(20_000);
+    await expect(ghl().getLocation(LOCATION_ID)).resolves.toMatchObject({ id: LOCATION_ID });
+    expect(refreshes(LOCATION_ID)).toBe(before);
+    stack.clock.advance(11_000);
+    const rejected = stack.sandbox.requests.filter((r) => r.status === 401).length;
+    await expect(ghl().getLocation(LOCATION_ID)).resolves.toMatchObject({ id: LOCATION_ID });
+    expect(stack.sandbox.requests.filter((r) => r.status === 401).length).toBe(rejected + 1);
+    expect(refreshes(LOCATION_ID)).toBe(before + 1);
+    await tokensOf(LOCATION_ID);
   });
 
   it('keeps every token it handled encrypted at rest and out of the logs', async () => {
