@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import { PREPARED } from '../db/prepared.js';
 import type { JobState } from './tables.js';
 
 export type Executor = Kysely<Database>;
@@ -51,7 +52,7 @@ export async function claimJobs(
   db: Executor,
   opts: { workerId: string; now: Date; limit: number },
 ): Promise<ClaimedJob[]> {
-  const res = await sql<ClaimedJob>`
+  const res = await sql<ClaimedJob>`${sql.raw(PREPARED)}
     update jobs set state = 'running', locked_by = ${opts.workerId}, locked_at = ${opts.now},
       attempts = attempts + 1, updated_at = ${opts.now}
     where id in (
@@ -62,16 +63,15 @@ export async function claimJobs(
   return res.rows;
 }
 
-/** Guarded by locked_by: a worker whose lock was taken over after it was presumed dead changes nothing. */
-export async function completeJob(db: Executor, id: number, workerId: string, now: Date): Promise<boolean> {
-  const res = await db
-    .updateTable('jobs')
-    .set({ state: 'done', locked_by: null, locked_at: null, finished_at: now, updated_at: now })
-    .where('id', '=', id)
-    .where('locked_by', '=', workerId)
-    .where('state', '=', 'running')
-    .executeTakeFirst();
-  return res.numUpdatedRows > 0n;
+/**
+ * Marks finished jobs done, several at once. Guarded by locked_by: a worker whose lock was taken over after it
+ * was presumed dead changes nothing. Returns how many rows it changed.
+ */
+export async function completeJobs(db: Executor, ids: readonly number[], workerId: string, now: Date): Promise<number> {
+  const res = await sql`${sql.raw(PREPARED)}
+    update jobs set state = 'done', locked_by = null, locked_at = null, finished_at = ${now}, updated_at = ${now}
+    where id = any(${ids}::bigint[]) and locked_by = ${workerId} and state = 'running'`.execute(db);
+  return Number(res.numAffectedRows ?? 0n);
 }
 
 /**

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { createCompletions } from './completions.js';
 import { PermanentJobError, RetryAtError } from './errors.js';
 import {
   type ClaimedJob,
   claimJobs,
-  completeJob,
   type Executor,
   failJob,
   recoverStaleJobs,
@@ -51,6 +51,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   let loop: Promise<void> | null = null;
   let wakeUp: (() => void) | null = null;
   let lastRecovery = 0;
+  const complete = createCompletions(opts.db, id);
 
   async function runJob(job: ClaimedJob): Promise<void> {
     const def = opts.registry.get(job.kind);
@@ -67,7 +68,7 @@ export function createWorker(opts: WorkerOptions): Worker {
         maxAttempts: job.max_attempts,
         locationId: job.location_id,
       });
-      await completeJob(opts.db, job.id, id, now());
+      await complete(job.id, now());
       opts.metrics?.inc('ringback_jobs_total', 'Jobs run by outcome', { kind: job.kind, outcome: 'done' });
       opts.metrics?.set('ringback_job_lag_seconds', 'Last job start minus its due time (product time)', { kind: job.kind },
         Math.max(0, (now().getTime() - new Date(job.run_at).getTime()) / 1000));

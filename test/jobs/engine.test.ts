@@ -195,6 +195,25 @@ describe('job engine', () => {
     expect((await job(id)).state).toBe('done');
   });
 
+  it('records the jobs of a busy round as done in a few statements, not one each', async () => {
+    for (let n = 0; n < 40; n++) await enqueueJob(db.db, { kind: 'note', payload: { n }, runAt: clock.now() }, clock.now());
+    let completions = 0;
+    const counted = db.db.withPlugin({
+      transformQuery({ node }) {
+        if (/update jobs set state = 'done'/.test(JSON.stringify(node))) completions += 1;
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    });
+    const w = createWorker({ db: counted, registry, clock, logger: silentLogger, workerId: 'w-batch', concurrency: 8 });
+    expect(await w.drain()).toBe(40);
+    const states = await db.db.selectFrom('jobs').select('state').execute();
+    expect(states.filter((r) => r.state === 'done')).toHaveLength(40);
+    expect(new Set(ran.map((r) => r.n)).size).toBe(40);
+    expect(completions).toBeGreaterThan(0);
+    expect(completions).toBeLessThanOrEqual(10);
+  });
+
   it('compares due times with <= so a job due exactly now is visible', async () => {
     await enqueueJob(db.db, { kind: 'note', payload: { n: 5 }, runAt: clock.now() }, clock.now());
     const due = await sql<{ n: number }>`select count(*)::int as n from jobs where run_at <= ${clock.now()}`.execute(db.db);
