@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import { defaultSettings, type Settings, settingsSchema } from '../settings/schema.js';
+import type { Settings } from '../settings/schema.js';
+import { settingsFromText } from './settings-cache.js';
 
 export interface LocationContext {
   settings: Settings;
@@ -15,20 +16,13 @@ export interface LocationContext {
  */
 export async function loadLocationContext(db: Kysely<Database>, locationId: string): Promise<LocationContext> {
   // One round trip (it runs for every step and twice per missed call): either row may be missing.
-  const { rows } = await sql<{ settings: unknown; status: string | null; timezone: string | null; name: string | null }>`
-    select (select settings from location_settings where location_id = ${locationId}) as settings,
+  const { rows } = await sql<{ settings: string | null; status: string | null; timezone: string | null; name: string | null }>`
+    select (select settings::text from location_settings where location_id = ${locationId}) as settings,
            i.status, i.timezone, i.name
     from (select 1) as one left join installations i on i.location_id = ${locationId}`.execute(db);
-  return locationContextFrom(rows[0] ?? null);
-}
-
-/** The context from a location's settings document and install row, either of which may be missing. */
-export function locationContextFrom(
-  row: { settings: unknown; status: string | null; timezone: string | null; name: string | null } | null,
-): LocationContext {
-  const parsed = row?.settings ? settingsSchema.safeParse(row.settings) : null;
+  const row = rows[0];
   return {
-    settings: parsed?.success ? parsed.data : defaultSettings(),
+    settings: settingsFromText(locationId, row?.settings ?? null),
     timezone: row?.timezone ?? null,
     name: row?.name ?? null,
     installed: row?.status === 'installed',

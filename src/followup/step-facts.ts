@@ -1,10 +1,12 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import { PREPARED } from '../db/prepared.js';
 import type { GhlContact } from '../ghl/api.js';
 import type { Settings } from '../settings/schema.js';
 import { assignRep } from './round-robin.js';
 import type { HistoryRow } from './history.js';
-import { type LocationContext, locationContextFrom } from './location-settings.js';
+import type { LocationContext } from './location-settings.js';
+import { settingsFromText } from './settings-cache.js';
 import type { RunFacts } from './step-content.js';
 import type { RunsTable, RunStepsTable, StepState } from './tables.js';
 
@@ -35,7 +37,7 @@ interface FactsRow {
   touches: string[];
   voicemail_url: string | null;
   history: { kind: string; ref: string | null; at: string }[];
-  settings: unknown;
+  settings: string | null;
   install_status: string | null;
   timezone: string | null;
   name: string | null;
@@ -47,7 +49,7 @@ interface FactsRow {
  * (the `*_at` columns) are revived to dates.
  */
 export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promise<StepFacts | null> {
-  const { rows } = await sql<FactsRow>`
+  const { rows } = await sql<FactsRow>`${sql.raw(PREPARED)}
     select to_jsonb(s) as step, to_jsonb(r) as run,
       (select coalesce(jsonb_agg(jsonb_build_object('step_id', x.step_id, 'action', x.action, 'state', x.state,
                 'ghl_id', x.ghl_id, 'done_at', x.done_at) order by x.due_at, x.id), '[]'::jsonb)
@@ -61,7 +63,7 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
          order by m.called_at desc limit 1) as voicemail_url,
       (select coalesce(jsonb_agg(jsonb_build_object('kind', e.kind, 'ref', e.ref, 'at', e.at)), '[]'::jsonb) from contact_events e
          where e.location_id = r.location_id and e.contact_id = r.contact_id and e.at >= r.started_at) as history,
-      (select ls.settings from location_settings ls where ls.location_id = s.location_id) as settings,
+      (select ls.settings::text from location_settings ls where ls.location_id = s.location_id) as settings,
       i.status as install_status, i.timezone, i.name
     from run_steps s
     join runs r on r.id = s.run_id
@@ -76,7 +78,12 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
   return {
     step,
     run,
-    location: locationContextFrom({ settings: row.settings, status: row.install_status, timezone: row.timezone, name: row.name }),
+    location: {
+      settings: settingsFromText(step.location_id, row.settings),
+      timezone: row.timezone,
+      name: row.name,
+      installed: row.install_status === 'installed',
+    },
     history: row.history.map((h) => ({ kind: h.kind, ref: h.ref, at: new Date(h.at) })),
     taskIds: siblings.filter((s) => s.action === 'task' && s.ghl_id).map((s) => s.ghl_id!),
     touches: row.touches.map((t) => new Date(t)).filter((d) => d.getTime() > 0),
