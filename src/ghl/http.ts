@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { GhlNotInstalledError, GhlOutcomeUnknownError, GhlRequestError, GhlUnavailableError } from './api.js';
+import { createLeanAdapter } from './lean-adapter.js';
 import { LocationRateLimiter, rateLimitedError } from './rate-limit.js';
 import type { TokenVault } from './tokens.js';
 
@@ -72,6 +73,7 @@ export function createGhlRequester(deps: HttpDeps): GhlRequester {
     validateStatus: () => true,
     responseType: 'text',
     transformResponse: (d: unknown) => d,
+    adapter: createLeanAdapter(),
   });
 
   function count(status: string): void {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type GhlApi,
@@ -142,5 +144,25 @@ describe('GHL client', () => {
     expect(err).toBeInstanceOf(GhlRequestError);
     expect((err as GhlRequestError).status).toBe(404);
     await expect(ghl.listUsers('loc_never_installed')).rejects.toBeInstanceOf(GhlNotInstalledError);
+  });
+
+  it('GHL unreachable: a refused connection is retried, then unavailable; a send that never left is not "unknown"', async () => {
+    const { db, config, clock } = stack.rt.deps;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const away = createGhlClient({
+      db,
+      config: { ...config, ghl: { ...config.ghl, apiBaseUrl: `http://127.0.0.1:${port}` } },
+      clock,
+      logger: silentLogger,
+      options: { ...FAST_GHL, maxAttempts: 2 },
+    });
+    const read = await away.listUsers(LOCATION_ID).catch((e: unknown) => e);
+    expect(read).toBeInstanceOf(GhlUnavailableError);
+    expect(String(read)).toMatch(/ECONNREFUSED \(after 2 attempts\)/);
+    const send = await away.sendMessage(LOCATION_ID, { type: 'SMS', contactId: CONTACTS.jane, message: 'x' }).catch((e: unknown) => e);
+    expect(send).toBeInstanceOf(GhlUnavailableError);
   });
 });
