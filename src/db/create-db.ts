@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { PreparingClient } from './prepared.js';
 
 export interface DbOptions {
   databaseUrl: string | undefined;
@@ -32,7 +33,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
  */
 export async function createDb(opts: DbOptions): Promise<Db> {
   if (opts.databaseUrl && opts.databaseUrl !== 'memory://') {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, Client: PreparingClient });
     pool.on('error', () => {
       // An idle client lost its server (restart, outage); the pool replaces it. /readyz reports the outage.
     });
@@ -57,7 +58,7 @@ export async function createDb(opts: DbOptions): Promise<Db> {
     release();
     throw err;
   }
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, connectionTimeoutMillis: 15_000 });
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, connectionTimeoutMillis: 15_000, Client: PreparingClient });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

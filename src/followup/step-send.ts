@@ -1,4 +1,5 @@
 import type { AppDeps } from '../app.js';
+import { PREPARED } from '../db/prepared.js';
 import { sql } from 'kysely';
 import { type GhlApi, GhlRateLimitedError, GhlRequestError } from '../ghl/api.js';
 import { addRunEvent, finishRunIfComplete, lockRun } from './runs.js';
@@ -63,7 +64,7 @@ export async function sendStepOnce(
  * escalation still goes out). False when the step is not to be sent.
  */
 async function writeIntent(db: AppDeps['db'], stepId: number, runId: number, content: RenderedStep, now: Date): Promise<boolean> {
-  const { rows } = await sql<{ state: string }>`
+  const { rows } = await sql<{ state: string }>`${sql.raw(PREPARED)}
     with r as (select status, outcome, outcome_reason from runs where id = ${runId} for update)
     update run_steps s set
       state = case when r.status = 'active' or s.action = 'escalation' then 'sending' else 'stopped' end,
@@ -130,7 +131,7 @@ async function markDone(
 ): Promise<void> {
   const detail = JSON.stringify({ action: content.action, ghlId, preview: preview(content) });
   const reason = opts.recovered ? 'found in GHL after a restart' : null;
-  await sql`select ringback_step_sent(${facts.step.id}, ${ghlId}, ${reason}, ${deps.clock.now()}, ${detail}::jsonb, ${opts.restChecked})`.execute(
+  await sql`${sql.raw(PREPARED)}select ringback_step_sent(${facts.step.id}, ${ghlId}, ${reason}, ${deps.clock.now()}, ${detail}::jsonb, ${opts.restChecked})`.execute(
     deps.db,
   );
 }
