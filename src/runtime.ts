@@ -62,7 +62,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     clock,
     logger,
     metrics,
-    concurrency: opts.workerOptions?.concurrency ?? (db.kind === 'pglite' ? 2 : 8),
+    concurrency: opts.workerOptions?.concurrency ?? (db.kind === 'pglite' ? 2 : 24),
     pollMs: opts.workerOptions?.pollMs,
     staleAfterMs: opts.workerOptions?.staleAfterMs,
   });
