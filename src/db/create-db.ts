@@ -1,5 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
@@ -47,6 +46,8 @@ export async function createDb(opts: DbOptions): Promise<Db> {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
+  // Loaded only when embedded: the module alone is about 50 MB of a Postgres-backed process's memory.
+  const [{ PGlite }, { createPgConfig }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/node-postgres')]);
   const inMemory = opts.databaseUrl === 'memory://';
   const release = inMemory ? () => {} : lockDataDir(opts.dataDir);
   let pglite: PGlite;

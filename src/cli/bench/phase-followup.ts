@@ -18,6 +18,8 @@ export interface LagResult {
   lagMs: Summary;
   /** GHL requests per step, every kind counted (getContact, search, messages, users, sendMessage). */
   callsPerStep: number;
+  /** The same, per method and path (ids folded), with the status: where a step's GHL calls go. */
+  callsByPath: Record<string, number>;
   states: Record<string, number>;
 }
 
@@ -118,13 +120,21 @@ export async function measureLag(s: Stack, o: LagOptions): Promise<LagResult> {
   const sentAt = new Map(sends.map((r) => [(r.body as { contactId: string }).contactId, r.at.getTime()]));
   // A step not sent by the deadline lags by at least deadline - due: counted so, the percentiles are lower bounds.
   const lags = dues.map((r) => (sentAt.get(String(r['contact_id'])) ?? deadline) - Number(r['due_ms']));
-  const calls = s.fixture.sandbox.requests.slice(from).filter((r) => r.locationId !== undefined).length;
+  const answered = s.fixture.sandbox.requests.slice(from).filter((r) => r.locationId !== undefined);
+  const calls = answered.length;
+  const byPath: Record<string, number> = {};
+  for (const r of answered) {
+    const k = `${r.method} ${r.path.replace(/\/[^/]*\d[^/]*/g, '/:id')} ${r.status}`;
+    byPath[k] = (byPath[k] ?? 0) + 1;
+  }
+  const perStep = Math.max(1, sends.length);
   return {
     rate: o.rate,
     steps: count,
     sent: sends.length,
     lagMs: summarize(lags),
-    callsPerStep: calls / Math.max(1, sends.length),
+    callsPerStep: calls / perStep,
+    callsByPath: Object.fromEntries(Object.entries(byPath).map(([k, n]) => [k, Number((n / perStep).toFixed(3))])),
     states: await stepStates(s, prefix),
   };
 }
