@@ -1,15 +1,17 @@
 import express, { Router } from 'express';
 import type { Clock } from '../clock.js';
+import type { ApiRoute } from './api.js';
+import { expressRouter } from './api-express.js';
+import { contactRoutes } from './contacts.js';
 import { authenticate, limitRate, recordBody, recordRequests } from './context.js';
-import { contactsRouter } from './contacts.js';
-import { type ConversationDeps, conversationsRouter } from './conversations.js';
-import { directoryRouter } from './directory.js';
+import { type ConversationDeps, conversationRoutes } from './conversations.js';
+import { directoryRoutes } from './directory.js';
 import type { Faults } from './faults.js';
 import { ghlPageRouter, type PageDeps } from './ghl-page.js';
 import { checkVersion, handleErrors, notFound } from './ghl-http.js';
-import { companyOAuthRouter, type OAuthDeps, publicOAuthRouter } from './oauth.js';
+import { companyOAuthRoutes, type OAuthDeps, publicOAuthRouter } from './oauth.js';
 import type { RateLimiter } from './rate-limit.js';
-import { tasksRouter } from './tasks.js';
+import { taskRoutes } from './tasks.js';
 import type { TokenStore } from './tokens.js';
 import type { RecordedRequest } from './types.js';
 
@@ -21,12 +23,17 @@ export interface AppDeps extends ConversationDeps, OAuthDeps, PageDeps {
   requests: RecordedRequest[];
 }
 
+/** The REST API's routes, in express's matching order; one group per router the app mounts. */
+export function apiRouteGroups(deps: AppDeps): ApiRoute[][] {
+  return [companyOAuthRoutes(deps), contactRoutes(deps), taskRoutes(deps), conversationRoutes(deps), directoryRoutes(deps)];
+}
+
 /**
  * The order is the platform's: log, parse, public pages and OAuth, then for the REST API the Version check,
  * the bearer token, the rate limit and only then injected faults, so a faulted request still counts and
- * still carries rate-limit headers.
+ * still carries rate-limit headers. Plain API requests never get here: src/sandbox/http-front.ts answers them.
  */
-export function buildApp(deps: AppDeps): express.Express {
+export function buildApp(deps: AppDeps, api: ApiRoute[][]): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(recordRequests(deps.clock, deps.requests));
@@ -40,8 +47,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(publicOAuthRouter(deps));
   const rest = Router();
   rest.use(checkVersion, authenticate(deps.tokens), limitRate(deps.limiter), deps.faults.middleware);
-  rest.use(companyOAuthRouter(deps), contactsRouter(deps), tasksRouter(deps));
-  rest.use(conversationsRouter(deps), directoryRouter(deps));
+  rest.use(...api.map(expressRouter));
   rest.use(notFound);
   app.use(rest);
   app.use(handleErrors);

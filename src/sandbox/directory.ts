@@ -1,6 +1,6 @@
-import { type Request, type Response, Router } from 'express';
-import { authorizeLocation, grantOf } from './context.js';
-import { GhlError, param, requireQuery, sendJson } from './ghl-http.js';
+import { type Answer, type ApiCall, type ApiRoute, grantOf, param, requireQuery, traced } from './api.js';
+import { authorizeLocation } from './auth.js';
+import { GhlError } from './ghl-http.js';
 import type { Calendar, Location, PhoneNumber, User } from './model.js';
 import type { Deps } from './records.js';
 
@@ -60,56 +60,56 @@ function calendarView(c: Calendar): Record<string, unknown> {
 }
 
 function usersOf(deps: Deps) {
-  return (req: Request, res: Response): void => {
-    const locationId = requireQuery(req, 'locationId');
-    authorizeLocation(req, deps.store, locationId);
-    sendJson(res, 200, { users: deps.store.users(locationId).map(userView) });
+  return (call: ApiCall): Answer => {
+    const locationId = requireQuery(call, 'locationId');
+    authorizeLocation(grantOf(call), deps.store, locationId);
+    return traced(200, { users: deps.store.users(locationId).map(userView) });
   };
 }
 
 function oneUser(deps: Deps) {
-  return (req: Request, res: Response): void => {
-    const grant = grantOf(req);
-    const id = param(req, 'userId');
+  return (call: ApiCall): Answer => {
+    const grant = grantOf(call);
+    const id = param(call, 'userId');
     const locations = grant.locationId ? [grant.locationId] : deps.store.locations(grant.companyId).map((l) => l.id);
     const user = locations.map((l) => deps.store.user(l, id)).find((u) => u !== undefined);
     if (!user) throw new GhlError(404, 'User not found');
-    sendJson(res, 200, userView(user));
+    return traced(200, userView(user));
   };
 }
 
 function location(deps: Deps) {
-  return (req: Request, res: Response): void => {
-    const l = deps.store.location(param(req, 'locationId'));
+  return (call: ApiCall): Answer => {
+    const l = deps.store.location(param(call, 'locationId'));
     if (!l) throw new GhlError(404, 'Location not found');
-    authorizeLocation(req, deps.store, l.id, { allowCompany: true });
-    sendJson(res, 200, { location: locationView(l) });
+    authorizeLocation(grantOf(call), deps.store, l.id, { allowCompany: true });
+    return traced(200, { location: locationView(l) });
   };
 }
 
 function numbers(deps: Deps) {
-  return (req: Request, res: Response): void => {
-    const locationId = param(req, 'locationId');
-    authorizeLocation(req, deps.store, locationId);
+  return (call: ApiCall): Answer => {
+    const locationId = param(call, 'locationId');
+    authorizeLocation(grantOf(call), deps.store, locationId);
     const list = deps.store.numbers(locationId).map(numberView);
-    sendJson(res, 200, { numbers: list, pageSize: list.length, page: 1, totalCount: list.length });
+    return traced(200, { numbers: list, pageSize: list.length, page: 1, totalCount: list.length });
   };
 }
 
 function calendars(deps: Deps) {
-  return (req: Request, res: Response): void => {
-    const locationId = requireQuery(req, 'locationId');
-    authorizeLocation(req, deps.store, locationId);
-    sendJson(res, 200, { calendars: deps.store.calendars(locationId).map(calendarView) });
+  return (call: ApiCall): Answer => {
+    const locationId = requireQuery(call, 'locationId');
+    authorizeLocation(grantOf(call), deps.store, locationId);
+    return traced(200, { calendars: deps.store.calendars(locationId).map(calendarView) });
   };
 }
 
-export function directoryRouter(deps: Deps): Router {
-  const r = Router();
-  r.get('/users', usersOf(deps));
-  r.get('/users/:userId', oneUser(deps));
-  r.get('/locations/:locationId', location(deps));
-  r.get('/phone-system/numbers/location/:locationId', numbers(deps));
-  r.get('/calendars', calendars(deps));
-  return r;
+export function directoryRoutes(deps: Deps): ApiRoute[] {
+  return [
+    { method: 'get', path: '/users', handler: usersOf(deps) },
+    { method: 'get', path: '/users/:userId', handler: oneUser(deps) },
+    { method: 'get', path: '/locations/:locationId', handler: location(deps) },
+    { method: 'get', path: '/phone-system/numbers/location/:locationId', handler: numbers(deps) },
+    { method: 'get', path: '/calendars', handler: calendars(deps) },
+  ];
 }

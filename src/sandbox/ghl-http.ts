@@ -36,22 +36,29 @@ export function sendError(res: Response, status: number, message: string | strin
   res.status(status).json(ghlErrorBody(status, message));
 }
 
-/** JSON answer with GHL's `traceId`. */
-export function sendJson(res: Response, status: number, body: Record<string, unknown>): void {
-  res.status(status).json({ ...body, traceId: randomUUID() });
-}
+const V2 = ['/contacts', '/users', '/locations', '/phone-system', '/oauth/locationToken', '/oauth/installedLocations'];
+const V2_FOLDERS = V2.map((p) => `${p}/`);
 
 /** The `Version` each API family demands (ghl-api.md 3.0); undefined for paths that take none (/oauth/token). */
 export function requiredVersion(path: string): string | undefined {
   if (path.startsWith('/conversations') || path.startsWith('/calendars')) return '2021-04-15';
-  const v2 = ['/contacts', '/users', '/locations', '/phone-system', '/oauth/locationToken', '/oauth/installedLocations'];
-  return v2.some((p) => path === p || path.startsWith(`${p}/`)) ? '2021-07-28' : undefined;
+  for (let i = 0; i < V2.length; i++) {
+    if (path === V2[i] || path.startsWith(V2_FOLDERS[i] ?? '')) return '2021-07-28';
+  }
+  return undefined;
+}
+
+/** The 400 message when the `Version` header does not fit the path, else undefined. */
+export function versionProblem(path: string, given: unknown): string | undefined {
+  const wanted = requiredVersion(path);
+  if (wanted === undefined || given === wanted) return undefined;
+  return `Version header is missing or invalid; this API requires Version: ${wanted}`;
 }
 
 export function checkVersion(req: Request, res: Response, next: NextFunction) {
-  const wanted = requiredVersion(req.path);
-  if (wanted === undefined || req.get('version') === wanted) return next();
-  sendError(res, 400, `Version header is missing or invalid; this API requires Version: ${wanted}`);
+  const problem = versionProblem(req.path, req.get('version'));
+  if (problem === undefined) return next();
+  sendError(res, 400, problem);
 }
 
 function isParseError(err: unknown): boolean {
@@ -62,36 +69,19 @@ export function notFound(req: Request, res: Response): void {
   sendError(res, 404, `Cannot ${req.method} ${req.path}`);
 }
 
+/** What `handleErrors` answers for an error a handler threw, in GHL's shape. */
+export function errorAnswer(err: unknown): { status: number; body: Record<string, unknown> } {
+  if (err instanceof GhlError) return { status: err.status, body: ghlErrorBody(err.status, err.messages) };
+  if (isParseError(err)) return { status: 400, body: ghlErrorBody(400, 'Invalid JSON body') };
+  if (err instanceof ZodError) {
+    const issues = err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+    return { status: 422, body: ghlErrorBody(422, issues) };
+  }
+  return { status: 500, body: ghlErrorBody(500, err instanceof Error ? err.message : 'Internal error') };
+}
+
 export function handleErrors(err: unknown, _req: Request, res: Response, _next: NextFunction) {
   if (res.headersSent) return;
-  if (err instanceof GhlError) return sendError(res, err.status, err.messages);
-  if (isParseError(err)) return sendError(res, 400, 'Invalid JSON body');
-  if (err instanceof ZodError) {
-    return sendError(
-      res,
-      422,
-      err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
-    );
-  }
-  sendError(res, 500, err instanceof Error ? err.message : 'Internal error');
-}
-
-/** A query value as one string (express gives string | string[] | undefined). */
-export function queryString(req: Request, name: string): string | undefined {
-  const v: unknown = req.query[name];
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
-  return undefined;
-}
-
-export function requireQuery(req: Request, name: string): string {
-  const v = queryString(req, name);
-  if (v === undefined || v === '') throw new GhlError(422, [`${name} should not be empty`]);
-  return v;
-}
-
-export function param(req: Request, name: string): string {
-  const v: unknown = req.params[name];
-  if (typeof v !== 'string') throw new GhlError(400, `missing path parameter ${name}`);
-  return v;
+  const { status, body } = errorAnswer(err);
+  res.status(status).json(body);
 }

@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
-import { GhlError, queryString } from './ghl-http.js';
+import { queryString } from './api.js';
+import { GhlError } from './ghl-http.js';
 import type { Location, User } from './model.js';
 import { LOCATION_ID } from './seed.js';
 import { encryptSso, type SsoPayload } from './sso.js';

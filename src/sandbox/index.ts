@@ -1,12 +1,15 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { buildApp } from './app.js';
+import { createServer } from 'node:http';
+import { apiRouteGroups, buildApp } from './app.js';
 import { deliver } from './delivery.js';
 import { messageEvent } from './events.js';
 import { Faults } from './faults.js';
+import { listenFront } from './http-front.js';
 import { IdGenerator } from './ids.js';
+import { tokenRoute } from './oauth.js';
+import type { Message } from './model.js';
 import { createPhone, type Phone } from './phone.js';
 import { RateLimiter } from './rate-limit.js';
+import { RouteTable } from './route-table.js';
 import { type AddLocationInput, buildSeed, generatedLocation, type LocationSeed, type SeedData } from './seed.js';
 import { SandboxStore } from './store.js';
 import { type Grant, TokenStore } from './tokens.js';
@@ -46,13 +49,6 @@ export interface Sandbox {
   issueTokens(target: { locationId: string } | { companyId: string }): TokenResponse;
   deliver(event: object, opts?: DeliverOptions): Promise<DeliveryResult>;
   close(): Promise<void>;
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
 }
 
 export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
@@ -96,7 +92,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     companyName: seed.companyName,
     revoke,
   });
-  const app = buildApp({
+  const appDeps = {
     ...base,
     tokens,
     limiter,
@@ -107,13 +103,17 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     clientSecret: opts.clientSecret,
     sharedSecret: opts.sharedSecret,
     appBaseUrl: () => appBaseUrl,
-    onApiMessage: (m) => {
+    onApiMessage: (m: Message) => {
       if (opts.echoApiMessages) void send(messageEvent(m));
     },
+  };
+  const api = apiRouteGroups(appDeps);
+  const front = await listenFront(opts.port ?? 0, {
+    api: appDeps,
+    table: new RouteTable([tokenRoute(appDeps), ...api.flat()]),
+    http: createServer(buildApp(appDeps, api)),
   });
-  const server = createServer(app);
-  const port = await listen(server, opts.port ?? 0);
-  url = `http://127.0.0.1:${port}`;
+  url = `http://127.0.0.1:${front.port}`;
   let ordinal = seed.locations.length;
 
   function issueTokens(target: { locationId: string } | { companyId: string }): TokenResponse {
@@ -155,9 +155,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     close: async () => {
       closing.abort();
       faults.dispose();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await front.close();
     },
   };
 }

@@ -1,8 +1,10 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { authorizeLocation, grantOf } from './context.js';
+import { type Answer, type ApiCall, type ApiRoute, grantOf, queryString, requireQuery } from './api.js';
+import { expressHandler } from './api-express.js';
+import { authorizeLocation } from './auth.js';
 import type { Faults } from './faults.js';
-import { GhlError, queryString, requireQuery } from './ghl-http.js';
+import { GhlError } from './ghl-http.js';
 import { LOCATION_ID } from './seed.js';
 import type { SandboxStore } from './store.js';
 import type { Grant, TokenStore } from './tokens.js';
@@ -17,8 +19,8 @@ export interface OAuthDeps {
   appBaseUrl: () => string | undefined;
 }
 
-function oauthError(res: Response, status: number, error: string, description: string): void {
-  res.status(status).json({ error, error_description: description });
+function oauthError(status: number, error: string, description: string): Answer {
+  return { status, body: { error, error_description: description } };
 }
 
 function checkRedirect(deps: OAuthDeps, redirectUri: string): void {
@@ -65,85 +67,89 @@ const TokenBody = z.object({
 });
 
 function token(deps: OAuthDeps) {
-  return (req: Request, res: Response) => {
-    if (!req.is('application/x-www-form-urlencoded')) {
-      return oauthError(res, 400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
+  return (call: ApiCall): Answer => {
+    if (!call.form) {
+      return oauthError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
     }
-    const parsed = TokenBody.safeParse(req.body);
-    if (!parsed.success) return oauthError(res, 400, 'invalid_request', parsed.error.issues[0]?.message ?? 'bad body');
+    const parsed = TokenBody.safeParse(call.body);
+    if (!parsed.success) return oauthError(400, 'invalid_request', parsed.error.issues[0]?.message ?? 'bad body');
     const body = parsed.data;
     if (body.client_id !== deps.clientId || body.client_secret !== deps.clientSecret) {
-      return oauthError(res, 401, 'invalid_client', 'Client authentication failed');
+      return oauthError(401, 'invalid_client', 'Client authentication failed');
     }
     if (body.grant_type === 'authorization_code') {
       const grant = deps.tokens.exchangeCode(body.code ?? '', body.redirect_uri);
-      if (!grant) return oauthError(res, 400, 'invalid_grant', 'Invalid grant: authorization code is invalid');
-      res.json(deps.tokens.issue(grant));
-      return;
+      if (!grant) return oauthError(400, 'invalid_grant', 'Invalid grant: authorization code is invalid');
+      return { status: 200, body: deps.tokens.issue(grant) };
     }
     if (body.grant_type === 'refresh_token') {
       const issued = deps.tokens.refresh(body.refresh_token ?? '');
-      if (!issued) return oauthError(res, 400, 'invalid_grant', 'Invalid grant: refresh token is invalid');
+      if (!issued) return oauthError(400, 'invalid_grant', 'Invalid grant: refresh token is invalid');
       deps.store.countRefresh(issued.locationId ?? issued.companyId);
-      res.json(issued);
-      return;
+      return { status: 200, body: issued };
     }
-    oauthError(res, 400, 'unsupported_grant_type', `grant_type ${body.grant_type} is not supported`);
+    return oauthError(400, 'unsupported_grant_type', `grant_type ${body.grant_type} is not supported`);
   };
 }
 
 const LocationTokenBody = z.object({ companyId: z.string().min(1), locationId: z.string().min(1) });
 
-function requireCompany(req: Request, companyId: string): Grant {
-  const grant = grantOf(req);
+function requireCompany(call: ApiCall, companyId: string): Grant {
+  const grant = grantOf(call);
   if (grant.kind !== 'Company') throw new GhlError(403, 'This route needs a Company (agency) token');
   if (grant.companyId !== companyId) throw new GhlError(403, 'The token does not have access to this company');
   return grant;
 }
 
 function locationToken(deps: OAuthDeps) {
-  return (req: Request, res: Response): void => {
-    const body = LocationTokenBody.parse(req.body);
-    const company = requireCompany(req, body.companyId);
-    authorizeLocation(req, deps.store, body.locationId, { allowCompany: true });
+  return (call: ApiCall): Answer => {
+    const body = LocationTokenBody.parse(call.body);
+    const company = requireCompany(call, body.companyId);
+    authorizeLocation(grantOf(call), deps.store, body.locationId, { allowCompany: true });
     if (!deps.store.isInstalled(body.locationId)) {
       throw new GhlError(400, 'The app is not installed in this location');
     }
     const grant: Grant = { ...company, kind: 'Location', locationId: body.locationId, approvedLocations: [] };
     const { approvedLocations: _a, isBulkInstallation: _b, ...issued } = deps.tokens.issue(grant);
-    res.json(issued);
+    return { status: 200, body: issued };
   };
 }
 
 function installedLocations(deps: OAuthDeps) {
-  return (req: Request, res: Response): void => {
-    const companyId = requireQuery(req, 'companyId');
-    const appId = requireQuery(req, 'appId');
+  return (call: ApiCall): Answer => {
+    const companyId = requireQuery(call, 'companyId');
+    const appId = requireQuery(call, 'appId');
     if (appId !== deps.appId && appId !== deps.clientId) throw new GhlError(400, `Unknown appId ${appId}`);
-    requireCompany(req, companyId);
-    const filter = queryString(req, 'isInstalled');
+    requireCompany(call, companyId);
+    const filter = queryString(call, 'isInstalled');
     const all = deps.store
       .locations(companyId)
       .map((l) => ({ _id: l.id, name: l.name, address: l.address, isInstalled: deps.store.isInstalled(l.id) }))
       .filter((l) => filter === undefined || String(l.isInstalled) === filter);
-    const skip = Number(queryString(req, 'skip') ?? 0);
-    const limit = Number(queryString(req, 'limit') ?? 20);
-    res.json({ locations: all.slice(skip, skip + limit), count: all.length, installToFutureLocations: false });
+    const skip = Number(queryString(call, 'skip') ?? 0);
+    const limit = Number(queryString(call, 'limit') ?? 20);
+    const locations = all.slice(skip, skip + limit);
+    return { status: 200, body: { locations, count: all.length, installToFutureLocations: false } };
   };
+}
+
+/** The token endpoint, which takes no bearer token; the sandbox's front serves it too. */
+export function tokenRoute(deps: OAuthDeps): ApiRoute {
+  return { method: 'post', path: '/oauth/token', handler: token(deps), open: true };
 }
 
 /** Routes that take no bearer token: the authorize screen and the token endpoint. */
 export function publicOAuthRouter(deps: OAuthDeps): Router {
   const r = Router();
   r.get(['/v2/oauth/chooselocation', '/oauth/chooselocation'], deps.faults.middleware, chooseLocation(deps));
-  r.post('/oauth/token', deps.faults.middleware, token(deps));
+  r.post('/oauth/token', deps.faults.middleware, expressHandler(tokenRoute(deps).handler));
   return r;
 }
 
-/** Agency-only routes; mounted behind Version, auth, rate limit and faults. */
-export function companyOAuthRouter(deps: OAuthDeps): Router {
-  const r = Router();
-  r.post('/oauth/locationToken', locationToken(deps));
-  r.get('/oauth/installedLocations', installedLocations(deps));
-  return r;
+/** Agency-only routes; served behind Version, auth, rate limit and faults. */
+export function companyOAuthRoutes(deps: OAuthDeps): ApiRoute[] {
+  return [
+    { method: 'post', path: '/oauth/locationToken', handler: locationToken(deps) },
+    { method: 'get', path: '/oauth/installedLocations', handler: installedLocations(deps) },
+  ];
 }

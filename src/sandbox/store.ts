@@ -9,9 +9,15 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
+/** The records of `list` in `locationId`: a contact's records normally all are, but a test may put any. */
+function inLocation<T extends { locationId: string }>(list: T[] | undefined, locationId: string): T[] {
+  return list === undefined ? [] : list.filter((r) => r.locationId === locationId);
+}
+
 /**
  * The sandbox's state. Reads return the live records (tests may inspect them; routes copy before answering).
- * Lists are kept per location so a benchmark with thousands of locations stays linear per request.
+ * Lists are kept per location, and per contact for what a follow-up step reads, so a request costs the same
+ * however many locations and contacts the bench has made.
  */
 export class SandboxStore {
   readonly #locations = new Map<string, Location>();
@@ -22,10 +28,13 @@ export class SandboxStore {
   readonly #contactsByLocation = new Map<string, Contact[]>();
   readonly #tasks = new Map<string, Task>();
   readonly #tasksByLocation = new Map<string, Task[]>();
+  readonly #tasksByContact = new Map<string, Task[]>();
   readonly #messages = new Map<string, Message>();
   readonly #messagesByLocation = new Map<string, Message[]>();
+  readonly #messagesByContact = new Map<string, Message[]>();
   readonly #conversations = new Map<string, Conversation>();
   readonly #conversationsByLocation = new Map<string, Conversation[]>();
+  readonly #conversationsByContact = new Map<string, Conversation[]>();
   readonly #appointments = new Map<string, Appointment[]>();
   readonly #installed = new Set<string>();
   readonly #refreshes = new Map<string, number>();
@@ -90,12 +99,13 @@ export class SandboxStore {
     return this.#tasks.get(id);
   }
   tasks(locationId: string, contactId?: string): Task[] {
-    const all = this.#tasksByLocation.get(locationId) ?? [];
-    return contactId === undefined ? all : all.filter((t) => t.contactId === contactId);
+    if (contactId !== undefined) return inLocation(this.#tasksByContact.get(contactId), locationId);
+    return this.#tasksByLocation.get(locationId) ?? [];
   }
   addTask(t: Task): void {
     this.#tasks.set(t.id, t);
     push(this.#tasksByLocation, t.locationId, t);
+    push(this.#tasksByContact, t.contactId, t);
   }
 
   message(id: string): Message | undefined {
@@ -103,24 +113,26 @@ export class SandboxStore {
   }
   /** Oldest first. */
   messages(locationId: string, contactId?: string): Message[] {
-    const all = this.#messagesByLocation.get(locationId) ?? [];
-    return contactId === undefined ? all : all.filter((m) => m.contactId === contactId);
+    if (contactId !== undefined) return inLocation(this.#messagesByContact.get(contactId), locationId);
+    return this.#messagesByLocation.get(locationId) ?? [];
   }
   addMessage(m: Message): void {
     this.#messages.set(m.id, m);
     push(this.#messagesByLocation, m.locationId, m);
+    push(this.#messagesByContact, m.contactId, m);
   }
 
   conversation(id: string): Conversation | undefined {
     return this.#conversations.get(id);
   }
   conversations(locationId: string, contactId?: string): Conversation[] {
-    const all = this.#conversationsByLocation.get(locationId) ?? [];
-    return contactId === undefined ? all : all.filter((c) => c.contactId === contactId);
+    if (contactId !== undefined) return inLocation(this.#conversationsByContact.get(contactId), locationId);
+    return this.#conversationsByLocation.get(locationId) ?? [];
   }
   addConversation(c: Conversation): void {
     this.#conversations.set(c.id, c);
     push(this.#conversationsByLocation, c.locationId, c);
+    push(this.#conversationsByContact, c.contactId, c);
   }
 
   appointments(locationId: string): Appointment[] {

@@ -1,7 +1,7 @@
-import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { type Answer, type ApiCall, type ApiRoute, param, traced } from './api.js';
 import { loadContact } from './contacts.js';
-import { GhlError, param, sendJson } from './ghl-http.js';
+import { GhlError } from './ghl-http.js';
 import type { Task } from './model.js';
 import type { Deps } from './records.js';
 
@@ -28,17 +28,17 @@ export function taskView(t: Task): Record<string, unknown> {
   };
 }
 
-function loadTask(deps: Deps, req: Request): Task {
-  const contact = loadContact(deps, req);
-  const task = deps.store.task(param(req, 'taskId'));
+function loadTask(deps: Deps, call: ApiCall): Task {
+  const contact = loadContact(deps, call);
+  const task = deps.store.task(param(call, 'taskId'));
   if (!task || task.contactId !== contact.id) throw new GhlError(404, 'Task not found');
   return task;
 }
 
 function create(deps: Deps) {
-  return (req: Request, res: Response): void => {
-    const contact = loadContact(deps, req);
-    const body = CreateTask.parse(req.body);
+  return (call: ApiCall): Answer => {
+    const contact = loadContact(deps, call);
+    const body = CreateTask.parse(call.body);
     if (body.assignedTo !== undefined && !deps.store.user(contact.locationId, body.assignedTo)) {
       throw new GhlError(422, [`assignedTo ${body.assignedTo} is not a user of this location`]);
     }
@@ -54,30 +54,34 @@ function create(deps: Deps) {
       dateAdded: deps.clock.now().toISOString(),
     };
     deps.store.addTask(task);
-    sendJson(res, 201, { task: taskView(task) });
+    return traced(201, { task: taskView(task) });
   };
 }
 
 function list(deps: Deps) {
-  return (req: Request, res: Response): void => {
-    const contact = loadContact(deps, req);
-    sendJson(res, 200, { tasks: deps.store.tasks(contact.locationId, contact.id).map(taskView) });
+  return (call: ApiCall): Answer => {
+    const contact = loadContact(deps, call);
+    return traced(200, { tasks: deps.store.tasks(contact.locationId, contact.id).map(taskView) });
   };
 }
 
 function complete(deps: Deps) {
-  return (req: Request, res: Response): void => {
-    const task = loadTask(deps, req);
-    task.completed = Completed.parse(req.body).completed;
-    sendJson(res, 200, { task: taskView(task) });
+  return (call: ApiCall): Answer => {
+    const task = loadTask(deps, call);
+    task.completed = Completed.parse(call.body).completed;
+    return traced(200, { task: taskView(task) });
   };
 }
 
-export function tasksRouter(deps: Deps): Router {
-  const r = Router();
-  r.post('/contacts/:contactId/tasks', create(deps));
-  r.get('/contacts/:contactId/tasks', list(deps));
-  r.get('/contacts/:contactId/tasks/:taskId', (req, res) => sendJson(res, 200, { task: taskView(loadTask(deps, req)) }));
-  r.put('/contacts/:contactId/tasks/:taskId/completed', complete(deps));
-  return r;
+export function taskRoutes(deps: Deps): ApiRoute[] {
+  return [
+    { method: 'post', path: '/contacts/:contactId/tasks', handler: create(deps) },
+    { method: 'get', path: '/contacts/:contactId/tasks', handler: list(deps) },
+    {
+      method: 'get',
+      path: '/contacts/:contactId/tasks/:taskId',
+      handler: (call) => traced(200, { task: taskView(loadTask(deps, call)) }),
+    },
+    { method: 'put', path: '/contacts/:contactId/tasks/:taskId/completed', handler: complete(deps) },
+  ];
 }
