@@ -38,9 +38,10 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(securityHeaders);
   app.use(requestLog(deps.logger, deps.metrics));
+  // First of the routers: GHL's deliveries are most of the traffic, and each router passed costs them.
+  app.use(webhooksRouter(deps));
   app.use(healthRouter(deps.db, deps.metrics));
   app.use(installationsRouter(deps));
-  app.use(webhooksRouter(deps));
   app.use(settingsApi(deps));
   app.use(settingsPage(deps));
   app.use(notFound);

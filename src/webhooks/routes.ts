@@ -1,66 +1,62 @@
-import { createHash } from 'node:crypto';
-import express, { type ErrorRequestHandler, Router } from 'express';
+import { type ErrorRequestHandler, type Response, Router } from 'express';
 import type { AppDeps } from '../app.js';
 import { AppError } from '../errors.js';
-import { parseWebhook } from './events.js';
-import { storeWebhook } from './inbox.js';
-import { verifyWebhookSignature, webhookKeys } from './signature.js';
-import { isNestedDeeperThan, MAX_NESTING, storableBody } from './storable.js';
+import { rawBody } from '../http/raw-body.js';
+import { groupCommit } from './group-commit.js';
+import { type IncomingWebhook, storeWebhooks } from './inbox.js';
+import { webhookKeys } from './signature.js';
+import { type VerifiedEvent, verifiedEvent, WebhookRejected } from './verified-event.js';
 
-/** Replay window on `timestamp`, both ways (GHL's docs suggest 5 min). */
-const MAX_SKEW_MS = 5 * 60_000;
+const MAX_BODY_BYTES = 1024 * 1024;
 /** GHL's delivery timeout is undocumented; a database slower than this answers 429 so GHL redelivers. */
 const STORE_TIMEOUT_MS = 5_000;
 /** GHL retries a 429 about 10 min later whatever we say; this is for any other sender. */
 const RETRY_AFTER_SECONDS = 60;
+/**
+ * Group commit (group-commit.ts). One write in flight: a batch forms while the previous one commits, so a
+ * busy service sends one statement per batch and an idle one sends each webhook at once. npm run bench --quick
+ * on Postgres, interleaved with the single-row insert it replaced: 0.04 statements per webhook at the maximum
+ * instead of 1, Postgres CPU per webhook 0.49-0.53 -> 0.08-0.09 ms, 650-700 -> 1,770-2,050 webhooks/s.
+ */
+const MAX_BATCH = 200;
+/** GHL's events are about a kilobyte; a backlog of 1 MB bodies must not become one statement of 200 MB. */
+const MAX_BATCH_CHARS = 4 * 1024 * 1024;
+const MAX_IN_FLIGHT = 1;
+
+/**
+ * The two possible answers, encoded once. `res.json` would stringify, look up a charset and hash the body for
+ * an ETag on every acknowledgement, for a body that is always one of these.
+ */
+const ACK = {
+  stored: Buffer.from(JSON.stringify({ ok: true, duplicate: false })),
+  duplicate: Buffer.from(JSON.stringify({ ok: true, duplicate: true })),
+};
 
 export function webhooksRouter(deps: AppDeps): Router {
   const keys = webhookKeys(deps.config.ghl);
   const log = deps.logger.child({ component: 'webhooks' });
   const reject = (reason: string) =>
     deps.metrics.inc('ringback_webhooks_rejected_total', 'Webhooks rejected by reason', { reason });
+  const store = groupCommit((batch: readonly IncomingWebhook[]) => storeWebhooks(deps.db, batch), {
+    maxBatch: MAX_BATCH,
+    maxBatchSize: MAX_BATCH_CHARS,
+    sizeOf: (w) => w.body.length,
+    maxInFlight: MAX_IN_FLIGHT,
+    timeoutMs: STORE_TIMEOUT_MS,
+  });
 
-  const r = Router();
-  r.post('/webhooks/ghl', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
-    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const signatureKind = verifyWebhookSignature(raw, req.headers, keys);
-    if (!signatureKind) {
-      reject('invalid_signature');
-      throw new AppError(401, 'INVALID_SIGNATURE', 'the webhook signature is missing or does not verify');
-    }
-    let parsed: unknown;
+  async function accept(v: VerifiedEvent, now: Date): Promise<{ duplicate: boolean }> {
+    const { event, webhookId, body, signatureKind } = v;
+    const row: IncomingWebhook = {
+      webhookId,
+      type: event.type,
+      locationId: event.locationId,
+      body,
+      signatureKind,
+      receivedAt: now,
+    };
     try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch {
-      reject('malformed');
-      throw new AppError(400, 'BAD_REQUEST', 'the webhook body is not valid JSON');
-    }
-    if (isNestedDeeperThan(parsed, MAX_NESTING)) {
-      reject('malformed');
-      throw new AppError(400, 'BAD_REQUEST', `the webhook body nests deeper than ${MAX_NESTING} levels`);
-    }
-    const { text: body, json } = storableBody(raw.toString('utf8'), parsed);
-    let event: ReturnType<typeof parseWebhook>;
-    try {
-      event = parseWebhook(json);
-    } catch (err) {
-      reject('invalid_event');
-      throw err;
-    }
-    const now = deps.clock.now();
-    if (event.timestamp && Math.abs(now.getTime() - event.timestamp.getTime()) > MAX_SKEW_MS) {
-      reject('stale');
-      throw new AppError(400, 'STALE_WEBHOOK', 'the webhook timestamp is more than 5 minutes away from now');
-    }
-    // GHL documents a webhookId on every event; for one without, the body's hash is the idempotency key, so a
-    // byte-identical redelivery is still recognised (two distinct events never share their bytes: timestamps).
-    const webhookId = event.webhookId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-    let stored: { duplicate: boolean };
-    try {
-      stored = await withTimeout(
-        storeWebhook(deps.db, { webhookId, type: event.type, locationId: event.locationId, body, signatureKind }, now),
-        STORE_TIMEOUT_MS,
-      );
+      return await withTimeout(store(row), STORE_TIMEOUT_MS);
     } catch (err) {
       // Only a 429 makes GHL deliver again (ghl-api.md 2.2): a 5xx here would lose the event.
       log.error({ err: err instanceof Error ? err.message : String(err), webhookId }, 'webhook not stored');
@@ -69,15 +65,36 @@ export function webhooksRouter(deps: AppDeps): Router {
         retryAfterSeconds: RETRY_AFTER_SECONDS,
       });
     }
+  }
+
+  const r = Router();
+  r.post('/webhooks/ghl', rawBody(MAX_BODY_BYTES), async (req, res) => {
+    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const now = deps.clock.now();
+    let v: VerifiedEvent;
+    try {
+      v = verifiedEvent(raw, req.headers, keys, now);
+    } catch (err) {
+      if (err instanceof WebhookRejected) reject(err.reason);
+      throw err;
+    }
+    const stored = await accept(v, now);
     if (!stored.duplicate) deps.wakeWorker?.();
     deps.metrics.inc('ringback_webhooks_received_total', 'Webhooks accepted by type', {
-      type: event.known ? event.type : 'other',
-      duplicate: String(stored.duplicate),
+      type: v.event.known ? v.event.type : 'other',
+      duplicate: stored.duplicate ? 'true' : 'false',
     });
-    res.status(200).json({ ok: true, duplicate: stored.duplicate });
+    sendAck(res, stored.duplicate ? ACK.duplicate : ACK.stored);
   });
   r.use('/webhooks/ghl', countBodyErrors(reject));
   return r;
+}
+
+function sendAck(res: Response, body: Buffer): void {
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
 }
 
 /** Body-parser failures (413 and friends) never reach the handler: count them, then let the app answer. */
