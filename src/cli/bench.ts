@@ -29,7 +29,11 @@ const loadAtStart = loadavg();
 const log = (m: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${m}\n`);
 
 const base = quick ? QUICK : FULL;
-const cpuProf = argv.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : [];
+const cpuProf = [
+  ...(argv.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : []),
+  // BENCH_SERVICE_FLAGS: more node flags for the service alone (--trace-gc, --max-semi-space-size=…).
+  ...(process.env['BENCH_SERVICE_FLAGS']?.split(' ').filter(Boolean) ?? []),
+];
 const stack = await startStack({ databaseUrl, dataDir, logDir, serviceExecArgv: cpuProf }, base.locations);
 const pglite = stack.kind === 'pglite';
 // PGlite inserts slowly (wasm, in the service's process): a smaller queue keeps the run within minutes.

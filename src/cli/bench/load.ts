@@ -4,6 +4,7 @@
  * crypto does not compete with the service inside the measured window.
  */
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebhookSigner } from '../../sandbox/webhook-signer.js';
 import { type ClosedArg, type EventPlan, type LoadApi, type LoadResult, missedCallEvent, type OpenArg, planEvent } from './protocol.js';
 import { serve } from './rpc.js';
@@ -54,10 +55,14 @@ function post(target: URL, agent: http.Agent, s: Signed): Promise<number> {
 }
 
 class Recorder {
+  readonly #loop = monitorEventLoopDelay({ resolution: 5 });
   readonly latencies: number[] = [];
   readonly statuses: Record<string, number> = {};
   sent = 0;
   ok = 0;
+  constructor() {
+    this.#loop.enable();
+  }
   add(status: number, ms: number): void {
     this.sent += 1;
     this.statuses[String(status)] = (this.statuses[String(status)] ?? 0) + 1;
@@ -66,7 +71,9 @@ class Recorder {
   }
   result(elapsedMs: number, issued: number): LoadResult {
     const rate = this.ok / (elapsedMs / 1000);
-    return { issued, sent: this.sent, ok: this.ok, failed: this.sent - this.ok, statuses: this.statuses, elapsedMs, rate, latency: summarize(this.latencies) };
+    this.#loop.disable();
+    const loopDelayMs = { p99: this.#loop.percentile(99) / 1e6, max: this.#loop.max / 1e6 };
+    return { issued, sent: this.sent, ok: this.ok, failed: this.sent - this.ok, statuses: this.statuses, elapsedMs, rate, latency: summarize(this.latencies), loopDelayMs };
   }
 }
 

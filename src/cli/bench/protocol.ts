@@ -76,6 +76,8 @@ export interface LoadResult {
   /** 2xx answers per second over the measured window. */
   rate: number;
   latency: Summary;
+  /** The load process's own event-loop delay over the run: its stalls show up as latency too. */
+  loopDelayMs: { p99: number; max: number };
 }
 
 export interface ClosedArg {
@@ -119,4 +121,6 @@ export type ServiceApi = {
   dbSize: { arg: null; result: { bytes: number; method: string } };
   /** Statements the service's pool has sent since it started. */
   roundTrips: { arg: null; result: number };
+  /** The service's event-loop delay since the last call (which resets it): how long requests waited for it. */
+  loopDelay: { arg: null; result: { p99: number; max: number } };
 };

@@ -3,6 +3,7 @@
  * the orchestrator builds, on the real system clock. The worker starts and stops on command, so ingestion can
  * be measured alone; the other commands give the orchestrator the service's own pool (PGlite is one process).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { systemClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
@@ -44,6 +45,9 @@ process.on('SIGTERM', () => {
   );
 });
 
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
+
 serve<ServiceApi>(
   {
     sql: ({ text, values }) => runSql(rt.db.db, text, values ?? []),
@@ -56,6 +60,11 @@ serve<ServiceApi>(
     claimBench: (arg) => claimBench(rt.db.db, arg),
     dbSize: () => databaseSize(rt.db),
     roundTrips: async () => roundTrips,
+    async loopDelay() {
+      const out = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
+      loop.reset();
+      return out;
+    },
   },
   { url: rt.url ?? '', kind: rt.db.kind, pid: String(process.pid) },
 );
