@@ -13,15 +13,18 @@ const STORE_TIMEOUT_MS = 5_000;
 /** GHL retries a 429 about 10 min later whatever we say; this is for any other sender. */
 const RETRY_AFTER_SECONDS = 60;
 /**
- * Group commit (group-commit.ts). One write in flight: a batch forms while the previous one commits, so a
- * busy service sends one statement per batch and an idle one sends each webhook at once. npm run bench --quick
- * on Postgres, interleaved with the single-row insert it replaced: 0.04 statements per webhook at the maximum
- * instead of 1, Postgres CPU per webhook 0.49-0.53 -> 0.08-0.09 ms, 650-700 -> 1,770-2,050 webhooks/s.
+ * Group commit (group-commit.ts): a batch forms while earlier ones commit, so a busy service sends one statement
+ * per batch and an idle one sends each webhook at once. npm run bench --quick on Postgres, interleaved with the
+ * single-row insert it replaced: 0.04 statements per webhook at the maximum instead of 1, Postgres CPU per
+ * webhook 0.49-0.53 -> 0.08-0.09 ms, 650-700 -> 1,770-2,050 webhooks/s. Two writes in flight: with one, a
+ * write Postgres holds for 20-60 ms (seen now and then even for a single row on the 2-core bench machine) held
+ * every acknowledgement behind it. Full bench at 1,000/s, ack p99: 38-43 ms with one, 25.6 and 25.8 ms with
+ * two, 19 and 35 ms with four (which also spends more Postgres CPU on smaller batches).
  */
 const MAX_BATCH = 200;
 /** GHL's events are about a kilobyte; a backlog of 1 MB bodies must not become one statement of 200 MB. */
 const MAX_BATCH_CHARS = 4 * 1024 * 1024;
-const MAX_IN_FLIGHT = 1;
+const MAX_IN_FLIGHT = 2;
 
 /**
  * The two possible answers, encoded once. `res.json` would stringify, look up a charset and hash the body for
