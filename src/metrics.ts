@@ -4,17 +4,11 @@
  */
 type Labels = Record<string, string>;
 
-// Called for every job, GHL request and webhook: plain comparisons and escaping only when needed keep it cheap.
 function key(labels: Labels): string {
-  const names = Object.keys(labels);
-  if (names.length > 1) names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  let out = '';
-  for (const k of names) {
-    const v = labels[k] ?? '';
-    const escaped = v.includes('\\') || v.includes('"') ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"') : v;
-    out += `${out ? ',' : ''}${k}="${escaped}"`;
-  }
-  return out;
+  return Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)
+    .join(',');
 }
 
 interface Series {

@@ -5,8 +5,7 @@ import type { GhlContact } from '../ghl/api.js';
 import type { Settings } from '../settings/schema.js';
 import { assignRep } from './round-robin.js';
 import type { HistoryRow } from './history.js';
-import type { LocationContext } from './location-settings.js';
-import { settingsFromText } from './settings-cache.js';
+import { type LocationContext, locationContextFrom } from './location-settings.js';
 import type { RunFacts } from './step-content.js';
 import type { RunsTable, RunStepsTable, StepState } from './tables.js';
 
@@ -78,12 +77,7 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
   return {
     step,
     run,
-    location: {
-      settings: settingsFromText(step.location_id, row.settings),
-      timezone: row.timezone,
-      name: row.name,
-      installed: row.install_status === 'installed',
-    },
+    location: locationContextFrom(step.location_id, { settings: row.settings, status: row.install_status, timezone: row.timezone, name: row.name }),
     history: row.history.map((h) => ({ kind: h.kind, ref: h.ref, at: new Date(h.at) })),
     taskIds: siblings.filter((s) => s.action === 'task' && s.ghl_id).map((s) => s.ghl_id!),
     touches: row.touches.map((t) => new Date(t)).filter((d) => d.getTime() > 0),

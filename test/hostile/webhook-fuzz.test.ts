@@ -3,12 +3,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { type Runtime, startRuntime } from '../../src/runtime.js';
-import { WebhookSigner } from '../../src/sandbox/webhook-signer.js';
+import type { Runtime } from '../../src/runtime.js';
+import type { WebhookSigner } from '../../src/sandbox/webhook-signer.js';
 import { storableBody } from '../../src/webhooks/storable.js';
-import { testConfig } from '../helpers/config.js';
-import { freshPostgresUrl, onPostgres, pgliteTemplate } from '../helpers/db.js';
-import { silentLogger } from '../helpers/logger.js';
+import { startWebhookRuntime } from '../helpers/webhook-runtime.js';
 import { type FuzzCase, fuzzCases } from './fuzz-cases.js';
 
 const REQUESTS = 2000;
@@ -21,20 +19,7 @@ let signer: WebhookSigner;
 const clock = new ManualClock('2026-01-05T15:00:00Z');
 
 beforeAll(async () => {
-  signer = await WebhookSigner.create();
-  const config = testConfig({
-    PORT: '0',
-    DATABASE_URL: onPostgres ? await freshPostgresUrl() : 'memory://',
-    GHL_WEBHOOK_ED25519_PUBLIC_KEY: signer.keys.ed25519PublicPem,
-    GHL_WEBHOOK_RSA_PUBLIC_KEY: signer.keys.rsaPublicPem,
-  });
-  rt = await startRuntime({
-    config,
-    clock,
-    logger: silentLogger,
-    listen: true,
-    pgliteTemplate: onPostgres ? undefined : await pgliteTemplate(),
-  });
+  ({ rt, signer } = await startWebhookRuntime(clock));
   url = rt.url!;
 });
 afterAll(async () => {

@@ -1,27 +1,18 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { type Runtime, startRuntime } from '../../src/runtime.js';
-import { WebhookSigner } from '../../src/sandbox/webhook-signer.js';
+import type { Runtime } from '../../src/runtime.js';
+import type { WebhookSigner } from '../../src/sandbox/webhook-signer.js';
 import { groupCommit } from '../../src/webhooks/group-commit.js';
 import { type IncomingWebhook, storeWebhooks } from '../../src/webhooks/inbox.js';
-import { testConfig } from '../helpers/config.js';
-import { freshPostgresUrl, onPostgres, pgliteTemplate } from '../helpers/db.js';
-import { silentLogger } from '../helpers/logger.js';
+import { startWebhookRuntime } from '../helpers/webhook-runtime.js';
 
 let rt: Runtime;
 let signer: WebhookSigner;
 const clock = new ManualClock('2026-01-05T15:00:00Z');
 
 beforeAll(async () => {
-  signer = await WebhookSigner.create();
-  const config = testConfig({
-    PORT: '0',
-    DATABASE_URL: onPostgres ? await freshPostgresUrl() : 'memory://',
-    GHL_WEBHOOK_ED25519_PUBLIC_KEY: signer.keys.ed25519PublicPem,
-    GHL_WEBHOOK_RSA_PUBLIC_KEY: signer.keys.rsaPublicPem,
-  });
-  rt = await startRuntime({ config, clock, logger: silentLogger, listen: true, pgliteTemplate: onPostgres ? undefined : await pgliteTemplate() });
+  ({ rt, signer } = await startWebhookRuntime(clock));
 });
 afterAll(async () => {
   await rt?.close();
