@@ -1,4 +1,5 @@
-import express, { type Express } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -14,6 +15,8 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { settingsApi } from './settings/api.js';
 import { settingsPage } from './settings/page.js';
+import { webhookFront } from './webhooks/front.js';
+import { webhookIntake } from './webhooks/intake.js';
 import { webhooksRouter } from './webhooks/routes.js';
 
 export interface AppDeps {
@@ -30,21 +33,30 @@ export interface AppDeps {
   ghlAuth?: GhlAuth;
 }
 
-/** Builds the HTTP app without listening: main.ts, the demo and the tests all use this. */
-export function createApp(deps: AppDeps): Express {
+/** The service's request listener: `http.createServer(app)`, or `supertest(app)` in tests. */
+export type App = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Builds the HTTP app without listening: main.ts, the demo and the tests all use this. GHL's deliveries go
+ * to webhooks/front.ts first; everything else, and the deliveries it leaves, to express.
+ */
+export function createApp(deps: AppDeps): App {
+  const intake = webhookIntake(deps);
+  const front = webhookFront(intake, deps);
   const app = express();
   app.disable('x-powered-by');
   // Only proxies on private networks may set the client address (per-IP rate limits would be spoofable otherwise).
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(securityHeaders);
   app.use(requestLog(deps.logger, deps.metrics));
-  // First of the routers: GHL's deliveries are most of the traffic, and each router passed costs them.
-  app.use(webhooksRouter(deps));
+  app.use(webhooksRouter(intake));
   app.use(healthRouter(deps.db, deps.metrics));
   app.use(installationsRouter(deps));
   app.use(settingsApi(deps));
   app.use(settingsPage(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
-  return app;
+  return (req, res) => {
+    if (!front(req, res)) app(req, res);
+  };
 }

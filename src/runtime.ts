@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
-import type { Express } from 'express';
-import { type AppDeps, createApp } from './app.js';
+import { createServer, type Server } from 'node:http';
+import { type App, type AppDeps, createApp } from './app.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createDb, type Db } from './db/create-db.js';
@@ -31,7 +30,7 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
-  app: Express;
+  app: App;
   db: Db;
   deps: AppDeps;
   worker: Worker;
@@ -73,7 +72,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let url: string | null = null;
   if (opts.listen && config.role !== 'worker') {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, '0.0.0.0', (err?: Error) => (err ? reject(err) : resolve(s)));
+      const s = createServer(app);
+      s.once('error', reject);
+      s.listen(config.port, '0.0.0.0', () => resolve(s));
     });
     const addr = server.address();
     url = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : null;

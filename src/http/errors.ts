@@ -16,31 +16,30 @@ interface BodyParserError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
-    let appErr: AppError;
-    if (err instanceof AppError) appErr = err;
-    else if (err instanceof ZodError) {
-      appErr = new AppError(400, 'VALIDATION_FAILED', 'the request is not valid', {
-        details: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      });
-    } else if ((err as BodyParserError).type === 'entity.too.large') {
-      appErr = new AppError(413, 'PAYLOAD_TOO_LARGE', 'the request body is too large');
-    } else if ((err as BodyParserError).type === 'entity.parse.failed') {
-      appErr = new AppError(400, 'BAD_REQUEST', 'the request body is not valid JSON');
-    } else if (typeof (err as BodyParserError).status === 'number' && (err as BodyParserError).status! < 500) {
-      appErr = new AppError((err as BodyParserError).status!, 'BAD_REQUEST', 'the request could not be read');
-    } else {
-      logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
-      appErr = new AppError(500, 'INTERNAL', 'something went wrong on our side; it has been logged');
-    }
+    const appErr = asAppError(err, logger, req.method, req.path);
     if (appErr.options.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(appErr.options.retryAfterSeconds));
     }
-    res.status(appErr.status).json({
-      error: {
-        code: appErr.code,
-        message: appErr.message,
-        ...(appErr.details ? { details: appErr.details } : {}),
-      },
-    });
+    res.status(appErr.status).json(errorBody(appErr));
   };
+}
+
+/** What any error means to the client; an unexpected one is logged here, once, and becomes a 500. */
+export function asAppError(err: unknown, logger: Logger, method: string | undefined, path: string): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) {
+    return new AppError(400, 'VALIDATION_FAILED', 'the request is not valid', {
+      details: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  const { type, status } = (err ?? {}) as BodyParserError;
+  if (type === 'entity.too.large') return new AppError(413, 'PAYLOAD_TOO_LARGE', 'the request body is too large');
+  if (type === 'entity.parse.failed') return new AppError(400, 'BAD_REQUEST', 'the request body is not valid JSON');
+  if (typeof status === 'number' && status < 500) return new AppError(status, 'BAD_REQUEST', 'the request could not be read');
+  logger.error({ err, method, path }, 'unhandled error');
+  return new AppError(500, 'INTERNAL', 'something went wrong on our side; it has been logged');
+}
+
+export function errorBody(e: AppError): { error: { code: string; message: string; details?: unknown } } {
+  return { error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } };
 }

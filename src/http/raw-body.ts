@@ -14,30 +14,40 @@ export function rawBody(limitBytes: number): RequestHandler {
       general(req, res, next);
       return;
     }
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let settled = false;
-    req.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      received += chunk.length;
-    });
-    req.on('end', () => {
-      if (settled) return;
-      settled = true;
-      req.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+    readPlainBody(req, (err, body) => {
+      if (err) return next(err);
+      req.body = body;
       next();
-    });
-    // The client went away mid-body: nobody is left to answer; the error handler counts it and gives up.
-    req.on('error', () => {
-      if (settled) return;
-      settled = true;
-      next(Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' }));
     });
   };
 }
 
+/**
+ * Reads a body `isPlainBodyWithin` admitted. Calls back once: with the bytes, or with a 400 error shaped as
+ * body-parser's (type `request.aborted`) when the client went away mid-body, for the error handler to count.
+ */
+export function readPlainBody(req: IncomingMessage, done: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let settled = false;
+  req.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    received += chunk.length;
+  });
+  req.on('end', () => {
+    if (settled) return;
+    settled = true;
+    done(null, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
+  });
+  req.on('error', () => {
+    if (settled) return;
+    settled = true;
+    done(Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' }), Buffer.alloc(0));
+  });
+}
+
 /** Node's parser delivers exactly Content-Length bytes, so a declared length within the limit bounds the read. */
-function isPlainBodyWithin(req: IncomingMessage, limitBytes: number): boolean {
+export function isPlainBodyWithin(req: IncomingMessage, limitBytes: number): boolean {
   const { headers } = req;
   const encoding = headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -8,7 +9,16 @@ import type { Metrics } from '../metrics.js';
  * when its level is enabled (debug for success, off in production).
  */
 export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
+  const logged = logRequest(logger, metrics);
   return (req, res, next) => {
+    logged(req, res, req.path);
+    next();
+  };
+}
+
+/** Counts and logs `req` when its response finishes; for handlers outside express (webhooks/front.ts) too. */
+export function logRequest(logger: Logger, metrics: Metrics) {
+  return (req: IncomingMessage, res: ServerResponse, path: string): void => {
     const started = performance.now();
     res.on('finish', () => {
       metrics.inc('ringback_http_requests_total', 'HTTP requests by status class', {
@@ -17,9 +27,8 @@ export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
       const level = res.statusCode >= 500 ? 'error' : 'debug';
       if (!logger.isLevelEnabled(level)) return;
       const ms = Math.round((performance.now() - started) * 10) / 10;
-      logger[level]({ method: req.method, path: req.path, status: res.statusCode, ms }, 'request');
+      logger[level]({ method: req.method, path, status: res.statusCode, ms }, 'request');
     });
-    next();
   };
 }
 

@@ -1,5 +1,5 @@
 /** Shared by the settings and reporting API tests: one runtime per test file, installs seeded as rows. */
-import type { Express } from 'express';
+import type { App } from '../../src/app.js';
 import type { Kysely } from 'kysely';
 import request from 'supertest';
 import { ManualClock } from '../../src/clock.js';
@@ -67,19 +67,19 @@ export function nextIp(): string {
   return `10.1.${Math.floor(ip / 250)}.${(ip % 250) + 1}`;
 }
 
-export function postSession(app: Express, body: unknown, from = nextIp()) {
+export function postSession(app: App, body: unknown, from = nextIp()) {
   return request(app).post('/api/session').set('X-Forwarded-For', from).send(body as object);
 }
 
 /** A session token for `locationId` through the real SSO exchange. */
-export async function tokenFor(app: Express, locationId: string, over: Record<string, unknown> = {}): Promise<string> {
+export async function tokenFor(app: App, locationId: string, over: Record<string, unknown> = {}): Promise<string> {
   const payload = encryptSso(ssoPayload({ activeLocation: locationId, ...over }), TEST_SHARED_SECRET);
   const res = await postSession(app, { payload });
   if (res.status !== 200) throw new Error(`session for ${locationId}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.token as string;
 }
 
-export function authed(app: Express, token: string) {
+export function authed(app: App, token: string) {
   const auth = (r: request.Test) => r.set('Authorization', `Bearer ${token}`);
   return {
     get: (path: string) => auth(request(app).get(path)),

@@ -1,7 +1,6 @@
-import type { Express } from 'express';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { type App, createApp } from '../../src/app.js';
 import type { Runtime } from '../../src/runtime.js';
 import { defaultSettings, type Settings } from '../../src/settings/schema.js';
 import { assignRep } from '../../src/followup/round-robin.js';
@@ -9,7 +8,7 @@ import { authed, seedInstallation, startApi, tokenFor } from './api-helpers.js';
 import { fakeGhl } from './fake-ghl.js';
 
 let rt: Runtime;
-let app: Express;
+let app: App;
 let api: ReturnType<typeof authed>;
 
 const USERS = [

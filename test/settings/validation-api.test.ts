@@ -1,13 +1,12 @@
-import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { type App, createApp } from '../../src/app.js';
 import type { Runtime } from '../../src/runtime.js';
 import { defaultSettings, type Settings } from '../../src/settings/schema.js';
 import { authed, seedInstallation, startApi, tokenFor } from './api-helpers.js';
 import { fakeGhl } from './fake-ghl.js';
 
 let rt: Runtime;
-let app: Express;
+let app: App;
 let api: ReturnType<typeof authed>;
 
 beforeAll(async () => {

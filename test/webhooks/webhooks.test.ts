@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -19,7 +19,7 @@ let forgedServer: Server;
 function listen(deps: AppDeps): Promise<{ server: Server; url: string }> {
   const app = createApp(deps);
   return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () =>
+    const server = createServer(app).listen(0, '127.0.0.1', () =>
       resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
     );
   });
