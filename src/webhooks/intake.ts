@@ -17,9 +17,10 @@ const RETRY_AFTER_SECONDS = 60;
  * per batch and an idle one sends each webhook at once. npm run bench --quick on Postgres, interleaved with the
  * single-row insert it replaced: 0.04 statements per webhook at the maximum instead of 1, Postgres CPU per
  * webhook 0.49-0.53 -> 0.08-0.09 ms, 650-700 -> 1,770-2,050 webhooks/s. Two writes in flight: with one, a
- * write Postgres holds for 20-60 ms (seen now and then even for a single row on the 2-core bench machine) held
- * every acknowledgement behind it. Full bench at 1,000/s, ack p99: 38-43 ms with one, 25.6 and 25.8 ms with
- * two, 19 and 35 ms with four (which also spends more Postgres CPU on smaller batches).
+ * write that took 20-60 ms (now and then even for a single row on the 2-core bench machine: a WAL flush, or
+ * the service's own GC pause) held every acknowledgement behind it. Full bench at 1,000/s, ack p99: 38-43 ms
+ * with one, 25.6 and 25.8 ms with two, 19 and 35 ms with four (which also spends more Postgres CPU on smaller
+ * batches). Those runs predate webhooks/front.ts, which removed most of the service's major GCs.
  */
 const MAX_BATCH = 200;
 /** GHL's events are about a kilobyte; a backlog of 1 MB bodies must not become one statement of 200 MB. */
