@@ -9,6 +9,7 @@ import type { EventPlan } from './protocol.js';
 import { FIRST_STEP_AFTER_MS, SEED_RUNS, seedRunsValues } from './seed-runs.js';
 import { collectSends } from './sends.js';
 import type { Stack } from './stack.js';
+import { machineTicks, stealPercent } from './steal.js';
 import { type Summary, summarize } from './stats.js';
 
 export interface LagResult {
@@ -16,6 +17,8 @@ export interface LagResult {
   steps: number;
   sent: number;
   lagMs: Summary;
+  /** The machine's CPU steal while the steps were due (steal.ts). */
+  stealPct: number;
   /** GHL requests per step, every kind counted (getContact, search, messages, users, sendMessage). */
   callsPerStep: number;
   /** The same, per method and path (ids folded), with the status: where a step's GHL calls go. */
@@ -110,7 +113,9 @@ export async function measureLag(s: Stack, o: LagOptions): Promise<LagResult> {
   await seed(s, prefix, count, firstDue, 1000 / o.rate);
   if (Date.now() > firstDue) throw new Error('seeding took longer than the lead time: raise leadMs');
   const deadline = firstDue + o.durationMs + o.graceMs;
+  const ticks = machineTicks();
   const sends = await collectSends(s, from, prefix, count, deadline);
+  const stealPct = stealPercent(ticks, machineTicks());
   await cancelBacklog(s, prefix);
   const dues = await s.service.call('sql', {
     text: `select contact_id, (extract(epoch from due_at) * 1000)::float8 as due_ms from run_steps
@@ -133,6 +138,7 @@ export async function measureLag(s: Stack, o: LagOptions): Promise<LagResult> {
     steps: count,
     sent: sends.length,
     lagMs: summarize(lags),
+    stealPct,
     callsPerStep: calls / perStep,
     callsByPath: Object.fromEntries(Object.entries(byPath).map(([k, n]) => [k, Number((n / perStep).toFixed(3))])),
     states: await stepStates(s, prefix),

@@ -6,6 +6,7 @@
 import { CpuMeter } from './cpu.js';
 import type { CeilingResult, ClosedArg, EventPlan, LoadResult } from './protocol.js';
 import type { Stack } from './stack.js';
+import { machineTicks, stealPercent } from './steal.js';
 
 /** CPU ms per request of each process over the whole closed-loop run (warm-up included), and `roundTrips`. */
 export type CpuPer = Record<string, number>;
@@ -24,7 +25,7 @@ export interface IngestOptions {
 export interface IngestResult {
   closed: Array<{ connections: number; cpu: CpuPer } & LoadResult>;
   max: { connections: number; rate: number; cpu: CpuPer };
-  open: Array<{ label: string; target: number; serviceLoopDelayMs: { p99: number; max: number } } & LoadResult>;
+  open: Array<{ label: string; target: number; serviceLoopDelayMs: { p99: number; max: number }; stealPct: number } & LoadResult>;
   bare: Array<{ connections: number; cpu: CpuPer } & LoadResult>;
   bareMax: number;
   inserts: CeilingResult;
@@ -78,10 +79,12 @@ export async function measureIngestion(s: Stack, o: IngestOptions, log: (m: stri
   ];
   for (const t of targets) {
     await s.service.call('loopDelay', null);
-    const r = await s.load.call('open', { url, rate: t.target, durationMs: o.openDurationMs, plan: plan(s) });
+    const ticks = machineTicks();
+    const r = await s.load.call('open', { url, rate: t.target, warmupMs: o.warmupMs, durationMs: o.openDurationMs, plan: plan(s) });
+    const stealPct = stealPercent(ticks, machineTicks());
     const serviceLoopDelayMs = await s.service.call('loopDelay', null);
-    open.push({ ...t, ...r, serviceLoopDelayMs });
-    const stalls = `event-loop delay p99/max: service ${serviceLoopDelayMs.p99.toFixed(1)}/${serviceLoopDelayMs.max.toFixed(1)}, load ${r.loopDelayMs.p99.toFixed(1)}/${r.loopDelayMs.max.toFixed(1)} ms`;
+    open.push({ ...t, ...r, serviceLoopDelayMs, stealPct });
+    const stalls = `event-loop delay p99/max: service ${serviceLoopDelayMs.p99.toFixed(1)}/${serviceLoopDelayMs.max.toFixed(1)}, load ${r.loopDelayMs.p99.toFixed(1)}/${r.loopDelayMs.max.toFixed(1)} ms; CPU steal ${stealPct.toFixed(1)}%`;
     log(`  ingestion open-loop at ${t.target}/s (${t.label}): p50 ${r.latency.p50.toFixed(1)} p99 ${r.latency.p99.toFixed(1)} max ${r.latency.max.toFixed(1)} ms; ${stalls}`);
   }
   // What ingestion left behind would be processed by the next phase's worker: it is not part of it.

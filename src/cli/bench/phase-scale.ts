@@ -90,6 +90,8 @@ export async function measureSize(s: Stack, o: { calls: number; rate: number; ma
   const ingest = await s.load.call('open', {
     url: `${s.url}/webhooks/ghl`,
     rate: o.rate,
+    // Every call sent is weighed: none may go unrecorded.
+    warmupMs: 0,
     durationMs: (o.calls / o.rate) * 1000,
     plan,
   });

@@ -91,6 +91,8 @@ export interface ClosedArg {
 export interface OpenArg {
   url: string;
   rate: number;
+  /** Sent at the same rate before the measured window and not recorded: the sender's connections open here. */
+  warmupMs: number;
   durationMs: number;
   plan: EventPlan;
 }

@@ -66,14 +66,16 @@ function ingestionRows(i: IngestResult, db: 'postgres' | 'pglite'): Row[] {
   for (const o of i.open) {
     const failed = o.failed ? `, ${o.failed} failed` : '';
     const target = o.label === '1000/s' ? 'p99 < 25 ms' : '';
-    out.push([`Ack latency at ${n0(o.target)}/s (${o.label}), open loop`, `${lat(o.latency)}${failed}`, target, target ? verdict(o.latency.p99 < 25 && o.failed === 0) : '']);
+    out.push([`Ack latency at ${n0(o.target)}/s (${o.label}), open loop`, `${lat(o.latency)}${failed}${steal(o.stealPct)}`, target, target ? verdict(o.latency.p99 < 25 && o.failed === 0) : '']);
   }
   return out;
 }
 
 const lagOk = (l: LagResult) => verdict(l.lagMs.p99 < 1000 && l.sent === l.steps);
 /** Unsent steps count as lagging until the deadline: then the percentiles are lower bounds. */
-const lagText = (l: LagResult) => (l.sent < l.steps ? `>= ${lat(l.lagMs)}` : lat(l.lagMs));
+const lagText = (l: LagResult) => `${l.sent < l.steps ? '>= ' : ''}${lat(l.lagMs)}${steal(l.stealPct)}`;
+/** The hypervisor's share of the machine during a latency phase (steal.ts); older results have none. */
+const steal = (pct: number | undefined) => (pct === undefined ? '' : `; CPU steal ${pct.toFixed(1)}%`);
 
 function followupRows(r: BenchResults): Row[] {
   const out: Row[] = [];

@@ -71,7 +71,7 @@ export async function runPhases(s: Stack, P: Params, only: ReadonlySet<Phase>, s
   if (only.has('lag')) {
     log(`follow-up lag at ${P.lagRate} due steps/s for ${P.lagMs / 1000} s`);
     const lag = await measureLag(s, { rate: P.lagRate, durationMs: P.lagMs, leadMs: lead, graceMs: P.graceMs });
-    log(`  lag p50 ${lag.lagMs.p50.toFixed(0)} p99 ${lag.lagMs.p99.toFixed(0)} max ${lag.lagMs.max.toFixed(0)} ms, ${lag.sent}/${lag.steps} sent`);
+    log(`  lag p50 ${lag.lagMs.p50.toFixed(0)} p99 ${lag.lagMs.p99.toFixed(0)} max ${lag.lagMs.max.toFixed(0)} ms, ${lag.sent}/${lag.steps} sent; CPU steal ${lag.stealPct.toFixed(1)}%`);
     log(`  GHL calls per step: ${Object.entries(lag.callsByPath).map(([k, n]) => `${k} ${n}`).join(', ')}`);
     out.lag = lag;
   }
