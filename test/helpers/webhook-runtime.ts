@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { type Runtime, startRuntime } from '../../src/runtime.js';
 import { WebhookSigner } from '../../src/sandbox/webhook-signer.js';
@@ -22,4 +23,27 @@ export async function startWebhookRuntime(clock: Clock): Promise<{ rt: Runtime; 
     pgliteTemplate: onPostgres ? undefined : await pgliteTemplate(),
   });
   return { rt, signer };
+}
+
+/** The runtime above for a whole test file: started before its tests, closed after them. */
+export function useWebhookRuntime(clock: Clock): { readonly rt: Runtime; readonly signer: WebhookSigner } {
+  let started: { rt: Runtime; signer: WebhookSigner } | undefined;
+  beforeAll(async () => {
+    started = await startWebhookRuntime(clock);
+  });
+  afterAll(async () => {
+    await started?.rt.close();
+  });
+  const get = () => {
+    if (!started) throw new Error('the webhook runtime starts in beforeAll');
+    return started;
+  };
+  return {
+    get rt() {
+      return get().rt;
+    },
+    get signer() {
+      return get().signer;
+    },
+  };
 }

@@ -1,29 +1,22 @@
 import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import type { Runtime } from '../../src/runtime.js';
-import type { WebhookSigner } from '../../src/sandbox/webhook-signer.js';
 import { storableBody } from '../../src/webhooks/storable.js';
-import { startWebhookRuntime } from '../helpers/webhook-runtime.js';
+import { useWebhookRuntime } from '../helpers/webhook-runtime.js';
 import { type FuzzCase, fuzzCases } from './fuzz-cases.js';
 
 const REQUESTS = 2000;
 const SEED = Number(process.env.FUZZ_SEED ?? 20260105);
 const IN_FLIGHT = 8;
 
-let rt: Runtime;
 let url: string;
-let signer: WebhookSigner;
 const clock = new ManualClock('2026-01-05T15:00:00Z');
+const live = useWebhookRuntime(clock);
 
-beforeAll(async () => {
-  ({ rt, signer } = await startWebhookRuntime(clock));
-  url = rt.url!;
-});
-afterAll(async () => {
-  await rt?.close();
+beforeAll(() => {
+  url = live.rt.url!;
 });
 
 /** A real collection, so heap figures measure what is retained, not what is merely not yet collected. */
@@ -66,7 +59,7 @@ function inboxIdOf(c: FuzzCase): string | null {
 
 describe('POST /webhooks/ghl under fuzzing', () => {
   it(`${REQUESTS} hostile requests: never a 5xx, nothing stored without a valid signature, memory flat`, { timeout: 60_000 }, async () => {
-    const next = fuzzCases(signer, SEED, () => clock.now());
+    const next = fuzzCases(live.signer, SEED, () => clock.now());
     const answers: Answer[] = [];
     const heap: number[] = [];
     let pending = new Set<Promise<void>>();
@@ -99,7 +92,7 @@ describe('POST /webhooks/ghl under fuzzing', () => {
       .filter((a) => !a.c.validSignature && a.c.body.length <= 1_000_000 && a.status !== 401)
       .map((a) => `${a.c.kind} ${a.status}`);
     const allowed = new Set(answers.filter((a) => a.c.validSignature && a.status === 200).map((a) => inboxIdOf(a.c)));
-    const stored = await rt.db.db.selectFrom('webhook_inbox').select(['webhook_id']).execute();
+    const stored = await live.rt.db.db.selectFrom('webhook_inbox').select(['webhook_id']).execute();
     const storedWithoutSignature = stored.filter((r) => !allowed.has(r.webhook_id)).map((r) => r.webhook_id);
     const growthMb = ((heap[1] ?? 0) - (heap[0] ?? 0)) / 2 ** 20;
     console.log(JSON.stringify({ hostile: 'webhook-fuzz', seed: SEED, requests: answers.length, byStatus, stored: stored.length, heapGrowthMb: Math.round(growthMb * 10) / 10 }));

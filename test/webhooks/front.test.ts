@@ -1,26 +1,16 @@
 import http from 'node:http';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import type { Runtime } from '../../src/runtime.js';
-import type { WebhookSigner } from '../../src/sandbox/webhook-signer.js';
-import { startWebhookRuntime } from '../helpers/webhook-runtime.js';
+import { useWebhookRuntime } from '../helpers/webhook-runtime.js';
 
 /**
  * webhooks/front.ts answers GHL's deliveries without express; the express route answers the ones it leaves
  * (here: chunked bodies, which it reads through express.raw). Each case goes both ways and must get the same
  * status, body, headers and counters.
  */
-let rt: Runtime;
-let signer: WebhookSigner;
 const clock = new ManualClock('2026-01-05T15:00:00Z');
-
-beforeAll(async () => {
-  ({ rt, signer } = await startWebhookRuntime(clock));
-});
-afterAll(async () => {
-  await rt?.close();
-});
+const live = useWebhookRuntime(clock);
 
 type Way = 'front' | 'express';
 interface Answer {
@@ -31,7 +21,7 @@ interface Answer {
 
 /** `front`: a Content-Length body, as GHL sends. `express`: the same bytes chunked, which the front leaves. */
 function send(way: Way, raw: Buffer, headers: Record<string, string>, path = '/webhooks/ghl'): Promise<Answer> {
-  const url = new URL(rt.url ?? '');
+  const url = new URL(live.rt.url ?? '');
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -67,11 +57,11 @@ function eventBytes(webhookId: string, over: Record<string, unknown> = {}): Buff
   return Buffer.from(JSON.stringify({ ...call, webhookId, timestamp: clock.now().toISOString(), ...over }));
 }
 
-const signed = (raw: Buffer) => signer.headers(raw, 'ed25519');
+const signed = (raw: Buffer) => live.signer.headers(raw, 'ed25519');
 
 /** The counters the two ways must move alike. */
 async function counters(): Promise<Record<string, number>> {
-  const text = await rt.deps.metrics.render();
+  const text = await live.rt.deps.metrics.render();
   const out: Record<string, number> = {};
   for (const line of text.split('\n')) {
     if (!/^ringback_(http_requests_total|webhooks_rejected_total|webhooks_received_total)\{/.test(line)) continue;
@@ -113,7 +103,7 @@ describe('POST /webhooks/ghl: the front and the express route answer alike', () 
     });
     const { rows } = await sql<{ webhook_id: string; jobs: number }>`
       select i.webhook_id, (select count(*)::int from jobs j where j.unique_key = 'webhook:' || i.webhook_id) as jobs
-      from webhook_inbox i where i.webhook_id like 'wh_new_%' order by i.webhook_id`.execute(rt.db.db);
+      from webhook_inbox i where i.webhook_id like 'wh_new_%' order by i.webhook_id`.execute(live.rt.db.db);
     expect(rows).toEqual([
       { webhook_id: 'wh_new_express', jobs: 1 },
       { webhook_id: 'wh_new_front', jobs: 1 },
@@ -134,7 +124,7 @@ describe('POST /webhooks/ghl: the front and the express route answer alike', () 
     ['a body that is not JSON', () => ({ raw: Buffer.from('{"type":'), headers: signed(Buffer.from('{"type":')) }), 400, 'BAD_REQUEST'],
     ['a stale timestamp', () => { const raw = eventBytes('wh_stale', { timestamp: '2026-01-05T14:00:00Z' }); return { raw, headers: signed(raw) }; }, 400, 'STALE_WEBHOOK'],
   ])('%s: the same error, the same counters, nothing stored', async (_name, make, status, code) => {
-    const before = Number((await sql<{ n: number }>`select count(*)::int as n from webhook_inbox`.execute(rt.db.db)).rows[0]?.n);
+    const before = Number((await sql<{ n: number }>`select count(*)::int as n from webhook_inbox`.execute(live.rt.db.db)).rows[0]?.n);
     const r = await bothWays(() => make(eventBytes('wh_rejected')));
     expect(r.front.answer.status).toBe(status);
     expect((r.front.answer.body as { error: { code: string } }).error.code).toBe(code);
@@ -143,7 +133,7 @@ describe('POST /webhooks/ghl: the front and the express route answer alike', () 
     expect(comparable(r.front.answer)).toEqual(comparable(r.express.answer));
     expect(r.front.moved).toEqual(r.express.moved);
     expect(Object.keys(r.front.moved)).toContain(`ringback_http_requests_total{status="4xx"}`);
-    const after = Number((await sql<{ n: number }>`select count(*)::int as n from webhook_inbox`.execute(rt.db.db)).rows[0]?.n);
+    const after = Number((await sql<{ n: number }>`select count(*)::int as n from webhook_inbox`.execute(live.rt.db.db)).rows[0]?.n);
     expect(after).toBe(before);
   });
 
@@ -157,7 +147,7 @@ describe('POST /webhooks/ghl: the front and the express route answer alike', () 
   });
 
   it('a database that cannot take the event: 429 with Retry-After either way, so GHL delivers again', async () => {
-    await rt.db.db.schema.alterTable('webhook_inbox').renameTo('webhook_inbox_away').execute();
+    await live.rt.db.db.schema.alterTable('webhook_inbox').renameTo('webhook_inbox_away').execute();
     try {
       const r = await bothWays((way) => {
         const raw = eventBytes(`wh_busy_${way}`);
@@ -169,7 +159,7 @@ describe('POST /webhooks/ghl: the front and the express route answer alike', () 
       expect(comparable(r.front.answer)).toEqual(comparable(r.express.answer));
       expect(r.front.moved).toEqual(r.express.moved);
     } finally {
-      await rt.db.db.schema.alterTable('webhook_inbox_away').renameTo('webhook_inbox').execute();
+      await live.rt.db.db.schema.alterTable('webhook_inbox_away').renameTo('webhook_inbox').execute();
     }
   });
 });

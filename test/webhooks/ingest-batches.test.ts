@@ -1,24 +1,14 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import type { Runtime } from '../../src/runtime.js';
-import type { WebhookSigner } from '../../src/sandbox/webhook-signer.js';
 import { groupCommit } from '../../src/webhooks/group-commit.js';
 import { type IncomingWebhook, storeWebhooks } from '../../src/webhooks/inbox.js';
-import { startWebhookRuntime } from '../helpers/webhook-runtime.js';
+import { useWebhookRuntime } from '../helpers/webhook-runtime.js';
 
-let rt: Runtime;
-let signer: WebhookSigner;
 const clock = new ManualClock('2026-01-05T15:00:00Z');
+const live = useWebhookRuntime(clock);
 
-beforeAll(async () => {
-  ({ rt, signer } = await startWebhookRuntime(clock));
-});
-afterAll(async () => {
-  await rt?.close();
-});
-
-const db = () => rt.db.db;
+const db = () => live.rt.db.db;
 
 /** A missed call as GHL posts it; `extra` is spliced into the JSON text as is (numbers JSON.stringify cannot write). */
 function eventText(webhookId: string, extra = ''): string {
@@ -28,10 +18,10 @@ function eventText(webhookId: string, extra = ''): string {
 
 async function post(raw: string): Promise<{ status: number; body: unknown }> {
   const bytes = Buffer.from(raw);
-  const res = await fetch(`${rt.url}/webhooks/ghl`, {
+  const res = await fetch(`${live.rt.url}/webhooks/ghl`, {
     method: 'POST',
     body: new Uint8Array(bytes),
-    headers: { 'content-type': 'application/json', ...signer.headers(bytes, 'ed25519') },
+    headers: { 'content-type': 'application/json', ...live.signer.headers(bytes, 'ed25519') },
   });
   return { status: res.status, body: await res.json() };
 }
@@ -60,7 +50,7 @@ describe('webhook ingestion under concurrency (group commit)', () => {
     const count = () => {
       arrived += 1;
     };
-    rt.server?.on('request', count);
+    live.rt.server?.on('request', count);
     const held = db()
       .transaction()
       .execute(async (trx) => {
@@ -78,7 +68,7 @@ describe('webhook ingestion under concurrency (group commit)', () => {
       }),
     );
     await held;
-    rt.server?.off('request', count);
+    live.rt.server?.off('request', count);
     expect(visibleAtAck.every((a) => a.status === 200 && a.visible === 1)).toBe(true);
     expect(visibleAtAck.every((a) => JSON.stringify(a.body) === '{"ok":true,"duplicate":false}')).toBe(true);
     const rows = await rowsOf(ids);
