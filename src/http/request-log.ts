@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
@@ -9,16 +9,19 @@ import type { Metrics } from '../metrics.js';
  * when its level is enabled (debug for success, off in production).
  */
 export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
-  const logged = logRequest(logger, metrics);
+  const logged = logRequest(logger, metrics, (req) => (req as Request).path);
   return (req, res, next) => {
-    logged(req, res, req.path);
+    logged(req, res);
     next();
   };
 }
 
-/** Counts and logs `req` when its response finishes; for handlers outside express (webhooks/front.ts) too. */
-export function logRequest(logger: Logger, metrics: Metrics) {
-  return (req: IncomingMessage, res: ServerResponse, path: string): void => {
+/**
+ * Counts and logs a request when its response finishes; for handlers outside express (webhooks/front.ts) too.
+ * `pathOf` runs only when the line is written.
+ */
+export function logRequest(logger: Logger, metrics: Metrics, pathOf: (req: IncomingMessage) => string) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
     res.on('finish', () => {
       metrics.inc('ringback_http_requests_total', 'HTTP requests by status class', {
@@ -27,7 +30,7 @@ export function logRequest(logger: Logger, metrics: Metrics) {
       const level = res.statusCode >= 500 ? 'error' : 'debug';
       if (!logger.isLevelEnabled(level)) return;
       const ms = Math.round((performance.now() - started) * 10) / 10;
-      logger[level]({ method: req.method, path, status: res.statusCode, ms }, 'request');
+      logger[level]({ method: req.method, path: pathOf(req), status: res.statusCode, ms }, 'request');
     });
   };
 }

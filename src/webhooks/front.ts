@@ -21,14 +21,14 @@ export function webhookFront(
   intake: WebhookIntake,
   deps: { logger: Logger; metrics: Metrics },
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const logged = logRequest(deps.logger, deps.metrics);
+  const logged = logRequest(deps.logger, deps.metrics, () => WEBHOOK_PATH);
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) =>
     sendError(res, asAppError(err, deps.logger, req.method, WEBHOOK_PATH));
   return (req, res) => {
     if (req.method !== 'POST' || pathOf(req.url) !== WEBHOOK_PATH || !isPlainBodyWithin(req, MAX_BODY_BYTES)) {
       return false;
     }
-    logged(req, res, WEBHOOK_PATH);
+    logged(req, res);
     setSecurityHeaders(res);
     readPlainBody(req, (readErr, raw) => {
       if (readErr) {

@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import { groupCommit } from './group-commit.js';
 import { type IncomingWebhook, storeWebhooks } from './inbox.js';
 import { webhookKeys } from './signature.js';
-import { verifiedEvent, WebhookRejected } from './verified-event.js';
+import { type VerifiedEvent, verifiedEvent, WebhookRejected } from './verified-event.js';
 
 export const WEBHOOK_PATH = '/webhooks/ghl';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -74,7 +74,7 @@ export function webhookIntake(deps: AppDeps): WebhookIntake {
     reject,
     async take(raw, headers) {
       const now = deps.clock.now();
-      let v: ReturnType<typeof verifiedEvent>;
+      let v: VerifiedEvent;
       try {
         v = verifiedEvent(raw, headers, keys, now);
       } catch (err) {
