@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError } from '../errors.js';
@@ -16,12 +17,19 @@ interface BodyParserError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
-    const appErr = asAppError(err, logger, req.method, req.path);
-    if (appErr.options.retryAfterSeconds !== undefined) {
-      res.setHeader('Retry-After', String(appErr.options.retryAfterSeconds));
-    }
-    res.status(appErr.status).json(errorBody(appErr));
+    sendAppError(res, asAppError(err, logger, req.method, req.path));
   };
+}
+
+/** The error's answer, from express or from a plain node:http handler (webhooks/front.ts) alike. */
+export function sendAppError(res: ServerResponse, e: AppError): void {
+  if (res.headersSent) return;
+  const body = Buffer.from(JSON.stringify(errorBody(e)));
+  if (e.options.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(e.options.retryAfterSeconds));
+  res.statusCode = e.status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
 }
 
 /** What any error means to the client; an unexpected one is logged here, once, and becomes a 500. */
@@ -40,6 +48,6 @@ export function asAppError(err: unknown, logger: Logger, method: string | undefi
   return new AppError(500, 'INTERNAL', 'something went wrong on our side; it has been logged');
 }
 
-export function errorBody(e: AppError): { error: { code: string; message: string; details?: unknown } } {
+function errorBody(e: AppError): { error: { code: string; message: string; details?: unknown } } {
   return { error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } };
 }

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppError } from '../errors.js';
-import { asAppError, errorBody } from '../http/errors.js';
+import { asAppError, sendAppError } from '../http/errors.js';
 import { isPlainBodyWithin, readPlainBody } from '../http/raw-body.js';
 import { logRequest } from '../http/request-log.js';
 import { setSecurityHeaders } from '../http/security-headers.js';
@@ -23,7 +22,7 @@ export function webhookFront(
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const logged = logRequest(deps.logger, deps.metrics, () => WEBHOOK_PATH);
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) =>
-    sendError(res, asAppError(err, deps.logger, req.method, WEBHOOK_PATH));
+    sendAppError(res, asAppError(err, deps.logger, req.method, WEBHOOK_PATH));
   return (req, res) => {
     if (req.method !== 'POST' || pathOf(req.url) !== WEBHOOK_PATH || !isPlainBodyWithin(req, MAX_BODY_BYTES)) {
       return false;
@@ -49,14 +48,4 @@ function pathOf(url: string | undefined): string {
   if (url === undefined) return '';
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
-}
-
-function sendError(res: ServerResponse, e: AppError): void {
-  if (res.headersSent) return;
-  const body = Buffer.from(JSON.stringify(errorBody(e)));
-  if (e.options.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(e.options.retryAfterSeconds));
-  res.statusCode = e.status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', body.length);
-  res.end(body);
 }
