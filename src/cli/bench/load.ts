@@ -1,57 +1,33 @@
 /**
  * The load generator: a process of its own, as GHL is, posting signed missed-call webhooks over keep-alive
  * connections. Bodies are signed (Ed25519, GHL's current scheme) before the clock starts, so the generator's
- * crypto does not compete with the service inside the measured window.
+ * crypto does not compete with the service inside the measured window, and each is encoded once as the whole
+ * request, which wire-client.ts writes to a socket as is (node:http's client paused this process for GC).
  */
-import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebhookSigner } from '../../sandbox/webhook-signer.js';
 import { type ClosedArg, type EventPlan, type LoadApi, type LoadResult, missedCallEvent, type OpenArg, planEvent } from './protocol.js';
 import { serve } from './rpc.js';
+import { postBytes, WireClient } from './wire-client.js';
 import { summarize } from './stats.js';
-
-interface Signed {
-  raw: Buffer;
-  signature: string;
-}
 
 const signer = await WebhookSigner.create();
 /** Pre-signing is sized from the last closed-loop rate (first guess 3,000/s), capped to keep it ~2 s. */
 let lastClosedRate = 3_000;
 const MAX_PRESIGN = 40_000;
 
-function signEvent(plan: EventPlan, i: number): Signed {
+/** Event i of the plan, signed and encoded as the whole HTTP request to `target`. */
+function signedRequest(target: URL, plan: EventPlan, i: number): Buffer {
   const call = planEvent(plan, i);
   const now = new Date();
   const body = { ...missedCallEvent(call, now), timestamp: now.toISOString(), webhookId: `wh_${call.contactId}` };
   const raw = Buffer.from(JSON.stringify(body));
-  return { raw, signature: signer.headers(raw, 'ed25519')['x-ghl-signature'] ?? '' };
+  const signature = signer.headers(raw, 'ed25519')['x-ghl-signature'] ?? '';
+  return postBytes(target, { 'Content-Type': 'application/json', 'X-GHL-Signature': signature }, raw);
 }
 
-function presign(plan: EventPlan, count: number): Signed[] {
-  return Array.from({ length: Math.min(count, MAX_PRESIGN) }, (_, i) => signEvent(plan, i));
-}
-
-function post(target: URL, agent: http.Agent, s: Signed): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        agent,
-        hostname: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': s.raw.length, 'x-ghl-signature': s.signature },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(0));
-      },
-    );
-    req.on('error', () => resolve(0));
-    req.end(s.raw);
-  });
+function presign(target: URL, plan: EventPlan, count: number): Buffer[] {
+  return Array.from({ length: Math.min(count, MAX_PRESIGN) }, (_, i) => signedRequest(target, plan, i));
 }
 
 class Recorder {
@@ -80,8 +56,8 @@ class Recorder {
 /** N connections, each sending the next request as soon as the last one is answered: the maximum rate. */
 async function closed(a: ClosedArg): Promise<LoadResult> {
   const target = new URL(a.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: a.connections });
-  const pool = presign(a.plan, Math.ceil(((a.warmupMs + a.durationMs) / 1000) * lastClosedRate * 1.3));
+  const client = new WireClient(target, a.connections);
+  const pool = presign(target, a.plan, Math.ceil(((a.warmupMs + a.durationMs) / 1000) * lastClosedRate * 1.3));
   let next = 0;
   const rec = new Recorder();
   const start = performance.now();
@@ -90,15 +66,15 @@ async function closed(a: ClosedArg): Promise<LoadResult> {
   async function connection(): Promise<void> {
     while (performance.now() < until) {
       const i = next++;
-      const s = pool[i] ?? signEvent(a.plan, i);
+      const request = pool[i] ?? signedRequest(target, a.plan, i);
       const t0 = performance.now();
-      const status = await post(target, agent, s);
+      const status = await new Promise<number>((resolve) => client.post(request, resolve));
       const t1 = performance.now();
       if (t0 >= from && t1 <= until) rec.add(status, t1 - t0);
     }
   }
   await Promise.all(Array.from({ length: a.connections }, connection));
-  agent.destroy();
+  client.close();
   const result = rec.result(a.durationMs, next);
   if (result.rate > 0) lastClosedRate = result.rate;
   return result;
@@ -116,30 +92,30 @@ async function open(a: OpenArg): Promise<LoadResult> {
   const interval = 1000 / a.rate;
   const warm = Math.round(a.warmupMs / interval);
   const count = warm + Math.max(1, Math.round((a.rate * a.durationMs) / 1000));
-  const pool = presign(a.plan, count);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1_024 });
+  const pool = presign(target, a.plan, count);
+  const client = new WireClient(target, 1_024);
   const rec = new Recorder();
-  const inflight: Promise<void>[] = [];
   const start = performance.now() + 20;
   let sent = 0;
+  let answered = 0;
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = performance.now();
       while (sent < count && start + sent * interval <= now) {
         const due = start + sent * interval;
-        const s = pool[sent] ?? signEvent(a.plan, sent);
         const recorded = sent >= warm;
+        client.post(pool[sent] ?? signedRequest(target, a.plan, sent), (status) => {
+          if (recorded) rec.add(status, performance.now() - due);
+          answered += 1;
+          if (answered === count) resolve();
+        });
         sent += 1;
-        const answered = post(target, agent, s);
-        if (recorded) inflight.push(answered.then((status) => rec.add(status, performance.now() - due)));
       }
       if (sent < count) setTimeout(tick, Math.max(0, Math.min(2, start + sent * interval - now)));
-      else resolve();
     };
     tick();
   });
-  await Promise.all(inflight);
-  agent.destroy();
+  client.close();
   return rec.result(performance.now() - (start + warm * interval), count - warm);
 }
 
