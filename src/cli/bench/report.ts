@@ -82,6 +82,7 @@ function followupRows(r: BenchResults): Row[] {
   if (r.lag) {
     out.push(
       [`Follow-up lag at ${r.lag.rate} due steps/s (${r.lag.sent}/${r.lag.steps} sent in time)`, lagText(r.lag), 'p99 < 1 s', lagOk(r.lag)],
+      ...(r.lag.warmup ? [[`  the ${n0(r.lag.warmup.steps)} steps due before it (warm-up; the worker had just started)`, lat(r.lag.warmup.lagMs), '', ''] as Row] : []),
       ['GHL calls per step', r.lag.callsPerStep.toFixed(2), '', ''],
     );
   }
