@@ -58,6 +58,8 @@ export function webhookIntake(deps: AppDeps): WebhookIntake {
   });
 
   async function stored(row: IncomingWebhook): Promise<{ duplicate: boolean }> {
+    // groupCommit's timeoutMs bounds a write once sent (it frees the slot of a hung one); this bounds the
+    // delivery's whole wait, queued behind other writes included.
     try {
       return await withTimeout(store(row), STORE_TIMEOUT_MS);
     } catch (err) {

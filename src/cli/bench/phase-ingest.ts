@@ -60,10 +60,11 @@ export async function measureIngestion(s: Stack, o: IngestOptions, log: (m: stri
   log(`  single-row insert commits, ${concurrency} connection(s): ${Math.round(inserts.rate)}/s`);
 
   // The fixed rates (the targets) measure a steady state, so they go before the closed-loop maximum, whose tens
-  // of thousands of webhooks stored at full speed left Postgres still busy with them (at 1,000/s, p99 over
+  // of thousands of webhooks at full speed left their after-effects in the next window (at 1,000/s, p99 over
   // 25 ms in 6 of 12 bench runs right after the maximum; in 1 of 12 eight-second windows from a quiet start,
-  // and in none of 3 runs in this order). The overload (100% of max, where a queue builds by design) goes last
-  // for the same reason.
+  // and in none of 3 runs in this order; all measured with the load process's old node:http client, whose
+  // own GC was later found to be most of the tail). The overload (100% of max, where a queue builds by design)
+  // goes last for the same reason.
   const open: IngestResult['open'] = [];
   const openRun = async (label: string, target: number) => {
     await s.service.call('loopDelay', null);
