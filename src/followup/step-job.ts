@@ -11,6 +11,7 @@ import { checkGhlForContact } from './rest-check.js';
 import { addRunEvent, endRun, finishRunIfComplete, lockRun, markRestChecked, STEP_JOB, stopLocationRuns } from './runs.js';
 import { ghlErrorToJobError } from './step-errors.js';
 import { loadStepFacts, markStep } from './step-facts.js';
+import { settleUnknownSend } from './step-retry.js';
 import { sendStepOnce } from './step-send.js';
 import { escalationContent } from './escalation.js';
 import { renderStep, templateValues } from './step-content.js';
@@ -85,20 +86,25 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
     await db.transaction().execute((trx) => endRun(trx, run.id, 'suppressed', 'uninstalled', clock.now()));
     return;
   }
+  // A retry of a send whose outcome is unknown: done if GHL has it, else decided again from the top below.
+  if (step.state === 'sending') {
+    if ((await settleUnknownSend(deps, ghl, facts)) === 'sent') return;
+    return runStep(deps, ghl, users, runStepId);
+  }
   const isEscalation = step.step_id === ESCALATION_STEP;
   const def = ctx.settings.sequence.find((s) => s.id === step.step_id);
   if (!isEscalation && !def) {
     await finish(deps, run.id, runStepId, 'skipped', 'step-removed', false);
     return;
   }
-  if (run.status === 'ended' && !isEscalation && step.state === 'pending') {
+  if (run.status === 'ended' && !isEscalation) {
     await finish(deps, run.id, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`, false);
     return;
   }
   const contact = await ghl.getContact(step.location_id, step.contact_id);
   // Until one step has asked GHL directly, every step asks: steps of a run claimed together (after an outage)
   // each see the callback whose webhook never came.
-  const restChecked = !run.rest_checked_at && step.state === 'pending';
+  const restChecked = !run.rest_checked_at;
   const history = restChecked ? [...facts.history, ...(await checkGhlForContact(deps, ghl, run))] : facts.history;
   const now = clock.now();
   const tz = resolveRecipientTimezone({
@@ -108,7 +114,7 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   }).timeZone;
 
   let decision: StepDecision = { type: 'send' };
-  if (!isEscalation && def && step.state === 'pending') {
+  if (!isEscalation && def) {
     decision = decideStep({
       step: def,
       settings: ctx.settings,

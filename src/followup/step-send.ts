@@ -12,9 +12,9 @@ const LOOKBACK_MS = 60_000;
 
 /**
  * Exactly-once delivery of one step. The intent (state 'sending' and the rendered content) is committed before
- * GHL is called; a worker that dies after the call leaves 'sending' behind, and whoever runs the step next asks
- * GHL whether the message or task already exists before sending again. Only answers that prove nothing was
- * sent (429, a 4xx refusal) put the step back.
+ * GHL is called; a worker that dies after the call, a 5xx or a timeout leaves 'sending' behind, and whoever runs
+ * the step next asks GHL whether the message or task already exists before deciding again (step-retry.ts).
+ * Only answers that prove nothing was sent (429, a 4xx refusal) put the step back here.
  */
 export async function sendStepOnce(
   deps: AppDeps,
@@ -25,14 +25,9 @@ export async function sendStepOnce(
 ): Promise<void> {
   const { db, clock } = deps;
   const { step, run } = facts;
-  let content = rendered;
-  if (step.state === 'sending') {
-    content = (step.rendered as RenderedStep | null) ?? rendered;
-    const found = await findSent(ghl, step.location_id, step.contact_id, content, step.intent_at ?? run.started_at);
-    if (found) return markDone(deps, facts, found, content, { recovered: true, restChecked: false });
-  } else if (!(await writeIntent(db, step.id, run.id, content, clock.now()))) {
-    return;
-  }
+  const content = rendered;
+  // A step left 'sending' was settled first (step-retry.ts): only a pending step gets here.
+  if (!(await writeIntent(db, step.id, run.id, content, clock.now()))) return;
   let ghlId: string;
   try {
     ghlId = await send(ghl, step.location_id, step.contact_id, content);
@@ -103,7 +98,7 @@ async function send(ghl: GhlApi, locationId: string, contactId: string, content:
 }
 
 /** The message or task this step already created in GHL, if the previous attempt got that far. */
-async function findSent(
+export async function findSent(
   ghl: GhlApi,
   locationId: string,
   contactId: string,
@@ -122,7 +117,7 @@ async function findSent(
 }
 
 /** Done with GHL's id, in one round trip: ringback_step_sent (migrations/0005_run_functions.sql). */
-async function markDone(
+export async function markDone(
   deps: AppDeps,
   facts: StepFacts,
   ghlId: string,

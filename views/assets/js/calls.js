@@ -19,6 +19,8 @@ function entryText(e) {
     if (e.reason) parts.push(`(${e.reason})`);
     return parts.join(' ');
   }
+  // Events that carry their own sentence (holds, retries, opt-outs) say it as written for the owner.
+  if (e.detail && typeof e.detail.text === 'string') return `${e.detail.text}${e.stepId ? ` (${e.stepId})` : ''}`;
   const detail = e.detail && typeof e.detail === 'object' ? Object.entries(e.detail).filter(([, v]) => typeof v !== 'object').map(([k, v]) => `${k}: ${v}`).join(', ') : '';
   return `${e.kind.replaceAll('_', ' ')}${e.stepId ? ` (${e.stepId})` : ''}${detail ? ` – ${detail}` : ''}`;
 }

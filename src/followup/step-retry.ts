@@ -1,0 +1,46 @@
+import type { AppDeps } from '../app.js';
+import type { GhlApi } from '../ghl/api.js';
+import { addRunEvent, lockRun } from './runs.js';
+import type { RenderedStep } from './step-content.js';
+import type { StepFacts } from './step-facts.js';
+import { findSent, markDone } from './step-send.js';
+
+/**
+ * A step left 'sending' by an attempt whose outcome is unknown (GHL 5xx, a timeout, a worker that died). The
+ * retry first asks GHL whether the message or task exists; when it does, the step is done. When it does not,
+ * nothing went out, and the step goes back to 'pending' under the run's lock: the caller then decides it again
+ * from scratch, so a STOP, a DND, a closed window, the cap or a run that ended since the first attempt all count
+ * (DESIGN §1.5: guards before every send attempt, a retry included). 'sent' when GHL already has it.
+ */
+export async function settleUnknownSend(deps: AppDeps, ghl: GhlApi, facts: StepFacts): Promise<'sent' | 'unsent'> {
+  const { step, run } = facts;
+  const content = step.rendered as RenderedStep | null;
+  if (content) {
+    const found = await findSent(ghl, step.location_id, step.contact_id, content, step.intent_at ?? run.started_at);
+    if (found) {
+      await markDone(deps, facts, found, content, { recovered: true, restChecked: false });
+      return 'sent';
+    }
+  }
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    await lockRun(trx, run.id);
+    const back = await trx
+      .updateTable('run_steps')
+      .set({ state: 'pending' })
+      .where('id', '=', step.id)
+      .where('state', '=', 'sending')
+      .returning('id')
+      .executeTakeFirst();
+    if (!back) return;
+    await addRunEvent(
+      trx,
+      run.id,
+      now,
+      'retry-checked',
+      { text: 'The last attempt did not reach the contact; every rule was checked again before trying once more.' },
+      step.step_id,
+    );
+  });
+  return 'unsent';
+}
