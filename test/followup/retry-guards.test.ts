@@ -45,7 +45,7 @@ describe('a retried send decides again', () => {
     expect(await s.run(contactId)).toMatchObject({ outcome: 'suppressed', outcome_reason: 'opted-out' });
     const [checked] = await events('retry-checked');
     expect(checked?.step_id).toBe('apology-sms');
-    expect(String((checked?.detail as { text?: string }).text)).toMatch(/checked again/);
+    expect(String((checked?.detail as { text?: string } | undefined)?.text)).toMatch(/checked again/);
   });
 
   it('defers a retry that falls after 21:00 to 08:00 and sends it once then', async () => {
