@@ -1,4 +1,4 @@
--- The settings document of each location (DESIGN.md section 3), with a version for optimistic concurrency
+-- The settings document of each location (docs/design.md §3), with a version for optimistic concurrency
 -- (If-Match) and an audit row for every change.
 create table location_settings (
   location_id text primary key,

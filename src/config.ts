@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** GHL's published webhook keys (ghl-api.md section 2.3); deployments may override them. */
+/** GHL's published webhook keys (docs/ghl-webhooks.md, signatures); deployments may override them. */
 export const GHL_RSA_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
 MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEAokvo/r9tVgcfZ5DysOSC
 Frm602qYV0MaAiNnX9O8KxMbiyRKWeL9JpCpVpt4XHIcBOK4u3cLSqJGOLaPuXw6
@@ -16,7 +16,7 @@ PQe7z0cvj7aE4B+Ax1ZoZGPzpJlZtGXCsu9aTEGEnKzmsFqwcSsnw3JB31IGKAyk
 T1hhTiaCeIY/OwwwNUY2yvcCAwEAAQ==
 -----END PUBLIC KEY-----`;
 
-/** Community copies of GHL's Webhook Integration Guide (ghl-api.md 2.3, marked [C]); override by env. */
+/** Community copies of GHL's Webhook Integration Guide (docs/ghl-webhooks.md, signatures); override by env. */
 export const GHL_ED25519_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
 MCowBQYDK2VwAyEAi2HR1srL4o18O8BRa7gVJY7G7bupbN3H9AwJrHCDiOg=
 -----END PUBLIC KEY-----`;

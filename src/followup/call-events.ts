@@ -1,5 +1,5 @@
 /**
- * Call outcomes from GHL `InboundMessage` / `OutboundMessage` webhooks (ghl-api.md 2.4).
+ * Call outcomes from GHL `InboundMessage` / `OutboundMessage` webhooks (docs/ghl-webhooks.md, call events).
  *
  * GHL documents the flat fields (`status`, `callStatus`, `callDuration`) but payloads also carry them nested
  * (`meta.call.status`, `meta.call.duration`), and the REST API spells message types `TYPE_CALL`. Every form is
@@ -25,7 +25,7 @@ export interface CallEvent {
   attachments: string[];
 }
 
-// DESIGN.md 1.1: any of these, or `completed` with duration 0, is a call nobody picked up.
+// docs/design.md §1.1: any of these, or `completed` with duration 0, is a call nobody picked up.
 const UNANSWERED = new Set(['voicemail', 'no-answer', 'busy', 'canceled', 'failed']);
 const CONNECTED = new Set(['completed', 'answered']);
 // Progress reports, not outcomes: acting on them would follow up a call that may still be answered.
@@ -70,7 +70,7 @@ export function classifyCall(event: unknown): CallEvent | null {
 }
 
 function isAnswered(direction: 'inbound' | 'outbound', statuses: string[], durationSec: number | null): boolean {
-  // ghl-api.md 2.4: a call in any final state but completed is treated as missed, an unknown one included.
+  // docs/ghl-webhooks.md (call events): any final state but completed is missed, an unknown one included.
   if (statuses.some((status) => UNANSWERED.has(status)) || !CONNECTED.has(statuses[0] ?? '')) return false;
   // An inbound `completed` without a duration is GHL's documented answered call; an outbound call reached the
   // contact only when someone actually talked.

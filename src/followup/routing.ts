@@ -1,5 +1,5 @@
 /**
- * Who gets a callback task (DESIGN.md section 3): the source's `assignTo`, else the first `routing.rules` entry
+ * Who gets a callback task (docs/design.md §3 Routing): the source's `assignTo`, else the first `routing.rules` entry
  * whose tag the contact or the call's source carries, else round-robin over `routing.userIds`, else nobody.
  */
 import type { Settings, SourceSettings } from '../settings/schema.js';

@@ -132,7 +132,7 @@ export interface RecipientTimezoneInput {
 }
 
 /**
- * DESIGN.md's precedence: the `timezone` setting, the contact's timezone, the contact's state, the area code of
+ * Today's order (docs/design.md §3): the `timezone` setting, the contact's timezone, the contact's state, the area code of
  * the phone, the location's timezone. Values Intl does not know are passed over. When the contact's state and
  * the area code agree on the state, the area code picks the zone within it (El Paso, TX is on Mountain time).
  */

@@ -45,7 +45,7 @@ export interface HttpDeps {
   options?: GhlClientOptions;
 }
 
-/** The `Version` header each API family demands (ghl-api.md 3.0). */
+/** The `Version` header each API family demands (docs/ghl-platform.md §1). */
 export function apiVersion(path: string): string {
   return path.startsWith('/conversations') || path.startsWith('/calendars') ? '2021-04-15' : '2021-07-28';
 }

@@ -6,7 +6,7 @@ import type { TokenUserType } from '../installations/tables.js';
 import { GhlRequestError, GhlUnavailableError } from './api.js';
 import { rateLimitedError } from './rate-limit.js';
 
-/** A token answer of `/oauth/token` or `/oauth/locationToken` (ghl-api.md 1.2, 1.5), in our names. */
+/** A token answer of `/oauth/token` or `/oauth/locationToken` (docs/ghl-platform.md §4), in our names. */
 export interface TokenGrant {
   accessToken: string;
   /** Location tokens minted from a company token may come without one (older API versions). */

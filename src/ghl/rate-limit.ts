@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { GhlRateLimitedError } from './api.js';
 
-/** GHL's burst limit per app and resource (ghl-api.md 3.0). */
+/** GHL's burst limit per app and resource (docs/ghl-platform.md §2). */
 export const GHL_BURST_MAX = 100;
 export const GHL_BURST_INTERVAL_MS = 10_000;
 

@@ -3,7 +3,7 @@ import type { GhlCalendar, GhlContact, GhlLocation, GhlMessage, GhlPhoneNumber, 
 
 /**
  * GHL answers, parsed loosely: unknown fields pass, nullable fields may be absent, and the documented variants
- * are both accepted (ghl-api.md 3.x). Each schema maps to the shapes of api.ts so callers never see raw JSON.
+ * are both accepted (docs/ghl-platform.md §5-§7). Each schema maps to the shapes of api.ts so callers never see raw JSON.
  */
 const str = z.string().nullish();
 
@@ -105,7 +105,7 @@ const MessagePage = z.looseObject({
   nextPage: z.boolean().nullish(),
 });
 
-/** The spec says `{lastMessageId, nextPage, messages[]}`; real answers nest it under `messages` (ghl-api.md 3.7). */
+/** The spec says `{lastMessageId, nextPage, messages[]}`; real answers nest it under `messages` (docs/ghl-platform.md §5, ISSUE #54). */
 export const MessagesAnswer = z.union([MessagePage, z.looseObject({ messages: MessagePage }).transform((a) => a.messages)]);
 
 const Location = z.looseObject({

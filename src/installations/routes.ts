@@ -9,7 +9,7 @@ import { installFromCode } from './install.js';
 import { installedPage } from './page.js';
 import { GHL_SCOPES } from './scopes.js';
 
-/** The authorize URL (ghl-api.md 1.1): `/v2/oauth/chooselocation` with our redirect URI and scopes. */
+/** The authorize URL (docs/ghl-platform.md §4): `/v2/oauth/chooselocation` with our redirect URI and scopes. */
 export function installUrl(deps: Pick<AppDeps, 'config'>): string {
   const { config } = deps;
   const params = [

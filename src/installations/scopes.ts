@@ -1,5 +1,5 @@
 /**
- * The OAuth scopes Ringback asks for (ghl-api.md 1.6), in one place: the install URL and
+ * The OAuth scopes Ringback asks for (docs/ghl-platform.md §4 Scopes), in one place: the install URL and
  * marketplace-manifest.json both use this list.
  */
 export const GHL_SCOPES = [
@@ -17,7 +17,7 @@ export const GHL_SCOPES = [
   // Location name and timezone.
   'locations.readonly',
   'locations/tasks.readonly',
-  // Booking link and AppointmentCreate/Update (the latter's scope is not documented: ghl-api.md 7.6).
+  // Booking link and AppointmentCreate/Update (the latter's scope is not documented: docs/ghl-platform.md §4 Scopes).
   'calendars.readonly',
   'calendars/events.readonly',
   // Tracking numbers for lead-source mapping.

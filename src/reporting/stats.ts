@@ -35,7 +35,7 @@ interface Totals {
   human_p50: number | null;
 }
 
-// A run counts as recovered when its outcome says so within 72 h of the first missed call (DESIGN.md 1.9).
+// A run counts as recovered when its outcome says so within 72 h of the first missed call (docs/design.md §1.9).
 const RECOVERED = sql<boolean>`r.outcome = 'recovered' and r.outcome_at <= r.started_at + interval '72 hours'`;
 
 export async function computeStats(

@@ -16,7 +16,7 @@ export interface DeliveryDeps {
   closing: AbortSignal;
 }
 
-/** GHL retries a webhook only when the app answers 429, at most 6 times (ghl-api.md 2.2). */
+/** GHL retries a webhook only when the app answers 429, at most 6 times (docs/ghl-webhooks.md, retries). */
 const MAX_RETRIES = 6;
 
 function wait(ms: number, signal: AbortSignal): Promise<void> {

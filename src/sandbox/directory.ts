@@ -4,7 +4,7 @@ import { GhlError } from './ghl-http.js';
 import type { Calendar, Location, PhoneNumber, User } from './model.js';
 import type { Deps } from './records.js';
 
-/** Read-only sub-account data: users, the location, tracking numbers, calendars (ghl-api.md 3.5, 3.6, 3.8, 3.9). */
+/** Read-only sub-account data: users, the location, tracking numbers, calendars (docs/ghl-platform.md §7). */
 
 function userView(u: User): Record<string, unknown> {
   return {

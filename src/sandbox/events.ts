@@ -1,7 +1,7 @@
 import type { Appointment, Message, Task } from './model.js';
 
 /**
- * Webhook bodies as GHL documents them (ghl-api.md 2.4-2.6). `timestamp` and `webhookId` are added at delivery.
+ * Webhook bodies as GHL documents them (docs/ghl-webhooks.md, event shapes). `timestamp` and `webhookId` are added at delivery.
  * Call events come in two shapes because real payloads differ from the docs: 'flat' carries
  * `status`/`callStatus`/`callDuration` at the top, 'nested' only `meta.call.{status,duration}`.
  */

@@ -39,7 +39,7 @@ export function sendError(res: Response, status: number, message: string | strin
 const V2 = ['/contacts', '/users', '/locations', '/phone-system', '/oauth/locationToken', '/oauth/installedLocations'];
 const V2_FOLDERS = V2.map((p) => `${p}/`);
 
-/** The `Version` each API family demands (ghl-api.md 3.0); undefined for paths that take none (/oauth/token). */
+/** The `Version` each API family demands (docs/ghl-platform.md §1); undefined for paths that take none (/oauth/token). */
 export function requiredVersion(path: string): string | undefined {
   if (path.startsWith('/conversations') || path.startsWith('/calendars')) return '2021-04-15';
   for (let i = 0; i < V2.length; i++) {

@@ -1,5 +1,5 @@
 /**
- * Records the sandbox keeps in memory. Field names follow the GHL REST shapes (ghl-api.md 3.x) so routes can
+ * Records the sandbox keeps in memory. Field names follow the GHL REST shapes (docs/ghl-platform.md §5-§7) so routes can
  * return them with little mapping; anything the sandbox needs only for itself stays out of these types.
  */
 

@@ -14,7 +14,7 @@ export interface RateDecision {
 const DAY_MS = 86_400_000;
 
 /**
- * GHL's limits per app and resource (ghl-api.md 3.0): a burst window and a daily one. Fixed windows opened by
+ * GHL's limits per app and resource (docs/ghl-platform.md §2): a burst window and a daily one. Fixed windows opened by
  * the first request, measured on the injected clock so a test can exhaust a window and advance past it.
  * Rejected requests do not count, as a client honouring Retry-After should not be punished twice.
  */

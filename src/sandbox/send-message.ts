@@ -38,7 +38,7 @@ function isPlainSend(body: unknown): body is SendBody {
   return attachments === undefined || (Array.isArray(attachments) && attachments.every((a) => typeof a === 'string'));
 }
 
-/** `dnd: true` blocks every channel; otherwise the channel's `dndSettings` status (ghl-api.md 3.1, DESIGN 3). */
+/** `dnd: true` blocks every channel; otherwise the channel's `dndSettings` status (docs/ghl-platform.md §6, docs/design.md §3). */
 export function isBlocked(contact: Contact, channel: DndChannel): boolean {
   const status = contact.dndSettings[channel]?.status;
   return contact.dnd || status === 'active' || status === 'permanent';

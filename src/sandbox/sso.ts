@@ -27,7 +27,7 @@ export function encryptSso(obj: unknown, secret: string): string {
   return Buffer.concat([Buffer.from('Salted__', 'latin1'), salt, body]).toString('base64');
 }
 
-/** The decrypted user context GHL hands a custom page (ghl-api.md 4). */
+/** The decrypted user context GHL hands a custom page (docs/ghl-platform.md §8). */
 export interface SsoPayload {
   userId: string;
   companyId: string;

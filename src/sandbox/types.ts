@@ -87,7 +87,7 @@ export interface DeliverOptions {
   webhookId?: string;
 }
 
-/** The fields of a token response (ghl-api.md 1.2, 1.5). */
+/** The fields of a token response (docs/ghl-platform.md §4). */
 export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';

@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views/', import.meta.url));
 
-/** GHL's app domains (ghl-api.md 4): where the custom page's iframe lives. */
+/** GHL's app domains (docs/ghl-platform.md §8): where the custom page's iframe lives. */
 export const GHL_ORIGINS = [
   'https://app.gohighlevel.com',
   'https://*.gohighlevel.com',

@@ -1,5 +1,5 @@
 /**
- * The settings document of DESIGN.md section 3: a public contract, so key names and shapes are exact and every
+ * The settings document of docs/design.md §3: a public contract, so key names and shapes are exact and every
  * object is strict (an unknown key is a 400, not silently dropped). Field formats are checked here; rules
  * spanning several fields (duplicate step ids, window order, known users) live in validate.ts, which is what
  * `PUT /api/settings` should call.
@@ -146,7 +146,7 @@ const RESOURCES_EMAIL = [
   `<p style="font-size:12px;color:#6b7280">{{business.name}}<br>${ADDRESS_PLACEHOLDER}<br>You are receiving this email because you called us. If you would rather not receive emails from us, reply with "unsubscribe" and we will not email you again.</p>`,
 ].join('\n');
 
-/** The settings of a new install (DESIGN.md section 3), with the location's first booking link when GHL has one. */
+/** The settings of a new install (docs/design.md §3), with the location's first booking link when GHL has one. */
 export function defaultSettings(options: { bookingLink?: string } = {}): Settings {
   return {
     enabled: true,

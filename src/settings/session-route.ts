@@ -1,6 +1,6 @@
 /**
  * `POST /api/session`: the page's encrypted GHL user context in, a one-hour session token out. The payload has
- * no expiry of its own (ghl-api.md 4), so it is exchanged here for our own short-lived token.
+ * no expiry of its own (docs/ghl-platform.md §8), so it is exchanged here for our own short-lived token.
  */
 import { Router } from 'express';
 import type { Kysely } from 'kysely';

@@ -1,5 +1,5 @@
 /**
- * The user context GHL hands a custom page (ghl-api.md 4): CryptoJS passphrase mode, i.e. OpenSSL's format
+ * The user context GHL hands a custom page (docs/ghl-platform.md §8): CryptoJS passphrase mode, i.e. OpenSSL's format
  * base64("Salted__" + 8-byte salt + AES-256-CBC ciphertext) with key and IV from EVP_BytesToKey(MD5, 1 round).
  * node:crypto only: crypto-js is not needed to read it.
  */
@@ -8,7 +8,7 @@ import { z } from 'zod';
 
 const SsoUser = z.looseObject({
   userId: z.string().min(1),
-  // GHL sends "" for some agency owners (ghl-api.md 4, issue #41).
+  // GHL sends "" for some agency owners (docs/ghl-platform.md §8, ISSUE #41).
   companyId: z.string().nullish().transform((v) => v ?? ''),
   role: z.string().nullish().transform((v) => v ?? 'user'),
   type: z.string().nullish().transform((v) => v ?? 'location'),

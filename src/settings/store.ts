@@ -17,7 +17,7 @@ export interface StoredSettings {
 }
 
 /**
- * GHL has no booking URL field (ghl-api.md 3.9); this is the widget URL community integrations use. The owner
+ * GHL has no booking URL field (docs/ghl-platform.md §7); this is the widget URL community integrations use. The owner
  * sees it in the settings page and can paste another.
  */
 export function bookingLinkOf(calendars: readonly GhlCalendar[]): string {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 
 /**
- * GHL webhook payloads (ghl-api.md 2.4-2.6). Tolerant on purpose: extra fields pass through, optional fields may
+ * GHL webhook payloads (docs/ghl-webhooks.md, event shapes). Tolerant on purpose: extra fields pass through, optional fields may
  * be null, call details may be flat (`callStatus`, `callDuration`) or nested (`meta.call.status`). A schema only
  * demands what processing cannot do without, so a known event that fails one is really broken.
  */
@@ -104,7 +104,7 @@ export interface ParsedWebhook {
   known: boolean;
 }
 
-/** ISO 8601 or epoch milliseconds (DESIGN.md 3). */
+/** ISO 8601 or epoch milliseconds (docs/design.md §3). */
 export function parseTimestamp(v: string | number): Date | undefined {
   const ms = typeof v === 'number' || /^\d+$/.test(v) ? Number(v) : Date.parse(v);
   return Number.isFinite(ms) ? new Date(ms) : undefined;

@@ -18,7 +18,7 @@ function headerOf(headers: IncomingHttpHeaders, name: string): string | undefine
 }
 
 /**
- * Which signature vouches for these exact bytes, or null. GHL's order (ghl-api.md 2.3): when `x-ghl-signature`
+ * Which signature vouches for these exact bytes, or null. GHL's order (docs/ghl-webhooks.md, signatures): when `x-ghl-signature`
  * (Ed25519) is present it alone decides, so a request cannot downgrade to the legacy RSA header by spoiling the
  * new one; only without it does `x-wh-signature` (RSA-SHA256, PKCS#1 v1.5) decide.
  */

@@ -6,7 +6,7 @@ import { ADDRESS_PLACEHOLDER, defaultSettings, type SequenceStep, settingsSchema
 // biome-ignore lint/suspicious/noExplicitAny: tests add keys the type would forbid
 type Doc = Record<string, any>;
 
-// The example document of DESIGN.md section 3, with real texts in place of "...".
+// The example document of docs/design.md §3, with real texts in place of "...".
 const designExample = {
   enabled: true,
   timezone: null,
@@ -41,7 +41,7 @@ const designExample = {
 };
 
 describe('settingsSchema', () => {
-  it("accepts DESIGN.md's example document unchanged", () => {
+  it("accepts docs/design.md's example document unchanged", () => {
     expect(settingsSchema.parse(designExample)).toEqual(designExample);
   });
 
@@ -100,7 +100,7 @@ describe('defaultSettings', () => {
     expect(settingsSchema.parse(defaultSettings())).toEqual(defaultSettings());
   });
 
-  it('has the four-step sequence of DESIGN.md with its exact texts and timings', () => {
+  it('has the four-step sequence of docs/design.md with its exact texts and timings', () => {
     expect(defaults.sequence.map((s) => [s.id, s.after, s.action])).toEqual([
       ['apology-sms', 'PT2M', 'sms'],
       ['callback-task', 'PT15M', 'task'],
