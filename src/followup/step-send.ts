@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { type GhlApi, GhlRateLimitedError, GhlRequestError } from '../ghl/api.js';
 import { addRunEvent, finishRunIfComplete, lockRun } from './runs.js';
 import type { RenderedStep } from './step-content.js';
-import { isOurMessage } from './sent-match.js';
+import { findOurMessage } from './sent-match.js';
 import type { StepFacts } from './step-facts.js';
 
 // A message sent just before the intent was written still counts: look a little before it.
@@ -28,9 +28,9 @@ export async function sendStepOnce(
   const content = rendered;
   // A step left 'sending' was settled first (step-retry.ts): only a pending step gets here.
   if (!(await writeIntent(db, step.id, run.id, content, clock.now()))) return;
-  let ghlId: string;
+  let sent: Sent;
   try {
-    ghlId = await send(ghl, step.location_id, step.contact_id, content);
+    sent = await send(ghl, step.location_id, step.contact_id, content);
   } catch (err) {
     if (err instanceof GhlRateLimitedError) {
       await db.updateTable('run_steps').set({ state: 'pending' }).where('id', '=', step.id).where('state', '=', 'sending').execute();
@@ -50,8 +50,14 @@ export async function sendStepOnce(
     }
     throw err;
   }
-  await markDone(deps, facts, ghlId, content, { recovered: false, restChecked: opts.restChecked });
+  await markDone(deps, facts, sent.id, content, { recovered: false, restChecked: opts.restChecked });
+  if (sent.senderRefused) {
+    const detail = { refused: sent.senderRefused.number, error: sent.senderRefused.error, fellBackTo: 'default number' };
+    await addRunEvent(db, run.id, clock.now(), 'sender-fallback', detail, step.step_id);
+  }
 }
+
+type Sent = { id: string; senderRefused?: { number: string; error: string } };
 
 /**
  * Moves a pending step to 'sending' with its content, in one statement that holds the run's row lock, the lock
@@ -74,19 +80,24 @@ async function writeIntent(db: AppDeps['db'], stepId: number, runId: number, con
   return rows[0]?.state === 'sending';
 }
 
-async function send(ghl: GhlApi, locationId: string, contactId: string, content: RenderedStep): Promise<string> {
+async function send(ghl: GhlApi, locationId: string, contactId: string, content: RenderedStep): Promise<Sent> {
   if (content.action === 'sms') {
-    const r = await ghl.sendMessage(locationId, {
-      type: 'SMS',
-      contactId,
-      message: content.message,
-      ...(content.fromNumber ? { fromNumber: content.fromNumber } : {}),
-    });
-    return r.messageId;
+    const sms = { type: 'SMS', contactId, message: content.message } as const;
+    if (!content.fromNumber) return { id: (await ghl.sendMessage(locationId, sms)).messageId };
+    try {
+      return { id: (await ghl.sendMessage(locationId, { ...sms, fromNumber: content.fromNumber })).messageId };
+    } catch (err) {
+      // A 4xx proves nothing went out. GHL refuses a sender that is not (or no longer) an SMS number of the
+      // location, e.g. a tracking number in a pool (docs/ghl-api-calls.md, send): the location's default
+      // number still reaches the caller. Another refusal (DND) is refused again and fails the step as before.
+      if (!(err instanceof GhlRequestError) || err.status >= 500) throw err;
+      const id = (await ghl.sendMessage(locationId, sms)).messageId;
+      return { id, senderRefused: { number: content.fromNumber, error: err.message.slice(0, 300) } };
+    }
   }
   if (content.action === 'email') {
     const r = await ghl.sendMessage(locationId, { type: 'Email', contactId, subject: content.subject, html: content.html });
-    return r.messageId;
+    return { id: r.messageId };
   }
   const task = await ghl.createTask(locationId, contactId, {
     title: content.title,
@@ -94,7 +105,7 @@ async function send(ghl: GhlApi, locationId: string, contactId: string, content:
     dueDate: new Date(content.dueDate),
     assignedTo: content.assignedTo,
   });
-  return task.id;
+  return { id: task.id };
 }
 
 /** The message or task this step already created in GHL, if the previous attempt got that far. */
@@ -112,8 +123,7 @@ export async function findSent(
   const since = new Date(intentAt.getTime() - LOOKBACK_MS);
   const messages = await ghl.listMessagesSince(locationId, contactId, since);
   const wanted = content.action === 'sms' ? { sms: content.message } : { subject: content.subject, html: content.html };
-  const match = messages.find((m) => isOurMessage(m, wanted));
-  return match?.id ?? null;
+  return findOurMessage(ghl, locationId, messages, wanted);
 }
 
 /** Done with GHL's id, in one round trip: ringback_step_sent (migrations/0005_run_functions.sql). */

@@ -89,12 +89,14 @@ export interface GhlApi {
   /** The contact's tasks (GET /contacts/:id/tasks): how a step that died after sending finds its task. */
   listTasks(locationId: string, contactId: string): Promise<GhlTask[]>;
   sendMessage(locationId: string, message: OutgoingMessage): Promise<{ messageId: string; conversationId?: string }>;
+  /** An email's subject (GET /conversations/messages/email/:id): the message list's `meta.email` has only ids. */
+  getEmailSubject(locationId: string, emailMessageId: string): Promise<string | null>;
   /** Calls and messages with the contact since `since` (REST fallback when a webhook never came). */
   listMessagesSince(locationId: string, contactId: string, since: Date): Promise<GhlMessage[]>;
-  upsertContact(
-    locationId: string,
-    contact: { email: string; name?: string; tags?: string[] },
-  ): Promise<{ id: string }>;
+  /** The location's contact with this email (GET /contacts/search/duplicate), null when there is none. */
+  findContactByEmail(locationId: string, email: string): Promise<{ id: string; tags: string[] } | null>;
+  /** A new contact (POST /contacts/); only for an email no contact has: an upsert would replace its tags. */
+  createContact(locationId: string, contact: { email: string; name?: string; tags?: string[] }): Promise<{ id: string }>;
   getLocation(locationId: string): Promise<GhlLocation>;
   listUsers(locationId: string): Promise<GhlUser[]>;
   listPhoneNumbers(locationId: string): Promise<GhlPhoneNumber[]>;

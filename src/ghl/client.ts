@@ -12,13 +12,15 @@ import {
   CalendarsAnswer,
   ContactAnswer,
   ConversationsAnswer,
+  CreatedContactAnswer,
+  DuplicateAnswer,
+  EmailAnswer,
   LocationAnswer,
   MessagesAnswer,
   NumbersAnswer,
   SendAnswer,
   TaskAnswer,
   TasksAnswer,
-  UpsertAnswer,
   UsersAnswer,
 } from './schemas.js';
 import { createTokenVault, type TokenVault } from './tokens.js';
@@ -123,6 +125,15 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
     sendMessage: (locationId, message) =>
       request({ locationId, method: 'POST', path: '/conversations/messages', body: message, schema: SendAnswer, idempotent: false }),
 
+    getEmailSubject: (locationId, emailMessageId) =>
+      request({
+        locationId,
+        method: 'GET',
+        path: `/conversations/messages/email/${encodeURIComponent(emailMessageId)}`,
+        schema: EmailAnswer,
+        idempotent: true,
+      }),
+
     async listMessagesSince(locationId, contactId, since) {
       const found = await request({
         locationId,
@@ -139,14 +150,25 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
         .sort((a, b) => Date.parse(a.dateAdded) - Date.parse(b.dateAdded));
     },
 
-    upsertContact: (locationId, contact) =>
+    findContactByEmail: (locationId, email) =>
+      request({
+        locationId,
+        method: 'GET',
+        path: '/contacts/search/duplicate',
+        query: { locationId, email },
+        schema: DuplicateAnswer,
+        idempotent: true,
+      }),
+
+    // Not idempotent: a timed-out create may have made the contact; the next attempt finds it by email.
+    createContact: (locationId, contact) =>
       request({
         locationId,
         method: 'POST',
-        path: '/contacts/upsert',
+        path: '/contacts/',
         body: { locationId, ...contact },
-        schema: UpsertAnswer,
-        idempotent: true,
+        schema: CreatedContactAnswer,
+        idempotent: false,
       }),
 
     getLocation: (locationId) =>

@@ -74,9 +74,17 @@ export const SendAnswer = z
   .looseObject({ messageId: z.string(), conversationId: z.string().optional() })
   .transform((a) => (a.conversationId ? { messageId: a.messageId, conversationId: a.conversationId } : { messageId: a.messageId }));
 
-export const UpsertAnswer = z
+/** GetEmailMessageResponseDto, unwrapped (apps/conversations.json). */
+export const EmailAnswer = z.looseObject({ subject: str }).transform((a) => a.subject ?? null);
+
+export const CreatedContactAnswer = z
   .looseObject({ contact: z.looseObject({ id: z.string() }) })
   .transform((a) => ({ id: a.contact.id }));
+
+/** `contact` is null (or absent) when no contact matches (docs/ghl-api-calls.md, duplicate search). */
+export const DuplicateAnswer = z
+  .looseObject({ contact: z.looseObject({ id: z.string(), tags: z.array(z.string()).nullish() }).nullish() })
+  .transform((a) => (a.contact ? { id: a.contact.id, tags: a.contact.tags ?? [] } : null));
 
 export const ConversationsAnswer = z.looseObject({
   conversations: z.array(z.looseObject({ id: z.string() })),

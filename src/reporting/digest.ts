@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import type { Database } from '../db/database.js';
 import { loadLocationContext } from '../followup/location-settings.js';
-import { isOurMessage } from '../followup/sent-match.js';
+import { findOurMessage } from '../followup/sent-match.js';
 import { ghlErrorToJobError } from '../followup/step-errors.js';
 import { FALLBACK_TIMEZONE, localParts, localToInstant } from '../followup/timezone.js';
 import { parseClock } from '../followup/send-window.js';
@@ -69,7 +69,21 @@ export async function digestTick(db: Kysely<Database>, now: Date): Promise<numbe
   return started;
 }
 
-/** One recipient's digest: upserted as a GHL contact (tagged) so the email goes through GHL, sent once. */
+/**
+ * The recipient's contact, tagged. Never an upsert: its `tags` replace all of the contact's tags and it can fire
+ * the client's "contact created" workflows (docs/ghl-api-calls.md, contacts). An existing contact only gains the
+ * tag; a contact is created only for an email no contact has.
+ */
+async function digestContact(ghl: GhlApi, locationId: string, email: string): Promise<{ id: string }> {
+  const found = await ghl.findContactByEmail(locationId, email);
+  if (!found) return ghl.createContact(locationId, { email, name: email, tags: [DIGEST_TAG] });
+  if (!found.tags.some((t) => t.toLowerCase() === DIGEST_TAG.toLowerCase())) {
+    await ghl.addTags(locationId, found.id, [DIGEST_TAG]);
+  }
+  return found;
+}
+
+/** One recipient's digest: a tagged GHL contact so the email goes through GHL, sent once. */
 export function digestJob(deps: AppDeps, ghl: GhlApi) {
   return defineJob({
     kind: DIGEST_JOB,
@@ -81,11 +95,10 @@ export function digestJob(deps: AppDeps, ghl: GhlApi) {
         const tz = ctx.settings.timezone ?? ctx.timezone ?? FALLBACK_TIMEZONE;
         const calls = await digestCalls(deps.db, p.locationId, new Date(p.until));
         const email = digestEmail({ businessName: ctx.name, localDate: p.localDate, timeZone: tz, calls });
-        const contact = await ghl.upsertContact(p.locationId, { email: p.email, name: p.email, tags: [DIGEST_TAG] });
+        const contact = await digestContact(ghl, p.locationId, p.email);
         const since = new Date(new Date(p.until).getTime() - 60_000);
-        const already = (await ghl.listMessagesSince(p.locationId, contact.id, since)).some((m) =>
-          isOurMessage(m, { subject: email.subject, html: email.html }),
-        );
+        const messages = await ghl.listMessagesSince(p.locationId, contact.id, since);
+        const already = (await findOurMessage(ghl, p.locationId, messages, email)) !== null;
         if (!already) await ghl.sendMessage(p.locationId, { type: 'Email', contactId: contact.id, ...email });
         await deps.db
           .updateTable('digests')

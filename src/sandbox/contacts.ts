@@ -55,7 +55,10 @@ function removeTags(deps: Deps) {
   };
 }
 
-/** Matches on email, then phone, like GHL's duplicate rules; tags are merged, other given fields overwrite. */
+/**
+ * Matches on email, then phone, like GHL's duplicate rules; given fields overwrite, and so do `tags`: GHL's
+ * UpsertContactDto says they "overwrite all current tags" (docs/ghl-api-calls.md, contacts).
+ */
 function upsert(deps: Deps) {
   return (call: ApiCall): Answer => {
     const body = Upsert.parse(call.body);
@@ -71,7 +74,7 @@ function upsert(deps: Deps) {
     const updated: Contact = {
       ...existing,
       ...fields,
-      tags: [...new Set([...existing.tags, ...(tags ?? [])])],
+      tags: tags === undefined ? existing.tags : [...new Set(tags)],
       dateUpdated: deps.clock.now().toISOString(),
     };
     if (fields.name === undefined && (fields.firstName || fields.lastName)) {
@@ -79,6 +82,21 @@ function upsert(deps: Deps) {
     }
     deps.store.putContact(updated);
     return traced(200, { new: false, contact: contactView(updated) });
+  };
+}
+
+/** `POST /contacts/`: refused for an email or phone a contact already has, as a location that allows no duplicates. */
+function create(deps: Deps) {
+  return (call: ApiCall): Answer => {
+    const body = Upsert.parse(call.body);
+    authorizeLocation(grantOf(call), deps.store, body.locationId);
+    const { locationId, tags, ...fields } = body;
+    const existing =
+      (body.email ? deps.store.contactByEmail(locationId, body.email) : undefined) ??
+      (body.phone ? deps.store.contactByPhone(locationId, body.phone) : undefined);
+    if (existing) throw new GhlError(400, 'This location does not allow duplicated contacts.');
+    const contact = createContact(deps, locationId, { ...fields, tags: tags ?? [] });
+    return traced(201, { contact: contactView(contact) });
   };
 }
 
@@ -98,6 +116,7 @@ export function contactRoutes(deps: Deps): ApiRoute[] {
   return [
     { method: 'get', path: '/contacts/search/duplicate', handler: duplicate(deps) },
     { method: 'post', path: '/contacts/upsert', handler: upsert(deps) },
+    { method: 'post', path: '/contacts', handler: create(deps) },
     { method: 'get', path: '/contacts/:contactId', handler: getContact(deps) },
     { method: 'post', path: '/contacts/:contactId/tags', handler: addTags(deps) },
     { method: 'delete', path: '/contacts/:contactId/tags', handler: removeTags(deps) },

@@ -44,6 +44,12 @@ function search(deps: Deps) {
   };
 }
 
+/** A message as the REST API returns it: the subject is only in the email endpoint and the webhook events. */
+function restMessage(m: Message): Omit<Message, 'subject'> {
+  const { subject: _s, ...rest } = m;
+  return rest;
+}
+
 /** Newest first, paged by `lastMessageId`; wrapped in `messages.messages` as real responses are. */
 function messagesOf(deps: Deps) {
   return (call: ApiCall): Answer => {
@@ -57,7 +63,7 @@ function messagesOf(deps: Deps) {
     if (after !== undefined) list = list.slice(list.findIndex((m) => m.id === after) + 1);
     const page = list.slice(0, limitOf(call, 20, 100));
     const lastMessageId = page.at(-1)?.id ?? null;
-    return traced(200, { messages: { lastMessageId, nextPage: list.length > page.length, messages: page } });
+    return traced(200, { messages: { lastMessageId, nextPage: list.length > page.length, messages: page.map(restMessage) } });
   };
 }
 
@@ -79,7 +85,7 @@ function exportMessages(deps: Deps) {
     const from = cursor === undefined ? 0 : all.findIndex((m) => m.id === cursor) + 1;
     const page = all.slice(from, from + limitOf(call, 100, 500));
     const more = from + page.length < all.length;
-    return traced(200, { messages: page, nextCursor: more ? (page.at(-1)?.id ?? null) : null, total: all.length });
+    return traced(200, { messages: page.map(restMessage), nextCursor: more ? (page.at(-1)?.id ?? null) : null, total: all.length });
   };
 }
 
@@ -88,7 +94,34 @@ function oneMessage(deps: Deps) {
     const message = deps.store.message(param(call, 'messageId'));
     if (!message) throw new GhlError(404, 'Message not found');
     authorizeLocation(grantOf(call), deps.store, message.locationId);
-    return traced(200, { message });
+    return traced(200, { message: restMessage(message) });
+  };
+}
+
+/** `GET /conversations/messages/email/:id`: the email itself, subject included (GetEmailMessageResponseDto). */
+function oneEmail(deps: Deps) {
+  return (call: ApiCall): Answer => {
+    const id = param(call, 'id');
+    const message = deps.store.message(id);
+    if (!message || message.messageType !== 'TYPE_EMAIL') throw new GhlError(404, 'Email not found');
+    authorizeLocation(grantOf(call), deps.store, message.locationId);
+    return traced(200, {
+      id: message.id,
+      threadId: message.id,
+      locationId: message.locationId,
+      contactId: message.contactId,
+      conversationId: message.conversationId,
+      dateAdded: message.dateAdded,
+      subject: message.subject ?? '',
+      body: message.body,
+      direction: message.direction,
+      status: message.status,
+      contentType: message.contentType,
+      attachments: message.attachments,
+      provider: 'Leadconnector Gmail',
+      from: message.from ?? '',
+      to: message.to === undefined ? [] : [message.to],
+    });
   };
 }
 
@@ -106,6 +139,7 @@ export function conversationRoutes(deps: ConversationDeps): ApiRoute[] {
     { method: 'post', path: '/conversations/messages', handler: send(deps) },
     { method: 'get', path: '/conversations/search', handler: search(deps) },
     { method: 'get', path: '/conversations/messages/export', handler: exportMessages(deps) },
+    { method: 'get', path: '/conversations/messages/email/:id', handler: oneEmail(deps) },
     { method: 'get', path: '/conversations/messages/:messageId', handler: oneMessage(deps) },
     { method: 'get', path: '/conversations/:conversationId/messages', handler: messagesOf(deps) },
     {

@@ -24,7 +24,7 @@ export function messageEvent(m: Message, shape: CallShape = 'flat'): Record<stri
   };
   if (m.userId !== undefined) event['userId'] = m.userId;
   if (m.source !== undefined && m.direction === 'outbound') event['source'] = m.source;
-  if (m.meta.email) event['subject'] = m.meta.email.subject;
+  if (m.subject !== undefined) event['subject'] = m.subject;
   if (m.from !== undefined) event['from'] = m.from;
   if (m.to !== undefined) event['to'] = m.to;
   const call = m.meta.call;

@@ -99,7 +99,10 @@ export interface Message {
   body: string;
   contentType: string;
   attachments: string[];
-  meta: { call?: { status: string; duration: number }; email?: { subject: string } };
+  /** GHL documents only `messageIds` in `meta.email` (apps/conversations.json MessageMeta): no subject. */
+  meta: { call?: { status: string; duration: number }; email?: { messageIds: string[] } };
+  /** The email's subject: in the webhook events (OutboundMessage.md), never in the REST message. */
+  subject?: string;
   source?: 'api' | 'app' | 'workflow';
   userId?: string;
   from?: string;

@@ -71,8 +71,8 @@ function emailFields(contact: Contact, body: SendBody) {
   const to = body.emailTo ?? contact.email;
   if (!to) throw new GhlError(422, ['The contact has no email address']);
   refuseIfDnd(contact, 'Email');
-  const meta = { email: { subject: body.subject ?? '' } };
-  return { messageType: 'TYPE_EMAIL' as const, body: content, contentType: 'text/html', meta, from: body.emailFrom, to };
+  const subject = body.subject ?? '';
+  return { messageType: 'TYPE_EMAIL' as const, body: content, contentType: 'text/html', meta: {}, subject, from: body.emailFrom, to };
 }
 
 /** `POST /conversations/messages` for SMS and Email; other channels are refused (the sandbox has no providers). */
@@ -92,6 +92,7 @@ export function sendMessage(deps: Deps, call: ApiCall): { message: Message; resp
     attachments: body.attachments ?? [],
     source: 'api',
   });
+  if (body.type === 'Email') message.meta = { email: { messageIds: [message.id] } };
   const response: Record<string, unknown> = {
     conversationId: message.conversationId,
     messageId: message.id,

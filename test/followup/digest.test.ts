@@ -18,7 +18,7 @@ const settings = seedSettings({
 function digestEmails() {
   return s.sandbox.store
     .messages(LOCATION_ID)
-    .filter((m) => m.messageType === 'TYPE_EMAIL' && (m.meta.email?.subject ?? '').startsWith('Ringback daily digest'));
+    .filter((m) => m.messageType === 'TYPE_EMAIL' && (m.subject ?? '').startsWith('Ringback daily digest'));
 }
 
 describe('the daily digest', () => {
@@ -40,7 +40,7 @@ describe('the daily digest', () => {
     expect(recipients.map((c) => c?.email).sort()).toEqual(['gm@example.com', 'owner@example.com']);
     expect(recipients.every((c) => c?.tags.includes('Ringback Digest'))).toBe(true);
     const html = emails[0]!.body;
-    expect(emails[0]!.meta.email?.subject).toBe('Ringback daily digest 2026-01-06: 2 missed calls, 0 recovered');
+    expect(emails[0]!.subject).toBe('Ringback daily digest 2026-01-06: 2 missed calls, 0 recovered');
     expect(html.indexOf('Google Ads Caller')).toBeLessThan(html.indexOf('Facebook Ad Caller'));
     expect(html).toContain('<strong>High value</strong>');
     // Later ticks the same day send nothing more.
@@ -48,6 +48,26 @@ describe('the daily digest', () => {
     expect(await digestTick(s.rt.db.db, s.clock.now())).toBe(0);
     await s.settle();
     expect(digestEmails()).toHaveLength(2);
+  });
+
+  it('keeps an existing recipient contact\'s tags: looks it up, adds its tag, never upserts or creates it', async () => {
+    s = await startEngineStack({ settings });
+    const at = s.clock.now().toISOString();
+    s.sandbox.store.putContact({
+      id: 'con_owner_existing', locationId: LOCATION_ID, firstName: 'Olga', lastName: 'Owner', name: 'Olga Owner',
+      email: 'owner@example.com', phone: null, timezone: null, state: null, city: null, tags: ['VIP', 'Patient'],
+      dnd: false, dndSettings: {}, source: null, assignedTo: null, dateAdded: at, dateUpdated: at,
+    });
+    await s.at(22 * HOUR);
+    expect(await digestTick(s.rt.db.db, s.clock.now())).toBe(1);
+    await s.settle();
+    expect(digestEmails()).toHaveLength(2);
+    expect(s.sandbox.store.contact('con_owner_existing')?.tags).toEqual(['VIP', 'Patient', 'Ringback Digest']);
+    const paths = s.sandbox.requests.map((r) => `${r.method} ${r.path}`);
+    expect(paths.filter((p) => p.includes('/contacts/upsert'))).toEqual([]);
+    // Only the recipient no contact had was created.
+    const created = s.sandbox.requests.filter((r) => r.method === 'POST' && /^\/contacts\/?$/.test(r.path));
+    expect(created.map((r) => (r.body as { email?: string }).email)).toEqual(['gm@example.com']);
   });
 
   it('waits for tomorrow when the owner switches the digest on after today\'s time', async () => {

@@ -75,6 +75,31 @@ describe('runs', () => {
     expect(after.reason).toBe('found in GHL after a restart');
   });
 
+  it('an email whose send timed out after GHL took it is found by its subject, read from the email, and not sent again', async () => {
+    s = await startEngineStack();
+    const { contactId } = await missedCall(PHONES.jane);
+    // GHL takes the email but the answer never comes: the step stays 'sending' and is retried.
+    await s.advance(2 * HOUR - MIN);
+    s.sandbox.faults.add({ method: 'POST', path: '/conversations/messages', kind: 'latency', latencyMs: 2_200, times: 1 });
+    await s.advance(MIN);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(s.sent(contactId).email).toHaveLength(1);
+    // The body GHL keeps need not be the html sent (a footer, tracking): only the subject is left to compare,
+    // and the message list's meta.email holds only messageIds.
+    const [stored] = s.sandbox.store.messages(LOCATION_ID, contactId).filter((m) => m.messageType === 'TYPE_EMAIL');
+    if (stored) stored.body = `${stored.body}<p>Unsubscribe</p>`;
+    const pending = await s.rt.db.db.selectFrom('run_steps').select('state').where('step_id', '=', 'resources-email').executeTakeFirstOrThrow();
+    expect(pending.state).toBe('sending');
+    await s.advance(10 * MIN, 30_000);
+    expect(s.sent(contactId).email).toHaveLength(1);
+    const step = await s.rt.db.db
+      .selectFrom('run_steps')
+      .selectAll()
+      .where('step_id', '=', 'resources-email')
+      .executeTakeFirstOrThrow();
+    expect(step).toMatchObject({ state: 'done', reason: 'found in GHL after a restart' });
+  });
+
   it('an intent whose message never reached GHL is sent on recovery', async () => {
     s = await startEngineStack();
     const { contactId } = await missedCall(PHONES.jane);

@@ -52,7 +52,10 @@ describe('GHL client', () => {
     expect(sent.messageId).toMatch(/^msg_/);
     const history = await ghl.listMessagesSince(LOCATION_ID, CONTACTS.jane, new Date(stack.clock.now().getTime() - 60_000));
     expect(history.map((m) => m.id)).toContain(sent.messageId);
-    expect((await ghl.upsertContact(LOCATION_ID, { email: 'owner@example.com', name: 'Owner' })).id).toMatch(/^con_/);
+    expect(await ghl.findContactByEmail(LOCATION_ID, 'owner@example.com')).toBeNull();
+    const owner = await ghl.createContact(LOCATION_ID, { email: 'owner@example.com', name: 'Owner' });
+    expect(owner.id).toMatch(/^con_/);
+    expect(await ghl.findContactByEmail(LOCATION_ID, 'owner@example.com')).toEqual({ id: owner.id, tags: [] });
     expect(await ghl.getLocation(LOCATION_ID)).toMatchObject({ id: LOCATION_ID, name: 'Bright Smile Dental', timezone: 'America/New_York' });
     expect(await ghl.listUsers(LOCATION_ID)).toHaveLength(3);
     expect(await ghl.listPhoneNumbers(LOCATION_ID)).toHaveLength(4);

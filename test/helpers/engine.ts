@@ -77,7 +77,7 @@ export async function startEngineStack(
         sms: messages.filter((m) => m.messageType === 'TYPE_SMS').map((m) => ({ at: m.dateAdded, body: m.body })),
         email: messages
           .filter((m) => m.messageType === 'TYPE_EMAIL')
-          .map((m) => ({ at: m.dateAdded, body: m.body, subject: m.meta.email?.subject })),
+          .map((m) => ({ at: m.dateAdded, body: m.body, subject: m.subject })),
         tasks: stack.sandbox.store.tasks(locationId, contactId).map((t) => ({
           at: t.dateAdded,
           title: t.title,

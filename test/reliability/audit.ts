@@ -88,7 +88,7 @@ export function sentInSandbox(sandbox: Sandbox, locationIds: string[]) {
     const digestContacts = new Set(digestContactIds(sandbox, id));
     for (const m of sandbox.store.messages(id)) {
       if (m.direction !== 'outbound' || m.source !== 'api' || digestContacts.has(m.contactId)) continue;
-      messages.push(`${m.contactId}|${m.messageType}|${m.meta.email?.subject ?? ''}|${m.body}`);
+      messages.push(`${m.contactId}|${m.messageType}|${m.subject ?? ''}|${m.body}`);
     }
     for (const t of sandbox.store.tasks(id)) tasks.push(`${t.contactId}|${t.title}`);
   }

@@ -96,6 +96,13 @@ describe('sandbox REST', () => {
       body: { locationId: LOCATION_ID, email: 'owner@example.com', name: 'Owner', tags: ['Digest'] },
     });
     expect(await upsert.json()).toMatchObject({ new: true, contact: { email: 'owner@example.com', tags: ['Digest'] } });
+    // UpsertContactDto.tags "will overwrite all current tags".
+    const again = await call('/contacts/upsert', { method: 'POST', body: { locationId: LOCATION_ID, email: 'owner@example.com', tags: ['Other'] } });
+    expect(await again.json()).toMatchObject({ new: false, contact: { tags: ['Other'] } });
+    const made = await call('/contacts/', { method: 'POST', body: { locationId: LOCATION_ID, email: 'new@example.com', tags: ['A'] } });
+    expect(made.status).toBe(201);
+    const twice = await call('/contacts/', { method: 'POST', body: { locationId: LOCATION_ID, email: 'new@example.com' } });
+    expect(twice.status).toBe(400);
   });
 
   it('sends SMS and email, refuses SMS to a DND contact, and answers message reads in the documented shapes', async () => {
@@ -119,6 +126,11 @@ describe('sandbox REST', () => {
       body: { type: 'Email', contactId: CONTACTS.olivia, subject: 'Hi', html: '<p>Hi</p>' },
     });
     expect(email.status).toBe(200);
+    const { messageId: emailId } = (await email.json()) as { messageId: string };
+    const one = (await (await post(`/conversations/messages/${emailId}`)).json()) as { message: Record<string, unknown> };
+    // MessageMeta.email holds only messageIds; no subject anywhere in the REST message.
+    expect(one.message['meta']).toEqual({ email: { messageIds: [emailId] } });
+    expect(one.message).not.toHaveProperty('subject');
     const search = await post(`/conversations/search?locationId=${LOCATION_ID}&contactId=${CONTACTS.jane}`);
     const { conversations, total } = (await search.json()) as { conversations: { id: string }[]; total: number };
     expect(total).toBe(1);

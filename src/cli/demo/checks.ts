@@ -74,7 +74,7 @@ export async function checkOutcomes(sandbox: Sandbox, db: Db['db'], contacts: Ma
   check('23:00 caller got the first SMS at 08:00, not before', late.sms[0] === et(1, '08:00').getTime(), `first SMS at ${late.sms[0] ? new Date(late.sms[0]).toISOString() : 'never'}`);
   const digest = sandbox.store
     .messages(LOCATION_ID)
-    .filter((m) => m.messageType === 'TYPE_EMAIL' && (m.meta.email?.subject ?? '').startsWith('Ringback daily digest 2026-01-06'))
+    .filter((m) => m.messageType === 'TYPE_EMAIL' && (m.subject ?? '').startsWith('Ringback daily digest 2026-01-06'))
     .filter((m) => sandbox.store.contact(m.contactId)?.email === DIGEST_RECIPIENT);
   check('Daily digest emailed to the owner Tue 08:00', digest.length === 1 && digest[0]!.dateAdded === et(1, '08:00').toISOString(), `${digest.length} digest email(s)`);
   const dead = await db.selectFrom('jobs').select(['kind', 'last_error']).where('state', '=', 'dead').execute();
