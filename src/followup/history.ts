@@ -14,6 +14,9 @@ export type ContactEventKind =
   | 'manual-message'
   | 'reply'
   | 'opt-out'
+  | 'email-opt-out'
+  | 'maybe-opt-out'
+  | 'delivery-failed'
   | 'booked'
   | 'task-completed'
   | 'dnd';

@@ -6,7 +6,7 @@ import { type CallEvent, classifyCall, eventTime } from './call-events.js';
 import { type ContactEventKind, recordContactEvent } from './history.js';
 import { handleMissedCall, maybeEscalate } from './missed-call.js';
 import { loadLocationContext } from './location-settings.js';
-import { isOptOut } from './opt-out.js';
+import { ingestInboundText, releaseHold } from './consent.js';
 import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
 
 type Db = Kysely<Database>;
@@ -46,6 +46,7 @@ export async function ingestEvent(trx: Db, deps: AppDeps, event: InboxEvent): Pr
       const taskId = str(body.id);
       if (!contactId || !taskId) return;
       await recordContactEvent(trx, { locationId, contactId, kind: 'task-completed', at, ref: taskId });
+      await releaseHold(trx, locationId, contactId, taskId, at);
       const ours = await trx
         .selectFrom('run_steps')
         .innerJoin('runs', 'runs.id', 'run_steps.run_id')
@@ -103,7 +104,7 @@ async function ingestCall(trx: Db, deps: AppDeps, call: CallEvent, at: Date): Pr
 
 async function ingestMessage(
   trx: Db,
-  _deps: AppDeps,
+  deps: AppDeps,
   type: string,
   body: Body,
   locationId: string,
@@ -118,18 +119,9 @@ async function ingestMessage(
     if (source && AUTOMATED_SOURCES.has(source)) return;
     return humanContact(trx, locationId, contactId, 'manual-message', at, messageId, null, true);
   }
-  if (isOptOut(str(body.body))) {
-    const fresh = await recordContactEvent(trx, { locationId, contactId, kind: 'opt-out', at, ref: messageId });
-    if (!fresh) return;
-    await trx
-      .insertInto('contact_flags')
-      .values({ location_id: locationId, contact_id: contactId, sms_opted_out_at: at })
-      .onConflict((oc) => oc.columns(['location_id', 'contact_id']).doUpdateSet({ sms_opted_out_at: at }))
-      .execute();
-    const run = await lockActiveRun(trx, locationId, contactId);
-    if (run) await endRun(trx, run.id, 'suppressed', 'opted-out', at);
-    return;
-  }
+  const channel = /email/i.test(str(body.messageType) ?? '') ? 'email' : 'sms';
+  const text = { locationId, contactId, channel, body: str(body.body), messageId, at, via: 'webhook' } as const;
+  if ((await ingestInboundText(trx, text, deps.clock.now())) !== 'reply') return;
   return humanContact(trx, locationId, contactId, 'reply', at, messageId, 'replied', false);
 }
 

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { AppDeps } from '../app.js';
 import type { GhlApi, GhlMessage } from '../ghl/api.js';
 import { classifyCall } from './call-events.js';
+import { ingestInboundText, type TextChannel } from './consent.js';
 import { type ContactEventKind, type HistoryRow, recordContactEvent } from './history.js';
 import { recoverLatestRun } from './runs.js';
 import type { RunsTable } from './tables.js';
@@ -18,6 +19,17 @@ export async function checkGhlForContact(deps: AppDeps, ghl: GhlApi, run: Select
   for (const m of messages) {
     const found = kindOf(m);
     if (!found || new Date(m.dateAdded) < run.started_at) continue;
+    if (found.channel) {
+      // The same check as the webhook's: a STOP found here is an opt-out, not a reply (consent.ts).
+      const text = { locationId: run.location_id, contactId: run.contact_id, channel: found.channel, body: m.body ?? null, messageId: m.id, at: new Date(m.dateAdded), via: 'rest-check' };
+      const outcome = await deps.db.transaction().execute((trx) => ingestInboundText(trx, text, deps.clock.now()));
+      if (outcome === 'opt-out' || outcome === 'maybe') {
+        const kind = outcome === 'maybe' ? 'maybe-opt-out' : found.channel === 'sms' ? 'opt-out' : 'email-opt-out';
+        out.push({ kind, ref: m.id, at: text.at });
+        continue;
+      }
+      if (outcome === 'duplicate') continue;
+    }
     out.push({ kind: found.kind, ref: m.id, at: new Date(m.dateAdded) });
     await deps.db.transaction().execute(async (trx) => {
       const fresh = await recordContactEvent(trx, {
@@ -36,7 +48,7 @@ export async function checkGhlForContact(deps: AppDeps, ghl: GhlApi, run: Select
   return out;
 }
 
-function kindOf(m: GhlMessage): { kind: ContactEventKind; recovery: string | null } | null {
+function kindOf(m: GhlMessage): { kind: ContactEventKind; recovery: string | null; channel?: TextChannel } | null {
   const call = classifyCall({ ...m, contactId: m.contactId ?? 'x', locationId: 'x', messageType: m.messageType ?? '' });
   if (call) {
     if (call.direction === 'outbound') {
@@ -45,6 +57,8 @@ function kindOf(m: GhlMessage): { kind: ContactEventKind; recovery: string | nul
     return call.kind === 'answered' ? { kind: 'answered-call', recovery: 'connected' } : null;
   }
   const type = String(m.messageType ?? '').toUpperCase();
-  if (m.direction === 'inbound' && (type.includes('SMS') || type.includes('EMAIL'))) return { kind: 'reply', recovery: 'replied' };
+  if (m.direction === 'inbound' && (type.includes('SMS') || type.includes('EMAIL'))) {
+    return { kind: 'reply', recovery: 'replied', channel: type.includes('EMAIL') ? 'email' : 'sms' };
+  }
   return null;
 }

@@ -24,6 +24,9 @@ export interface StepFacts {
   touches: Date[];
   optedOutSms: boolean;
   notTextable: boolean;
+  /** A possible opt-out waits for a rep's confirmation; the contact unsubscribed by email (consent.ts). */
+  smsHeld: boolean;
+  emailOptedOut: boolean;
   runFacts: RunFacts;
   routeNow(settings: Settings, contact: GhlContact): Promise<string | null>;
 }
@@ -32,7 +35,7 @@ interface FactsRow {
   step: Record<string, unknown>;
   run: Record<string, unknown>;
   siblings: Record<string, unknown>[];
-  flags: { sms_opted_out: boolean; not_textable: boolean } | null;
+  flags: { sms_opted_out: boolean; not_textable: boolean; sms_held: boolean; email_opted_out: boolean } | null;
   touches: string[];
   voicemail_url: string | null;
   history: { kind: string; ref: string | null; at: string }[];
@@ -53,7 +56,8 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
       (select coalesce(jsonb_agg(jsonb_build_object('step_id', x.step_id, 'action', x.action, 'state', x.state,
                 'ghl_id', x.ghl_id, 'done_at', x.done_at) order by x.due_at, x.id), '[]'::jsonb)
          from run_steps x where x.run_id = r.id) as siblings,
-      (select jsonb_build_object('sms_opted_out', f.sms_opted_out_at is not null, 'not_textable', f.not_textable_at is not null)
+      (select jsonb_build_object('sms_opted_out', f.sms_opted_out_at is not null, 'not_textable', f.not_textable_at is not null,
+                'sms_held', f.sms_held_at is not null, 'email_opted_out', f.email_opted_out_at is not null)
          from contact_flags f where f.location_id = r.location_id and f.contact_id = r.contact_id) as flags,
       (select coalesce(jsonb_agg(t.done_at), '[]'::jsonb) from run_steps t
          where t.location_id = r.location_id and t.contact_id = r.contact_id and t.action = 'sms' and t.state = 'done'
@@ -83,6 +87,8 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
     touches: row.touches.map((t) => new Date(t)).filter((d) => d.getTime() > 0),
     optedOutSms: !!row.flags?.sms_opted_out,
     notTextable: !!row.flags?.not_textable,
+    smsHeld: !!row.flags?.sms_held,
+    emailOptedOut: !!row.flags?.email_opted_out,
     runFacts: {
       startedAt: run.started_at,
       sourceTag: run.source_tag,

@@ -3,6 +3,7 @@ import type { AppDeps } from '../app.js';
 import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
 import { defineJob } from '../jobs/registry.js';
+import { contactHold, REASON_WORDS } from './contact-holds.js';
 import { type StepDecision, decideStep, type StopReason } from './decide.js';
 import type { UserDirectory } from './directory.js';
 import { runHistoryFrom } from './history.js';
@@ -105,7 +106,8 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   // Until one step has asked GHL directly, every step asks: steps of a run claimed together (after an outage)
   // each see the callback whose webhook never came.
   const restChecked = !run.rest_checked_at;
-  const history = restChecked ? [...facts.history, ...(await checkGhlForContact(deps, ghl, run))] : facts.history;
+  const found = restChecked ? await checkGhlForContact(deps, ghl, run) : [];
+  const history = [...facts.history, ...found];
   const now = clock.now();
   const tz = resolveRecipientTimezone({
     settingsTimezone: ctx.settings.timezone,
@@ -133,6 +135,11 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
       state: recipientState(contact),
     });
   }
+  const hold = decision.type === 'send' || decision.type === 'defer' ? contactHold(step.action, facts, found) : null;
+  if (hold) {
+    await finish(deps, run.id, runStepId, 'skipped', hold, restChecked);
+    return;
+  }
   if (decision.type === 'stop') {
     const outcome = OUTCOME_OF_STOP[decision.reason];
     await db.transaction().execute(async (trx) => {
@@ -149,7 +156,9 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   if (decision.type === 'defer') {
     await db.transaction().execute(async (trx) => {
       if (restChecked) await markRestChecked(trx, run.id, now);
-      await addRunEvent(trx, run.id, now, 'deferred', { reason: decision.reason, until: decision.until.toISOString() }, step.step_id);
+      const words = REASON_WORDS[decision.reason];
+      const detail = { reason: decision.reason, until: decision.until.toISOString(), ...(words ? { text: words } : {}) };
+      await addRunEvent(trx, run.id, now, 'deferred', detail, step.step_id);
     });
     throw new RetryAtError(decision.until, `deferred: ${decision.reason}`);
   }
@@ -182,7 +191,8 @@ async function finish(
     if (restChecked) await markRestChecked(trx, runId, now);
     const step = await markStep(trx, runStepId, ['pending'], state, reason, now);
     if (!step) return;
-    await addRunEvent(trx, step.run_id, now, state === 'skipped' ? 'skipped' : 'stopped', { reason }, step.step_id);
+    const words = REASON_WORDS[reason];
+    await addRunEvent(trx, step.run_id, now, state === 'skipped' ? 'skipped' : 'stopped', { reason, ...(words ? { text: words } : {}) }, step.step_id);
     await finishRunIfComplete(trx, step.run_id, now);
   });
 }

@@ -85,6 +85,19 @@ export interface ContactFlagsTable {
   contact_id: string;
   sms_opted_out_at: Date | null;
   not_textable_at: Date | null;
+  email_opted_out_at: Date | null;
+  sms_held_at: Date | null;
+  sms_held_reply: string | null;
+  hold_task_id: string | null;
+  not_textable_reason: string | null;
+}
+
+export interface LocationWarningsTable {
+  location_id: string;
+  code: string;
+  first_at: Date;
+  last_at: Date;
+  occurrences: ColumnType<number, number | undefined, number>;
 }
 
 export interface RoundRobinTable {
@@ -109,6 +122,7 @@ export interface FollowupTables {
   run_events: RunEventsTable;
   contact_events: ContactEventsTable;
   contact_flags: ContactFlagsTable;
+  location_warnings: LocationWarningsTable;
   round_robin: RoundRobinTable;
   digests: DigestsTable;
 }

@@ -43,6 +43,12 @@ export interface GhlLocation {
   address?: string | null;
 }
 
+export interface DndWrite {
+  status: 'active' | 'inactive' | 'permanent';
+  message?: string;
+  code?: string;
+}
+
 export interface GhlUser {
   id: string;
   name: string;
@@ -98,6 +104,11 @@ export interface GhlApi {
   /** A new contact (POST /contacts/); only for an email no contact has: an upsert would replace its tags. */
   createContact(locationId: string, contact: { email: string; name?: string; tags?: string[] }): Promise<{ id: string }>;
   getLocation(locationId: string): Promise<GhlLocation>;
+  /**
+   * One channel's DND on the contact (PUT /contacts/{id} with `dndSettings`): how an opt-out Ringback received
+   * reaches GHL's own workflows (docs/compliance-signals.md).
+   */
+  setContactDnd(locationId: string, contactId: string, channel: 'SMS' | 'Email', dnd: DndWrite): Promise<void>;
   listUsers(locationId: string): Promise<GhlUser[]>;
   listPhoneNumbers(locationId: string): Promise<GhlPhoneNumber[]>;
   listCalendars(locationId: string): Promise<GhlCalendar[]>;

@@ -171,6 +171,17 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
         idempotent: false,
       }),
 
+    async setContactDnd(locationId, contactId, channel, dnd) {
+      await request({
+        locationId,
+        method: 'PUT',
+        path: `/contacts/${encodeURIComponent(contactId)}`,
+        body: { dndSettings: { [channel]: dnd } },
+        schema: Anything,
+        idempotent: true,
+      });
+    },
+
     getLocation: (locationId) =>
       request({ locationId, method: 'GET', path: `/locations/${encodeURIComponent(locationId)}`, schema: LocationAnswer, idempotent: true }),
 

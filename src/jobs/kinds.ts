@@ -1,5 +1,6 @@
 import type { AppDeps } from '../app.js';
 import { attributeJob } from '../followup/attribute-job.js';
+import { confirmOptOutJob, dndWriteJob } from '../followup/consent-jobs.js';
 import { createUserDirectory } from '../followup/directory.js';
 import { stepJob } from '../followup/step-job.js';
 import { digestJob } from '../reporting/digest.js';
@@ -13,6 +14,7 @@ export function buildJobRegistry(deps: AppDeps): JobRegistry {
   if (ghl) {
     const users = createUserDirectory(ghl, deps.clock);
     jobs.push(attributeJob(deps, ghl), stepJob(deps, ghl, users), digestJob(deps, ghl));
+    jobs.push(dndWriteJob(deps, ghl), confirmOptOutJob(deps, ghl));
   }
   return createRegistry(jobs);
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Answer, type ApiCall, type ApiRoute, grantOf, param, queryString, requireQuery, traced } from './api.js';
 import { authorizeLocation } from './auth.js';
 import { GhlError } from './ghl-http.js';
+import { updateContact } from './contact-update.js';
 import type { Contact } from './model.js';
 import { contactView, createContact, type Deps } from './records.js';
 
@@ -118,6 +119,7 @@ export function contactRoutes(deps: Deps): ApiRoute[] {
     { method: 'post', path: '/contacts/upsert', handler: upsert(deps) },
     { method: 'post', path: '/contacts', handler: create(deps) },
     { method: 'get', path: '/contacts/:contactId', handler: getContact(deps) },
+    { method: 'put', path: '/contacts/:contactId', handler: updateContact(deps) },
     { method: 'post', path: '/contacts/:contactId/tags', handler: addTags(deps) },
     { method: 'delete', path: '/contacts/:contactId/tags', handler: removeTags(deps) },
   ];

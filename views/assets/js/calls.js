@@ -20,7 +20,10 @@ function entryText(e) {
     return parts.join(' ');
   }
   // Events that carry their own sentence (holds, retries, opt-outs) say it as written for the owner.
-  if (e.detail && typeof e.detail.text === 'string') return `${e.detail.text}${e.stepId ? ` (${e.stepId})` : ''}`;
+  if (e.detail && typeof e.detail.text === 'string') {
+    const until = typeof e.detail.until === 'string' ? ` Next try: ${when(e.detail.until)}.` : '';
+    return `${e.detail.text}${until}${e.stepId ? ` (${e.stepId})` : ''}`;
+  }
   const detail = e.detail && typeof e.detail === 'object' ? Object.entries(e.detail).filter(([, v]) => typeof v !== 'object').map(([k, v]) => `${k}: ${v}`).join(', ') : '';
   return `${e.kind.replaceAll('_', ' ')}${e.stepId ? ` (${e.stepId})` : ''}${detail ? ` – ${detail}` : ''}`;
 }
