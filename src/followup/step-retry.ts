@@ -10,7 +10,7 @@ import { findSent, markDone } from './step-send.js';
  * retry first asks GHL whether the message or task exists; when it does, the step is done. When it does not,
  * nothing went out, and the step goes back to 'pending' under the run's lock: the caller then decides it again
  * from scratch, so a STOP, a DND, a closed window, the cap or a run that ended since the first attempt all count
- * (DESIGN §1.5: guards before every send attempt, a retry included). 'sent' when GHL already has it.
+ * (docs/design.md §1.5: guards before every send attempt, a retry included). 'sent' when GHL already has it.
  */
 export async function settleUnknownSend(deps: AppDeps, ghl: GhlApi, facts: StepFacts): Promise<'sent' | 'unsent'> {
   const { step, run } = facts;

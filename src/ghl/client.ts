@@ -26,14 +26,9 @@ import {
 import { createTokenVault, type TokenVault } from './tokens.js';
 
 /*
- * Why a thin client of our own rather than @gohighlevel/api-client 3.1.0 (installed, used nowhere):
- * - its webhook middleware verifies JSON.stringify(req.body), not the raw bytes, and skips verification
- *   altogether when the body's appId differs from the app's (call events carry no appId);
- * - it sends `Version: 2023-02-21` by default, a value in none of GHL's specs (we need 2021-04-15/2021-07-28);
- * - its refresh de-duplication is per process, and its SessionStorage has no locking hook, so two workers
- *   would spend one rotating refresh token twice and burn the install;
- * - it pulls in mongodb for its only durable storage.
- * What we need from it (form-encoded token calls, a dozen endpoints) fits in these few files.
+ * Our own thin client, not @gohighlevel/api-client (docs/ghl-platform.md §9): a rotating refresh token must be
+ * spent once across processes (its de-duplication is per process and its SessionStorage has no lock), each API
+ * family wants its own `Version` (it sends 2023-02-21 to all), and its only durable token store is MongoDB.
  */
 
 export interface GhlAuth {
