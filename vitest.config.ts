@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/reliability/**', 'node_modules/**'],
-    globalSetup: ['test/helpers/global-setup.ts'],
+    globalSetup: ['test/helpers/global-setup.ts', 'test/browser/chromium-notice.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: more forks only fight over them, and each PGlite takes a few hundred MB.

@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+export const CHROMIUM_MISSING = `Chromium not found at ${CHROMIUM}: install it with apt-get install chromium; browser tests did not run`;
 export const SCREENSHOTS = new URL('../../test-artifacts/screenshots/', import.meta.url);
 
 export function launch(): Promise<Browser> {
