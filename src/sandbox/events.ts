@@ -1,14 +1,17 @@
 import type { Appointment, Message, Task } from './model.js';
 
 /**
- * Webhook bodies as GHL documents them (docs/ghl-webhooks.md, event shapes). `timestamp` and `webhookId` are added at delivery.
- * Call events come in two shapes because real payloads differ from the docs: 'flat' carries
- * `status`/`callStatus`/`callDuration` at the top, 'nested' only `meta.call.{status,duration}`.
+ * Webhook bodies as GHL documents them (docs/ghl-webhooks.md; the fixtures in test/fixtures/ghl/ are the same
+ * shapes). `timestamp` and `webhookId` are added at delivery. Call events come in two shapes because real
+ * payloads differ from the docs: 'flat' carries `status`/`callStatus`/`callDuration` at the top (a voicemail
+ * only `status`, as the docs' example), 'nested' only `meta.call.{status,duration}`.
  */
 export type CallShape = 'flat' | 'nested';
 
+const SHORT_TYPE = { TYPE_CALL: 'CALL', TYPE_SMS: 'SMS', TYPE_EMAIL: 'Email' } as const;
+
 export function messageEvent(m: Message, shape: CallShape = 'flat'): Record<string, unknown> {
-  const short = m.messageType === 'TYPE_CALL' ? 'CALL' : m.messageType === 'TYPE_SMS' ? 'SMS' : 'Email';
+  if (m.messageType === 'TYPE_EMAIL') return emailEvent(m);
   const event: Record<string, unknown> = {
     type: m.direction === 'inbound' ? 'InboundMessage' : 'OutboundMessage',
     locationId: m.locationId,
@@ -19,18 +22,45 @@ export function messageEvent(m: Message, shape: CallShape = 'flat'): Record<stri
     conversationId: m.conversationId,
     dateAdded: m.dateAdded,
     direction: m.direction,
-    messageType: short,
+    messageType: SHORT_TYPE[m.messageType],
     messageId: m.id,
   };
+  // Nobody in the business sent what a contact sent: GHL leaves such fields null rather than out.
   if (m.userId !== undefined) event['userId'] = m.userId;
+  else if (m.direction === 'inbound') event['userId'] = null;
   if (m.source !== undefined && m.direction === 'outbound') event['source'] = m.source;
-  if (m.subject !== undefined) event['subject'] = m.subject;
   if (m.from !== undefined) event['from'] = m.from;
   if (m.to !== undefined) event['to'] = m.to;
   const call = m.meta.call;
   if (!call) return { ...event, status: m.status };
   if (shape === 'nested') return { ...event, meta: { call: { status: call.status, duration: call.duration } } };
+  // InboundMessage.md's unattended call: `status: voicemail` and nothing else about the call.
+  if (m.direction === 'inbound' && call.status === 'voicemail') return { ...event, status: m.status };
   return { ...event, status: m.status, callDuration: call.duration, callStatus: call.status };
+}
+
+/**
+ * InboundMessage.md / OutboundMessage.md "Example(Email)": `to` is an array, `from` a display address, the id is
+ * `emailMessageId` (no `messageId`, `status`, `attachments` or `contentType`).
+ */
+function emailEvent(m: Message): Record<string, unknown> {
+  const event: Record<string, unknown> = {
+    type: m.direction === 'inbound' ? 'InboundMessage' : 'OutboundMessage',
+    locationId: m.locationId,
+    body: m.body,
+    contactId: m.contactId,
+    conversationId: m.conversationId,
+    dateAdded: m.dateAdded,
+    direction: m.direction,
+    messageType: 'Email',
+    emailMessageId: m.id,
+    from: m.from ?? null,
+    threadId: m.id,
+    subject: m.subject ?? null,
+    to: m.to === undefined ? [] : [m.to],
+  };
+  if (m.source !== undefined && m.direction === 'outbound') event['source'] = m.source;
+  return event;
 }
 
 export function taskCompleteEvent(t: Task): Record<string, unknown> {

@@ -162,3 +162,30 @@ export async function sendSms(deps: PhoneDeps, input: SmsInput): Promise<Message
   });
   return send(deps, message);
 }
+
+export interface EmailInput {
+  locationId: string;
+  contactId: string;
+  body: string;
+  subject?: string;
+}
+
+/** The contact answers by email, to the location's address (InboundMessage, `messageType: Email`). */
+export async function replyByEmail(deps: PhoneDeps, input: EmailInput): Promise<MessageResult> {
+  const contact = contactIn(deps, input.locationId, input.contactId);
+  if (!contact.email) throw new Error(`sandbox: contact ${contact.id} has no email address`);
+  const location = locationOf(deps, input.locationId);
+  const message = recordMessage(deps, contact, {
+    messageType: 'TYPE_EMAIL',
+    direction: 'inbound',
+    status: 'delivered',
+    body: input.body,
+    contentType: 'text/html',
+    attachments: [],
+    meta: {},
+    subject: input.subject ?? `Re: ${location.name}`,
+    from: contact.name ? `${contact.name} <${contact.email}>` : contact.email,
+    to: location.email,
+  });
+  return send(deps, message);
+}

@@ -9,7 +9,9 @@ import {
   placeCall,
   type ReturnCallInput,
   reply,
+  replyByEmail,
   returnCall,
+  type EmailInput,
   type SmsInput,
   sendSms,
 } from './phone-calls.js';
@@ -20,6 +22,8 @@ export interface Phone {
   placeCall(input: PlaceCallInput): Promise<MessageResult>;
   returnCall(input: ReturnCallInput): Promise<MessageResult>;
   reply(input: SmsInput): Promise<MessageResult>;
+  /** The contact answers by email. */
+  replyByEmail(input: EmailInput): Promise<MessageResult>;
   /** A manual outbound SMS by a rep (not sent by Ringback). */
   sendSms(input: SmsInput): Promise<MessageResult>;
   bookAppointment(input: BookInput): Promise<{ appointmentId: string; delivery: DeliveryResult }>;
@@ -109,6 +113,7 @@ export function createPhone(deps: PlatformDeps): Phone {
     placeCall: (input) => placeCall(deps, input),
     returnCall: (input) => returnCall(deps, input),
     reply: (input) => reply(deps, input),
+    replyByEmail: (input) => replyByEmail(deps, input),
     sendSms: (input) => sendSms(deps, input),
     bookAppointment: (input) => bookAppointment(deps, input),
     completeTask: (input) => completeTask(deps, input),

@@ -9,6 +9,12 @@ import { AppError } from '../errors.js';
 const text = z.string().nullish();
 const id = z.string().min(1);
 const seconds = z.union([z.number(), z.string()]).nullish();
+/**
+ * Addresses: a phone number on calls and texts, but on emails GHL's documented examples send `to` as an array
+ * (InboundMessage.md, OutboundMessage.md) while their schema tables say string, and `cc`/`bcc` likewise: take
+ * both, and null anywhere (docs/ghl-webhooks.md).
+ */
+const addresses = z.union([z.string(), z.array(z.string().nullish())]).nullish();
 
 const Envelope = z.looseObject({
   type: z.string().min(1),
@@ -29,8 +35,11 @@ export const MessageEvent = z.looseObject({
   callStatus: text,
   callDuration: seconds,
   dateAdded: text,
-  from: text,
-  to: text,
+  from: addresses,
+  to: addresses,
+  cc: addresses,
+  bcc: addresses,
+  subject: text,
   userId: text,
   source: text,
   attachments: z.array(z.unknown()).nullish(),

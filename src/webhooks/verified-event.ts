@@ -6,8 +6,14 @@ import { type ParsedWebhook, parseWebhook } from './events.js';
 import { verifyWebhookSignature, type WebhookKeys } from './signature.js';
 import { isNestedDeeperThan, MAX_NESTING, storableBody } from './storable.js';
 
-/** Replay window on `timestamp`, both ways (GHL's docs suggest 5 min). */
-const MAX_SKEW_MS = 5 * 60_000;
+/**
+ * How old a `timestamp` may be. GHL redelivers a 429'd event with its original timestamp about every 10 min, six
+ * times (~70 min in all; docs/ghl-webhooks.md): a narrower window refuses the redeliveries a 429 asked for.
+ * Replays within it are stopped by the inbox's unique webhookId, not by the clock.
+ */
+export const MAX_AGE_MS = 90 * 60_000;
+/** How far ahead of our clock a `timestamp` may be: clock skew between GHL and us, nothing more. */
+export const MAX_AHEAD_MS = 5 * 60_000;
 
 export interface VerifiedEvent {
   event: ParsedWebhook;
@@ -60,13 +66,22 @@ export function verifiedEvent(
   } catch (err) {
     throw err instanceof AppError ? new WebhookRejected('invalid_event', err) : err;
   }
-  if (event.timestamp && Math.abs(now.getTime() - event.timestamp.getTime()) > MAX_SKEW_MS) {
-    throw rejected('stale', 400, 'STALE_WEBHOOK', 'the webhook timestamp is more than 5 minutes away from now');
-  }
+  if (event.timestamp) assertTimely(event.timestamp, now);
   // GHL documents a webhookId on every event; for one without, the body's hash is the idempotency key, so a
   // byte-identical redelivery is still recognised (two distinct events never share their bytes: timestamps).
   const webhookId = event.webhookId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
   return { event, webhookId, body, signatureKind };
+}
+
+/** DESIGN.md 3: up to 90 min old (GHL's 429 redeliveries), at most 5 min ahead. */
+function assertTimely(timestamp: Date, now: Date): void {
+  const age = now.getTime() - timestamp.getTime();
+  if (age > MAX_AGE_MS) {
+    throw rejected('stale', 400, 'STALE_WEBHOOK', 'the webhook timestamp is more than 90 minutes old');
+  }
+  if (-age > MAX_AHEAD_MS) {
+    throw rejected('stale', 400, 'STALE_WEBHOOK', 'the webhook timestamp is more than 5 minutes ahead of now');
+  }
 }
 
 type RejectCode = 'INVALID_SIGNATURE' | 'BAD_REQUEST' | 'STALE_WEBHOOK';

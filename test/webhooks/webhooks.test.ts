@@ -128,16 +128,33 @@ describe('POST /webhooks/ghl: signatures', () => {
 });
 
 describe('POST /webhooks/ghl: bodies', () => {
-  it('answers 400 STALE_WEBHOOK to a timestamp more than 5 minutes old or ahead (ISO or epoch ms)', async () => {
+  it('accepts a timestamp up to 90 minutes old and 5 minutes ahead; answers 400 STALE_WEBHOOK beyond (ISO or epoch ms)', async () => {
     const now = stack.clock.now().getTime();
-    const old = await stack.sandbox.deliver({ ...call, timestamp: new Date(now - 6 * 60_000).toISOString() });
+    const late = await stack.sandbox.deliver({ ...call, timestamp: new Date(now - 89 * 60_000).toISOString() });
+    expect(late.status).toBe(200);
+    const lateMs = await stack.sandbox.deliver({ ...call, timestamp: now - 70 * 60_000 });
+    expect(lateMs.status).toBe(200);
+    const old = await stack.sandbox.deliver({ ...call, timestamp: new Date(now - 91 * 60_000).toISOString() });
     expect(old.status).toBe(400);
     const ahead = await stack.sandbox.deliver({ ...call, timestamp: now + 6 * 60_000 });
     expect(ahead.status).toBe(400);
-    const fresh = await stack.sandbox.deliver({ ...call, timestamp: now - 4 * 60_000 });
-    expect(fresh.status).toBe(200);
-    const res = await forged(JSON.stringify({ ...call, timestamp: new Date(now - 3_600_000).toISOString() }));
+    const skewed = await stack.sandbox.deliver({ ...call, timestamp: now + 4 * 60_000 });
+    expect(skewed.status).toBe(200);
+    const res = await forged(JSON.stringify({ ...call, timestamp: new Date(now - 2 * 3_600_000).toISOString() }));
     expect((await res.json()).error.code).toBe('STALE_WEBHOOK');
+  });
+
+  it('a replay of a stored event within the window is a duplicate: the webhookId stops it, not the clock', async () => {
+    const first = await stack.sandbox.deliver(call, { webhookId: 'replay-1' });
+    expect(first.status).toBe(200);
+    stack.clock.advance(80 * 60_000);
+    try {
+      const replay = await post(stack.url, first.rawBody, first.headers);
+      expect(await replay.json()).toEqual({ ok: true, duplicate: true });
+      expect(await jobsFor('replay-1')).toHaveLength(1);
+    } finally {
+      stack.clock.advance(-80 * 60_000);
+    }
   });
 
   it('answers 400 to malformed JSON, a non-object, and a known event missing its required fields', async () => {
