@@ -49,7 +49,8 @@ export async function ingestInboundText(trx: Db, t: InboundText, now: Date): Pro
   return 'opt-out';
 }
 
-async function recordOptOut(trx: Db, t: InboundText, matched: string, now: Date): Promise<void> {
+/** A clear opt-out for the channel: flagged, the run's timeline says so (`text` overrides the words), the texts' run ends, GHL is told. */
+export async function recordOptOut(trx: Db, t: InboundText, matched: string, now: Date, text?: string): Promise<void> {
   const column = t.channel === 'sms' ? 'sms_opted_out_at' : 'email_opted_out_at';
   await trx
     .insertInto('contact_flags')
@@ -58,11 +59,12 @@ async function recordOptOut(trx: Db, t: InboundText, matched: string, now: Date)
     .execute();
   const run = await lockActiveRun(trx, t.locationId, t.contactId);
   if (run) {
-    const text =
-      t.channel === 'sms'
+    const words =
+      text ??
+      (t.channel === 'sms'
         ? `The contact opted out of texts ("${matched}"); no more automated texts, and GHL is told (SMS Do Not Disturb).`
-        : `The contact unsubscribed by email ("${matched}"); no more emails, and GHL is told (email Do Not Disturb).`;
-    await addRunEvent(trx, run.id, t.at, t.channel === 'sms' ? 'opted-out' : 'email-opted-out', { via: t.via, text });
+        : `The contact unsubscribed by email ("${matched}"); no more emails, and GHL is told (email Do Not Disturb).`);
+    await addRunEvent(trx, run.id, t.at, t.channel === 'sms' ? 'opted-out' : 'email-opted-out', { via: t.via, text: words });
     if (t.channel === 'sms') await endRun(trx, run.id, 'suppressed', 'opted-out', t.at);
   }
   const channel = t.channel === 'sms' ? 'SMS' : 'Email';

@@ -21,6 +21,10 @@ export function contactHold(action: string, facts: ContactHoldFacts, foundNow: r
   return null;
 }
 
+/** Added to a rep's task when the carrier said texts cannot reach the number: the rep should not text either. */
+export const NOT_TEXTABLE_NOTE =
+  'Texts cannot reach this number: the carrier reported it as a landline, unknown or unreachable. Call instead.';
+
 /** Skips, holds and deferrals in words an owner understands, for the call's timeline. */
 export const REASON_WORDS: Record<string, string> = {
   'held-possible-opt-out': 'Text not sent: the contact replied something that may mean "stop texting me"; a rep was asked to confirm.',

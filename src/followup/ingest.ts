@@ -7,6 +7,7 @@ import { type ContactEventKind, recordContactEvent } from './history.js';
 import { handleMissedCall, maybeEscalate } from './missed-call.js';
 import { loadLocationContext } from './location-settings.js';
 import { ingestInboundText, releaseHold } from './consent.js';
+import { ingestDeliveryStatus } from './delivery-status.js';
 import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
 
 type Db = Kysely<Database>;
@@ -115,6 +116,7 @@ async function ingestMessage(
   const messageId = str(body.messageId) ?? str(body.id);
   const inbound = type === 'InboundMessage' || str(body.direction) === 'inbound';
   if (!inbound) {
+    if (await ingestDeliveryStatus(trx, locationId, body, at, deps.clock.now())) return;
     const source = str(body.source);
     if (source && AUTOMATED_SOURCES.has(source)) return;
     return humanContact(trx, locationId, contactId, 'manual-message', at, messageId, null, true);

@@ -3,7 +3,7 @@ import type { AppDeps } from '../app.js';
 import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
 import { defineJob } from '../jobs/registry.js';
-import { contactHold, REASON_WORDS } from './contact-holds.js';
+import { contactHold, NOT_TEXTABLE_NOTE, REASON_WORDS } from './contact-holds.js';
 import { type StepDecision, decideStep, type StopReason } from './decide.js';
 import type { UserDirectory } from './directory.js';
 import { runHistoryFrom } from './history.js';
@@ -167,6 +167,9 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   const rendered = isEscalation
     ? escalationContent({ facts, contact, settings: ctx.settings, timeZone: tz, now })
     : renderStep({ step: def!, settings: ctx.settings, values, run: facts.runFacts, contact, timeZone: tz, now });
+  if (rendered.action === 'task' && facts.notTextable) {
+    rendered.body = `${rendered.body}\n${NOT_TEXTABLE_NOTE}`;
+  }
   if (rendered.action === 'task' && !isEscalation && rendered.assignedTo === null) {
     rendered.assignedTo = await facts.routeNow(ctx.settings, contact);
   }

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { apiRouteGroups, buildApp } from './app.js';
 import { deliver } from './delivery.js';
 import { messageEvent } from './events.js';
+import { Carrier } from './carrier.js';
 import { Faults } from './faults.js';
 import { listenFront } from './http-front.js';
 import { IdGenerator } from './ids.js';
@@ -38,6 +39,8 @@ export interface Sandbox {
   seed: SeedData;
   requests: RecordedRequest[];
   faults: { add(f: Fault): void; clear(): void };
+  /** Numbers the carrier refuses texts to, and the error it reports (OutboundMessage status events). */
+  carrier: Carrier;
   phone: Phone;
   store: SandboxStore;
   expireTokens(resourceId?: string): void;
@@ -60,6 +63,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const ids = new IdGenerator();
   const tokens = new TokenStore(clock, opts.accessTokenTtlSeconds ?? 86_399, appId);
   const faults = new Faults();
+  const carrier = new Carrier();
   const signer = await WebhookSigner.create();
   const closing = new AbortController();
   const requests: RecordedRequest[] = [];
@@ -104,7 +108,9 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     sharedSecret: opts.sharedSecret,
     appBaseUrl: () => appBaseUrl,
     onApiMessage: (m: Message) => {
-      if (opts.echoApiMessages) void send(messageEvent(m));
+      const refused = carrier.report(m);
+      if (refused) void send(refused);
+      else if (opts.echoApiMessages) void send(messageEvent(m));
     },
   };
   const api = apiRouteGroups(appDeps);
@@ -136,6 +142,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     seed,
     requests,
     faults: { add: (f) => faults.add(f), clear: () => faults.clear() },
+    carrier,
     phone,
     store,
     expireTokens: (resourceId) => tokens.expire(resourceId),

@@ -3,6 +3,7 @@ import { type Request, Router } from 'express';
 import type { AppDeps } from '../app.js';
 import { AppError } from '../errors.js';
 import { requireAdmin, sessionOf } from './auth.js';
+import { a2pCampaign, deliveryWarnings } from './a2p.js';
 import type { LookupCache } from './lookups.js';
 import { createDefaultSettings, listAudit, loadSettings, type StoredSettings, saveSettings } from './store.js';
 import { validateSettings } from './validate.js';
@@ -64,9 +65,14 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
 
   r.get('/api/lookups', async (req, res) => {
     const { locationId } = sessionOf(req);
-    const [found, stored] = await Promise.all([lookups.get(locationId), ensureSettings(locationId)]);
+    const [found, stored, delivery, install] = await Promise.all([
+      lookups.get(locationId),
+      ensureSettings(locationId),
+      deliveryWarnings(deps.db, locationId),
+      deps.db.selectFrom('installations').select('name').where('location_id', '=', locationId).executeTakeFirst(),
+    ]);
     const mapped = new Map(stored.settings.sources.map((s) => [s.trackingNumber, s.tag]));
-    const warnings = [...found.warnings];
+    const warnings = [...found.warnings, ...delivery.map((w) => w.message)];
     if (found.numbers) {
       const unmapped = found.numbers.filter((n) => !mapped.has(n.phoneNumber)).length;
       if (unmapped > 0) warnings.push(`${unmapped} of the sub-account's phone numbers ${unmapped === 1 ? 'has' : 'have'} no source mapped`);
@@ -85,6 +91,8 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
       })),
       calendars: (found.calendars ?? []).map((c) => ({ id: c.id, name: c.name, isActive: c.isActive ?? true })),
       warnings,
+      deliveryWarnings: delivery,
+      a2pCampaign: a2pCampaign(stored.settings, install?.name ?? null),
     });
   });
 

@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { announce, byId, h, replace } from './dom.js';
 import { fieldFor, resetRegistry, showErrors } from './fields.js';
+import { renderA2p } from './section-a2p.js';
 import { renderGeneral } from './section-general.js';
 import { renderRouting } from './section-routing.js';
 import { renderSequence } from './section-sequence.js';
@@ -18,13 +19,14 @@ const SECTIONS = [
   ['sec-routing', 'Routing & escalation'],
   ['sec-window', 'Send window & digest'],
   ['sec-test', 'Test call'],
+  ['sec-a2p', 'Carrier registration'],
 ];
 
 /** Rebuilds the form from the document; `focusKey` names the control (data-focus) to focus afterwards. */
 export function renderForm(focusKey) {
   resetRegistry();
   const form = byId('settings-form');
-  replace(form, renderGeneral(renderForm), renderSequence(renderForm), renderSources(renderForm), renderRouting(renderForm), renderWindow(), renderTestCall());
+  replace(form, renderGeneral(renderForm), renderSequence(renderForm), renderSources(renderForm), renderRouting(renderForm), renderWindow(), renderTestCall(), renderA2p());
   replace(byId('section-nav'), SECTIONS.map(([id, label]) => h('a', { href: `#${id}` }, label)));
   replace(byId('lookup-warnings'), state.lookups.warnings.map((w) => h('p', { class: 'banner banner-warn' }, w)));
   applyErrors();
