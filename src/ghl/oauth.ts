@@ -41,13 +41,21 @@ const InstalledAnswer = z.looseObject({
   count: z.number().optional(),
 });
 
+/** installedLocations page size (GHL's default is 20). */
+const PAGE = 100;
+
 const OAuthErrorBody = z.looseObject({ error: z.string().optional(), error_description: z.string().optional() });
 
 export interface GhlOAuth {
   exchangeCode(code: string): Promise<TokenGrant>;
   refresh(refreshToken: string, userType: TokenUserType): Promise<TokenGrant>;
   mintLocationToken(companyAccessToken: string, companyId: string, locationId: string): Promise<TokenGrant>;
-  installedLocations(companyAccessToken: string, companyId: string): Promise<Array<{ id: string; name: string | null }>>;
+  /** The company's locations with the app installed; `locationId` asks about that one location only. */
+  installedLocations(
+    companyAccessToken: string,
+    companyId: string,
+    opts?: { locationId?: string },
+  ): Promise<Array<{ id: string; name: string | null }>>;
 }
 
 export interface OAuthDeps {
@@ -82,13 +90,10 @@ export function createGhlOAuth(deps: OAuthDeps): GhlOAuth {
   }
 
   return {
+    // No user_type: it is optional, and the token's type follows who installed the app (a sub-account, or an
+    // agency for its sub-accounts); naming the other type is refused (docs/ghl-oauth.md, code exchange).
     exchangeCode: (code) =>
-      tokenCall({
-        grant_type: 'authorization_code',
-        code,
-        user_type: 'Location',
-        redirect_uri: `${config.appBaseUrl}/oauth/callback`,
-      }),
+      tokenCall({ grant_type: 'authorization_code', code, redirect_uri: `${config.appBaseUrl}/oauth/callback` }),
     refresh: (refreshToken, userType) =>
       tokenCall({ grant_type: 'refresh_token', refresh_token: refreshToken, user_type: userType }),
     async mintLocationToken(companyAccessToken, companyId, locationId) {
@@ -100,19 +105,21 @@ export function createGhlOAuth(deps: OAuthDeps): GhlOAuth {
       const grant = toGrant(parseAnswer(res, deps.clock, TokenAnswer), 'Location');
       return { ...grant, userType: 'Location', companyId, locationId };
     },
-    async installedLocations(companyAccessToken, companyId) {
+    async installedLocations(companyAccessToken, companyId, opts = {}) {
       const out: Array<{ id: string; name: string | null }> = [];
       const appId = config.ghl.clientId.split('-')[0] ?? config.ghl.clientId;
-      for (let skip = 0; skip < 10_000; skip += 100) {
+      for (let skip = 0; skip < 10_000; skip += PAGE) {
         const res = await send(() =>
           http.get('/oauth/installedLocations', {
-            params: { companyId, appId, isInstalled: 'true', skip, limit: 100 },
+            params: { companyId, appId, isInstalled: 'true', skip, limit: PAGE, locationId: opts.locationId },
             headers: { Accept: 'application/json', Authorization: `Bearer ${companyAccessToken}`, Version: '2021-07-28' },
           }),
         );
         const page = parseAnswer(res, deps.clock, InstalledAnswer);
         for (const l of page.locations) if (l.isInstalled !== false) out.push({ id: l._id, name: l.name ?? null });
-        if (page.locations.length < 100 || out.length >= (page.count ?? 0)) break;
+        // `count` is optional and counts every location of the company, installed or not
+        // (docs/ghl-oauth.md, installedLocations): only a short page ends the list.
+        if (page.locations.length < PAGE) break;
       }
       return out;
     },

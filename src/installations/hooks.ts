@@ -11,6 +11,8 @@ export interface InstalledLocationInfo {
   timezone: string | null;
   /** The location's calendars (the first active one gives the default booking link); empty when unknown. */
   calendars: GhlCalendar[];
+  /** The agency's white-label domain: the default booking link is built on it. */
+  whiteLabelDomain: string | null;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function onLocationInstalled(
   locationId: string,
   info: InstalledLocationInfo,
 ): Promise<void> {
-  await createDefaultSettings(trx, locationId, { calendars: info.calendars });
+  await createDefaultSettings(trx, locationId, { calendars: info.calendars, whiteLabelDomain: info.whiteLabelDomain });
 }
 
 /**

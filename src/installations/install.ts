@@ -5,6 +5,7 @@ import { type GhlApi, type GhlCalendar, GhlNotInstalledError } from '../ghl/api.
 import type { GhlAuth } from '../ghl/client.js';
 import { companyContext } from '../ghl/tokens.js';
 import type { Logger } from '../logger.js';
+import { findCompanyOf } from './company-of.js';
 import { type InstalledLocationInfo, onLocationInstalled, onLocationUninstalled } from './hooks.js';
 import {
   endCompany,
@@ -15,6 +16,13 @@ import {
   upsertCompany,
   upsertInstallation,
 } from './queries.js';
+import {
+  rebaseDefaultBookingLink,
+  setCompanyWhiteLabel,
+  setLocationWhiteLabel,
+  whiteLabelDomainOf,
+  whiteLabelDomainOfLocation,
+} from './white-label.js';
 
 export interface InstallDeps {
   db: Kysely<Database>;
@@ -41,7 +49,13 @@ export type InstallResult =
  */
 export async function completeLocationInstall(deps: InstallDeps, locationId: string): Promise<InstalledLocation> {
   const row = await findInstallation(deps.db, locationId);
-  const info: InstalledLocationInfo = { companyId: row?.company_id ?? null, name: null, timezone: null, calendars: [] };
+  const info: InstalledLocationInfo = {
+    companyId: row?.company_id ?? null,
+    name: null,
+    timezone: null,
+    calendars: [],
+    whiteLabelDomain: await whiteLabelDomainOfLocation(deps.db, locationId),
+  };
   try {
     const location = await deps.ghl.getLocation(locationId);
     info.name = location.name;
@@ -113,18 +127,34 @@ async function installUnderCompany(
   return completeLocationInstall(deps, locationId);
 }
 
+export interface InstallEventFacts {
+  locationId?: string;
+  companyId?: string;
+  whitelabelDetails?: { domain?: string | null } | null;
+}
+
 /**
  * INSTALL webhook. Whether it comes before or after the OAuth callback, the end state is the same: the callback
- * stores the token, this records the install and mints a token only when a company token can.
+ * stores the token, this records the install and mints a token only when a company token can. A location the
+ * agency's install reached on its own (no companyId, no callback coming) is looked up among the companies held.
  */
-export async function handleInstallEvent(
-  deps: InstallDeps,
-  event: { locationId?: string; companyId?: string },
-): Promise<void> {
-  // Agency-level INSTALL: the company token arrives with the OAuth callback, which lists the locations.
-  if (!event.locationId) return;
-  const done = await installUnderCompany(deps, event.locationId, event.companyId ?? null);
-  if (!done) deps.logger.info({ locationId: event.locationId }, 'INSTALL recorded; token pending the OAuth callback');
+export async function handleInstallEvent(deps: InstallDeps, event: InstallEventFacts): Promise<void> {
+  const domain = whiteLabelDomainOf(event);
+  if (!event.locationId) {
+    // Agency-level INSTALL: the company token arrives with the OAuth callback, which lists the locations.
+    if (domain && event.companyId) await setCompanyWhiteLabel(deps.db, event.companyId, domain);
+    return;
+  }
+  const locationId = event.locationId;
+  const known = event.companyId ?? (await findInstallation(deps.db, locationId))?.company_id ?? null;
+  const companyId = known ?? (await findCompanyOf(deps, locationId));
+  await deps.db.transaction().execute(async (trx) => {
+    await upsertInstallation(trx, { locationId, companyId, userType: 'Location' }, deps.clock.now());
+    if (domain) await setLocationWhiteLabel(trx, locationId, domain);
+  });
+  const done = await installUnderCompany(deps, locationId, companyId);
+  if (!done) deps.logger.info({ locationId }, 'INSTALL recorded; token pending the OAuth callback');
+  else if (domain) await rebaseDefaultBookingLink(deps.db, locationId, domain, deps.clock.now());
 }
 
 /** UNINSTALL webhook, in the caller's transaction: tokens deleted, hook run, for the location or agency. */

@@ -14,6 +14,7 @@ export interface InstallationsTable {
   status: InstallStatus;
   name: string | null;
   timezone: string | null;
+  white_label_domain: ColumnType<string | null, string | null | undefined, string | null>;
   installed_at: Date;
   uninstalled_at: Date | null;
   updated_at: Date;
@@ -26,9 +27,18 @@ export interface CompanyInstallsTable {
   expires_at: Date | null;
   scope: string | null;
   status: InstallStatus;
+  white_label_domain: ColumnType<string | null, string | null | undefined, string | null>;
   installed_at: Date;
   uninstalled_at: Date | null;
   updated_at: Date;
+}
+
+export interface LocationProblemsTable {
+  location_id: string;
+  code: string;
+  detail: string;
+  first_seen_at: Date;
+  last_seen_at: Date;
 }
 
 export type SignatureKind = 'ed25519' | 'rsa';
@@ -48,5 +58,6 @@ export interface WebhookInboxTable {
 export interface GhlTables {
   installations: InstallationsTable;
   company_installs: CompanyInstallsTable;
+  location_problems: LocationProblemsTable;
   webhook_inbox: WebhookInboxTable;
 }

@@ -107,10 +107,14 @@ export interface InstallContext {
   companyId: string;
   companyName: string;
   userId?: string;
+  /** A location the agency's "all future locations" install reached: no companyId, no userId (AppInstall.md). */
+  futureLocation?: boolean;
+  whitelabel?: { domain: string; logoUrl?: string };
 }
 
+/** Location-level INSTALL, in AppInstall.md's shapes (white-labelled or not). */
 export function installEvent(c: InstallContext): Record<string, unknown> {
-  return {
+  const event: Record<string, unknown> = {
     type: 'INSTALL',
     appId: c.appId,
     versionId: `${c.appId}_v1`,
@@ -119,10 +123,15 @@ export function installEvent(c: InstallContext): Record<string, unknown> {
     companyId: c.companyId,
     userId: c.userId,
     trial: {},
-    isWhitelabelCompany: false,
-    whitelabelDetails: {},
+    isWhitelabelCompany: c.whitelabel !== undefined,
+    whitelabelDetails: c.whitelabel ? { logoUrl: '', ...c.whitelabel } : {},
     companyName: c.companyName,
   };
+  if (c.futureLocation) {
+    delete event['companyId'];
+    delete event['userId'];
+  }
+  return event;
 }
 
 export function uninstallEvent(c: InstallContext): Record<string, unknown> {

@@ -107,6 +107,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     clientSecret: opts.clientSecret,
     sharedSecret: opts.sharedSecret,
     appBaseUrl: () => appBaseUrl,
+    installedLocationsCount: opts.installedLocationsCount ?? true,
     onApiMessage: (m: Message) => {
       const refused = carrier.report(m);
       if (refused) void send(refused);

@@ -17,6 +17,8 @@ export interface OAuthDeps {
   clientSecret: string;
   appId: string;
   appBaseUrl: () => string | undefined;
+  /** Whether installedLocations carries its optional `count`. */
+  installedLocationsCount: boolean;
 }
 
 function oauthError(status: number, error: string, description: string): Answer {
@@ -80,6 +82,11 @@ function token(deps: OAuthDeps) {
     if (body.grant_type === 'authorization_code') {
       const grant = deps.tokens.exchangeCode(body.code ?? '', body.redirect_uri);
       if (!grant) return oauthError(400, 'invalid_grant', 'Invalid grant: authorization code is invalid');
+      // The token's type is the install's (an agency or a sub-account); asking for the other one is refused.
+      // GHL's exact words for it are not documented; the shape is its OAuth error's.
+      if (body.user_type !== undefined && body.user_type !== grant.kind) {
+        return oauthError(400, 'invalid_request', `user_type ${body.user_type} does not match the installation (${grant.kind})`);
+      }
       return { status: 200, body: deps.tokens.issue(grant) };
     }
     if (body.grant_type === 'refresh_token') {
@@ -122,14 +129,18 @@ function installedLocations(deps: OAuthDeps) {
     if (appId !== deps.appId && appId !== deps.clientId) throw new GhlError(400, `Unknown appId ${appId}`);
     requireCompany(call, companyId);
     const filter = queryString(call, 'isInstalled');
-    const all = deps.store
-      .locations(companyId)
+    const only = queryString(call, 'locationId');
+    const company = deps.store.locations(companyId);
+    const all = company
       .map((l) => ({ _id: l.id, name: l.name, address: l.address, isInstalled: deps.store.isInstalled(l.id) }))
-      .filter((l) => filter === undefined || String(l.isInstalled) === filter);
+      .filter((l) => filter === undefined || String(l.isInstalled) === filter)
+      .filter((l) => only === undefined || l._id === only);
     const skip = Number(queryString(call, 'skip') ?? 0);
     const limit = Number(queryString(call, 'limit') ?? 20);
     const locations = all.slice(skip, skip + limit);
-    return { status: 200, body: { locations, count: all.length, installToFutureLocations: false } };
+    // `count` is "Total location count under the company", not the filtered count, and optional.
+    const count = deps.installedLocationsCount ? { count: company.length } : {};
+    return { status: 200, body: { locations, ...count, installToFutureLocations: false } };
   };
 }
 

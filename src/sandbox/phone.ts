@@ -29,8 +29,19 @@ export interface Phone {
   bookAppointment(input: BookInput): Promise<{ appointmentId: string; delivery: DeliveryResult }>;
   completeTask(input: { locationId: string; taskId: string }): Promise<{ delivery: DeliveryResult }>;
   setDnd(input: DndInput): Promise<{ delivery: DeliveryResult }>;
-  install(input: { locationId: string }): Promise<{ delivery: DeliveryResult }>;
+  /**
+   * The app lands in a location: GHL's INSTALL webhook. `futureLocation`: a sub-account created after its
+   * agency installed the app for all future ones; its INSTALL carries no companyId or userId and no OAuth
+   * callback follows. `whitelabel`: the agency's white-label domain and logo (AppInstall.md).
+   */
+  install(input: InstallInput): Promise<{ delivery: DeliveryResult }>;
   uninstall(input: { locationId: string }): Promise<{ delivery: DeliveryResult }>;
+}
+
+export interface InstallInput {
+  locationId: string;
+  futureLocation?: boolean;
+  whitelabel?: { domain: string; logoUrl?: string };
 }
 
 export interface BookInput {
@@ -118,10 +129,10 @@ export function createPhone(deps: PlatformDeps): Phone {
     bookAppointment: (input) => bookAppointment(deps, input),
     completeTask: (input) => completeTask(deps, input),
     setDnd: (input) => setDnd(deps, input),
-    install: async ({ locationId }) => {
+    install: async ({ locationId, futureLocation, whitelabel }) => {
       const context = installContext(deps, locationId);
       deps.store.setInstalled(locationId, true);
-      return { delivery: await deps.deliver(installEvent(context)) };
+      return { delivery: await deps.deliver(installEvent({ ...context, futureLocation, whitelabel })) };
     },
     uninstall: async ({ locationId }) => {
       const context = installContext(deps, locationId);

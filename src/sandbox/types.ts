@@ -30,6 +30,8 @@ export interface SandboxOptions {
    * webhooks (`source: 'api'`), as GHL does for real. Default false so tests see only the events they cause.
    */
   echoApiMessages?: boolean;
+  /** Whether `GET /oauth/installedLocations` carries its optional `count`. Default true. */
+  installedLocationsCount?: boolean;
 }
 
 export interface RecordedRequest {

@@ -1,12 +1,16 @@
 /**
  * `GET /app`: the settings page GHL embeds as a custom page, and its static assets under /app/assets. The page
- * may be framed by GHL's domains, the agency's white-label domains and configured extras only; it runs no
+ * may be framed by GHL's domains, installed agencies' white-label domains and configured extras only; it runs no
  * inline script or style, so its CSP needs no 'unsafe-inline'.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import { whiteLabelOrigins } from '../installations/white-label.js';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views/', import.meta.url));
 
@@ -18,11 +22,11 @@ export const GHL_ORIGINS = [
   'https://*.leadconnectorhq.com',
 ];
 
-export function allowedOrigins(config: Pick<Config, 'frameAncestors'>): string[] {
-  return [...new Set([...GHL_ORIGINS, ...config.frameAncestors])];
+export function allowedOrigins(config: Pick<Config, 'frameAncestors'>, whiteLabel: readonly string[] = []): string[] {
+  return [...new Set([...GHL_ORIGINS, ...config.frameAncestors, ...whiteLabel])];
 }
 
-export function pageCsp(config: Pick<Config, 'frameAncestors'>): string {
+export function pageCsp(config: Pick<Config, 'frameAncestors'>, whiteLabel: readonly string[] = []): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -32,7 +36,7 @@ export function pageCsp(config: Pick<Config, 'frameAncestors'>): string {
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
-    `frame-ancestors 'self' ${allowedOrigins(config).join(' ')}`,
+    `frame-ancestors 'self' ${allowedOrigins(config, whiteLabel).join(' ')}`,
   ].join('; ');
 }
 
@@ -42,13 +46,16 @@ function attr(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ATTR_ESCAPES[c] ?? c);
 }
 
-export function settingsPage(deps: { config: Config }): Router {
+export function settingsPage(deps: { config: Config; db: Kysely<Database>; clock: Clock }): Router {
   const template = readFileSync(`${VIEWS_DIR}index.html`, 'utf8');
+  // The white-label domains of installed agencies (src/installations/white-label.ts), in the page's own scheme.
+  const whiteLabel = whiteLabelOrigins(deps, () => new URL(deps.config.appBaseUrl).protocol.slice(0, -1));
   const r = Router();
-  r.get('/app', (_req, res) => {
+  r.get('/app', async (_req, res) => {
+    const agencies = await whiteLabel();
     // Built per request: tests and the demo add the sandbox's origin to the config after start-up.
-    const html = template.replace('__ALLOWED_ORIGINS__', attr(allowedOrigins(deps.config).join(' ')));
-    res.setHeader('Content-Security-Policy', pageCsp(deps.config));
+    const html = template.replace('__ALLOWED_ORIGINS__', attr(allowedOrigins(deps.config, agencies).join(' ')));
+    res.setHeader('Content-Security-Policy', pageCsp(deps.config, agencies));
     res.status(200).type('html').send(html);
   });
   r.use('/app/assets', express.static(`${VIEWS_DIR}assets`, { index: false, dotfiles: 'ignore', fallthrough: true }));

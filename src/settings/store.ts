@@ -6,6 +6,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { GhlCalendar } from '../ghl/api.js';
+import { bookingLinkOf } from './booking-link.js';
 import { defaultSettings, type Settings } from './schema.js';
 
 export interface StoredSettings {
@@ -16,14 +17,6 @@ export interface StoredSettings {
   updatedByName: string | null;
 }
 
-/**
- * GHL has no booking URL field (docs/ghl-platform.md §7); this is the widget URL community integrations use. The owner
- * sees it in the settings page and can paste another.
- */
-export function bookingLinkOf(calendars: readonly GhlCalendar[]): string {
-  const first = calendars.find((c) => c.isActive !== false);
-  return first ? `https://api.leadconnectorhq.com/widget/booking/${encodeURIComponent(first.id)}` : '';
-}
 
 /**
  * The install hook's call: the default settings unless the location already has some (a reinstall keeps what
@@ -32,9 +25,9 @@ export function bookingLinkOf(calendars: readonly GhlCalendar[]): string {
 export async function createDefaultSettings(
   trx: Kysely<Database>,
   locationId: string,
-  info: { calendars: readonly GhlCalendar[]; now?: Date },
+  info: { calendars: readonly GhlCalendar[]; whiteLabelDomain?: string | null; now?: Date },
 ): Promise<boolean> {
-  const settings = defaultSettings({ bookingLink: bookingLinkOf(info.calendars) });
+  const settings = defaultSettings({ bookingLink: bookingLinkOf(info.calendars, info.whiteLabelDomain ?? null) });
   const result = await trx
     .insertInto('location_settings')
     .values({

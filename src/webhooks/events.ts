@@ -87,7 +87,13 @@ const installFields = {
 };
 const needsTarget = (e: { companyId?: string; locationId?: string }) => Boolean(e.companyId || e.locationId);
 export const InstallEvent = z
-  .looseObject({ type: z.literal('INSTALL'), ...installFields })
+  .looseObject({
+    type: z.literal('INSTALL'),
+    ...installFields,
+    // Checked as a host where it is used: a bad domain must not refuse the install (docs/ghl-oauth.md).
+    isWhitelabelCompany: z.boolean().nullish(),
+    whitelabelDetails: z.looseObject({ domain: text, logoUrl: text }).nullish(),
+  })
   .refine(needsTarget, 'INSTALL needs a locationId or a companyId');
 export const UninstallEvent = z
   .looseObject({ type: z.literal('UNINSTALL'), ...installFields })

@@ -44,11 +44,9 @@ describe('GET /oauth/callback', () => {
     });
     expect(row?.access_token_enc).toMatch(/^v1:/);
     const exchange = tokenRequests().at(-1);
-    expect(exchange?.body).toMatchObject({
-      grant_type: 'authorization_code',
-      user_type: 'Location',
-      redirect_uri: `${stack.url}/oauth/callback`,
-    });
+    expect(exchange?.body).toMatchObject({ grant_type: 'authorization_code', redirect_uri: `${stack.url}/oauth/callback` });
+    // user_type is optional; the token's type follows who installed (docs/ghl-oauth.md, code exchange).
+    expect(exchange?.body).not.toHaveProperty('user_type');
     const key = stack.rt.deps.config.tokenEncryptionKey;
     const token = decryptToken(key, row?.access_token_enc ?? '', LOCATION_ID);
     expect(token).toMatch(/^at_/);
@@ -85,6 +83,8 @@ describe('GET /oauth/callback', () => {
       expect(row).toMatchObject({ status: 'installed', company_id: 'comp_bulk', user_type: 'Company', name: l.location.name });
       expect(row?.access_token_enc).toBeTruthy();
     }
+    // The agency's code is exchanged as is: no user_type=Location that GHL would refuse for an agency install.
+    expect(tokenRequests().at(-1)?.body).not.toHaveProperty('user_type');
     const listed = stack.sandbox.requests.find((r) => r.path === '/oauth/installedLocations');
     expect(listed?.query).toMatchObject({ companyId: 'comp_bulk', appId: stack.sandbox.appId });
     expect(stack.sandbox.requests.filter((r) => r.path === '/oauth/locationToken' && r.status === 200)).toHaveLength(2);

@@ -41,6 +41,29 @@ describe('sandbox OAuth', () => {
     expect(sandbox.store.isInstalled(LOCATION_ID)).toBe(true);
   });
 
+  it('answers a code exchange by the install\'s type: no user_type is fine, naming the other type is refused', async () => {
+    const codeFor = async (extra: string) => {
+      const res = await fetch(
+        `${sandbox.url}/v2/oauth/chooselocation?response_type=code&client_id=${CREDS.clientId}` +
+          `&redirect_uri=${encodeURIComponent('http://127.0.0.1:1/oauth/callback')}&scope=contacts.readonly${extra}`,
+        { redirect: 'manual' },
+      );
+      return new URL(res.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    };
+    const exchange = async (code: string, userType?: string) =>
+      fetch(
+        `${sandbox.url}/oauth/token`,
+        form({ ...clientForm(), grant_type: 'authorization_code', code, ...(userType ? { user_type: userType } : {}) }),
+      );
+    const agency = await exchange(await codeFor('&bulk=1'));
+    expect(await agency.json()).toMatchObject({ userType: 'Company', companyId: COMPANY_ID });
+    const wrong = await exchange(await codeFor('&bulk=1'), 'Location');
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_request' });
+    const right = await exchange(await codeFor(''), 'Location');
+    expect(await right.json()).toMatchObject({ userType: 'Location', locationId: LOCATION_ID });
+  });
+
   it('rejects an unregistered redirect_uri, a wrong client id, JSON token requests and a wrong secret', async () => {
     const bad = await fetch(
       `${sandbox.url}/v2/oauth/chooselocation?response_type=code&client_id=${CREDS.clientId}&redirect_uri=https://evil.example/cb`,
