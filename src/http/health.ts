@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Metrics } from '../metrics.js';
+import { withTimeout } from '../timeout.js';
 
 export function healthRouter(db: Kysely<Database>, metrics: Metrics): Router {
   const r = Router();
@@ -10,10 +11,7 @@ export function healthRouter(db: Kysely<Database>, metrics: Metrics): Router {
   });
   r.get('/readyz', async (_req, res) => {
     try {
-      await Promise.race([
-        sql`select 1`.execute(db),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
-      ]);
+      await withTimeout(sql`select 1`.execute(db), 2000);
       res.json({ status: 'ready', database: 'ok' });
     } catch {
       res.status(503).json({ error: { code: 'NOT_READY', message: 'the database is not reachable' } });

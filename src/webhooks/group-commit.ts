@@ -1,3 +1,5 @@
+import { withTimeout } from '../timeout.js';
+
 /**
  * Group commit: items submitted while a write is in flight wait and go together in the next write, one
  * statement and one commit for all of them, sent as soon as a write slot frees. An idle writer sends at the end
@@ -119,18 +121,7 @@ async function settle<T, R>(write: BatchWrite<T, R>, batch: Waiter<T, R>[]): Pro
 }
 
 async function within<R>(p: Promise<readonly R[]>, ms: number, expected: number): Promise<readonly R[]> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new WriteTimeoutError(ms)), ms);
-    timer.unref();
-  });
-  // The losing write's outcome is nobody's any more; its rejection must not go unhandled.
-  p.catch(() => {});
-  try {
-    const results = await Promise.race([p, timeout]);
-    if (results.length !== expected) throw new Error(`a batch write of ${expected} returned ${results.length} results`);
-    return results;
-  } finally {
-    clearTimeout(timer);
-  }
+  const results = await withTimeout(p, ms, () => new WriteTimeoutError(ms));
+  if (results.length !== expected) throw new Error(`a batch write of ${expected} returned ${results.length} results`);
+  return results;
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AppDeps } from '../app.js';
 import { AppError } from '../errors.js';
+import { withTimeout } from '../timeout.js';
 import { groupCommit } from './group-commit.js';
 import { type IncomingWebhook, storeWebhooks } from './inbox.js';
 import { webhookKeys } from './signature.js';
@@ -100,13 +101,4 @@ export function webhookIntake(deps: AppDeps): WebhookIntake {
       return duplicate ? ACK.duplicate : ACK.stored;
     },
   };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`timed out after ${ms} ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
