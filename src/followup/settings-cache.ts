@@ -1,3 +1,4 @@
+import { setBounded } from '../bounded-map.js';
 import { defaultSettings, type Settings, settingsSchema } from '../settings/schema.js';
 
 const MAX_ENTRIES = 5_000;
@@ -15,10 +16,7 @@ export function settingsFromText(locationId: string, text: string | null): Setti
   if (hit && hit.text === text) return hit.settings;
   const parsed = settingsSchema.safeParse(JSON.parse(text));
   const settings = deepFreeze(parsed.success ? parsed.data : defaultSettings());
-  cache.delete(locationId);
-  // Insertion order: the first key is the location least recently (re)validated.
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-  cache.set(locationId, { text, settings });
+  setBounded(cache, locationId, { text, settings }, MAX_ENTRIES);
   return settings;
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { setBounded } from '../bounded-map.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
@@ -73,10 +74,7 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
     const nowMs = clock.now().getTime();
     const validUntil = Math.min(nowMs + CACHE_TTL_MS, expiresAt.getTime() - EXPIRY_MARGIN_MS);
     if (validUntil <= nowMs) return;
-    cache.delete(locationId);
-    // Oldest first: a Map iterates in insertion order, so this drops the entry least recently stored.
-    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
-    cache.set(locationId, { token, validUntil });
+    setBounded(cache, locationId, { token, validUntil }, CACHE_MAX);
   }
 
   function cached(locationId: string, rejected?: string): string | null {
