@@ -73,7 +73,7 @@ export function verifiedEvent(
   return { event, webhookId, body, signatureKind };
 }
 
-/** DESIGN.md 3: up to 90 min old (GHL's 429 redeliveries), at most 5 min ahead. */
+/** docs/design.md §3 (POST /webhooks/ghl): up to 90 min old (GHL's 429 redeliveries), at most 5 min ahead. */
 function assertTimely(timestamp: Date, now: Date): void {
   const age = now.getTime() - timestamp.getTime();
   if (age > MAX_AGE_MS) {
