@@ -6,7 +6,9 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { GhlApi } from './ghl/api.js';
 import type { GhlAuth } from './ghl/client.js';
+import { compileTrustProxy } from './http/client-address.js';
 import { errorHandler, notFound } from './http/errors.js';
+import { hstsSetter } from './http/hsts.js';
 import { healthRouter } from './http/health.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -45,12 +47,17 @@ export function createApp(deps: AppDeps): App {
   const front = webhookFront(intake, deps);
   const app = express();
   app.disable('x-powered-by');
-  // Only proxies on private networks may set the client address (per-IP rate limits would be spoofable otherwise).
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Only the proxies TRUST_PROXY names may set the client address (per-address limits are spoofable otherwise).
+  app.set('trust proxy', compileTrustProxy(deps.config.trustProxy));
+  const hsts = hstsSetter(deps.config.appBaseUrl);
   app.use(securityHeaders);
+  app.use((_req, res, next) => {
+    hsts(res);
+    next();
+  });
   app.use(requestLog(deps.logger, deps.metrics));
   app.use(webhooksRouter(intake));
-  app.use(healthRouter(deps.db, deps.metrics));
+  app.use(healthRouter(deps.db, deps.metrics, deps.config.metricsToken));
   app.use(installationsRouter(deps));
   app.use(settingsApi(deps));
   app.use(settingsPage(deps));

@@ -29,7 +29,24 @@ const pem = z
 
 const encryptionKey = z
   .string()
-  .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+  .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+  .refine((s) => Buffer.from(s, 'base64').length !== 32 || weakKeyReason(Buffer.from(s, 'base64')) === null, 'is a weak key: generate one with `openssl rand -base64 32`');
+
+/** `id1:base64,id2:base64`, the first the current key (docs/security.md, key rotation). */
+const encryptionKeys = z
+  .string()
+  .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean))
+  .refine((parts) => parts.length > 0 && parts.every((p) => /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+$/.test(p)), 'must be id:base64 pairs, comma-separated')
+  .transform((parts) => parts.map((p) => ({ id: p.slice(0, p.indexOf(':')), key: Buffer.from(p.slice(p.indexOf(':') + 1), 'base64') })))
+  .refine((keys) => keys.every((k) => k.key.length === 32), 'each key must be 32 bytes, base64-encoded')
+  .refine((keys) => keys.every((k) => k.key.length !== 32 || weakKeyReason(k.key) === null), 'holds a weak key: generate each with `openssl rand -base64 32`')
+  .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, 'key ids must differ');
+
+/** `TRUST_PROXY` as express reads `trust proxy`: none by default, a hop count, or addresses and subnets. */
+const trustProxy = z
+  .string()
+  .default('none')
+  .refine((s) => /^(none|false|\d{1,2}|[A-Za-z0-9.:/, ]+)$/.test(s.trim()), 'must be none, a hop count, or addresses/subnets (loopback, 10.0.0.0/8, …)');
 
 const urlNoSlash = z.url().transform((s) => s.replace(/\/+$/, ''));
 
@@ -47,8 +64,14 @@ const base = z.object({
   GHL_API_BASE_URL: urlNoSlash.default('https://services.leadconnectorhq.com'),
   GHL_MARKETPLACE_URL: urlNoSlash.default('https://marketplace.gohighlevel.com'),
   GHL_WEBHOOK_ED25519_PUBLIC_KEY: pem.default(GHL_ED25519_PUBLIC_KEY),
-  GHL_WEBHOOK_RSA_PUBLIC_KEY: pem.default(GHL_RSA_PUBLIC_KEY),
+  // `off`: GHL signs with Ed25519 alone now (docs/security.md); a legacy RSA signature then proves nothing.
+  GHL_WEBHOOK_RSA_PUBLIC_KEY: z.union([z.literal('off'), pem]).default(GHL_RSA_PUBLIC_KEY),
   TOKEN_ENCRYPTION_KEY: encryptionKey,
+  TOKEN_ENCRYPTION_KEYS: encryptionKeys.optional(),
+  TRUST_PROXY: trustProxy,
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  RETENTION_INBOX_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  RETENTION_UNINSTALLED_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters'),
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -92,9 +115,18 @@ export interface Config {
     apiBaseUrl: string;
     marketplaceUrl: string;
     webhookEd25519PublicKey: string;
-    webhookRsaPublicKey: string;
+    /** null: RSA verification is off (`GHL_WEBHOOK_RSA_PUBLIC_KEY=off`), only Ed25519 decides. */
+    webhookRsaPublicKey: string | null;
   };
+  /** The current key: new ciphertexts are written with it. */
   tokenEncryptionKey: Buffer;
+  /** Every key that may read a stored token, the current one first (src/ghl/crypto.ts). */
+  tokenKeys: TokenKey[];
+  /** express's `trust proxy`: which peers may name the client in X-Forwarded-For (src/http/client-address.ts). */
+  trustProxy: string;
+  /** Bearer token of GET /metrics; unset: /metrics answers 404. */
+  metricsToken: string | undefined;
+  retention: { inboxDays: number; uninstalledDays: number };
   sessionSecret: string;
   role: 'all' | 'web' | 'worker';
   logLevel: string;
@@ -106,6 +138,25 @@ export interface Config {
   frameAncestors: string[];
 }
 
+export interface TokenKey {
+  id: string;
+  key: Buffer;
+}
+
+/**
+ * Why a 32-byte key is too weak to trust, or null. A key typed by hand or padded out (all zeros, one byte
+ * repeated, a short pattern) has far fewer than 256 bits; random keys have about 32 distinct bytes in 32.
+ */
+export function weakKeyReason(key: Buffer): string | null {
+  const distinct = new Set(key).size;
+  if (distinct <= 1) return 'every byte is the same';
+  if (distinct < 12) return `only ${distinct} distinct bytes`;
+  for (const period of [2, 4, 8, 16]) {
+    if (key.subarray(period).equals(key.subarray(0, key.length - period))) return `repeats every ${period} bytes`;
+  }
+  return null;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.join('\n')}`);
@@ -115,7 +166,9 @@ export class ConfigError extends Error {
 /** Pure: reads the given environment object, never `process.env`. Throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = base.safeParse(cleaned);
+  // TOKEN_ENCRYPTION_KEYS (rotation) stands in for the single key; one of the two is required.
+  const schema = cleaned.TOKEN_ENCRYPTION_KEYS ? base.extend({ TOKEN_ENCRYPTION_KEY: encryptionKey.optional() }) : base;
+  const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');
@@ -125,6 +178,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  const tokenKeys = e.TOKEN_ENCRYPTION_KEYS ?? (e.TOKEN_ENCRYPTION_KEY ? [{ id: 'k1', key: Buffer.from(e.TOKEN_ENCRYPTION_KEY, 'base64') }] : []);
+  const current = tokenKeys[0] as TokenKey;
   return {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -137,9 +192,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       apiBaseUrl: e.GHL_API_BASE_URL,
       marketplaceUrl: e.GHL_MARKETPLACE_URL,
       webhookEd25519PublicKey: e.GHL_WEBHOOK_ED25519_PUBLIC_KEY,
-      webhookRsaPublicKey: e.GHL_WEBHOOK_RSA_PUBLIC_KEY,
+      webhookRsaPublicKey: e.GHL_WEBHOOK_RSA_PUBLIC_KEY === 'off' ? null : e.GHL_WEBHOOK_RSA_PUBLIC_KEY,
     },
-    tokenEncryptionKey: Buffer.from(e.TOKEN_ENCRYPTION_KEY, 'base64'),
+    tokenEncryptionKey: current.key,
+    tokenKeys,
+    trustProxy: e.TRUST_PROXY.trim(),
+    metricsToken: e.METRICS_TOKEN,
+    retention: { inboxDays: e.RETENTION_INBOX_DAYS, uninstalledDays: e.RETENTION_UNINSTALLED_DAYS },
     sessionSecret: e.SESSION_SECRET,
     role: e.ROLE,
     logLevel: e.LOG_LEVEL,

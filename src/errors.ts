@@ -22,6 +22,10 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'BUSY'
   | 'GHL_ERROR'
+  /** GHL's users API did not confirm the signing-in user in that sub-account. */
+  | 'USER_NOT_CONFIRMED'
+  /** GHL could not be asked just now (outage, rate limit): try again shortly. */
+  | 'GHL_UNAVAILABLE'
   | 'INTERNAL';
 
 export interface ErrorDetail {

@@ -5,7 +5,7 @@ const valid = {
   GHL_CLIENT_ID: 'id',
   GHL_CLIENT_SECRET: 'secret',
   GHL_SHARED_SECRET: 'shared',
-  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  TOKEN_ENCRYPTION_KEY: '/lO3QmEv0Dl4dER0vmxZOvdznloIZg3YeYcDZlds1bs=',
   SESSION_SECRET: 'a-long-enough-session-secret',
 };
 

@@ -55,6 +55,20 @@ export interface GhlUser {
   email?: string | null;
 }
 
+/** One user as `GET /users/{userId}` describes them: what a sign-in is confirmed against. */
+export interface GhlUserAccess {
+  id: string;
+  name: string;
+  email: string | null;
+  deleted: boolean;
+  /** `roles.type`: `account` (a sub-account user) or `agency`. */
+  type: string | null;
+  /** `roles.role`: `admin` or `user`. */
+  role: string | null;
+  locationIds: string[];
+  restrictSubAccount: boolean | null;
+}
+
 export interface GhlPhoneNumber {
   phoneNumber: string;
   friendlyName?: string | null;
@@ -110,6 +124,8 @@ export interface GhlApi {
    */
   setContactDnd(locationId: string, contactId: string, channel: 'SMS' | 'Email', dnd: DndWrite): Promise<void>;
   listUsers(locationId: string): Promise<GhlUser[]>;
+  /** One user, asked with the location's token (a settings-page sign-in is confirmed this way). */
+  getUser(locationId: string, userId: string): Promise<GhlUserAccess>;
   listPhoneNumbers(locationId: string): Promise<GhlPhoneNumber[]>;
   listCalendars(locationId: string): Promise<GhlCalendar[]>;
 }

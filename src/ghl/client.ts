@@ -21,6 +21,7 @@ import {
   SendAnswer,
   TaskAnswer,
   TasksAnswer,
+  UserAnswer,
   UsersAnswer,
 } from './schemas.js';
 import { createTokenVault, type TokenVault } from './tokens.js';
@@ -182,6 +183,9 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
 
     listUsers: (locationId) =>
       request({ locationId, method: 'GET', path: '/users/', query: { locationId }, schema: UsersAnswer, idempotent: true }),
+
+    getUser: (locationId, userId) =>
+      request({ locationId, method: 'GET', path: `/users/${encodeURIComponent(userId)}`, schema: UserAnswer, idempotent: true }),
 
     listPhoneNumbers: (locationId) =>
       request({

@@ -115,6 +115,9 @@ export function createGhlRequester(deps: HttpDeps): GhlRequester {
       if (!a.ok) failure = a;
       else {
         const { res } = a;
+        // GHL answers an unknown user id with 401 "The user does not exist." (docs/security.md): the token is
+        // fine, and refreshing it for every such answer would spend a rotating refresh token for nothing.
+        if (res.status === 401 && isUnknownUser(res.data)) throw requestError(req, res);
         if (res.status === 401) {
           if (refreshed) throw new GhlNotInstalledError(req.locationId, 'GHL rejected a freshly refreshed token');
           token = await deps.vault.locationToken(req.locationId, { rejected: token });
@@ -144,6 +147,12 @@ export function createGhlRequester(deps: HttpDeps): GhlRequester {
       await sleep(delay);
     }
   };
+}
+
+function isUnknownUser(text: string): boolean {
+  const json = parseJson(text);
+  const message = json.ok && typeof json.value === 'object' && json.value !== null ? (json.value as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && /user does not exist/i.test(message);
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

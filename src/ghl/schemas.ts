@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { GhlCalendar, GhlContact, GhlLocation, GhlMessage, GhlPhoneNumber, GhlTask, GhlUser } from './api.js';
+import type { GhlCalendar, GhlContact, GhlLocation, GhlMessage, GhlPhoneNumber, GhlTask, GhlUser, GhlUserAccess } from './api.js';
 
 /**
  * GHL answers, parsed loosely: unknown fields pass, nullable fields may be absent, and the documented variants
@@ -170,4 +170,38 @@ export const CalendarsAnswer = z
       slug: c.slug ?? null,
       widgetSlug: c.widgetSlug ?? null,
     })),
+  );
+
+/**
+ * `GET /users/{userId}` (docs/security.md: apps/users.json UserSuccessfulResponseDto, RoleSchema): who the
+ * user is and where they may act. A missing `roles` stays missing: the caller then confirms nothing.
+ */
+export const UserAnswer = z
+  .looseObject({
+    id: z.string(),
+    name: str,
+    firstName: str,
+    lastName: str,
+    email: str,
+    deleted: z.boolean().nullish(),
+    roles: z
+      .looseObject({
+        type: str,
+        role: str,
+        locationIds: z.array(z.string()).nullish(),
+        restrictSubAccount: z.boolean().nullish(),
+      })
+      .nullish(),
+  })
+  .transform(
+    (u): GhlUserAccess => ({
+      id: u.id,
+      name: u.name ?? ([u.firstName, u.lastName].filter(Boolean).join(' ') || u.id),
+      email: u.email ?? null,
+      deleted: u.deleted === true,
+      type: u.roles?.type ?? null,
+      role: u.roles?.role ?? null,
+      locationIds: u.roles?.locationIds ?? [],
+      restrictSubAccount: u.roles?.restrictSubAccount ?? null,
+    }),
   );

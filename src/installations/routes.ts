@@ -3,7 +3,8 @@ import type { AppDeps } from '../app.js';
 import { AppError } from '../errors.js';
 import { GhlRateLimitedError, GhlRequestError, GhlUnavailableError } from '../ghl/api.js';
 import { OAuthGrantError } from '../ghl/oauth.js';
-import { rateLimitByIp } from '../settings/rate-limit.js';
+import { addressReader } from '../http/client-address.js';
+import { rateLimitByAddress } from '../settings/rate-limit.js';
 import { ghlOf } from './deps.js';
 import { installFromCode } from './install.js';
 import { installedPage } from './page.js';
@@ -40,7 +41,7 @@ export function installationsRouter(deps: AppDeps): Router {
   const r = Router();
   r.use(
     '/oauth',
-    rateLimitByIp(deps.clock, { ...OAUTH_RATE_LIMIT, message: 'too many install attempts from this address; wait a minute' }),
+    rateLimitByAddress(deps.clock, addressReader(deps.config), { ...OAUTH_RATE_LIMIT, message: 'too many install attempts from this address; wait a minute' }),
   );
   r.get('/oauth/install', (_req, res) => {
     res.redirect(302, installUrl(deps));

@@ -1,12 +1,16 @@
 import { type Answer, type ApiCall, type ApiRoute, grantOf, param, requireQuery, traced } from './api.js';
 import { authorizeLocation } from './auth.js';
 import { GhlError } from './ghl-http.js';
-import type { Calendar, Location, PhoneNumber, User } from './model.js';
+import type { AgencyUser, Calendar, Location, PhoneNumber, User } from './model.js';
 import type { Deps } from './records.js';
 
 /** Read-only sub-account data: users, the location, tracking numbers, calendars (docs/ghl-platform.md §7). */
 
-function userView(u: User): Record<string, unknown> {
+function userView(u: User | AgencyUser): Record<string, unknown> {
+  const roles =
+    'companyId' in u
+      ? { type: 'agency', role: u.role, locationIds: u.locationIds, restrictSubAccount: u.restrictSubAccount }
+      : { type: 'account', role: u.role, locationIds: [u.locationId], restrictSubAccount: false };
   return {
     id: u.id,
     name: u.name,
@@ -17,8 +21,8 @@ function userView(u: User): Record<string, unknown> {
     extension: '',
     permissions: {},
     scopes: '',
-    roles: { type: 'account', role: u.role, locationIds: [u.locationId], restrictSubAccount: false },
-    deleted: false,
+    roles,
+    deleted: u.deleted === true,
     lcPhone: {},
   };
 }
@@ -67,13 +71,22 @@ function usersOf(deps: Deps) {
   };
 }
 
+/**
+ * `GET /users/{userId}` (apps/users.json get-user): users of the token's location (or, for a company token,
+ * of the company's locations) and the company's agency users. A malformed id is 400 (BadRequestDTO); an id
+ * the token cannot see is 401 "The user does not exist." as GHL answers it (highlevel-api-docs issue #205).
+ */
 function oneUser(deps: Deps) {
   return (call: ApiCall): Answer => {
     const grant = grantOf(call);
     const id = param(call, 'userId');
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new GhlError(400, 'Bad Request');
     const locations = grant.locationId ? [grant.locationId] : deps.store.locations(grant.companyId).map((l) => l.id);
-    const user = locations.map((l) => deps.store.user(l, id)).find((u) => u !== undefined);
-    if (!user) throw new GhlError(404, 'User not found');
+    const agency = deps.store.agencyUser(id);
+    const user =
+      locations.map((l) => deps.store.user(l, id)).find((u) => u !== undefined) ??
+      (agency?.companyId === grant.companyId ? agency : undefined);
+    if (!user) throw new GhlError(401, 'The user does not exist.');
     return traced(200, userView(user));
   };
 }

@@ -32,6 +32,15 @@ export interface User {
   phone: string;
   /** 'admin' for the manager, 'user' for reps: what the SSO payload and `roles.role` carry. */
   role: 'admin' | 'user';
+  /** A removed user: GHL still answers for the id, with `deleted: true`. */
+  deleted?: boolean;
+}
+
+/** An agency (company-level) user: `roles.type` `agency`, sub-accounts in `locationIds` when restricted. */
+export interface AgencyUser extends Omit<User, 'locationId'> {
+  companyId: string;
+  locationIds: string[];
+  restrictSubAccount: boolean;
 }
 
 export interface PhoneNumber {

@@ -1,5 +1,5 @@
 import { phoneKey } from './ids.js';
-import type { Appointment, Calendar, Contact, Conversation, Location, Message, PhoneNumber, Task, User } from './model.js';
+import type { AgencyUser, Appointment, Calendar, Contact, Conversation, Location, Message, PhoneNumber, Task, User } from './model.js';
 import type { LocationSeed } from './seed.js';
 import type { DeliveryResult } from './types.js';
 
@@ -22,6 +22,7 @@ function inLocation<T extends { locationId: string }>(list: T[] | undefined, loc
 export class SandboxStore {
   readonly #locations = new Map<string, Location>();
   readonly #users = new Map<string, User[]>();
+  readonly #agencyUsers = new Map<string, AgencyUser>();
   readonly #numbers = new Map<string, PhoneNumber[]>();
   readonly #calendars = new Map<string, Calendar[]>();
   readonly #contacts = new Map<string, Contact>();
@@ -62,6 +63,20 @@ export class SandboxStore {
   }
   user(locationId: string, userId: string): User | undefined {
     return this.users(locationId).find((u) => u.id === userId);
+  }
+  /** Adds a user to a location, or replaces the one with the same id there. */
+  putUser(u: User): void {
+    const list = this.#users.get(u.locationId) ?? [];
+    const at = list.findIndex((x) => x.id === u.id);
+    if (at === -1) list.push(u);
+    else list[at] = u;
+    this.#users.set(u.locationId, list);
+  }
+  agencyUser(userId: string): AgencyUser | undefined {
+    return this.#agencyUsers.get(userId);
+  }
+  putAgencyUser(u: AgencyUser): void {
+    this.#agencyUsers.set(u.id, u);
   }
   numbers(locationId: string): PhoneNumber[] {
     return this.#numbers.get(locationId) ?? [];

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
@@ -10,22 +11,21 @@ export interface RateLimitOptions {
 }
 
 /**
- * A fixed-window counter per client IP, in memory. It only blunts guessing at the session route from one
- * address; it is per process on purpose (no shared state needed for that). Old windows are dropped as the map
- * grows, so a flood of addresses cannot grow it without bound.
+ * A fixed-window counter per key (a client address, a location), in memory. It blunts guessing and floods from
+ * one source; it is per process on purpose (no shared state needed for that). Old windows are dropped as the
+ * map grows, so a flood of keys cannot grow it without bound.
  */
-export function rateLimitByIp(clock: Clock, opts: RateLimitOptions): RequestHandler {
+export function windowCounter(clock: Clock, opts: RateLimitOptions): (key: string) => void {
   const windows = new Map<string, { startedAt: number; count: number }>();
-  return (req, _res, next) => {
+  return (key) => {
     const now = clock.now().getTime();
     if (windows.size > 10_000) {
-      for (const [ip, w] of windows) if (now - w.startedAt >= opts.windowMs) windows.delete(ip);
+      for (const [k, w] of windows) if (now - w.startedAt >= opts.windowMs) windows.delete(k);
     }
-    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    let window = windows.get(ip);
+    let window = windows.get(key);
     if (!window || now - window.startedAt >= opts.windowMs) {
       window = { startedAt: now, count: 0 };
-      windows.set(ip, window);
+      windows.set(key, window);
     }
     window.count += 1;
     if (window.count > opts.max) {
@@ -34,6 +34,18 @@ export function rateLimitByIp(clock: Clock, opts: RateLimitOptions): RequestHand
         retryAfterSeconds,
       });
     }
+  };
+}
+
+/** Counts per client address, as `addressOf` reads it (src/http/client-address.ts: TRUST_PROXY decides). */
+export function rateLimitByAddress(
+  clock: Clock,
+  addressOf: (req: IncomingMessage) => string,
+  opts: RateLimitOptions,
+): RequestHandler {
+  const hit = windowCounter(clock, opts);
+  return (req, _res, next) => {
+    hit(addressOf(req));
     next();
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `POST /api/session`: the page's encrypted GHL user context in, a one-hour session token out. The payload has
- * no expiry of its own (docs/ghl-platform.md §8), so it is exchanged here for our own short-lived token.
+ * no expiry and no integrity of its own (docs/security.md), so it only names the user and the location; GHL's
+ * API confirms the user belongs there and says their role (confirm-user.ts) before a token is signed.
  */
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
@@ -8,28 +9,39 @@ import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
+import { addressReader } from '../http/client-address.js';
+import { userConfirmer } from './confirm-user.js';
 import { findInstalledLocation, type InstalledLocation, listInstalledLocationsOfCompany } from './locations.js';
-import { rateLimitByIp } from './rate-limit.js';
+import { rateLimitByAddress, windowCounter } from './rate-limit.js';
 import { signSession } from './session.js';
-import { decryptSso, type SsoUser } from './sso.js';
+import { decryptSso, GHL_ID, type SsoUser } from './sso.js';
 
 const SessionBody = z.object({
   payload: z.string().min(1).max(8192),
-  locationId: z.string().min(1).max(100).optional(),
+  locationId: z.string().regex(GHL_ID).optional(),
 });
 
 const NOT_INSTALLED = 'Ringback is not installed in this sub-account; install it from the marketplace first';
 
+/** Per address: one browser signs in once an hour. Per location: a team reloading the page, not a flood. */
+export const SIGN_IN_LIMITS = { perAddress: { max: 30, windowMs: 60_000 }, perLocation: { max: 60, windowMs: 60_000 } };
+
 export function sessionRouter(deps: AppDeps): Router {
   const r = Router();
-  r.post('/api/session', rateLimitByIp(deps.clock, { max: 30, windowMs: 60_000 }), async (req, res) => {
+  const confirm = userConfirmer(deps);
+  const perLocation = windowCounter(deps.clock, {
+    ...SIGN_IN_LIMITS.perLocation,
+    message: 'too many sign-ins to this sub-account; wait a minute',
+  });
+  const perAddress = rateLimitByAddress(deps.clock, addressReader(deps.config), SIGN_IN_LIMITS.perAddress);
+  r.post('/api/session', perAddress, async (req, res) => {
     const body = SessionBody.safeParse(req.body);
     if (!body.success) throw new AppError(400, 'BAD_REQUEST', 'the body must be {"payload": "<encrypted user data>"}');
-    const user = decryptSso(body.data.payload, deps.config.ghl.sharedSecret);
-    if (!user) {
+    const claimed = decryptSso(body.data.payload, deps.config.ghl.sharedSecret);
+    if (!claimed) {
       throw new AppError(401, 'SSO_DECRYPT_FAILED', 'the GoHighLevel user data could not be read; reload the page');
     }
-    const picked = await pickLocation(deps.db, user, body.data.locationId);
+    const picked = await pickLocation(deps.db, claimed, body.data.locationId);
     if ('choices' in picked) {
       res.status(400).json({
         error: {
@@ -42,10 +54,12 @@ export function sessionRouter(deps: AppDeps): Router {
       return;
     }
     const location = picked.location;
+    perLocation(location.locationId);
+    const user = await confirm(location.locationId, claimed.userId);
     const session = {
       userId: user.userId,
       locationId: location.locationId,
-      companyId: user.companyId || location.companyId || '',
+      companyId: location.companyId ?? '',
       role: user.role,
       userName: user.userName,
     };
@@ -65,7 +79,11 @@ export function sessionRouter(deps: AppDeps): Router {
 
 type Picked = { location: InstalledLocation } | { choices: InstalledLocation[] };
 
-/** The sub-account of the session: GHL's `activeLocation`, or for an agency user the one they chose of theirs. */
+/**
+ * The sub-account of the session: GHL's `activeLocation`, or for an agency user the one they chose among the
+ * installed locations of the company they name. Either way GHL then confirms the user with that location's
+ * token, which GHL answers only about users of the location's own company.
+ */
 async function pickLocation(db: Kysely<Database>, user: SsoUser, chosen: string | undefined): Promise<Picked> {
   if (user.activeLocation) {
     const location = await findInstalledLocation(db, user.activeLocation);

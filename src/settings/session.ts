@@ -9,6 +9,8 @@ import { AppError } from '../errors.js';
 export const SESSION_ISSUER = 'ringback';
 export const SESSION_AUDIENCE = 'ringback-settings';
 export const SESSION_TTL_SECONDS = 3600;
+/** Clock difference tolerated between instances that sign and verify. */
+export const SESSION_SKEW_SECONDS = 60;
 
 export interface Session {
   userId: string;
@@ -24,6 +26,10 @@ const Claims = z.object({
   companyId: z.string(),
   role: z.string(),
   userName: z.string(),
+  // Required: jsonwebtoken accepts a token without exp as never expiring, and one signed with our secret by
+  // an older build or by hand would then be good forever (issue 15).
+  iat: z.number().int(),
+  exp: z.number().int(),
 });
 
 export function signSession(session: Session, secret: string, now: Date): { token: string; expiresAt: Date } {
@@ -58,6 +64,8 @@ export function verifySession(token: string, secret: string, now: Date): Session
       issuer: SESSION_ISSUER,
       audience: SESSION_AUDIENCE,
       clockTimestamp: Math.floor(now.getTime() / 1000),
+      // Needs iat; an hour old (plus skew) is expired whatever exp says.
+      maxAge: SESSION_TTL_SECONDS + SESSION_SKEW_SECONDS,
     });
   } catch (err) {
     if (err instanceof jwt.TokenExpiredError) {
@@ -67,6 +75,11 @@ export function verifySession(token: string, secret: string, now: Date): Session
   }
   const claims = Claims.safeParse(decoded);
   if (!claims.success) throw new AppError(401, 'INVALID_TOKEN', 'the session token is not valid; reload the page');
-  const { sub, ...rest } = claims.data;
+  const { sub, iat, exp, ...rest } = claims.data;
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  // A lifetime longer than ours, or an iat in the future, is no token this service signed.
+  if (exp - iat > SESSION_TTL_SECONDS || iat > nowSeconds + SESSION_SKEW_SECONDS) {
+    throw new AppError(401, 'INVALID_TOKEN', 'the session token is not valid; reload the page to sign in again');
+  }
   return { userId: sub, ...rest };
 }

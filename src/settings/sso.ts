@@ -6,15 +6,33 @@
 import { createDecipheriv, createHash } from 'node:crypto';
 import { z } from 'zod';
 
+/**
+ * GHL's ids are 20 letters and digits (apps/users.json examples); the sandbox's readable ids add `_` and `-`.
+ * Nothing else can be an id: a flipped CBC block decrypts to random bytes, which this refuses, and an id goes
+ * into a GHL URL path, where `/`, `.` or `%` could point the request elsewhere.
+ */
+export const GHL_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** Control characters and U+FFFD (what invalid UTF-8 decodes to): the marks of a tampered block. */
+// The control ranges are the point here, so the expression is built from code points.
+const GARBLED = new RegExp(`[${String.fromCharCode(0)}-${String.fromCharCode(0x1f)}${String.fromCharCode(0x7f)}-${String.fromCharCode(0x9f)}\ufffd]`);
+
+const id = z.string().regex(GHL_ID);
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? '')
+  .refine((v) => !GARBLED.test(v));
+
 const SsoUser = z.looseObject({
-  userId: z.string().min(1),
+  userId: id,
   // GHL sends "" for some agency owners (docs/ghl-platform.md §8, ISSUE #41).
-  companyId: z.string().nullish().transform((v) => v ?? ''),
-  role: z.string().nullish().transform((v) => v ?? 'user'),
-  type: z.string().nullish().transform((v) => v ?? 'location'),
-  activeLocation: z.string().nullish(),
-  userName: z.string().nullish().transform((v) => v ?? ''),
-  email: z.string().nullish().transform((v) => v ?? ''),
+  companyId: z.union([id, z.literal('')]).nullish().transform((v) => v ?? ''),
+  // Only a claim: the role that counts is GHL's (confirm-user.ts).
+  role: text,
+  type: text.transform((v) => v || 'location'),
+  activeLocation: id.nullish(),
+  userName: text,
+  email: text,
 });
 
 export type SsoUser = z.output<typeof SsoUser>;
@@ -32,7 +50,7 @@ function evpBytesToKey(secret: Buffer, salt: Buffer): { key: Buffer; iv: Buffer 
   return { key: derived.subarray(0, 32), iv: derived.subarray(32, 48) };
 }
 
-/** The decrypted user, or null when the payload does not decrypt with `secret`, is not JSON, or has no userId. */
+/** The decrypted user, or null when the payload does not decrypt with `secret`, is not JSON, or is not well-formed. */
 export function decryptSso(payload: string, secret: string): SsoUser | null {
   if (payload.length === 0 || payload.length > MAX_PAYLOAD_CHARS) return null;
   const raw = Buffer.from(payload, 'base64');
@@ -46,6 +64,8 @@ export function decryptSso(payload: string, secret: string): SsoUser | null {
     // Bad padding: the wrong secret (or a tampered blob).
     return null;
   }
+  // A flipped block decrypts to random bytes: as UTF-8 they become U+FFFD and control characters.
+  if (GARBLED.test(text)) return null;
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config.js';
+import { addressReader } from '../http/client-address.js';
 import { asAppError, sendAppError } from '../http/errors.js';
+import { hstsSetter } from '../http/hsts.js';
 import { isPlainBodyWithin, readPlainBody } from '../http/raw-body.js';
 import { logRequest } from '../http/request-log.js';
 import { setSecurityHeaders } from '../http/security-headers.js';
@@ -18,17 +21,24 @@ import { bodyErrorReason, sendAck } from './routes.js';
  */
 export function webhookFront(
   intake: WebhookIntake,
-  deps: { logger: Logger; metrics: Metrics },
+  deps: { logger: Logger; metrics: Metrics; config: Pick<Config, 'appBaseUrl' | 'trustProxy'> },
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const logged = logRequest(deps.logger, deps.metrics, () => WEBHOOK_PATH);
-  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) =>
-    sendAppError(res, asAppError(err, deps.logger, req.method, WEBHOOK_PATH));
+  const hsts = hstsSetter(deps.config.appBaseUrl);
+  // The same reading of the client address as express's (TRUST_PROXY): it names the sender of a refused body.
+  const addressOf = addressReader(deps.config);
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    const e = asAppError(err, deps.logger, req.method, WEBHOOK_PATH);
+    if (e.status === 401) deps.logger.warn({ client: addressOf(req), code: e.code }, 'webhook refused');
+    sendAppError(res, e);
+  };
   return (req, res) => {
     if (req.method !== 'POST' || pathOf(req.url) !== WEBHOOK_PATH || !isPlainBodyWithin(req, MAX_BODY_BYTES)) {
       return false;
     }
     logged(req, res);
     setSecurityHeaders(res);
+    hsts(res);
     readPlainBody(req, (readErr, raw) => {
       if (readErr) {
         intake.reject(bodyErrorReason(readErr) ?? 'unreadable');

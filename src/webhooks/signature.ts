@@ -4,11 +4,13 @@ import type { SignatureKind } from '../installations/tables.js';
 
 export interface WebhookKeys {
   ed25519: KeyObject;
-  rsa: KeyObject;
+  /** null: the operator turned RSA off (GHL_WEBHOOK_RSA_PUBLIC_KEY=off); a legacy signature alone is refused. */
+  rsa: KeyObject | null;
 }
 
-export function webhookKeys(pems: { webhookEd25519PublicKey: string; webhookRsaPublicKey: string }): WebhookKeys {
-  return { ed25519: createPublicKey(pems.webhookEd25519PublicKey), rsa: createPublicKey(pems.webhookRsaPublicKey) };
+export function webhookKeys(pems: { webhookEd25519PublicKey: string; webhookRsaPublicKey: string | null }): WebhookKeys {
+  const rsa = pems.webhookRsaPublicKey === null ? null : createPublicKey(pems.webhookRsaPublicKey);
+  return { ed25519: createPublicKey(pems.webhookEd25519PublicKey), rsa };
 }
 
 function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -32,7 +34,7 @@ export function verifyWebhookSignature(raw: Buffer, headers: IncomingHttpHeaders
     }
   }
   const rsa = headerOf(headers, 'x-wh-signature');
-  if (rsa !== undefined) {
+  if (rsa !== undefined && keys.rsa !== null) {
     try {
       return createVerify('sha256').update(raw).verify(keys.rsa, rsa, 'base64') ? 'rsa' : null;
     } catch {

@@ -1,6 +1,6 @@
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCATION_ID } from '../../src/sandbox/seed.js';
+import { LOCATION_ID, USERS } from '../../src/sandbox/seed.js';
 import { seedRun } from '../reporting/seed.js';
 import { authed, tokenFor } from '../settings/api-helpers.js';
 import { installVia, type Stack, startStack } from '../helpers/stack.js';
@@ -113,7 +113,8 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
   });
 
   it('offers a reload when someone else saved meanwhile (409)', async () => {
-    const other = authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: 'user_rep_ana', userName: 'Ana Lopez' }));
+    // The same admin in another tab: GHL confirms her role (a rep's session could not save at all).
+    const other = authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya, userName: 'Maya Patel' }));
     const current = await other.get('/api/settings');
     const theirs = { ...current.body.settings, digest: { enabled: true, at: '07:30', recipients: ['owner@example.com'] } };
     expect((await other.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(theirs)).status).toBe(200);

@@ -13,6 +13,8 @@ export interface StackOptions {
   /** Short timeouts and backoffs by default, so fault tests take milliseconds. */
   ghlOptions?: GhlClientOptions;
   sandbox?: Partial<SandboxOptions>;
+  /** More environment for Ringback's config (TRUST_PROXY, METRICS_TOKEN, …). */
+  env?: Record<string, string>;
 }
 
 export interface Stack {
@@ -36,6 +38,7 @@ export async function startRingback(opts: {
   databaseUrl?: string;
   logger?: Logger;
   ghlOptions?: GhlClientOptions;
+  env?: Record<string, string>;
 }): Promise<{ rt: Runtime; url: string; databaseUrl: string }> {
   const databaseUrl = opts.databaseUrl ?? (onPostgres ? await freshPostgresUrl() : 'memory://');
   const config = testConfig({
@@ -46,6 +49,7 @@ export async function startRingback(opts: {
     GHL_MARKETPLACE_URL: opts.sandbox.url,
     GHL_WEBHOOK_ED25519_PUBLIC_KEY: opts.sandbox.keys.ed25519PublicPem,
     GHL_WEBHOOK_RSA_PUBLIC_KEY: opts.sandbox.keys.rsaPublicPem,
+    ...opts.env,
   });
   const rt = await startRuntime({
     config,
@@ -72,7 +76,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...opts.sandbox,
   });
   try {
-    const { rt, url, databaseUrl } = await startRingback({ sandbox, clock, logger: opts.logger, ghlOptions: opts.ghlOptions });
+    const { rt, url, databaseUrl } = await startRingback({
+      sandbox,
+      clock,
+      logger: opts.logger,
+      ghlOptions: opts.ghlOptions,
+      env: opts.env,
+    });
     sandbox.setAppBaseUrl(url);
     return {
       sandbox,

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/runtime.js';
 import { defaultSettings, type Settings } from '../../src/settings/schema.js';
-import { authed, seedInstallation, startApi, tokenFor } from '../settings/api-helpers.js';
+import { authed, ghlUser, seedInstallation, startApi, tokenFor } from '../settings/api-helpers.js';
 
 const SQLI = "'; drop table location_settings; --";
 const XSS = '<img src=x onerror=alert(1)></p><script>alert(document.cookie)</script>';
@@ -16,6 +16,8 @@ let api: ReturnType<typeof authed>;
 beforeAll(async () => {
   ({ rt } = await startApi());
   await seedInstallation(rt.db.db, { locationId: 'loc_x', name: `Bright ${XSS}` });
+  // The rep the routing rule names is a user of the sub-account in GHL.
+  ghlUser('loc_x', { userId: 'user_ana', role: 'user', userName: 'Ana Lopez' });
   api = authed(rt.app, await tokenFor(rt.app, 'loc_x'));
 });
 afterAll(async () => rt?.close());

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { type Runtime, startRuntime } from '../../src/runtime.js';
 import { freshPostgresUrl, onPostgres, pgliteTemplate } from '../helpers/db.js';
-import { testConfig } from '../helpers/config.js';
+import { TEST_METRICS_TOKEN, testConfig } from '../helpers/config.js';
 import { silentLogger } from '../helpers/logger.js';
 
 let rt: Runtime | null = null;
@@ -55,7 +55,7 @@ describe('operational routes', () => {
 
   it('/metrics speaks Prometheus text', async () => {
     await request(shared.app).get('/healthz');
-    const res = await request(shared.app).get('/metrics');
+    const res = await request(shared.app).get('/metrics').set('Authorization', `Bearer ${TEST_METRICS_TOKEN}`);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toMatch(/# TYPE ringback_http_requests_total counter/);
     expect(res.text).toMatch(/ringback_http_requests_total\{status="2xx"\} [1-9]/);

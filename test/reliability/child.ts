@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_SHARED_SECRET } from '../helpers/config.js';
+import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_METRICS_TOKEN, TEST_SHARED_SECRET } from '../helpers/config.js';
+
+export const RELIABILITY_METRICS_TOKEN = TEST_METRICS_TOKEN;
 
 export interface ChildOptions {
   sandbox: Sandbox;
@@ -67,8 +69,9 @@ export class RingbackChild {
       GHL_MARKETPLACE_URL: sandbox.url,
       GHL_WEBHOOK_ED25519_PUBLIC_KEY: sandbox.keys.ed25519PublicPem,
       GHL_WEBHOOK_RSA_PUBLIC_KEY: sandbox.keys.rsaPublicPem,
-      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+      TOKEN_ENCRYPTION_KEY: 'KMtvNdiBGnZRhXTCOCpArsRfjqUowmve+uidubWCLWo=',
       SESSION_SECRET: 'reliability-session-secret-0123456789',
+      METRICS_TOKEN: RELIABILITY_METRICS_TOKEN,
       LOG_LEVEL: 'warn',
       ...this.opts.env,
     };

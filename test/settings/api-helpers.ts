@@ -4,24 +4,45 @@ import type { Kysely } from 'kysely';
 import request from 'supertest';
 import { ManualClock } from '../../src/clock.js';
 import type { Database } from '../../src/db/database.js';
+import { encryptToken } from '../../src/ghl/crypto.js';
 import { type Runtime, startRuntime } from '../../src/runtime.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { locationRecord } from '../../src/sandbox/seed.js';
 import { encryptSso } from '../../src/sandbox/sso.js';
-import { TEST_SHARED_SECRET, testConfig } from '../helpers/config.js';
+import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_SHARED_SECRET, testConfig } from '../helpers/config.js';
 import { freshPostgresUrl, onPostgres, pgliteTemplate } from '../helpers/db.js';
 import { silentLogger } from '../helpers/logger.js';
 
 export const START = '2026-01-05T15:00:00Z';
 
-export async function startApi(env: Record<string, string> = {}): Promise<{ rt: Runtime; clock: ManualClock }> {
+/**
+ * The GHL these tests talk to: sign-ins are confirmed through its users API, so each seeded install is a
+ * location there too, with a token, and `tokenFor` arranges the user it signs in as. One per test file.
+ */
+let ghl: { sandbox: Sandbox; key: Buffer } | null = null;
+
+export async function startApi(env: Record<string, string> = {}): Promise<{ rt: Runtime; clock: ManualClock; sandbox: Sandbox }> {
   const clock = new ManualClock(START);
-  const config = testConfig({ ...env, ...(onPostgres ? { DATABASE_URL: await freshPostgresUrl() } : {}) });
+  const sandbox = await createSandbox({ clock, clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET, sharedSecret: TEST_SHARED_SECRET });
+  const config = testConfig({
+    GHL_API_BASE_URL: sandbox.url,
+    ...env,
+    ...(onPostgres ? { DATABASE_URL: await freshPostgresUrl() } : {}),
+  });
   const rt = await startRuntime({
     config,
     clock,
     logger: silentLogger,
     pgliteTemplate: onPostgres ? undefined : await pgliteTemplate(),
+    ghlOptions: { timeoutMs: 2_000, backoffMs: 5, retryBudgetMs: 3_000, maxAttempts: 3 },
   });
-  return { rt, clock };
+  ghl = { sandbox, key: config.tokenEncryptionKey };
+  const close = rt.close.bind(rt);
+  rt.close = async () => {
+    await close();
+    await sandbox.close();
+  };
+  return { rt, clock, sandbox };
 }
 
 export interface InstallRow {
@@ -33,11 +54,30 @@ export interface InstallRow {
 }
 
 export async function seedInstallation(db: Kysely<Database>, row: InstallRow, now = new Date(START)): Promise<void> {
+  const companyId = row.companyId ?? 'comp_test';
+  let tokens = {};
+  if (ghl && !ghl.sandbox.store.location(row.locationId)) {
+    const name = row.name ?? `Location ${row.locationId}`;
+    ghl.sandbox.store.addLocation({
+      location: locationRecord(row.locationId, name, row.timezone ?? 'America/New_York', companyId),
+      users: [],
+      numbers: [],
+      calendars: [],
+      contacts: [],
+    });
+    const issued = ghl.sandbox.issueTokens({ locationId: row.locationId });
+    tokens = {
+      access_token_enc: encryptToken(ghl.key, issued.access_token, row.locationId),
+      refresh_token_enc: encryptToken(ghl.key, issued.refresh_token, row.locationId),
+      expires_at: new Date(now.getTime() + issued.expires_in * 1000),
+    };
+  }
   await db
     .insertInto('installations')
     .values({
+      ...tokens,
       location_id: row.locationId,
-      company_id: row.companyId ?? 'comp_test',
+      company_id: companyId,
       status: row.status ?? 'installed',
       name: row.name ?? `Location ${row.locationId}`,
       timezone: row.timezone ?? 'America/New_York',
@@ -71,9 +111,32 @@ export function postSession(app: App, body: unknown, from = nextIp()) {
   return request(app).post('/api/session').set('X-Forwarded-For', from).send(body as object);
 }
 
-/** A session token for `locationId` through the real SSO exchange. */
+/** Makes GHL know `userId` as a user of `locationId` with `role` (what a sign-in is confirmed against). */
+export function ghlUser(locationId: string, user: { userId: string; role?: string; userName?: string; deleted?: boolean }): void {
+  if (!ghl) return;
+  const name = user.userName || user.userId;
+  const [firstName = '', lastName = ''] = name.split(' ');
+  ghl.sandbox.store.putUser({
+    id: user.userId,
+    locationId,
+    firstName,
+    lastName,
+    name,
+    email: `${user.userId}@example.com`,
+    phone: '',
+    role: user.role === 'admin' ? 'admin' : 'user',
+    deleted: user.deleted,
+  });
+}
+
+/**
+ * A session token for `locationId` through the real SSO exchange; GHL (the sandbox of `startApi`) first learns
+ * the user with the payload's role, so the role GHL confirms is the one the test asked for.
+ */
 export async function tokenFor(app: App, locationId: string, over: Record<string, unknown> = {}): Promise<string> {
-  const payload = encryptSso(ssoPayload({ activeLocation: locationId, ...over }), TEST_SHARED_SECRET);
+  const claims = ssoPayload({ activeLocation: locationId, ...over });
+  ghlUser(locationId, claims as { userId: string; role: string; userName: string });
+  const payload = encryptSso(claims, TEST_SHARED_SECRET);
   const res = await postSession(app, { payload });
   if (res.status !== 200) throw new Error(`session for ${locationId}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.token as string;

@@ -26,7 +26,7 @@ describe('GET /api/lookups', () => {
       calendars: [{ id: 'cal_1', name: 'Consult', isActive: true }],
     });
     const app = createApp({ ...rt.deps, ghl });
-    const api = authed(app, await tokenFor(app, 'loc_l1'));
+    const api = authed(app, await tokenFor(rt.app, 'loc_l1'));
     const current = await api.get('/api/settings');
     expect(current.body.settings.bookingLink).toBe('https://api.leadconnectorhq.com/widget/booking/cal_1');
     const doc = { ...current.body.settings, sources: [{ trackingNumber: '+15550001111', tag: 'Facebook' }, { trackingNumber: '+15559998888', tag: 'Print ad' }] };
@@ -56,7 +56,7 @@ describe('GET /api/lookups', () => {
   it('answers empty lists with warnings when GHL refuses (missing scope), so the page works with typed values', async () => {
     const refused = new GhlRequestError(403, 'The token is not authorized for this scope.');
     const app = createApp({ ...rt.deps, ghl: fakeGhl({ users: refused, numbers: refused, calendars: [] }) });
-    const api = authed(app, await tokenFor(app, 'loc_l2'));
+    const api = authed(app, await tokenFor(rt.app, 'loc_l2'));
     const res = await api.get('/api/lookups');
     expect(res.status).toBe(200);
     expect(res.body.users).toEqual([]);
@@ -72,7 +72,7 @@ describe('GET /api/lookups', () => {
 
   it('works with no GHL client at all', async () => {
     const app = createApp({ ...rt.deps, ghl: undefined });
-    const api = authed(app, await tokenFor(app, 'loc_l3'));
+    const api = authed(app, await tokenFor(rt.app, 'loc_l3'));
     const res = await api.get('/api/lookups');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ users: [], numbers: [], calendars: [] });

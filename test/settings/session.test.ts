@@ -6,7 +6,7 @@ import type { Runtime } from '../../src/runtime.js';
 import { encryptSso } from '../../src/sandbox/sso.js';
 import { signSession } from '../../src/settings/session.js';
 import { TEST_SHARED_SECRET } from '../helpers/config.js';
-import { authed, nextIp, postSession, seedInstallation, ssoPayload, startApi, tokenFor } from './api-helpers.js';
+import { authed, ghlUser, nextIp, postSession, seedInstallation, ssoPayload, startApi, tokenFor } from './api-helpers.js';
 
 let rt: Runtime;
 let clock: ManualClock;
@@ -19,6 +19,8 @@ beforeAll(async () => {
   await seedInstallation(db, { locationId: 'loc_s2', companyId: 'comp_a', name: 'Beta Dental' });
   await seedInstallation(db, { locationId: 'loc_gone', companyId: 'comp_a', status: 'uninstalled' });
   await seedInstallation(db, { locationId: 'loc_other', companyId: 'comp_b' });
+  // GHL knows the payloads' default user as an admin of each installed location.
+  for (const loc of ['loc_s1', 'loc_s2', 'loc_other']) ghlUser(loc, { userId: 'user_admin', role: 'admin', userName: 'Maya Patel' });
 });
 afterAll(async () => rt?.close());
 

@@ -20,7 +20,7 @@ beforeAll(async () => {
   ({ rt } = await startApi());
   app = createApp({ ...rt.deps, ghl: fakeGhl({ users: USERS }) });
   await seedInstallation(rt.db.db, { locationId: 'loc_t', name: 'Bright Smile Dental', timezone: 'America/Chicago' });
-  api = authed(app, await tokenFor(app, 'loc_t'));
+  api = authed(app, await tokenFor(rt.app, 'loc_t'));
 });
 afterAll(async () => rt?.close());
 

@@ -13,7 +13,7 @@ beforeAll(async () => {
   ({ rt } = await startApi());
   app = createApp({ ...rt.deps, ghl: fakeGhl({ users: [{ id: 'user_ana', name: 'Ana' }, { id: 'user_ben', name: 'Ben' }] }) });
   await seedInstallation(rt.db.db, { locationId: 'loc_v' });
-  api = authed(app, await tokenFor(app, 'loc_v'));
+  api = authed(app, await tokenFor(rt.app, 'loc_v'));
 });
 afterAll(async () => rt?.close());
 

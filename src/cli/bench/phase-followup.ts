@@ -8,7 +8,7 @@ import { addCallers } from './fixture.js';
 import type { EventPlan } from './protocol.js';
 import { FIRST_STEP_AFTER_MS, SEED_RUNS, seedRunsValues } from './seed-runs.js';
 import { collectSends } from './sends.js';
-import type { Stack } from './stack.js';
+import { BENCH_METRICS_TOKEN, type Stack } from './stack.js';
 import { machineTicks, stealPercent } from './steal.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -48,7 +48,7 @@ export interface ThroughputResult {
 
 /** A counter of the service's /metrics (Prometheus text), summed over the series matching `labels`. */
 async function counter(s: Stack, name: string, labels: string): Promise<number> {
-  const text = await (await fetch(`${s.url}/metrics`)).text();
+  const text = await (await fetch(`${s.url}/metrics`, { headers: { Authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
   let sum = 0;
   for (const line of text.split('\n')) {
     if (line.startsWith(`${name}{`) && line.includes(labels)) sum += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;

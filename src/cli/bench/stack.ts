@@ -12,6 +12,9 @@ import { type Child, spawnChild } from './rpc.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
+/** The bench reads each service's /metrics with this token. */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
 export interface BenchEnv {
   databaseUrl: string | undefined;
   dataDir: string;
@@ -57,6 +60,7 @@ export async function startStack(env: BenchEnv, locationCount: number): Promise<
         GHL_WEBHOOK_RSA_PUBLIC_KEY: load.info['rsaPublicPem'],
         TOKEN_ENCRYPTION_KEY: secret,
         SESSION_SECRET: 'bench-session-secret-0123456789',
+        METRICS_TOKEN: BENCH_METRICS_TOKEN,
         BENCH_TRACE_SQL: process.env['BENCH_TRACE_SQL'],
       },
       logFile: `${env.logDir}/service-${role}.log`,
