@@ -75,7 +75,7 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     await frame.waitForSelector('#status .banner-ok');
     expect(await frame.textContent('#sec-sources')).toContain('3 of 4 not mapped');
     await shoot(page, frame, 1440, ['sec-sources'], '-mapped');
-    const saved = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID)).get('/api/settings');
+    const saved = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get('/api/settings');
     expect(saved.body.settings.sources).toEqual([{ trackingNumber: '+15550001111', tag: 'Facebook Ad Caller', highValue: false, messages: {}, assignTo: [] }]);
     expect(saved.body.settings.sequence.map((s: { id: string }) => s.id)).toEqual(['callback-task', 'apology-sms', 'resources-email', 'final-sms']);
   });
