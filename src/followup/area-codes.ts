@@ -2,7 +2,7 @@
  * US states and territories with their main time zone and their area codes (NANPA assignments, overlays
  * announced through 2025 included: a code that is not in service yet simply never matches).
  *
- * The zone is the one most of the state's people live in. Where an area code lies (nearly) wholly in another
+ * The zone is the one most of the state's people live in. Where an area code lies partly or wholly in another
  * zone than its state's main one, AREA_CODE_ZONES says so, because guessing Chicago for El Paso would send a
  * text at 07:00 local time.
  */
@@ -122,16 +122,36 @@ export const US_STATES = {
 export type StateCode = keyof typeof US_STATES;
 
 /**
- * Area codes lying (nearly) wholly outside their state's main zone. Split codes with no clear majority (FL 850/448,
- * IN 812/930, SD 605, NE 308, ND 701, ID 208/986) keep the state's zone: no single zone is right for all of them.
+ * The zones of area codes that do not lie wholly in their state's main zone, main zone first (docs/compliance-hours.md
+ * lists them with their source). A code spanning two zones has both: a text to it must suit either.
  */
-export const AREA_CODE_ZONES: Readonly<Record<number, string>> = {
-  915: 'America/Denver', // El Paso
-  270: 'America/Chicago', // western Kentucky
-  364: 'America/Chicago',
-  219: 'America/Chicago', // north-west Indiana
-  423: 'America/New_York', // east Tennessee
-  865: 'America/New_York',
+export const AREA_CODE_ZONES: Readonly<Record<number, readonly string[]>> = {
+  915: ['America/Denver'], // El Paso
+  432: ['America/Chicago', 'America/Denver'], // west Texas: Culberson County is on Mountain time
+  850: ['America/New_York', 'America/Chicago'], // Florida panhandle: Tallahassee Eastern, Pensacola Central
+  448: ['America/New_York', 'America/Chicago'], // overlay of 850
+  906: ['America/Detroit', 'America/Menominee'], // Upper Peninsula: four counties on Central time
+  812: ['America/Indiana/Indianapolis', 'America/Chicago'], // south-west Indiana (Evansville) on Central
+  930: ['America/Indiana/Indianapolis', 'America/Chicago'], // overlay of 812
+  574: ['America/Indiana/Indianapolis', 'America/Chicago'], // Starke County on Central
+  219: ['America/Chicago'], // north-west Indiana
+  270: ['America/Chicago', 'America/New_York'], // western Kentucky, a few counties Eastern
+  364: ['America/Chicago', 'America/New_York'], // overlay of 270
+  606: ['America/New_York', 'America/Chicago'], // eastern Kentucky, four counties Central
+  423: ['America/New_York', 'America/Chicago'], // east Tennessee, Marion County Central
+  865: ['America/New_York'], // Knoxville
+  620: ['America/Chicago', 'America/Denver'], // south Kansas, western counties Mountain
+  785: ['America/Chicago', 'America/Denver'], // north Kansas, Sherman and Wallace Mountain
+  308: ['America/Chicago', 'America/Denver'], // western Nebraska
+  701: ['America/Chicago', 'America/Denver'], // North Dakota, south-west Mountain
+  605: ['America/Chicago', 'America/Denver'], // South Dakota, west river Mountain
+  208: ['America/Boise', 'America/Los_Angeles'], // Idaho: the panhandle is Pacific
+  986: ['America/Boise', 'America/Los_Angeles'], // overlay of 208
+  541: ['America/Los_Angeles', 'America/Boise'], // Oregon: Malheur County Mountain
+  458: ['America/Los_Angeles', 'America/Boise'], // overlay of 541
+  775: ['America/Los_Angeles', 'America/Denver'], // Nevada: West Wendover Mountain
+  928: ['America/Phoenix', 'America/Denver'], // Navajo Nation keeps daylight saving time
+  907: ['America/Anchorage', 'America/Adak'], // Aleutians west of 169.5 W
 };
 
 const STATE_BY_AREA_CODE: ReadonlyMap<number, StateCode> = new Map(
@@ -149,11 +169,23 @@ export function areaCodeState(areaCode: number): StateCode | null {
   return STATE_BY_AREA_CODE.get(areaCode) ?? null;
 }
 
-/** The zone of a US area code: its own when AREA_CODE_ZONES has one, else its state's main zone. */
+/** The main zone of a US area code (the first of areaCodeZones), or null for a code outside the US. */
 export function areaCodeZone(areaCode: number): string | null {
+  return areaCodeZones(areaCode)[0] ?? null;
+}
+
+/** Every zone a US area code covers, main first; empty for Canada, the Caribbean and unassigned codes. */
+export function areaCodeZones(areaCode: number): readonly string[] {
   const state = areaCodeState(areaCode);
-  if (state === null) return null;
-  return AREA_CODE_ZONES[areaCode] ?? US_STATES[state].timeZone;
+  if (state === null) return [];
+  return AREA_CODE_ZONES[areaCode] ?? [US_STATES[state].timeZone];
+}
+
+/** Every zone a state's area codes cover, its main zone first. */
+export function stateZones(state: StateCode): readonly string[] {
+  const zones = new Set<string>([US_STATES[state].timeZone]);
+  for (const areaCode of US_STATES[state].areaCodes) for (const zone of areaCodeZones(areaCode)) zones.add(zone);
+  return [...zones];
 }
 
 /**

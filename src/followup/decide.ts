@@ -2,8 +2,11 @@
  * The sequence engine's decision for one due step: stop the run, skip the step, defer it, or send it.
  * Pure: the worker gathers the facts, this decides, the worker carries the decision out and records it.
  */
-import type { SequenceStep, Settings } from '../settings/schema.js';
-import { nextOpenTime } from './send-window.js';
+import { DEFAULT_CONSENT_TAG, type SequenceStep, type Settings } from '../settings/schema.js';
+import { nextOpen } from './send-window.js';
+import { consentStates, effectiveCap, stateRule } from './state-rules.js';
+import type { RecipientCandidates } from './timezone.js';
+import { ownerTime, windowNote, windowRules } from './window-note.js';
 
 export type StopReason =
   | 'call-returned'
@@ -16,13 +19,22 @@ export type StopReason =
   | 'disabled'
   /** The run was stopped earlier for a reason outside this list. */
   | 'run-stopped';
-export type SkipReason = 'dnd-sms' | 'dnd-email' | 'no-email' | 'opted-out-sms' | 'not-textable' | 'no-send-window';
+export type SkipReason =
+  | 'dnd-sms'
+  | 'dnd-email'
+  | 'no-email'
+  | 'opted-out-sms'
+  | 'not-textable'
+  | 'no-send-window'
+  /** A marketing text to a recipient in a written-consent state, without the owner's consent tag. */
+  | 'no-consent';
 export type DeferReason = 'outside-send-window' | 'touch-cap';
 
 export type StepDecision =
   | { type: 'stop'; reason: StopReason }
-  | { type: 'skip'; reason: SkipReason }
-  | { type: 'defer'; until: Date; reason: DeferReason }
+  | { type: 'skip'; reason: SkipReason; note?: string }
+  /** `note`: why, in the owner's words ("Text waits until Tue 9:00 AM CST: Texas law, caller's area code 512."). */
+  | { type: 'defer'; until: Date; reason: DeferReason; note?: string }
   | { type: 'send' };
 
 export interface ChannelDnd {
@@ -38,6 +50,8 @@ export interface DecisionContact {
   notTextable: boolean;
   /** False when GHL has no email address for the contact (callers often have none); unknown counts as present. */
   hasEmail?: boolean;
+  /** The contact's GHL tags; a marketing text to a written-consent state needs the consent tag among them. */
+  tags?: readonly string[] | null;
 }
 
 /** When each stop condition happened; times before the run started are ignored. */
@@ -53,16 +67,18 @@ export interface RunHistory {
 
 export interface DecideStepInput {
   step: SequenceStep;
-  settings: Pick<Settings, 'enabled' | 'stopWhen' | 'sendWindow'>;
+  settings: Pick<Settings, 'enabled' | 'stopWhen' | 'sendWindow'> & Partial<Pick<Settings, 'consent'>>;
   run: { startedAt: Date; stoppedReason?: string | null };
   contact: DecisionContact;
   history: RunHistory;
   /** Automated SMS Ringback sent to this contact; older than 24 h or later than `now` are ignored. */
   touchesLast24h: readonly Date[];
   now: Date;
-  /** The recipient's zone (recipientTimezone) and state (recipientState). */
+  /** The recipient's zone (recipientTimezone) and state (recipientState): used when `recipient` is not given. */
   timeZone: string;
   state: string | null;
+  /** Every zone and state the recipient may be in (recipientCandidates): the window must be open in all. */
+  recipient?: RecipientCandidates;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -89,7 +105,31 @@ export function decideStep(input: DecideStepInput): StepDecision {
   if (contact.optedOutSms) return { type: 'skip', reason: 'opted-out-sms' };
   if (contact.dnd || isActive(contact.dndSettings?.SMS)) return { type: 'skip', reason: 'dnd-sms' };
   if (contact.notTextable) return { type: 'skip', reason: 'not-textable' };
+  const consent = consentProblem(input, candidatesOf(input));
+  if (consent) return { type: 'skip', reason: 'no-consent', note: consent };
   return smsTiming(input);
+}
+
+function candidatesOf(input: DecideStepInput): RecipientCandidates {
+  if (input.recipient) return input.recipient;
+  const why = "recipient's time zone";
+  return {
+    zones: [{ timeZone: input.timeZone, via: 'fallback', why }],
+    states: input.state ? [{ state: input.state as RecipientCandidates['states'][number]['state'], why: `state ${input.state}` }] : [],
+  };
+}
+
+// A marketing text needs written consent where any of the recipient's states asks for it (FL, OK, MD).
+function consentProblem(input: DecideStepInput, recipient: RecipientCandidates): string | null {
+  if (input.step.purpose !== 'marketing') return null;
+  const needing = consentStates(recipient.states.map((s) => s.state));
+  if (needing.length === 0) return null;
+  const tag = input.settings.consent?.tag ?? DEFAULT_CONSENT_TAG;
+  const wanted = tag.trim().toLowerCase();
+  if ((input.contact.tags ?? []).some((t) => t.trim().toLowerCase() === wanted)) return null;
+  const rule = needing[0]!;
+  const why = recipient.states.find((s) => s.state === rule.code)?.why ?? rule.code;
+  return `Text not sent: it is marketing, which needs written consent under ${rule.law} (${why}), and the contact has no "${tag}" tag.`;
 }
 
 function stopReason(input: DecideStepInput): StopReason | null {
@@ -124,14 +164,27 @@ function isActive(dnd: ChannelDnd | null | undefined): boolean {
 
 // The send window and the rolling 24-hour cap on automated texts; a step waiting on either is deferred.
 function smsTiming(input: DecideStepInput): StepDecision {
-  const { now, settings, timeZone, state } = input;
-  const capFreesAt = touchCapFreesAt(input.touchesLast24h, settings.sendWindow.maxTouchesPer24h, now);
+  const { now, settings } = input;
+  const recipient = candidatesOf(input);
+  const states = recipient.states.map((s) => s.state);
+  const cap = effectiveCap(settings.sendWindow.maxTouchesPer24h, states);
+  const capFreesAt = touchCapFreesAt(input.touchesLast24h, cap, now);
   const earliest = capFreesAt ?? now;
-  const opensAt = nextOpenTime(earliest, timeZone, settings.sendWindow, state);
-  if (opensAt === null) return { type: 'skip', reason: 'no-send-window' };
+  const rules = windowRules(settings.sendWindow, recipient);
+  const opensAt = nextOpen(earliest, rules);
+  if (opensAt === null) {
+    return { type: 'skip', reason: 'no-send-window', note: "Text not sent: the send window never opens in the recipient's time." };
+  }
   if (opensAt.getTime() === now.getTime()) return { type: 'send' };
   // The cap is named whenever it held the text back, even if the window then pushed it further.
-  return { type: 'defer', until: opensAt, reason: capFreesAt !== null ? 'touch-cap' : 'outside-send-window' };
+  if (capFreesAt !== null) {
+    const capLaw = states.map(stateRule).find((rule) => rule?.cap != null && rule.cap === cap && cap < settings.sendWindow.maxTouchesPer24h);
+    const whose = capLaw ? `${capLaw.law}, ${recipient.states.find((s) => s.state === capLaw.code)?.why}` : 'your setting';
+    const zone = rules.zones[0] ?? 'UTC';
+    const note = `Text waits until ${ownerTime(opensAt, zone)}: at most ${cap} automated texts per 24 hours (${whose}).`;
+    return { type: 'defer', until: opensAt, reason: 'touch-cap', note };
+  }
+  return { type: 'defer', until: opensAt, reason: 'outside-send-window', note: windowNote(now, opensAt, settings.sendWindow, recipient) };
 }
 
 /** When one more automated text fits under `max` per rolling 24 h, or null when it fits now. */

@@ -16,7 +16,7 @@ import { settleUnknownSend } from './step-retry.js';
 import { sendStepOnce } from './step-send.js';
 import { escalationContent } from './escalation.js';
 import { renderStep, templateValues } from './step-content.js';
-import { recipientState, resolveRecipientTimezone } from './timezone.js';
+import { FALLBACK_TIMEZONE, recipientCandidates, recipientState } from './timezone.js';
 
 const OUTCOME_OF_STOP: Record<StopReason, ['recovered' | 'lost' | 'suppressed', string] | null> = {
   answered: ['recovered', 'connected'],
@@ -109,11 +109,8 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   const found = restChecked ? await checkGhlForContact(deps, ghl, run) : [];
   const history = [...facts.history, ...found];
   const now = clock.now();
-  const tz = resolveRecipientTimezone({
-    settingsTimezone: ctx.settings.timezone,
-    contact,
-    locationTimezone: ctx.timezone,
-  }).timeZone;
+  const recipient = recipientCandidates({ settingsTimezone: ctx.settings.timezone, contact, locationTimezone: ctx.timezone });
+  const tz = recipient.zones[0]?.timeZone ?? FALLBACK_TIMEZONE;
 
   let decision: StepDecision = { type: 'send' };
   if (!isEscalation && def) {
@@ -127,12 +124,14 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
         optedOutSms: facts.optedOutSms,
         notTextable: facts.notTextable,
         hasEmail: !!contact.email,
+        tags: contact.tags,
       },
       history: runHistoryFrom(history, facts.taskIds),
       touchesLast24h: facts.touches,
       now,
       timeZone: tz,
       state: recipientState(contact),
+      recipient,
     });
   }
   const hold = decision.type === 'send' || decision.type === 'defer' ? contactHold(step.action, facts, found) : null;
@@ -150,13 +149,14 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
     return;
   }
   if (decision.type === 'skip') {
-    await finish(deps, run.id, runStepId, 'skipped', decision.reason, restChecked);
+    await finish(deps, run.id, runStepId, 'skipped', decision.reason, restChecked, decision.note);
     return;
   }
   if (decision.type === 'defer') {
     await db.transaction().execute(async (trx) => {
       if (restChecked) await markRestChecked(trx, run.id, now);
-      const words = REASON_WORDS[decision.reason];
+      // The decision's own sentence names the rule and why it applies ("Texas law, caller's area code 512").
+      const words = decision.note ?? REASON_WORDS[decision.reason];
       const detail = { reason: decision.reason, until: decision.until.toISOString(), ...(words ? { text: words } : {}) };
       await addRunEvent(trx, run.id, now, 'deferred', detail, step.step_id);
     });
@@ -187,6 +187,7 @@ async function finish(
   state: 'skipped' | 'stopped',
   reason: string,
   restChecked: boolean,
+  note?: string,
 ): Promise<void> {
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
@@ -194,7 +195,7 @@ async function finish(
     if (restChecked) await markRestChecked(trx, runId, now);
     const step = await markStep(trx, runStepId, ['pending'], state, reason, now);
     if (!step) return;
-    const words = REASON_WORDS[reason];
+    const words = note ?? REASON_WORDS[reason];
     await addRunEvent(trx, step.run_id, now, state === 'skipped' ? 'skipped' : 'stopped', { reason, ...(words ? { text: words } : {}) }, step.step_id);
     await finishRunIfComplete(trx, step.run_id, now);
   });

@@ -1,7 +1,15 @@
 /**
  * Which time zone a recipient lives in, and the wall-clock arithmetic the send window needs, with Intl only.
  */
-import { areaCodeState, areaCodeZone, isStateCode, phoneAreaCode, type StateCode, US_STATES } from './area-codes.js';
+import {
+  areaCodeState,
+  areaCodeZones,
+  isStateCode,
+  phoneAreaCode,
+  type StateCode,
+  stateZones,
+  US_STATES,
+} from './area-codes.js';
 
 /** Last resort when even the location has no usable zone: the zone most US contacts live in. */
 export const FALLBACK_TIMEZONE = 'America/New_York';
@@ -132,26 +140,65 @@ export interface RecipientTimezoneInput {
 }
 
 /**
- * Today's order (docs/design.md §3): the `timezone` setting, the contact's timezone, the contact's state, the area code of
- * the phone, the location's timezone. Values Intl does not know are passed over. When the contact's state and
- * the area code agree on the state, the area code picks the zone within it (El Paso, TX is on Mountain time).
+ * The zone to show the recipient's times in: the first of recipientCandidates' zones (the contact's own data
+ * first; the `timezone` setting and the location's zone only when the contact has none).
  */
 export function resolveRecipientTimezone(input: RecipientTimezoneInput): { timeZone: string; via: TimezoneSource } {
-  const { settingsTimezone, contact, locationTimezone } = input;
-  if (settingsTimezone && isValidTimeZone(settingsTimezone)) return { timeZone: settingsTimezone, via: 'settings' };
-  if (contact.timezone && isValidTimeZone(contact.timezone)) return { timeZone: contact.timezone, via: 'contact' };
-  const areaCode = contact.phone ? phoneAreaCode(contact.phone) : null;
-  const areaZone = areaCode === null ? null : areaCodeZone(areaCode);
-  const state = stateFromText(contact.state);
-  if (state !== null) {
-    const sameState = areaCode !== null && areaCodeState(areaCode) === state;
-    return { timeZone: sameState && areaZone ? areaZone : US_STATES[state].timeZone, via: 'state' };
-  }
-  if (areaZone !== null) return { timeZone: areaZone, via: 'area-code' };
-  if (locationTimezone && isValidTimeZone(locationTimezone)) return { timeZone: locationTimezone, via: 'location' };
-  return { timeZone: FALLBACK_TIMEZONE, via: 'fallback' };
+  const first = recipientCandidates(input).zones[0];
+  return first ? { timeZone: first.timeZone, via: first.via } : { timeZone: FALLBACK_TIMEZONE, via: 'fallback' };
 }
 
 export function recipientTimezone(input: RecipientTimezoneInput): string {
   return resolveRecipientTimezone(input).timeZone;
+}
+
+export interface ZoneCandidate {
+  timeZone: string;
+  via: TimezoneSource;
+  /** Why the recipient may be in it, in an owner's words: "caller's area code 850". */
+  why: string;
+}
+
+export interface StateCandidate {
+  state: StateCode;
+  why: string;
+}
+
+/** Every zone and state the recipient may be in (docs/compliance-hours.md, "Candidate zones"). */
+export interface RecipientCandidates {
+  zones: ZoneCandidate[];
+  states: StateCandidate[];
+}
+
+/**
+ * The contact's time zone, the contact's state, the state and every zone of the phone's area code (a ported or
+ * moved number keeps its area code, and Florida's law presumes from it). When the contact's state is the area
+ * code's, the area code's zones place them (El Paso, TX is on Mountain time); a different state adds all of its
+ * zones. The `timezone` setting, then the location's zone, count only when none of these gives a zone.
+ */
+export function recipientCandidates(input: RecipientTimezoneInput): RecipientCandidates {
+  const { settingsTimezone, contact, locationTimezone } = input;
+  const zones: ZoneCandidate[] = [];
+  const addZone = (timeZone: string, via: TimezoneSource, why: string) => {
+    if (!zones.some((z) => z.timeZone === timeZone)) zones.push({ timeZone, via, why });
+  };
+  const states: StateCandidate[] = [];
+  if (contact.timezone && isValidTimeZone(contact.timezone)) addZone(contact.timezone, 'contact', "contact's time zone");
+  const areaCode = contact.phone ? phoneAreaCode(contact.phone) : null;
+  const areaState = areaCode === null ? null : areaCodeState(areaCode);
+  const state = stateFromText(contact.state);
+  if (state !== null) {
+    states.push({ state, why: `contact's state ${state}` });
+    if (areaState !== state) for (const zone of stateZones(state)) addZone(zone, 'state', `contact's state ${state}`);
+  }
+  if (areaCode !== null && areaState !== null) {
+    if (areaState !== state) states.push({ state: areaState, why: `caller's area code ${areaCode}` });
+    for (const zone of areaCodeZones(areaCode)) addZone(zone, 'area-code', `caller's area code ${areaCode}`);
+  }
+  if (zones.length === 0) {
+    if (settingsTimezone && isValidTimeZone(settingsTimezone)) addZone(settingsTimezone, 'settings', 'your time zone setting');
+    else if (locationTimezone && isValidTimeZone(locationTimezone)) addZone(locationTimezone, 'location', "the location's time zone");
+    else addZone(FALLBACK_TIMEZONE, 'fallback', 'US Eastern time (nothing else known)');
+  }
+  return { zones, states };
 }

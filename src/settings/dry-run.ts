@@ -8,7 +8,13 @@ import { attributionTags } from '../followup/attribute-job.js';
 import { type Assignment, type AssignmentVia, chooseAssignee } from '../followup/routing.js';
 import { effectiveWindow } from '../followup/send-window.js';
 import { type SmsSegments, smsSegments } from '../followup/templates.js';
-import { localParts, recipientState, resolveRecipientTimezone, type TimezoneSource } from '../followup/timezone.js';
+import {
+  FALLBACK_TIMEZONE,
+  localParts,
+  type RecipientCandidates,
+  recipientCandidates,
+  type TimezoneSource,
+} from '../followup/timezone.js';
 import { parseDuration } from './duration.js';
 import { renderStep, type RenderedStep, type StepValues } from './dry-run-render.js';
 import type { SequenceStep, Settings, SourceSettings } from './schema.js';
@@ -63,7 +69,15 @@ export interface DryRun {
   highValue: boolean;
   tags: string[];
   assignee: { userId: string | null; name: string | null; via: AssignmentVia };
-  recipient: { timeZone: string; via: TimezoneSource; state: string | null; window: { start: string; end: string } | null };
+  recipient: {
+    timeZone: string;
+    via: TimezoneSource;
+    state: string | null;
+    window: { start: string; end: string } | null;
+    /** Every zone and state the recipient may be in; a text waits until all of them are open. */
+    zones: { timeZone: string; why: string }[];
+    states: { state: string; why: string }[];
+  };
   steps: DryRunStep[];
 }
 
@@ -72,12 +86,14 @@ const MAX_DEFERRALS = 5;
 export function dryRun(input: DryRunInput): DryRun {
   const { settings, contact, at } = input;
   const source = settings.sources.find((s) => s.trackingNumber === input.trackingNumber) ?? null;
-  const zone = resolveRecipientTimezone({
+  const recipient = recipientCandidates({
     settingsTimezone: settings.timezone,
     contact: { timezone: contact.timezone, state: contact.state, phone: contact.phone },
     locationTimezone: input.location.timezone,
   });
-  const state = recipientState({ state: contact.state, phone: contact.phone });
+  const zone = recipient.zones[0] ?? { timeZone: FALLBACK_TIMEZONE, via: 'fallback' as const, why: '' };
+  const states = recipient.states.map((s) => s.state);
+  const state = states[0] ?? null;
   const highValue = isHighValue(settings, source, contact.tags);
   const assignment =
     input.assignment ??
@@ -100,7 +116,7 @@ export function dryRun(input: DryRunInput): DryRun {
   const touches: Date[] = [];
   const steps = settings.sequence.map((step) => {
     const scheduled = new Date(at.getTime() + (parseDuration(step.after) ?? 0));
-    const planned = planStep({ step, settings, contact, scheduled, touches, timeZone: zone.timeZone, state, at });
+    const planned = planStep({ step, settings, contact, scheduled, touches, timeZone: zone.timeZone, state, recipient, at });
     if (planned.outcome === 'send' && step.action === 'sms' && planned.sendAt) touches.push(planned.sendAt);
     const rendered = renderStep(step, values, planned.sendAt ?? scheduled);
     return {
@@ -115,7 +131,7 @@ export function dryRun(input: DryRunInput): DryRun {
       segments: rendered.kind === 'sms' ? smsSegments(rendered.message) : null,
     };
   });
-  const window = effectiveWindow(settings.sendWindow, state, localParts(at, zone.timeZone).date);
+  const window = effectiveWindow(settings.sendWindow, states, localParts(at, zone.timeZone).date);
   return {
     at: time(at),
     enabled: settings.enabled,
@@ -123,7 +139,14 @@ export function dryRun(input: DryRunInput): DryRun {
     highValue,
     tags: attributionTags(source?.tag ?? null, highValue),
     assignee: { userId: assignment.userId, name: repName, via: assignment.via },
-    recipient: { timeZone: zone.timeZone, via: zone.via, state, window: window ? { start: clock(window.start), end: clock(window.end) } : null },
+    recipient: {
+      timeZone: zone.timeZone,
+      via: zone.via,
+      state,
+      window: window ? { start: clock(window.start), end: clock(window.end) } : null,
+      zones: recipient.zones.map(({ timeZone, why }) => ({ timeZone, why })),
+      states: recipient.states,
+    },
     steps,
   };
 }
@@ -136,6 +159,7 @@ interface PlanInput {
   touches: Date[];
   timeZone: string;
   state: string | null;
+  recipient: RecipientCandidates;
   at: Date;
 }
 
@@ -147,7 +171,13 @@ interface Plan {
 
 // The engine's decision at the due time, repeated at each deferral's end, as the worker would.
 function planStep(p: PlanInput): Plan {
-  const contact: DecisionContact = { dnd: p.contact.dnd, dndSettings: null, optedOutSms: false, notTextable: false };
+  const contact: DecisionContact = {
+    dnd: p.contact.dnd,
+    dndSettings: null,
+    optedOutSms: false,
+    notTextable: false,
+    tags: p.contact.tags,
+  };
   const guards: Plan['guards'] = [];
   let now = p.scheduled;
   for (let i = 0; i <= MAX_DEFERRALS; i += 1) {
@@ -161,11 +191,16 @@ function planStep(p: PlanInput): Plan {
       now,
       timeZone: p.timeZone,
       state: p.state,
+      recipient: p.recipient,
     });
     if (decision.type === 'send') return { outcome: 'send', sendAt: now, guards };
     if (decision.type === 'stop') return { outcome: 'stop', sendAt: null, guards: [...guards, { kind: decision.reason, message: GUARD_TEXT[decision.reason] ?? decision.reason }] };
-    if (decision.type === 'skip') return { outcome: 'skip', sendAt: null, guards: [...guards, { kind: decision.reason, message: GUARD_TEXT[decision.reason] ?? decision.reason }] };
-    guards.push({ kind: decision.reason, message: GUARD_TEXT[decision.reason] ?? decision.reason, until: decision.until });
+    if (decision.type === 'skip') {
+      const message = decision.note ?? GUARD_TEXT[decision.reason] ?? decision.reason;
+      return { outcome: 'skip', sendAt: null, guards: [...guards, { kind: decision.reason, message }] };
+    }
+    const message = decision.note ?? GUARD_TEXT[decision.reason] ?? decision.reason;
+    guards.push({ kind: decision.reason, message, until: decision.until });
     now = decision.until;
   }
   return { outcome: 'skip', sendAt: null, guards };
@@ -177,6 +212,7 @@ const GUARD_TEXT: Record<string, string> = {
   'dnd-sms': 'the contact has Do Not Disturb on: no text is sent',
   'dnd-email': 'the contact has Do Not Disturb on: no email is sent',
   'no-send-window': "the send window never opens for this recipient's state rules: skipped",
+  'no-consent': 'a marketing text needs written consent in this state, and the contact has no consent tag: skipped',
   disabled: 'Ringback is switched off: nothing is sent',
 };
 

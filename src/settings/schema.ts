@@ -9,6 +9,9 @@ import { hasUnbalancedBraces, TEMPLATE_VARIABLES, unknownVariables } from '../fo
 import { isValidTimeZone } from '../followup/timezone.js';
 import { isDuration } from './duration.js';
 
+/** The consent tag of a new install (and of a document saved before `consent` existed). */
+export const DEFAULT_CONSENT_TAG = 'SMS Consent';
+
 export const E164 = /^\+[1-9]\d{6,14}$/;
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const STEP_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -47,17 +50,29 @@ export function isHttpUrl(text: string): boolean {
   }
 }
 
+/**
+ * Why a step is sent (docs/compliance-hours.md, "Consent"): `informational` answers the call; `marketing` sells,
+ * and needs written consent in some states. Optional on PUT and in stored documents, default `informational`:
+ * documents written before the field still load and save (a migration marked the default last SMS marketing).
+ */
+export const STEP_PURPOSES = ['informational', 'marketing'] as const;
+const purpose = z
+  .enum(STEP_PURPOSES, { error: 'must be "informational" or "marketing"' })
+  .default('informational');
+
 // GHL's SMS limit is 1,600 characters (10 segments); the other limits only keep a document a sensible size.
 const smsStep = z.strictObject({
   id: z.string().regex(STEP_ID, 'must be letters, digits, "-" or "_" (at most 64)'),
   after: duration,
   action: z.literal('sms'),
+  purpose,
   message: template(1600),
 });
 const taskStep = z.strictObject({
   id: smsStep.shape.id,
   after: duration,
   action: z.literal('task'),
+  purpose,
   title: template(200),
   dueIn: duration,
   body: template(5000).optional(),
@@ -66,6 +81,7 @@ const emailStep = z.strictObject({
   id: smsStep.shape.id,
   after: duration,
   action: z.literal('email'),
+  purpose,
   subject: template(250),
   html: template(100_000),
 });
@@ -116,6 +132,8 @@ export const settingsSchema = z.strictObject({
     at: clock,
     recipients: z.array(z.email('must be an email address')),
   }),
+  /** The GHL tag that records a contact's written consent to marketing texts; optional, for older documents. */
+  consent: z.strictObject({ tag }).default({ tag: DEFAULT_CONSENT_TAG }),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
@@ -130,10 +148,11 @@ export type SourceSettings = z.output<typeof sourceSchema>;
 /** The footer line an owner must replace with a street address (CAN-SPAM); the settings page can look for it. */
 export const ADDRESS_PLACEHOLDER = '[Your street address, city, state, ZIP]';
 
+// GSM-7 only (no curly quotes or dashes), so a text stays at 160 characters a segment, not 70.
 const APOLOGY_SMS =
-  "Hi {{contact.firstName}}, sorry we missed your call! We'll call you back within 15 minutes. Or click here to schedule: {{bookingLink}}";
+  "Hi {{contact.firstName}}, it's {{business.name}}. Sorry we missed your call! We'll call you back within 15 min, or book a time: {{bookingLink}} Reply STOP to opt out";
 const FINAL_SMS =
-  "Hi {{contact.firstName}}, just checking in after your recent call. We'd still love to help! Reply here or book a time: {{bookingLink}} Reply STOP to opt out.";
+  "Hi {{contact.firstName}}, it's {{business.name}}. Still interested? We'd love to help. Reply here or book a time: {{bookingLink}} Reply STOP to opt out";
 // Inline styles only: most email clients drop <style> blocks.
 const RESOURCES_EMAIL = [
   '<p>Hi {{contact.firstName}},</p>',
@@ -153,16 +172,25 @@ export function defaultSettings(options: { bookingLink?: string } = {}): Setting
     timezone: null,
     bookingLink: options.bookingLink && isHttpUrl(options.bookingLink) ? options.bookingLink : '',
     sequence: [
-      { id: 'apology-sms', after: 'PT2M', action: 'sms', message: APOLOGY_SMS },
-      { id: 'callback-task', after: 'PT15M', action: 'task', title: 'Call back {{contact.name}} ({{source}})', dueIn: 'PT0M' },
+      { id: 'apology-sms', after: 'PT2M', action: 'sms', purpose: 'informational', message: APOLOGY_SMS },
+      {
+        id: 'callback-task',
+        after: 'PT15M',
+        action: 'task',
+        purpose: 'informational',
+        title: 'Call back {{contact.name}} ({{source}})',
+        dueIn: 'PT0M',
+      },
       {
         id: 'resources-email',
         after: 'PT2H',
         action: 'email',
+        purpose: 'informational',
         subject: 'Sorry we missed you, {{contact.firstName}}',
         html: RESOURCES_EMAIL,
       },
-      { id: 'final-sms', after: 'PT24H', action: 'sms', message: FINAL_SMS },
+      // "Still interested? Book a time" sells: marketing, so it needs written consent in FL, OK and MD.
+      { id: 'final-sms', after: 'PT24H', action: 'sms', purpose: 'marketing', message: FINAL_SMS },
     ],
     stopWhen: { callReturned: true, answered: true, replied: true, booked: true, taskCompleted: true },
     sources: [],
@@ -171,5 +199,6 @@ export function defaultSettings(options: { bookingLink?: string } = {}): Setting
     highValue: { tags: [], callbackWithin: 'PT5M' },
     sendWindow: { start: '08:00', end: '21:00', maxTouchesPer24h: 3 },
     digest: { enabled: false, at: '08:00', recipients: [] },
+    consent: { tag: DEFAULT_CONSENT_TAG },
   };
 }

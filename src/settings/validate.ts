@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import { parseClock } from '../followup/send-window.js';
+import { FEDERAL_RULE } from '../followup/state-rules.js';
 import { type Settings, settingsSchema } from './schema.js';
 
 export interface SettingsProblem {
@@ -109,9 +110,26 @@ function sourceProblems(doc: Record<string, unknown>): SettingsProblem[] {
 function windowProblems(window: Record<string, unknown>): SettingsProblem[] {
   const start = typeof window.start === 'string' && window.start !== '24:00' ? parseClock(window.start) : null;
   const end = typeof window.end === 'string' ? parseClock(window.end) : null;
+  const problems: SettingsProblem[] = [];
+  // The law's hours are floors (docs/compliance-hours.md): a window may be narrower, never wider.
+  const floor = FEDERAL_RULE.hours[1]!;
+  if (start !== null && start < floor.start) {
+    problems.push({
+      path: 'sendWindow.start',
+      message: `must be 08:00 or later: federal law (TCPA, 47 CFR 64.1200(c)(1)) allows no automated texts before 8:00 AM in the recipient's time`,
+    });
+  }
+  if (end !== null && end > floor.end) {
+    problems.push({
+      path: 'sendWindow.end',
+      message: `must be 21:00 or earlier: federal law (TCPA, 47 CFR 64.1200(c)(1)) allows no automated texts from 9:00 PM in the recipient's time`,
+    });
+  }
   // A window across midnight is refused rather than guessed: "21:00-08:00" is more often a typo than a night shift.
-  if (start === null || end === null || end > start) return [];
-  return [{ path: 'sendWindow.end', message: `must be after start (${String(window.start)}); "24:00" ends at midnight` }];
+  if (start !== null && end !== null && end <= start) {
+    problems.push({ path: 'sendWindow.end', message: `must be after start (${String(window.start)})` });
+  }
+  return problems;
 }
 
 function userProblems(doc: Record<string, unknown>, known: ReadonlySet<string>): SettingsProblem[] {

@@ -3,6 +3,8 @@ import {
   AREA_CODE_ZONES,
   areaCodeState,
   areaCodeZone,
+  areaCodeZones,
+  stateZones,
   normalizePhone,
   phoneAreaCode,
   US_STATES,
@@ -117,7 +119,7 @@ describe('areaCodeState', () => {
       expect(() => new Intl.DateTimeFormat('en-US', { timeZone: info.timeZone })).not.toThrow();
       expect(info.areaCodes.length).toBeGreaterThan(0);
     }
-    for (const zone of Object.values(AREA_CODE_ZONES)) {
+    for (const zone of Object.values(AREA_CODE_ZONES).flat()) {
       expect(() => new Intl.DateTimeFormat('en-US', { timeZone: zone })).not.toThrow();
     }
   });
@@ -133,6 +135,25 @@ describe('areaCodeZone', () => {
     expect(areaCodeZone(219)).toBe('America/Chicago');
     expect(areaCodeZone(602)).toBe('America/Phoenix');
     expect(areaCodeZone(416)).toBeNull();
+  });
+});
+
+describe('areaCodeZones and stateZones', () => {
+  it('gives a split area code both of its zones, main first', () => {
+    expect(areaCodeZones(850)).toEqual(['America/New_York', 'America/Chicago']);
+    expect(areaCodeZones(906)).toEqual(['America/Detroit', 'America/Menominee']);
+    expect(areaCodeZones(305)).toEqual(['America/New_York']);
+    expect(areaCodeZones(416)).toEqual([]);
+  });
+
+  it('gives every split code a state it belongs to', () => {
+    for (const code of Object.keys(AREA_CODE_ZONES).map(Number)) expect(areaCodeState(code)).not.toBeNull();
+  });
+
+  it('gives a state every zone its area codes cover', () => {
+    expect(stateZones('FL')).toEqual(['America/New_York', 'America/Chicago']);
+    expect(stateZones('TX')).toEqual(['America/Chicago', 'America/Denver']);
+    expect(stateZones('GA')).toEqual(['America/New_York']);
   });
 });
 

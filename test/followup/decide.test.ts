@@ -131,6 +131,7 @@ describe('decideStep: send window', () => {
       type: 'defer',
       until: new Date('2026-01-06T13:00:00Z'),
       reason: 'outside-send-window',
+      note: "Text waits until Tue 8:00 AM EST: federal law (TCPA), texts 8:00 AM to 9:00 PM only, recipient's time zone.",
     });
   });
 
@@ -146,12 +147,13 @@ describe('decideStep: send window', () => {
       type: 'defer',
       until: new Date('2026-01-06T13:00:00Z'),
       reason: 'outside-send-window',
+      note: 'Text waits until Tue 8:00 AM EST: Florida law, state FL.',
     });
   });
 
   it('skips the SMS when the window can never open', () => {
     const narrow = { ...settings, sendWindow: { start: '20:00', end: '21:00', maxTouchesPer24h: 3 } };
-    expect(decideStep(input({ settings: narrow, state: 'FL' }))).toEqual({ type: 'skip', reason: 'no-send-window' });
+    expect(decideStep(input({ settings: narrow, state: 'FL' }))).toMatchObject({ type: 'skip', reason: 'no-send-window' });
   });
 });
 
@@ -168,6 +170,7 @@ describe('decideStep: touch cap', () => {
       type: 'defer',
       until: new Date('2026-01-05T19:00:00Z'),
       reason: 'touch-cap',
+      note: 'Text waits until Mon 2:00 PM EST: at most 3 automated texts per 24 hours (your setting).',
     });
   });
 
@@ -175,14 +178,14 @@ describe('decideStep: touch cap', () => {
     // The oldest touch (22:00 New York time on the 4th) frees the cap at 22:00 on the 5th, after the window
     // closes, so the text waits for 08:00 on the 6th.
     const late = [new Date('2026-01-05T03:00:00Z'), new Date('2026-01-05T14:00:00Z'), new Date('2026-01-05T14:30:00Z')];
-    expect(decideStep(input({ touchesLast24h: late }))).toEqual({
+    expect(decideStep(input({ touchesLast24h: late }))).toMatchObject({
       type: 'defer',
       until: new Date('2026-01-06T13:00:00Z'),
       reason: 'touch-cap',
     });
     const tight = { ...settings, sendWindow: { ...settings.sendWindow, maxTouchesPer24h: 1 } };
     const one = [new Date('2026-01-05T02:30:00Z')]; // 21:30 on the 4th in New York
-    expect(decideStep(input({ settings: tight, now: new Date('2026-01-05T14:00:00Z'), touchesLast24h: one }))).toEqual({
+    expect(decideStep(input({ settings: tight, now: new Date('2026-01-05T14:00:00Z'), touchesLast24h: one }))).toMatchObject({
       type: 'defer',
       until: new Date('2026-01-06T13:00:00Z'),
       reason: 'touch-cap',

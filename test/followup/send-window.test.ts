@@ -24,7 +24,11 @@ describe('effectiveWindow', () => {
   it("keeps the owner's window where no state rule applies", () => {
     expect(effectiveWindow(DEFAULT, 'NY', '2026-01-05')).toEqual({ start: hm(8), end: hm(21) });
     expect(effectiveWindow(DEFAULT, null, '2026-01-05')).toEqual({ start: hm(8), end: hm(21) });
-    expect(effectiveWindow({ start: '07:00', end: '24:00' }, 'CA', '2026-01-05')).toEqual({ start: hm(7), end: 1440 });
+    expect(effectiveWindow({ start: '09:30', end: '17:00' }, 'CA', '2026-01-05')).toEqual({ start: hm(9, 30), end: hm(17) });
+  });
+
+  it('narrows a wider stored window to the federal 08:00-21:00', () => {
+    expect(effectiveWindow({ start: '07:00', end: '24:00' }, 'CA', '2026-01-05')).toEqual({ start: hm(8), end: hm(21) });
   });
 
   it.each(['FL', 'OK', 'MD'])('ends at 20:00 in %s', (state) => {
@@ -72,10 +76,10 @@ describe('isInSendWindow', () => {
     expect(isInSendWindow(at('2026-01-06T01:00:00Z'), NY, DEFAULT, 'GA')).toBe(true);
   });
 
-  it('keeps a window ending at 24:00 open until midnight', () => {
+  it('closes at 21:00 whatever the owner saved: the federal floor (a stored 24:00 predates the check)', () => {
     const late = { start: '08:00', end: '24:00' };
-    expect(isInSendWindow(at('2026-01-06T04:59:00Z'), NY, late, null)).toBe(true); // 23:59
-    expect(isInSendWindow(at('2026-01-06T05:00:00Z'), NY, late, null)).toBe(false); // 00:00
+    expect(isInSendWindow(at('2026-01-06T01:59:00Z'), NY, late, null)).toBe(true); // 20:59
+    expect(isInSendWindow(at('2026-01-06T02:00:00Z'), NY, late, null)).toBe(false); // 21:00
   });
 });
 
@@ -121,10 +125,9 @@ describe('nextOpenTime', () => {
     expect(nextOpenTime(at('2026-11-01T03:00:00Z'), NY, DEFAULT, null)?.toISOString()).toBe('2026-11-01T13:00:00.000Z');
   });
 
-  it('opens at the clock jump when the window starts inside the spring-forward gap', () => {
-    const night = { start: '02:30', end: '05:00' };
-    // 01:00 EST = 06:00Z; 02:30 does not exist that night, so the first open minute is 03:00 EDT = 07:00Z.
-    expect(nextOpenTime(at('2026-03-08T06:00:00Z'), NY, night, null)?.toISOString()).toBe('2026-03-08T07:00:00.000Z');
+  it('opens at 08:00 EDT on the spring-forward Sunday, an hour less after midnight', () => {
+    // 01:00 EST = 06:00Z; the clocks jump at 02:00, so 08:00 EDT is 12:00Z.
+    expect(nextOpenTime(at('2026-03-08T06:00:00Z'), NY, DEFAULT, null)?.toISOString()).toBe('2026-03-08T12:00:00.000Z');
   });
 
   it('skips a day the state rules shut entirely', () => {
@@ -137,9 +140,9 @@ describe('nextOpenTime', () => {
     expect(nextOpenTime(at('2026-01-05T15:00:00Z'), NY, { start: '20:00', end: '21:00' }, 'FL')).toBeNull();
   });
 
-  it('is always open for 00:00-24:00 outside the narrowing states', () => {
+  it('never opens before 08:00 even for a stored 00:00-24:00 window', () => {
     const always = { start: '00:00', end: '24:00' };
-    const now = at('2026-01-05T05:00:00Z');
-    expect(nextOpenTime(now, NY, always, null)).toEqual(now);
+    const now = at('2026-01-05T05:00:00Z'); // 00:00 in New York
+    expect(nextOpenTime(now, NY, always, null)?.toISOString()).toBe('2026-01-05T13:00:00.000Z');
   });
 });

@@ -184,7 +184,7 @@ describe('smsSegments', () => {
 
   it('counts the default apology text as plain GSM-7', () => {
     const text =
-      "Hi Ana, sorry we missed your call! We'll call you back within 15 minutes. Or click here to schedule: https://example.com/book";
+      "Hi Ana, it's Bright Smile Dental. Sorry we missed your call! We'll call you back within 15 min, or book a time: https://example.com/book Reply STOP to opt out";
     expect(smsSegments(text)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
   });
 });

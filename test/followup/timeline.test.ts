@@ -26,7 +26,7 @@ describe('the follow-up sequence', () => {
     await s.at(2 * MIN);
     const [apology] = s.sent(contactId).sms;
     expect(apology?.at).toBe('2026-01-05T15:02:00.000Z');
-    expect(apology?.body).toMatch(/^Hi Jane, sorry we missed your call!/);
+    expect(apology?.body).toMatch(/^Hi Jane, it's Bright Smile Dental. Sorry we missed your call!.* Reply STOP to opt out$/);
     expect(apology?.body).toContain('https://book.example.com/bright-smile');
 
     await s.at(15 * MIN);
@@ -44,14 +44,15 @@ describe('the follow-up sequence', () => {
     expect(email?.subject).toBe('Sorry we missed you, Jane');
 
     await s.at(24 * HOUR);
+    // The last SMS is marketing and Jane's 305 number is Floridian: without the consent tag it is skipped.
     const sms = s.sent(contactId).sms;
-    expect(sms.map((m) => m.at)).toEqual(['2026-01-05T15:02:00.000Z', '2026-01-06T15:00:00.000Z']);
+    expect(sms.map((m) => m.at)).toEqual(['2026-01-05T15:02:00.000Z']);
     expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'lost', outcome_reason: 'sequence-ended' });
     const times = await s.rt.db.db.selectFrom('runs').select(['started_at', 'first_followup_at']).executeTakeFirstOrThrow();
     expect(times.first_followup_at!.getTime() - times.started_at.getTime()).toBe(2 * MIN);
     // Nothing more, ever.
     await s.at(72 * HOUR);
-    expect(s.sent(contactId).sms).toHaveLength(2);
+    expect(s.sent(contactId).sms).toHaveLength(1);
     expect(s.sent(contactId).tasks).toHaveLength(1);
     expect(s.sent(contactId).email).toHaveLength(1);
   });

@@ -114,10 +114,22 @@ describe('recipientState', () => {
 describe('recipientTimezone', () => {
   const contact = { timezone: 'America/Denver', state: 'FL', phone: '+12135550123' };
 
-  it('lets a non-null timezone setting override everything', () => {
+  it("never lets the timezone setting override the contact's own zone", () => {
     expect(resolveRecipientTimezone({ settingsTimezone: 'America/Phoenix', contact, locationTimezone: 'UTC' })).toEqual({
+      timeZone: 'America/Denver',
+      via: 'contact',
+    });
+  });
+
+  it('uses the timezone setting, then the location zone, for a recipient with no zone of their own', () => {
+    const foreign = { phone: '+442071234567' };
+    expect(resolveRecipientTimezone({ settingsTimezone: 'America/Phoenix', contact: foreign, locationTimezone: 'UTC' })).toEqual({
       timeZone: 'America/Phoenix',
       via: 'settings',
+    });
+    expect(resolveRecipientTimezone({ settingsTimezone: null, contact: foreign, locationTimezone: 'America/Chicago' })).toEqual({
+      timeZone: 'America/Chicago',
+      via: 'location',
     });
   });
 

@@ -26,9 +26,9 @@ afterAll(async () => rt?.close());
 function hostileSettings(): Settings {
   const s = defaultSettings({ bookingLink: "https://example.com/book?x=';drop%20table%20runs;--" });
   s.sequence = [
-    { id: 'apology-sms', after: 'PT2M', action: 'sms', message: `Hi {{contact.firstName}} ${BOTH}` },
-    { id: 'callback-task', after: 'PT15M', action: 'task', title: `Call {{contact.name}} ${BOTH}`, dueIn: 'PT0M' },
-    { id: 'resources-email', after: 'PT2H', action: 'email', subject: `Sorry ${BOTH}`, html: `<p>Hi {{contact.firstName}}</p><p>${SQLI}</p>` },
+    { id: 'apology-sms', after: 'PT2M', action: 'sms', purpose: 'informational', message: `Hi {{contact.firstName}} ${BOTH}` },
+    { id: 'callback-task', after: 'PT15M', action: 'task', purpose: 'informational', title: `Call {{contact.name}} ${BOTH}`, dueIn: 'PT0M' },
+    { id: 'resources-email', after: 'PT2H', action: 'email', purpose: 'informational', subject: `Sorry ${BOTH}`, html: `<p>Hi {{contact.firstName}}</p><p>${SQLI}</p>` },
   ];
   s.sources = [
     { trackingNumber: '+15550001111', tag: `FB ${SHORT}`, highValue: false, messages: { 'apology-sms': `Yo ${BOTH}` }, assignTo: [] },

@@ -1,3 +1,4 @@
+import { daytimeZone } from '../../src/cli/bench/fixture.js';
 import { systemClock } from '../../src/clock.js';
 import { createDb, type Db } from '../../src/db/create-db.js';
 import { createSandbox, type LocationSeed, type Sandbox } from '../../src/sandbox/index.js';
@@ -39,21 +40,22 @@ export const rep2 = (l: LocationSeed) => `${l.location.id}_rep_2`;
 export const adsLine = (l: LocationSeed) => l.numbers[0]!.phoneNumber;
 
 /**
- * A sequence short enough for real time: a text at once, the callback task at +2 s, an email at +4 s. The send
- * window is the whole day so a run at night is not deferred to the morning; round-robin over the two reps.
+ * A sequence short enough for real time: a text at once, the callback task at +2 s, an email at +4 s. The callers'
+ * zone is one where it is daytime, so a run at night is not deferred to the morning; round-robin over the two reps.
  */
 export function fastSettings(l: LocationSeed, overrides: Partial<Settings> = {}): Settings {
   const settings: Settings = {
     ...defaultSettings({ bookingLink: 'https://book.example.com/reliability' }),
     sequence: [
-      { id: 'apology-sms', after: 'PT0S', action: 'sms', message: 'Sorry we missed your call! Book a time: {{bookingLink}}' },
-      { id: 'callback-task', after: 'PT2S', action: 'task', title: 'Call back ({{source}})', dueIn: 'PT0M' },
-      { id: 'resources-email', after: 'PT4S', action: 'email', subject: 'Sorry we missed you', html: '<p>We will call you back.</p>' },
+      { id: 'apology-sms', after: 'PT0S', action: 'sms', purpose: 'informational', message: 'Sorry we missed your call! Book a time: {{bookingLink}}' },
+      { id: 'callback-task', after: 'PT2S', action: 'task', purpose: 'informational', title: 'Call back ({{source}})', dueIn: 'PT0M' },
+      { id: 'resources-email', after: 'PT4S', action: 'email', purpose: 'informational', subject: 'Sorry we missed you', html: '<p>We will call you back.</p>' },
     ],
     sources: [{ trackingNumber: adsLine(l), tag: 'Ads Caller', highValue: false, messages: {}, assignTo: [] }],
     routing: { userIds: [rep1(l), rep2(l)], rules: [] },
     escalation: { afterMissedConnections: 3, withinDays: 7, managerUserId: `${l.location.id}_mgr` },
-    sendWindow: { start: '00:00', end: '24:00', maxTouchesPer24h: 3 },
+    // Every text obeys 08:00-21:00 in the recipient's zone; a daytime zone keeps a night run from waiting.
+    timezone: daytimeZone(new Date()),
     ...overrides,
   };
   // A document that does not parse would silently fall back to the defaults (a 2-minute sequence): refuse it here.
@@ -88,9 +90,12 @@ export async function installLocations(
   return locations;
 }
 
-/** A caller number unique to (location index, call index): every call is a new lead, in New York (212). */
+/**
+ * A caller number unique to (location index, call index): every call is a new lead, in Toronto (416): no US zone
+ * or state, so the `timezone` setting of fastSettings places them where it is daytime now.
+ */
 export function callerPhone(locationIndex: number, callIndex: number): string {
-  return `+1212${String(locationIndex).padStart(2, '0')}${String(callIndex).padStart(5, '0')}`;
+  return `+1416${String(locationIndex).padStart(2, '0')}${String(callIndex).padStart(5, '0')}`;
 }
 
 /** The caller as a known lead (name and email) before the call, so the email step is sent, not skipped (no-email). */

@@ -41,8 +41,21 @@ const designExample = {
 };
 
 describe('settingsSchema', () => {
-  it("accepts docs/design.md's example document unchanged", () => {
-    expect(settingsSchema.parse(designExample)).toEqual(designExample);
+  it("accepts docs/design.md's example document, filling the fields added since with their defaults", () => {
+    expect(settingsSchema.parse(designExample)).toEqual({
+      ...designExample,
+      sequence: designExample.sequence.map((step) => ({ ...step, purpose: 'informational' })),
+      consent: { tag: 'SMS Consent' },
+    });
+  });
+
+  it('keeps a step purpose given, and refuses one that is neither informational nor marketing', () => {
+    const marketing = { id: 's', after: 'PT1M', action: 'sms', purpose: 'marketing', message: 'Book now' };
+    expect(settingsSchema.parse({ ...designExample, sequence: [marketing] }).sequence[0]).toEqual(marketing);
+    const bad = settingsSchema.safeParse({ ...designExample, sequence: [{ ...marketing, purpose: 'promo' }] });
+    expect(bad.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['sequence.0.purpose', 'must be "informational" or "marketing"'],
+    ]);
   });
 
   it('fills the optional-inside-items defaults', () => {
@@ -58,7 +71,7 @@ describe('settingsSchema', () => {
 
   it('keeps an optional task body and rejects fields of another action', () => {
     const task = { id: 't', after: 'PT1M', action: 'task', title: 'Call', dueIn: 'PT5M', body: 'Notes for {{rep.name}}' };
-    expect(settingsSchema.parse({ ...designExample, sequence: [task] }).sequence[0]).toEqual(task);
+    expect(settingsSchema.parse({ ...designExample, sequence: [task] }).sequence[0]).toEqual({ ...task, purpose: 'informational' });
     const smsWithTitle = { id: 's', after: 'PT1M', action: 'sms', message: 'hi', title: 'x' };
     expect(settingsSchema.safeParse({ ...designExample, sequence: [smsWithTitle] }).success).toBe(false);
   });
@@ -111,10 +124,18 @@ describe('defaultSettings', () => {
       id: 'apology-sms',
       after: 'PT2M',
       action: 'sms',
+      purpose: 'informational',
       message:
-        "Hi {{contact.firstName}}, sorry we missed your call! We'll call you back within 15 minutes. Or click here to schedule: {{bookingLink}}",
+        "Hi {{contact.firstName}}, it's {{business.name}}. Sorry we missed your call! We'll call you back within 15 min, or book a time: {{bookingLink}} Reply STOP to opt out",
     });
-    expect(task).toEqual({ id: 'callback-task', after: 'PT15M', action: 'task', title: 'Call back {{contact.name}} ({{source}})', dueIn: 'PT0M' });
+    expect(task).toEqual({
+      id: 'callback-task',
+      after: 'PT15M',
+      action: 'task',
+      purpose: 'informational',
+      title: 'Call back {{contact.name}} ({{source}})',
+      dueIn: 'PT0M',
+    });
     expect(email).toMatchObject({ subject: 'Sorry we missed you, {{contact.firstName}}' });
   });
 

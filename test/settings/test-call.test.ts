@@ -50,7 +50,7 @@ describe('POST /api/test-call', () => {
     });
     expect(sms.guards).toEqual([expect.objectContaining({ kind: 'outside-send-window', until: expect.objectContaining({ local: '2026-01-06 08:00' }) })]);
     expect(sms.rendered.message).toBe(
-      "Hi Jane, sorry we missed your call! We'll call you back within 15 minutes. Or click here to schedule: https://example.com/book",
+      "Hi Jane, it's Bright Smile Dental. Sorry we missed your call! We'll call you back within 15 min, or book a time: https://example.com/book Reply STOP to opt out",
     );
     expect(sms.segments).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     // Tasks and emails are not texts: no send window for them.

@@ -156,9 +156,18 @@ describe('validateSettings', () => {
   describe('send window', () => {
     const window = (start: string, end: string) => doc((d) => { d.sendWindow = { start, end, maxTouchesPer24h: 3 }; });
 
-    it('accepts an end of 24:00 and a window of one minute', () => {
-      expect(paths(window('08:00', '24:00'))).toEqual([]);
-      expect(paths(window('00:00', '00:01'))).toEqual([]);
+    it('accepts the federal window and a window of one minute inside it', () => {
+      expect(paths(window('08:00', '21:00'))).toEqual([]);
+      expect(paths(window('12:00', '12:01'))).toEqual([]);
+    });
+
+    it('refuses a window wider than 08:00-21:00, naming the law at the field', () => {
+      expect(problems(window('07:00', '22:00'))).toEqual([
+        { path: 'sendWindow.start', message: expect.stringMatching(/^must be 08:00 or later: federal law \(TCPA/) },
+        { path: 'sendWindow.end', message: expect.stringMatching(/^must be 21:00 or earlier: federal law \(TCPA/) },
+      ]);
+      expect(paths(window('08:00', '24:00'))).toEqual(['sendWindow.end']);
+      expect(paths(window('00:00', '21:00'))).toEqual(['sendWindow.start']);
     });
 
     it('rejects an end that is not after the start', () => {
@@ -168,7 +177,7 @@ describe('validateSettings', () => {
 
     it('rejects times that are not HH:MM, and 24:00 as a start', () => {
       expect(paths(window('8:00', '21:00'))).toEqual(['sendWindow.start']);
-      expect(paths(window('24:00', '24:00'))).toEqual(['sendWindow.start']);
+      expect(paths(window('24:00', '20:00'))).toEqual(['sendWindow.start']);
       expect(paths(window('08:00', '24:30'))).toEqual(['sendWindow.end']);
       expect(paths(window('08:00', '21:60'))).toEqual(['sendWindow.end']);
     });

@@ -46,7 +46,7 @@ const RULES: [string, (d: Doc) => void, string][] = [
   ['an email subject is at most 250 characters', (d) => { (d.sequence[2] as { subject: string }).subject = 's'.repeat(251); }, 'sequence[2].subject'],
   ['step ids are unique', (d) => { d.sequence[3]!.id = 'apology-sms'; }, 'sequence[3].id'],
   ['a step has no unknown keys', (d) => { (d.sequence[0] as Record<string, unknown>).colour = 'red'; }, 'sequence[0].colour'],
-  ['the sequence has at most 20 steps', (d) => { d.sequence = Array.from({ length: 21 }, (_, i) => ({ id: `s${i}`, after: 'PT1M', action: 'sms' as const, message: 'Hi' })); }, 'sequence'],
+  ['the sequence has at most 20 steps', (d) => { d.sequence = Array.from({ length: 21 }, (_, i) => ({ id: `s${i}`, after: 'PT1M', action: 'sms' as const, purpose: 'informational' as const, message: 'Hi' })); }, 'sequence'],
   ['stopWhen flags are booleans', (d) => { (d.stopWhen as Record<string, unknown>).booked = 'no'; }, 'stopWhen.booked'],
   ['stopWhen has every flag', (d) => { delete (d.stopWhen as Record<string, unknown>).replied; }, 'stopWhen.replied'],
   ['every top-level key is present', (d) => { delete (d as Record<string, unknown>).digest; }, 'digest'],

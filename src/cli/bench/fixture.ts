@@ -55,7 +55,7 @@ export async function installAll(f: Fixture, serviceUrl: string): Promise<void> 
 
 /**
  * Each location's settings document: the default sequence, round-robin over its two reps, its manager for
- * escalations, and a send window open all day so the run does not depend on the hour the bench runs at.
+ * escalations, and a zone where it is daytime, so the run does not depend on the hour the bench runs at.
  */
 export function settingsRows(f: Fixture): Array<{ id: string; s: unknown }> {
   return f.seeds.map((seed) => {
@@ -67,10 +67,24 @@ export function settingsRows(f: Fixture): Array<{ id: string; s: unknown }> {
         ...base,
         routing: { userIds: [`${id}_rep_1`, `${id}_rep_2`], rules: [] },
         escalation: { ...base.escalation, managerUserId: `${id}_mgr` },
-        sendWindow: { start: '00:00', end: '24:00', maxTouchesPer24h: 3 },
+        // The law's hours apply to every text (08:00-21:00 at least): the callers have Toronto numbers (no US
+        // zone), so the `timezone` setting places them, in a zone where it is early afternoon now.
+        timezone: daytimeZone(new Date()),
       },
     };
   });
+}
+
+/**
+ * A fixed-offset zone (`Etc/GMT-2` is UTC+2) whose clock reads about 14:00 at `now`: a real-time run that
+ * lasts minutes to hours stays inside the federal 08:00-21:00 window whatever hour it starts at.
+ */
+export function daytimeZone(now: Date): string {
+  let offset = 14 - now.getUTCHours();
+  if (offset > 14) offset -= 24;
+  if (offset < -12) offset += 24;
+  if (offset === 0) return 'Etc/GMT';
+  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
 }
 
 export const UPSERT_SETTINGS = `

@@ -38,8 +38,8 @@ export async function checkOutcomes(sandbox: Sandbox, db: Db['db'], contacts: Ma
 
   const jane = sent('jane');
   check(
-    'Facebook caller (Jane) got SMS 09:02, task for Ana 09:15, email 11:00, SMS Tue 09:00',
-    jane.sms.join() === [et(0, '09:02'), et(1, '09:00')].map((d) => d.getTime()).join() &&
+    'Facebook caller (Jane, Miami number) got SMS 09:02, task for Ana 09:15, email 11:00; no marketing SMS without consent',
+    jane.sms.join() === [et(0, '09:02')].map((d) => d.getTime()).join() &&
       jane.tasks.length === 1 &&
       jane.tasks[0]?.assignedTo === USERS.ana &&
       jane.email.length === 1,

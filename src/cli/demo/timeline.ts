@@ -14,7 +14,7 @@ export interface TimelineLine {
 const MessageBody = z.object({ type: z.string(), contactId: z.string(), message: z.string().optional(), subject: z.string().optional() });
 const TaskBody = z.object({ title: z.string(), assignedTo: z.string().nullish(), dueDate: z.string().nullish() });
 const TagsBody = z.object({ tags: z.array(z.string()) });
-const EventDetail = z.object({ reason: z.string().optional(), until: z.string().optional(), outcome: z.string().optional(), error: z.string().optional() });
+const EventDetail = z.object({ reason: z.string().optional(), text: z.string().optional(), until: z.string().optional(), outcome: z.string().optional(), error: z.string().optional() });
 
 const REASONS: Record<string, string> = {
   'outside-send-window': 'outside send window',
@@ -25,6 +25,7 @@ const REASONS: Record<string, string> = {
   'opted-out-sms': 'contact opted out of texts',
   'not-textable': 'the number cannot receive texts',
   'no-send-window': 'no send window',
+  'no-consent': 'marketing text without written consent',
   connected: 'the call was returned and answered',
   replied: 'the lead replied',
   booked: 'the lead booked an appointment',
@@ -141,8 +142,9 @@ export class Timeline {
       if (row.kind === 'deferred' && d.until) {
         const until = new Date(d.until);
         const when = nyDayTime(until).slice(0, 3) === nyDayTime(row.at).slice(0, 3) ? nyTime(until) : nyDayTime(until);
-        note(`${who}: ${step} waits until ${when}: ${reason}`);
-      } else if (row.kind === 'skipped') note(`${who}: ${step} skipped: ${reason}`);
+        // The engine's own words name the rule and why it applies ("Texas law, caller's area code 512").
+        note(d.text ? `${who}: ${step}: ${d.text}` : `${who}: ${step} waits until ${when}: ${reason}`);
+      } else if (row.kind === 'skipped') note(d.text ? `${who}: ${step}: ${d.text}` : `${who}: ${step} skipped: ${reason}`);
       else if (row.kind === 'run-ended') note(`${who}: ${d.outcome ?? 'ended'}${reason ? ` (${reason})` : ''}`);
       else if (row.kind === 'recovered-late') note(`${who}: recovered after the sequence (${reason})`);
       else if (row.kind === 'step-failed') note(`${who}: ${step} failed: ${d.error ?? 'unknown error'}`, 'warn');
