@@ -78,7 +78,7 @@ describe('delivery failures GHL reports for our texts', () => {
     // The campaign's samples are the location's own texts, with the business named and the opt-out wording.
     const campaign = lookups.body.a2pCampaign;
     expect(campaign.sampleMessages.length).toBeGreaterThan(0);
-    expect(campaign.sampleMessages[0]).toMatch(/^Hi Jane, sorry we missed your call!/);
+    expect(campaign.sampleMessages[0]).toMatch(/^Hi Jane, it's Bright Smile Dental. Sorry we missed your call!/);
     expect(campaign.messageFlow).toMatch(/Reply STOP to opt out/);
   });
 
