@@ -4,7 +4,7 @@ import type { GhlCalendar } from '../ghl/api.js';
 export const GHL_WIDGET_ORIGIN = 'https://api.leadconnectorhq.com';
 
 /**
- * GHL has no booking URL field (docs/ghl-platform.md); this is the widget URL community integrations use, on the
+ * GHL has no booking URL field (docs/ghl-platform.md §7); this is the widget URL community integrations use, on the
  * agency's white-label domain when it has one (docs/ghl-oauth.md, white-label). The owner sees it in the
  * settings page and can paste another.
  */
