@@ -73,6 +73,8 @@ const base = z.object({
   RETENTION_INBOX_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   RETENTION_UNINSTALLED_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  /** How often each location's call messages are swept for lost webhooks (docs/ghl-reconciliation.md); 0: never. */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Extension: white-label domains allowed to embed the settings page, comma-separated. */
@@ -129,6 +131,8 @@ export interface Config {
   retention: { inboxDays: number; uninstalledDays: number };
   sessionSecret: string;
   role: 'all' | 'web' | 'worker';
+  /** Lost-webhook sweep period per location; 0 turns the sweep off. */
+  sweepIntervalMs: number;
   logLevel: string;
   whiteLabelDomains: string[];
   /**
@@ -201,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     retention: { inboxDays: e.RETENTION_INBOX_DAYS, uninstalledDays: e.RETENTION_UNINSTALLED_DAYS },
     sessionSecret: e.SESSION_SECRET,
     role: e.ROLE,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
     whiteLabelDomains: e.WHITE_LABEL_DOMAINS,
     frameAncestors: [...e.WHITE_LABEL_DOMAINS.map(domainOrigin), ...e.EXTRA_FRAME_ANCESTORS],

@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.js';
 import { createGhlAuth, createGhlClient } from './ghl/client.js';
 import type { GhlClientOptions } from './ghl/http.js';
 import { buildJobRegistry } from './jobs/kinds.js';
+import { sweepTick } from './followup/sweep-schedule.js';
 import { digestTick } from './reporting/digest.js';
 import { type ScheduledTask, schedule } from 'node-cron';
 import { createWorker, type Worker } from './jobs/worker.js';
@@ -38,6 +39,8 @@ export interface Runtime {
   url: string | null;
   /** One digest round now (node-cron does this every minute; the demo drives it on its fast clock). */
   tickDigest(): Promise<void>;
+  /** Arms the lost-webhook sweep of every location that is due (node-cron does this every minute). */
+  tickSweep(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -81,12 +84,18 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
   let cron: ScheduledTask | null = null;
   const tickDigest = () => digestTick(db.db, clock.now()).then(() => worker.wake());
+  const tickSweep = async () => {
+    const armed = await sweepTick(db.db, clock.now(), config.sweepIntervalMs);
+    if (armed > 0) worker.wake();
+    return armed;
+  };
   if (opts.startWorker && config.role !== 'web') {
     worker.start();
     // Every instance ticks; the digests row makes each location's digest once a day across all of them.
     if (opts.digestCron !== false) {
       cron = schedule('* * * * *', () => {
         tickDigest().catch((err) => logger.error({ err: String(err) }, 'digest tick failed'));
+        tickSweep().catch((err) => logger.error({ err: String(err) }, 'sweep tick failed'));
       });
     }
   }
@@ -99,6 +108,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     server,
     url,
     tickDigest: () => tickDigest().then(() => undefined),
+    tickSweep,
     async close() {
       await cron?.stop();
       if (server) {

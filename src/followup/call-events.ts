@@ -42,12 +42,10 @@ export function classifyCall(event: unknown): CallEvent | null {
   const locationId = text(event.locationId);
   if (!direction || !contactId || !locationId) return null;
 
-  const call = isRecord(event.meta) && isRecord(event.meta.call) ? event.meta.call : {};
-  // `callStatus` is the precise one: an outbound call that reached voicemail says `status: completed`.
-  const statuses = [event.callStatus, call.status, event.status].map(statusOf).filter((s) => s !== undefined);
+  const { call, meta, statuses } = callFields(event);
   const status = statuses[0];
   if (status === undefined || IN_PROGRESS.has(status)) return null;
-  const durationSec = numberOf(event.callDuration) ?? numberOf(call.duration) ?? null;
+  const durationSec = numberOf(event.callDuration) ?? numberOf(call.duration) ?? numberOf(meta.callDuration) ?? null;
 
   const result: CallEvent = {
     kind: isAnswered(direction, statuses, durationSec) ? 'answered' : 'missed',
@@ -67,6 +65,29 @@ export function classifyCall(event: unknown): CallEvent | null {
   if (at) result.at = at.toISOString();
   if (messageId) result.messageId = messageId;
   return result;
+}
+
+/** A call message still ringing or connected: its outcome is not known yet (the sweep waits for it). */
+export function isCallInProgress(event: unknown): boolean {
+  if (!isRecord(event)) return false;
+  const messageType = text(event.messageType)?.toLowerCase().replace(/^type_/, '');
+  if (messageType === undefined || !CALL_TYPES.has(messageType)) return false;
+  const status = callFields(event).statuses[0];
+  return status !== undefined && IN_PROGRESS.has(status);
+}
+
+/**
+ * The call's statuses, most precise first. `callStatus` beats `status`: an outbound call that reached voicemail
+ * says `status: completed`. The REST messages document `meta.callStatus`/`meta.callDuration`
+ * (docs/ghl-reconciliation.md); webhooks carry them flat or under `meta.call`.
+ */
+function callFields(event: Record<string, unknown>) {
+  const meta = isRecord(event.meta) ? event.meta : {};
+  const call = isRecord(meta.call) ? meta.call : {};
+  const statuses = [event.callStatus, call.status, meta.callStatus, event.status]
+    .map(statusOf)
+    .filter((s) => s !== undefined);
+  return { meta, call, statuses };
 }
 
 function isAnswered(direction: 'inbound' | 'outbound', statuses: string[], durationSec: number | null): boolean {

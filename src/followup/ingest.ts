@@ -31,7 +31,7 @@ export async function ingestEvent(trx: Db, deps: AppDeps, event: InboxEvent): Pr
     case 'InboundMessage':
     case 'OutboundMessage': {
       const call = classifyCall(body);
-      if (call) return ingestCall(trx, deps, call, at);
+      if (call) return ingestCall(trx, deps, call, at, event.foundBy);
       return ingestMessage(trx, deps, event.type, body, locationId, at);
     }
     case 'AppointmentCreate':
@@ -73,9 +73,9 @@ export async function ingestEvent(trx: Db, deps: AppDeps, event: InboxEvent): Pr
   }
 }
 
-async function ingestCall(trx: Db, deps: AppDeps, call: CallEvent, at: Date): Promise<void> {
+async function ingestCall(trx: Db, deps: AppDeps, call: CallEvent, at: Date, foundBy?: 'sweep'): Promise<void> {
   const { locationId, contactId } = call;
-  if (call.direction === 'inbound' && call.kind === 'missed') return handleMissedCall(trx, deps, call, at);
+  if (call.direction === 'inbound' && call.kind === 'missed') return handleMissedCall(trx, deps, call, at, foundBy);
   if (call.direction === 'inbound') {
     return humanContact(trx, locationId, contactId, 'answered-call', at, call.messageId, 'connected', true);
   }

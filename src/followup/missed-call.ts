@@ -18,9 +18,17 @@ const DAY_MS = 86_400_000;
 
 /**
  * A missed inbound call: recorded with its line and source, then it starts the contact's run (scheduling every
- * step of the sequence as a durable job) or joins the active one as one more missed connection.
+ * step of the sequence as a durable job) or joins the active one as one more missed connection. A call is
+ * recorded once, by GHL's message id (contact_events' unique key), whether its webhook or the sweep brought it:
+ * whichever commits second finds the row and changes nothing.
  */
-export async function handleMissedCall(trx: Db, deps: AppDeps, call: CallEvent, at: Date): Promise<void> {
+export async function handleMissedCall(
+  trx: Db,
+  deps: AppDeps,
+  call: CallEvent,
+  at: Date,
+  foundBy?: 'sweep',
+): Promise<void> {
   const { locationId, contactId } = call;
   const now = deps.clock.now();
   const ctx = await loadLocationContext(trx, locationId);
@@ -31,7 +39,7 @@ export async function handleMissedCall(trx: Db, deps: AppDeps, call: CallEvent, 
     kind: 'missed-call',
     at,
     ref: call.messageId ?? null,
-    detail: { status: call.status, from: call.from ?? null, to: call.to ?? null },
+    detail: { status: call.status, from: call.from ?? null, to: call.to ?? null, ...(foundBy ? { via: foundBy } : {}) },
   });
   if (!fresh) return;
 
@@ -59,6 +67,7 @@ export async function handleMissedCall(trx: Db, deps: AppDeps, call: CallEvent, 
     status: call.status,
     trackingNumber,
     source: source?.tag ?? null,
+    ...(foundBy ? { via: 'found by sweep' } : {}),
   });
 
   if (created) {

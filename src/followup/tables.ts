@@ -115,6 +115,14 @@ export interface DigestsTable {
   calls: ColumnType<number, number | undefined, number>;
 }
 
+export interface LocationSweepsTable {
+  location_id: string;
+  swept_until: Date;
+  swept_at: Date;
+  found: ColumnType<number, number | undefined, number>;
+  requests: ColumnType<number, number | undefined, number>;
+}
+
 export interface FollowupTables {
   runs: RunsTable;
   missed_calls: MissedCallsTable;
@@ -125,4 +133,5 @@ export interface FollowupTables {
   location_warnings: LocationWarningsTable;
   round_robin: RoundRobinTable;
   digests: DigestsTable;
+  location_sweeps: LocationSweepsTable;
 }

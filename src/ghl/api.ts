@@ -102,6 +102,23 @@ export interface NewTask {
   assignedTo: string | null;
 }
 
+/** One page of `GET /conversations/messages/export` (docs/ghl-reconciliation.md). */
+export interface MessageExportQuery {
+  channel: 'Call' | 'SMS' | 'Email';
+  startDate: Date;
+  endDate: Date;
+  cursor?: string;
+  limit?: number;
+  /** Leave this share of the location's rate budget to follow-up steps (a background read). */
+  background?: boolean;
+}
+
+export interface MessageExportPage {
+  messages: GhlMessage[];
+  nextCursor: string | null;
+  total: number | null;
+}
+
 export interface GhlApi {
   getContact(locationId: string, contactId: string): Promise<GhlContact>;
   addTags(locationId: string, contactId: string, tags: string[]): Promise<void>;
@@ -117,6 +134,8 @@ export interface GhlApi {
   findContactByEmail(locationId: string, email: string): Promise<{ id: string; tags: string[] } | null>;
   /** A new contact (POST /contacts/); only for an email no contact has: an upsert would replace its tags. */
   createContact(locationId: string, contact: { email: string; name?: string; tags?: string[] }): Promise<{ id: string }>;
+  /** A location's messages in a date range, oldest first, one page per call (the lost-webhook sweep). */
+  exportMessages(locationId: string, query: MessageExportQuery): Promise<MessageExportPage>;
   getLocation(locationId: string): Promise<GhlLocation>;
   /**
    * One channel's DND on the contact (PUT /contacts/{id} with `dndSettings`): how an opt-out Ringback received

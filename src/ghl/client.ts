@@ -15,6 +15,7 @@ import {
   CreatedContactAnswer,
   DuplicateAnswer,
   EmailAnswer,
+  ExportAnswer,
   LocationAnswer,
   MessagesAnswer,
   NumbersAnswer,
@@ -53,6 +54,12 @@ export function createGhlAuth(deps: Omit<GhlClientDeps, 'auth' | 'metrics'>): Gh
   const oauth = createGhlOAuth({ config: deps.config, clock: deps.clock, timeoutMs: deps.options?.timeoutMs });
   return { oauth, vault: createTokenVault({ ...deps, oauth }) };
 }
+
+/**
+ * The share of a location's burst budget (100 per 10 s) a background read leaves to follow-up steps: it gives
+ * way once half the window is spent.
+ */
+const BACKGROUND_RESERVE = 50;
 
 /** Message history pages read per conversation before giving up on reaching `since`. */
 const MAX_PAGES = 10;
@@ -145,6 +152,26 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
         .filter((m) => m.contactId === undefined || m.contactId === contactId)
         .sort((a, b) => Date.parse(a.dateAdded) - Date.parse(b.dateAdded));
     },
+
+    exportMessages: (locationId, q) =>
+      request({
+        locationId,
+        method: 'GET',
+        path: '/conversations/messages/export',
+        query: {
+          locationId,
+          channel: q.channel,
+          startDate: q.startDate.toISOString(),
+          endDate: q.endDate.toISOString(),
+          sortBy: 'createdAt',
+          sortOrder: 'asc',
+          limit: q.limit ?? 500,
+          cursor: q.cursor,
+        },
+        schema: ExportAnswer,
+        idempotent: true,
+        reserve: q.background ? BACKGROUND_RESERVE : 0,
+      }),
 
     findContactByEmail: (locationId, email) =>
       request({

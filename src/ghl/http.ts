@@ -32,6 +32,8 @@ export interface GhlRequest<S extends z.ZodType> {
   schema: S;
   /** Safe to send twice (reads, tag adds, upserts). Sends and task creation are not: see GhlOutcomeUnknownError. */
   idempotent: boolean;
+  /** Requests of the window's budget this one must leave unused (background work yields to follow-up steps). */
+  reserve?: number;
 }
 
 export type GhlRequester = <S extends z.ZodType>(req: GhlRequest<S>) => Promise<z.output<S>>;
@@ -81,7 +83,7 @@ export function createGhlRequester(deps: HttpDeps): GhlRequester {
   }
 
   async function attempt<S extends z.ZodType>(req: GhlRequest<S>, token: string): Promise<Attempt> {
-    limiter.take(req.locationId);
+    limiter.take(req.locationId, req.reserve);
     try {
       const res = await http.request<string>({
         method: req.method,

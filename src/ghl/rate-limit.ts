@@ -57,7 +57,8 @@ export class LocationRateLimiter {
     private readonly intervalMs = GHL_BURST_INTERVAL_MS,
   ) {}
 
-  take(resourceId: string): void {
+  /** Counts one request, or throws when the window has fewer than `reserve` + 1 requests left. */
+  take(resourceId: string, reserve = 0): void {
     const now = this.clock.now().getTime();
     let w = this.#windows.get(resourceId);
     if (!w || now >= w.startMs + this.intervalMs) {
@@ -65,7 +66,7 @@ export class LocationRateLimiter {
       w = { startMs: now, count: 0 };
       this.#windows.set(resourceId, w);
     }
-    if (w.count >= this.max) throw new GhlRateLimitedError(new Date(w.startMs + this.intervalMs));
+    if (w.count >= this.max - reserve) throw new GhlRateLimitedError(new Date(w.startMs + this.intervalMs));
     w.count += 1;
   }
 

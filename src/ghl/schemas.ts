@@ -113,6 +113,11 @@ const MessagePage = z.looseObject({
   nextPage: z.boolean().nullish(),
 });
 
+/** `GET /conversations/messages/export`: `{messages[], nextCursor, total}`, nextCursor null on the last page. */
+export const ExportAnswer = z
+  .looseObject({ messages: z.array(Message), nextCursor: z.string().nullish(), total: z.number().nullish() })
+  .transform((a) => ({ messages: a.messages, nextCursor: a.nextCursor ?? null, total: a.total ?? null }));
+
 /** The spec says `{lastMessageId, nextPage, messages[]}`; real answers nest it under `messages` (docs/ghl-platform.md §5, ISSUE #54). */
 export const MessagesAnswer = z.union([MessagePage, z.looseObject({ messages: MessagePage }).transform((a) => a.messages)]);
 

@@ -3,6 +3,7 @@ import { attributeJob } from '../followup/attribute-job.js';
 import { confirmOptOutJob, dndWriteJob } from '../followup/consent-jobs.js';
 import { createUserDirectory } from '../followup/directory.js';
 import { stepJob } from '../followup/step-job.js';
+import { sweepJob } from '../followup/sweep.js';
 import { digestJob } from '../reporting/digest.js';
 import { webhookProcessJob } from '../webhooks/process.js';
 import { createRegistry, type JobRegistry } from './registry.js';
@@ -13,7 +14,7 @@ export function buildJobRegistry(deps: AppDeps): JobRegistry {
   const ghl = deps.ghl;
   if (ghl) {
     const users = createUserDirectory(ghl, deps.clock);
-    jobs.push(attributeJob(deps, ghl), stepJob(deps, ghl, users), digestJob(deps, ghl));
+    jobs.push(attributeJob(deps, ghl), stepJob(deps, ghl, users), digestJob(deps, ghl), sweepJob(deps, ghl));
     jobs.push(dndWriteJob(deps, ghl), confirmOptOutJob(deps, ghl));
   }
   return createRegistry(jobs);

@@ -1,7 +1,8 @@
 import { type Answer, type ApiCall, type ApiRoute, grantOf, param, queryString, requireQuery, traced } from './api.js';
 import { authorizeLocation } from './auth.js';
 import { GhlError } from './ghl-http.js';
-import type { Conversation, Message, MessageType } from './model.js';
+import { exportMessages } from './message-export.js';
+import type { Conversation, Message } from './model.js';
 import type { Deps } from './records.js';
 import { sendMessage } from './send-message.js';
 
@@ -10,21 +11,11 @@ export interface ConversationDeps extends Deps {
   onApiMessage: (m: Message) => void;
 }
 
-const CHANNELS: Record<string, MessageType> = { call: 'TYPE_CALL', sms: 'TYPE_SMS', email: 'TYPE_EMAIL' };
-
 function loadConversation(deps: Deps, call: ApiCall): Conversation {
   const conversation = deps.store.conversation(param(call, 'conversationId'));
   if (!conversation) throw new GhlError(404, 'Conversation not found');
   authorizeLocation(grantOf(call), deps.store, conversation.locationId);
   return conversation;
-}
-
-/** Epoch ms or ISO 8601; GHL's search takes ms, the export dates; accept both for either. */
-function parseTime(value: string | undefined, name: string): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(ms)) throw new GhlError(422, [`${name} must be a date`]);
-  return ms;
 }
 
 function limitOf(call: ApiCall, fallback: number, max: number): number {
@@ -64,28 +55,6 @@ function messagesOf(deps: Deps) {
     const page = list.slice(0, limitOf(call, 20, 100));
     const lastMessageId = page.at(-1)?.id ?? null;
     return traced(200, { messages: { lastMessageId, nextPage: list.length > page.length, messages: page.map(restMessage) } });
-  };
-}
-
-/** Oldest first with an opaque cursor (the last id returned); filters on channel and dateAdded. */
-function exportMessages(deps: Deps) {
-  return (call: ApiCall): Answer => {
-    const locationId = requireQuery(call, 'locationId');
-    authorizeLocation(grantOf(call), deps.store, locationId);
-    const channel = queryString(call, 'channel');
-    const type = channel === undefined ? undefined : CHANNELS[channel.toLowerCase()];
-    if (channel !== undefined && type === undefined) throw new GhlError(422, [`unknown channel ${channel}`]);
-    const start = parseTime(queryString(call, 'startDate'), 'startDate') ?? Number.NEGATIVE_INFINITY;
-    const end = parseTime(queryString(call, 'endDate'), 'endDate') ?? Number.POSITIVE_INFINITY;
-    const all = deps.store.messages(locationId, queryString(call, 'contactId')).filter((m) => {
-      const at = Date.parse(m.dateAdded);
-      return (type === undefined || m.messageType === type) && at >= start && at <= end;
-    });
-    const cursor = queryString(call, 'cursor');
-    const from = cursor === undefined ? 0 : all.findIndex((m) => m.id === cursor) + 1;
-    const page = all.slice(from, from + limitOf(call, 100, 500));
-    const more = from + page.length < all.length;
-    return traced(200, { messages: page.map(restMessage), nextCursor: more ? (page.at(-1)?.id ?? null) : null, total: all.length });
   };
 }
 

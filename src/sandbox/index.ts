@@ -23,11 +23,13 @@ import type {
   TokenResponse,
 } from './types.js';
 import { type WebhookKeys, WebhookSigner } from './webhook-signer.js';
+import { droppedDelivery, type WebhookDropRule, WebhookDrops } from './webhook-drops.js';
 
 export type * from './types.js';
 export type { Phone } from './phone.js';
 export type { SeedData, LocationSeed, AddLocationInput } from './seed.js';
 export type { SandboxStore } from './store.js';
+export type { WebhookDropRule } from './webhook-drops.js';
 export { encryptSso } from './sso.js';
 
 export interface Sandbox {
@@ -50,7 +52,10 @@ export interface Sandbox {
   addLocation(input?: AddLocationInput): LocationSeed;
   /** Tokens without the OAuth dance (marks the location installed), for tests and benchmarks of the client. */
   issueTokens(target: { locationId: string } | { companyId: string }): TokenResponse;
+  /** Sends an event now, whatever drop fault is set (a late or repeated delivery in a test). */
   deliver(event: object, opts?: DeliverOptions): Promise<DeliveryResult>;
+  /** From now on the events the sandbox emits itself (calls, messages) that match are lost; null: none. */
+  dropWebhooks(rule: WebhookDropRule | null): void;
   close(): Promise<void>;
 }
 
@@ -83,6 +88,13 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     closing: closing.signal,
   } as const;
   const send = (event: object, o?: DeliverOptions) => deliver(deliveryDeps, event, o);
+  const drops = new WebhookDrops();
+  const emit = async (event: object, o?: DeliverOptions): Promise<DeliveryResult> => {
+    if (!drops.shouldDrop(event as Record<string, unknown>)) return send(event, o);
+    const lost = droppedDelivery(clock, event, o);
+    store.addDelivery(lost);
+    return lost;
+  };
   const revoke = (resourceId: string) => {
     tokens.revoke(resourceId);
     store.setInstalled(resourceId, false);
@@ -90,7 +102,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const base = { store, ids, clock };
   const phone = createPhone({
     ...base,
-    deliver: send,
+    deliver: emit,
     baseUrl: () => url,
     appId,
     companyName: seed.companyName,
@@ -110,8 +122,8 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     installedLocationsCount: opts.installedLocationsCount ?? true,
     onApiMessage: (m: Message) => {
       const refused = carrier.report(m);
-      if (refused) void send(refused);
-      else if (opts.echoApiMessages) void send(messageEvent(m));
+      if (refused) void emit(refused);
+      else if (opts.echoApiMessages) void emit(messageEvent(m));
     },
   };
   const api = apiRouteGroups(appDeps);
@@ -160,6 +172,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     },
     issueTokens,
     deliver: send,
+    dropWebhooks: (rule) => drops.set(rule),
     close: async () => {
       closing.abort();
       faults.dispose();

@@ -82,6 +82,8 @@ export interface DeliveryResult {
   /** Status of the last attempt. */
   status: number;
   ok: boolean;
+  /** Never sent: a drop fault (`sandbox.dropWebhooks`) swallowed it, as GHL sometimes loses an event. */
+  dropped?: boolean;
 }
 
 export interface DeliverOptions {

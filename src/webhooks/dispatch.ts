@@ -11,6 +11,8 @@ export interface InboxEvent {
   /** The event exactly as GHL sent it (verified, schema-checked for known types). */
   body: Record<string, unknown>;
   receivedAt: Date;
+  /** Set when no webhook brought the event: the sweep found it through GHL's API (src/followup/sweep.ts). */
+  foundBy?: 'sweep';
 }
 
 /**
