@@ -36,22 +36,22 @@ async function runEvents(contactId: string) {
 describe('lost-webhook sweep', () => {
   it('follows up every call, none twice, when 10% of missed-call webhooks never arrive', async () => {
     s = await startEngineStack();
-    s.sandbox.dropWebhooks({ fraction: 0.1, seed: 17 });
+    s.sandbox.dropWebhooks({ fraction: 0.1, seed: 21 });
     const calls = [];
-    for (const from of callers(40)) {
+    for (const from of callers(20)) {
       calls.push(await missedCall(from));
       s.clock.set(s.clock.now().getTime() + 10_000);
     }
     await s.settle();
     const lost = calls.filter((c) => c.delivery.dropped);
-    expect(lost).toHaveLength(4); // this seed drops 4 of the 40, calls 2, 13, 19 and 23
+    expect(lost).toHaveLength(2); // this seed drops 2 of the 20: calls 8 and 15
     await minutes(20);
 
     for (const c of calls) {
       expect(s.sent(c.contactId).sms, c.contactId).toHaveLength(1);
       expect(s.sent(c.contactId).tasks, c.contactId).toHaveLength(1);
     }
-    expect(await s.rt.db.db.selectFrom('runs').select('id').execute()).toHaveLength(40);
+    expect(await s.rt.db.db.selectFrom('runs').select('id').execute()).toHaveLength(20);
     for (const c of calls) {
       const missed = (await runEvents(c.contactId)).find((e) => e.kind === 'missed-call');
       expect((missed?.detail as { via?: string } | undefined)?.via).toBe(c.delivery.dropped ? 'found by sweep' : undefined);
@@ -59,11 +59,11 @@ describe('lost-webhook sweep', () => {
 
     // The lost webhooks turn up late after all, with their original timestamp: nothing changes.
     for (const c of lost) expect((await s.sandbox.deliver(c.delivery.event)).status).toBe(200);
-    await minutes(5);
-    expect(await s.rt.db.db.selectFrom('runs').select('id').execute()).toHaveLength(40);
-    expect(await s.rt.db.db.selectFrom('missed_calls').select('id').execute()).toHaveLength(40);
+    await minutes(2);
+    expect(await s.rt.db.db.selectFrom('runs').select('id').execute()).toHaveLength(20);
+    expect(await s.rt.db.db.selectFrom('missed_calls').select('id').execute()).toHaveLength(20);
     for (const c of calls) expect(s.sent(c.contactId).sms).toHaveLength(1);
-  });
+  }, 90_000);
 
   it('gives one run when the sweep and the late webhook race for the same call', async () => {
     s = await startEngineStack();
