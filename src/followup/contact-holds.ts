@@ -34,6 +34,8 @@ export const REASON_WORDS: Record<string, string> = {
   'dnd-sms': 'Text not sent: the contact is on Do Not Disturb for texts in GHL.',
   'dnd-email': 'Email not sent: the contact is on Do Not Disturb for email in GHL.',
   'no-email': 'Email not sent: GHL has no email address for the contact.',
+  'no-postal-address':
+    'Email not sent: it has no postal address, which the law (CAN-SPAM) requires. Add the business address in GHL (Business Profile) or write it in the email.',
   'outside-send-window': "Text waits: it is outside the allowed hours in the contact's local time.",
   'touch-cap': 'Text waits: the contact already got the most automated texts allowed in 24 hours.',
 };

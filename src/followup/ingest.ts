@@ -8,6 +8,7 @@ import { handleMissedCall, maybeEscalate } from './missed-call.js';
 import { loadLocationContext } from './location-settings.js';
 import { ingestInboundText, releaseHold } from './consent.js';
 import { ingestDeliveryStatus } from './delivery-status.js';
+import { requestLocationRefresh } from '../installations/location-profile.js';
 import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
 
 type Db = Kysely<Database>;
@@ -62,6 +63,9 @@ export async function ingestEvent(trx: Db, deps: AppDeps, event: InboxEvent): Pr
       }
       return;
     }
+    case 'LocationUpdate':
+      // The body does not carry the time zone or the address; the job reads them from GHL.
+      return requestLocationRefresh(trx, locationId, deps.clock.now());
     case 'ContactDndUpdate': {
       const contactId = str(body.id) ?? str(body.contactId);
       if (!contactId) return;

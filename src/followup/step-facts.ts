@@ -27,6 +27,8 @@ export interface StepFacts {
   /** A possible opt-out waits for a rep's confirmation; the contact unsubscribed by email (consent.ts). */
   smsHeld: boolean;
   emailOptedOut: boolean;
+  /** The location's postal address from GHL (location_profiles), for email footers. */
+  businessAddress: string | null;
   runFacts: RunFacts;
   routeNow(settings: Settings, contact: GhlContact): Promise<string | null>;
 }
@@ -43,6 +45,7 @@ interface FactsRow {
   install_status: string | null;
   timezone: string | null;
   name: string | null;
+  business_address: string | null;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
       (select coalesce(jsonb_agg(jsonb_build_object('kind', e.kind, 'ref', e.ref, 'at', e.at)), '[]'::jsonb) from contact_events e
          where e.location_id = r.location_id and e.contact_id = r.contact_id and e.at >= r.started_at) as history,
       (select ls.settings::text from location_settings ls where ls.location_id = s.location_id) as settings,
+      (select p.business_address from location_profiles p where p.location_id = s.location_id) as business_address,
       i.status as install_status, i.timezone, i.name
     from run_steps s
     join runs r on r.id = s.run_id
@@ -89,6 +93,7 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
     notTextable: !!row.flags?.not_textable,
     smsHeld: !!row.flags?.sms_held,
     emailOptedOut: !!row.flags?.email_opted_out,
+    businessAddress: row.business_address,
     runFacts: {
       startedAt: run.started_at,
       sourceTag: run.source_tag,

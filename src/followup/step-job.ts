@@ -3,6 +3,7 @@ import type { AppDeps } from '../app.js';
 import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
 import { defineJob } from '../jobs/registry.js';
+import { emailAddressProblem } from '../settings/email-address.js';
 import { contactHold, NOT_TEXTABLE_NOTE, REASON_WORDS } from './contact-holds.js';
 import { type StepDecision, decideStep, type StopReason } from './decide.js';
 import type { UserDirectory } from './directory.js';
@@ -134,7 +135,9 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
       recipient,
     });
   }
-  const hold = decision.type === 'send' || decision.type === 'defer' ? contactHold(step.action, facts, found) : null;
+  const goes = decision.type === 'send' || decision.type === 'defer';
+  const noAddress = def?.action === 'email' && emailAddressProblem(def.html, facts.businessAddress) !== null;
+  const hold = goes ? (contactHold(step.action, facts, found) ?? (noAddress ? 'no-postal-address' : null)) : null;
   if (hold) {
     await finish(deps, run.id, runStepId, 'skipped', hold, restChecked);
     return;
@@ -164,6 +167,7 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   }
   const repName = await users.userName(step.location_id, run.assigned_user_id);
   const values = templateValues({ contact, settings: ctx.settings, businessName: ctx.name, repName, sourceTag: run.source_tag });
+  values['business.address'] = facts.businessAddress;
   const rendered = isEscalation
     ? escalationContent({ facts, contact, settings: ctx.settings, timeZone: tz, now })
     : renderStep({ step: def!, settings: ctx.settings, values, run: facts.runFacts, contact, timeZone: tz, now });

@@ -123,6 +123,12 @@ export interface LocationSweepsTable {
   requests: ColumnType<number, number | undefined, number>;
 }
 
+export interface LocationProfilesTable {
+  location_id: string;
+  business_address: string | null;
+  updated_at: Date;
+}
+
 export interface FollowupTables {
   runs: RunsTable;
   missed_calls: MissedCallsTable;
@@ -131,6 +137,7 @@ export interface FollowupTables {
   contact_events: ContactEventsTable;
   contact_flags: ContactFlagsTable;
   location_warnings: LocationWarningsTable;
+  location_profiles: LocationProfilesTable;
   round_robin: RoundRobinTable;
   digests: DigestsTable;
   location_sweeps: LocationSweepsTable;

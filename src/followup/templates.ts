@@ -12,6 +12,8 @@ export const TEMPLATE_VARIABLES = [
   'source',
   'business.name',
   'rep.name',
+  // The location's postal address from GHL (CAN-SPAM footer of emails; docs/compliance-signals.md).
+  'business.address',
 ] as const;
 
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
@@ -30,6 +32,8 @@ const FALLBACKS: Record<TemplateVariable, string> = {
   source: 'unknown source',
   'business.name': 'our team',
   'rep.name': 'our team',
+  // Never invented: an email whose footer needs it is refused on save and skipped at send while it is empty.
+  'business.address': '',
 };
 
 // `{{ name }}` with optional spaces; braces inside the name are not allowed, so `{{{x}}}` finds `x`.

@@ -41,6 +41,8 @@ export interface GhlLocation {
   timezone?: string | null;
   email?: string | null;
   address?: string | null;
+  /** The business's postal address on one line, for email footers (CAN-SPAM); null when GHL has none. */
+  postalAddress?: string | null;
 }
 
 export interface DndWrite {

@@ -128,7 +128,27 @@ const Location = z.looseObject({
   timezone: str,
   email: str,
   address: str,
+  city: str,
+  state: str,
+  postalCode: str,
+  country: str,
+  business: z
+    .looseObject({ name: str, address: str, city: str, state: str, postalCode: str, country: str, timezone: str })
+    .nullish(),
 });
+
+/**
+ * One line a mail footer can carry: the business address (`business.*`) when GHL has one, else the location's
+ * own address fields (apps/locations.json GetLocationByIdSchema); null when neither names a street.
+ */
+function postalAddress(l: z.output<typeof Location>): string | null {
+  const b = l.business;
+  const from = b?.address?.trim() ? b : l;
+  const street = from.address?.trim();
+  if (!street) return null;
+  const region = [from.state?.trim(), from.postalCode?.trim()].filter(Boolean).join(' ');
+  return [street, from.city?.trim(), region, from.country?.trim()].filter(Boolean).join(', ');
+}
 
 export const LocationAnswer = z
   .union([Location, z.looseObject({ location: Location }).transform((a) => a.location)])
@@ -140,6 +160,8 @@ export const LocationAnswer = z
       timezone: l.timezone ?? null,
       email: l.email ?? null,
       address: l.address ?? null,
+      postalAddress: postalAddress(l),
+      ...(l.business?.timezone && !l.timezone ? { timezone: l.business.timezone } : {}),
     };
   });
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { stopLocationRuns } from '../followup/runs.js';
 import { createDefaultSettings } from '../settings/store.js';
+import { requestLocationRefresh } from './location-profile.js';
 import type { GhlCalendar } from '../ghl/api.js';
 
 /** What the install flow learnt about a location, for features that set themselves up at install. */
@@ -24,8 +25,12 @@ export async function onLocationInstalled(
   trx: Kysely<Database>,
   locationId: string,
   info: InstalledLocationInfo,
+  now: Date,
 ): Promise<void> {
   await createDefaultSettings(trx, locationId, { calendars: info.calendars, whiteLabelDomain: info.whiteLabelDomain });
+  // The business address for email footers (and a second look at the time zone) comes from a job: GHL is not
+  // called inside this transaction.
+  await requestLocationRefresh(trx, locationId, now);
 }
 
 /**

@@ -72,7 +72,7 @@ export async function completeLocationInstall(deps: InstallDeps, locationId: str
   });
   await deps.db.transaction().execute(async (trx) => {
     await setLocationInfo(trx, locationId, info, deps.clock.now());
-    await onLocationInstalled(trx, locationId, info);
+    await onLocationInstalled(trx, locationId, info, deps.clock.now());
   });
   deps.logger.info({ locationId }, 'location installed');
   return { id: locationId, name: info.name, ready: true };

@@ -2,6 +2,7 @@ import type { AppDeps } from '../app.js';
 import { attributeJob } from '../followup/attribute-job.js';
 import { confirmOptOutJob, dndWriteJob } from '../followup/consent-jobs.js';
 import { createUserDirectory } from '../followup/directory.js';
+import { locationRefreshJob } from '../installations/location-profile.js';
 import { stepJob } from '../followup/step-job.js';
 import { sweepJob } from '../followup/sweep.js';
 import { digestJob } from '../reporting/digest.js';
@@ -15,7 +16,7 @@ export function buildJobRegistry(deps: AppDeps): JobRegistry {
   if (ghl) {
     const users = createUserDirectory(ghl, deps.clock);
     jobs.push(attributeJob(deps, ghl), stepJob(deps, ghl, users), digestJob(deps, ghl), sweepJob(deps, ghl));
-    jobs.push(dndWriteJob(deps, ghl), confirmOptOutJob(deps, ghl));
+    jobs.push(dndWriteJob(deps, ghl), confirmOptOutJob(deps, ghl), locationRefreshJob(deps, ghl));
   }
   return createRegistry(jobs);
 }

@@ -15,6 +15,7 @@ import {
   type SmsInput,
   sendSms,
 } from './phone-calls.js';
+import { type LocationChange, updateLocation } from './location-update.js';
 import { contactView } from './records.js';
 import type { DeliveryResult } from './types.js';
 
@@ -36,6 +37,8 @@ export interface Phone {
    */
   install(input: InstallInput): Promise<{ delivery: DeliveryResult }>;
   uninstall(input: { locationId: string }): Promise<{ delivery: DeliveryResult }>;
+  /** The owner edits the business profile (address, time zone...): LocationUpdate. */
+  updateLocation(input: LocationChange): Promise<{ delivery: DeliveryResult }>;
 }
 
 export interface InstallInput {
@@ -129,6 +132,7 @@ export function createPhone(deps: PlatformDeps): Phone {
     bookAppointment: (input) => bookAppointment(deps, input),
     completeTask: (input) => completeTask(deps, input),
     setDnd: (input) => setDnd(deps, input),
+    updateLocation: (input) => updateLocation(deps, input),
     install: async ({ locationId, futureLocation, whitelabel }) => {
       const context = installContext(deps, locationId);
       deps.store.setInstalled(locationId, true);

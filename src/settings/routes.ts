@@ -3,7 +3,9 @@ import { type Request, Router } from 'express';
 import type { AppDeps } from '../app.js';
 import { AppError } from '../errors.js';
 import { requireAdmin, sessionOf } from './auth.js';
+import { businessAddress } from '../installations/location-profile.js';
 import { a2pCampaign, deliveryWarnings } from './a2p.js';
+import { emailAddressProblems } from './email-address.js';
 import type { LookupCache } from './lookups.js';
 import { createDefaultSettings, listAudit, loadSettings, type StoredSettings, saveSettings } from './store.js';
 import { validateSettings } from './validate.js';
@@ -37,6 +39,12 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
       const n = result.problems.length;
       throw new AppError(400, 'VALIDATION_FAILED', `the settings have ${n} problem${n === 1 ? '' : 's'}; nothing was saved`, {
         details: result.problems,
+      });
+    }
+    const addressProblems = emailAddressProblems(result.settings, await businessAddress(deps.db, session.locationId));
+    if (addressProblems.length > 0) {
+      throw new AppError(400, 'VALIDATION_FAILED', 'an email step has no postal address (CAN-SPAM); nothing was saved', {
+        details: addressProblems,
       });
     }
     const saved = await saveSettings(deps.db, {

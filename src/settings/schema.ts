@@ -145,7 +145,10 @@ export type TaskStep = Extract<SequenceStep, { action: 'task' }>;
 export type EmailStep = Extract<SequenceStep, { action: 'email' }>;
 export type SourceSettings = z.output<typeof sourceSchema>;
 
-/** The footer line an owner must replace with a street address (CAN-SPAM); the settings page can look for it. */
+/**
+ * The footer line older defaults carried in place of a street address (CAN-SPAM). The default now uses
+ * `{{business.address}}`, filled from GHL; an email step still holding this text is refused (email-address.ts).
+ */
 export const ADDRESS_PLACEHOLDER = '[Your street address, city, state, ZIP]';
 
 // GSM-7 only (no curly quotes or dashes), so a text stays at 160 characters a segment, not 70.
@@ -162,7 +165,7 @@ const RESOURCES_EMAIL = [
   '<p>Or simply reply to this email with a few words about what you need, and {{rep.name}} will get back to you.</p>',
   '<p>Talk soon,<br>{{business.name}}</p>',
   '<hr style="border:none;border-top:1px solid #dddddd;margin:24px 0 12px">',
-  `<p style="font-size:12px;color:#6b7280">{{business.name}}<br>${ADDRESS_PLACEHOLDER}<br>You are receiving this email because you called us. If you would rather not receive emails from us, reply with "unsubscribe" and we will not email you again.</p>`,
+  '<p style="font-size:12px;color:#6b7280">{{business.name}}<br>{{business.address}}<br>You are receiving this email because you called us. If you would rather not receive emails from us, reply with "unsubscribe" and we will not email you again.</p>',
 ].join('\n');
 
 /** The settings of a new install (docs/design.md §3), with the location's first booking link when GHL has one. */

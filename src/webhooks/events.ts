@@ -78,6 +78,15 @@ export const ContactDndUpdateEvent = z.looseObject({
   dndSettings: z.record(z.string(), z.looseObject({ status: text }).nullish()).nullish(),
 });
 
+/** docs/webhook events/LocationUpdate.md: the location is `id`; name, email, companyId may come too. */
+export const LocationUpdateEvent = z.looseObject({
+  type: z.literal('LocationUpdate'),
+  id,
+  name: text,
+  email: text,
+  companyId: text,
+});
+
 /** Agency-level installs carry only `companyId`; location ones `locationId` (and usually `companyId`). */
 const installFields = {
   appId: text,
@@ -106,6 +115,7 @@ const KNOWN: Record<string, z.ZodType> = {
   AppointmentUpdate: AppointmentEvent,
   TaskComplete: TaskCompleteEvent,
   ContactDndUpdate: ContactDndUpdateEvent,
+  LocationUpdate: LocationUpdateEvent,
   INSTALL: InstallEvent,
   UNINSTALL: UninstallEvent,
 };
@@ -139,7 +149,9 @@ export function parseWebhook(body: unknown): ParsedWebhook {
   if (e.timestamp !== undefined && timestamp === undefined) {
     throw new AppError(400, 'BAD_REQUEST', 'timestamp is neither ISO 8601 nor epoch milliseconds');
   }
-  return { type: e.type, webhookId: e.webhookId, timestamp, locationId: e.locationId ?? null, known: Boolean(schema) };
+  // LocationUpdate names its location `id` (it is the location's own event).
+  const locationId = e.locationId ?? (e.type === 'LocationUpdate' && typeof e.id === 'string' ? e.id : null);
+  return { type: e.type, webhookId: e.webhookId, timestamp, locationId, known: Boolean(schema) };
 }
 
 function invalid(message: string, err: z.ZodError): AppError {

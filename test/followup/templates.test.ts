@@ -16,7 +16,7 @@ describe('findTemplateVariables / unknownVariables', () => {
     expect(unknownVariables(text)).toEqual([]);
   });
 
-  it('accepts each of the six documented variables', () => {
+  it('accepts each of the seven documented variables', () => {
     for (const name of TEMPLATE_VARIABLES) expect(unknownVariables(`x {{${name}}} y`)).toEqual([]);
     expect(TEMPLATE_VARIABLES).toEqual([
       'contact.firstName',
@@ -25,6 +25,7 @@ describe('findTemplateVariables / unknownVariables', () => {
       'source',
       'business.name',
       'rep.name',
+      'business.address',
     ]);
   });
 

@@ -51,6 +51,8 @@ export interface InstallRow {
   name?: string;
   timezone?: string;
   status?: 'installed' | 'uninstalled' | 'revoked';
+  /** The postal address GHL has for the location (location_profiles); null for none. */
+  businessAddress?: string | null;
 }
 
 export async function seedInstallation(db: Kysely<Database>, row: InstallRow, now = new Date(START)): Promise<void> {
@@ -85,6 +87,8 @@ export async function seedInstallation(db: Kysely<Database>, row: InstallRow, no
       updated_at: now,
     })
     .execute();
+  const address = row.businessAddress === undefined ? '120 Main Street, Springfield, IL 62701, US' : row.businessAddress;
+  await db.insertInto('location_profiles').values({ location_id: row.locationId, business_address: address, updated_at: now }).execute();
 }
 
 export function ssoPayload(over: Record<string, unknown> = {}): Record<string, unknown> {

@@ -174,11 +174,12 @@ describe('defaultSettings', () => {
     expect(final.action === 'sms' && final.message).not.toContain('...');
   });
 
-  it('gives the email a CAN-SPAM footer: business name, address placeholder, unsubscribe sentence', () => {
+  it('gives the email a CAN-SPAM footer: business name, the address from GHL, unsubscribe sentence', () => {
     if (email.action !== 'email') throw new Error('not an email');
     const footer = email.html.slice(email.html.lastIndexOf('<hr'));
     expect(footer).toContain('{{business.name}}');
-    expect(footer).toContain(ADDRESS_PLACEHOLDER);
+    expect(footer).toContain('{{business.address}}');
+    expect(footer).not.toContain(ADDRESS_PLACEHOLDER);
     expect(footer.toLowerCase()).toContain('unsubscribe');
     expect(email.html).toContain('href="{{bookingLink}}"');
   });

@@ -94,7 +94,7 @@ describe('validateSettings', () => {
     ['sms message', (d: Doc) => { d.sequence[0].message = '{{__proto__}}'; }, 'sequence[0].message'],
     ['task title', (d: Doc) => { d.sequence[1].title = 'Call {{contact.phone}}'; }, 'sequence[1].title'],
     ['task body', (d: Doc) => { d.sequence[1].body = '{{toString}}'; }, 'sequence[1].body'],
-    ['email subject', (d: Doc) => { d.sequence[2].subject = '{{business.address}}'; }, 'sequence[2].subject'],
+    ['email subject', (d: Doc) => { d.sequence[2].subject = '{{business.phone}}'; }, 'sequence[2].subject'],
     ['email html', (d: Doc) => { d.sequence[2].html = '<p>{{ rep.email }}</p>'; }, 'sequence[2].html'],
     ['source message', (d: Doc) => { d.sources = [{ trackingNumber: '+15550001111', tag: 'x', messages: { 'final-sms': '{{x}}' } }]; }, 'sources[0].messages["final-sms"]'],
     ['unclosed braces', (d: Doc) => { d.sequence[0].message = 'Hi {{contact.firstName'; }, 'sequence[0].message'],

@@ -44,4 +44,4 @@ export function livePreview({ html = false, sourceTag = null, label = 'Preview f
 }
 
 export const VARIABLES_HINT =
-  'Variables: {{contact.firstName}}, {{contact.name}}, {{bookingLink}}, {{source}}, {{business.name}}, {{rep.name}}';
+  'Variables: {{contact.firstName}}, {{contact.name}}, {{bookingLink}}, {{source}}, {{business.name}}, {{business.address}}, {{rep.name}}';
