@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { stopLocationRuns } from '../followup/runs.js';
 import { createDefaultSettings } from '../settings/store.js';
-import { requestLocationRefresh } from './location-profile.js';
+import { requestLocationRefresh, saveBusinessAddress } from './location-profile.js';
 import type { GhlCalendar } from '../ghl/api.js';
 
 /** What the install flow learnt about a location, for features that set themselves up at install. */
@@ -12,6 +12,8 @@ export interface InstalledLocationInfo {
   timezone: string | null;
   /** The location's calendars (the first active one gives the default booking link); empty when unknown. */
   calendars: GhlCalendar[];
+  /** The business's postal address for email footers; undefined when the location could not be read. */
+  postalAddress?: string | null;
   /** The agency's white-label domain: the default booking link is built on it. */
   whiteLabelDomain: string | null;
 }
@@ -28,9 +30,10 @@ export async function onLocationInstalled(
   now: Date,
 ): Promise<void> {
   await createDefaultSettings(trx, locationId, { calendars: info.calendars, whiteLabelDomain: info.whiteLabelDomain });
-  // The business address for email footers (and a second look at the time zone) comes from a job: GHL is not
-  // called inside this transaction.
-  await requestLocationRefresh(trx, locationId, now);
+  // The business address for email footers; when the install could not read the location, a job asks GHL
+  // again (GHL is not called inside this transaction).
+  if (info.postalAddress === undefined) await requestLocationRefresh(trx, locationId, now);
+  else await saveBusinessAddress(trx, locationId, info.postalAddress, now);
 }
 
 /**

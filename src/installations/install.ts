@@ -60,6 +60,7 @@ export async function completeLocationInstall(deps: InstallDeps, locationId: str
     const location = await deps.ghl.getLocation(locationId);
     info.name = location.name;
     info.timezone = location.timezone ?? null;
+    info.postalAddress = location.postalAddress ?? null;
     info.companyId = info.companyId ?? location.companyId ?? null;
   } catch (err) {
     if (err instanceof GhlNotInstalledError) throw err;

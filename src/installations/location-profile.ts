@@ -24,6 +24,14 @@ export async function businessAddress(db: Kysely<Database>, locationId: string):
   return row?.business_address ?? null;
 }
 
+export async function saveBusinessAddress(trx: Kysely<Database>, locationId: string, address: string | null, now: Date): Promise<void> {
+  await trx
+    .insertInto('location_profiles')
+    .values({ location_id: locationId, business_address: address, updated_at: now })
+    .onConflict((oc) => oc.column('location_id').doUpdateSet({ business_address: address, updated_at: now }))
+    .execute();
+}
+
 export function locationRefreshJob(deps: AppDeps, ghl: GhlApi) {
   return defineJob({
     kind: LOCATION_REFRESH_JOB,
@@ -35,11 +43,7 @@ export function locationRefreshJob(deps: AppDeps, ghl: GhlApi) {
       });
       const now = deps.clock.now();
       await deps.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('location_profiles')
-          .values({ location_id: locationId, business_address: location.postalAddress ?? null, updated_at: now })
-          .onConflict((oc) => oc.column('location_id').doUpdateSet({ business_address: location.postalAddress ?? null, updated_at: now }))
-          .execute();
+        await saveBusinessAddress(trx, locationId, location.postalAddress ?? null, now);
         await trx
           .updateTable('installations')
           .set((eb) => ({
