@@ -7,7 +7,7 @@ import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { GhlCalendar } from '../ghl/api.js';
 import { bookingLinkOf } from './booking-link.js';
-import { defaultSettings, type Settings } from './schema.js';
+import { defaultSettings, type Settings, settingsSchema } from './schema.js';
 
 export interface StoredSettings {
   settings: Settings;
@@ -58,8 +58,11 @@ export async function loadSettings(db: Kysely<Database>, locationId: string): Pr
     .where('s.location_id', '=', locationId)
     .executeTakeFirst();
   if (!row) return null;
+  // A document saved before a field existed gets that field's default (a step's `purpose`, `consent`), so GET
+  // answers what the engine applies; one that no longer parses is answered as stored, for the owner to fix.
+  const parsed = settingsSchema.safeParse(row.settings);
   return {
-    settings: row.settings as Settings,
+    settings: parsed.success ? parsed.data : (row.settings as Settings),
     version: row.version,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,

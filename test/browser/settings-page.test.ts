@@ -127,6 +127,16 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     expect(await frame.inputValue('[data-path="sendWindow.maxTouchesPer24h"]')).toBe('3');
   });
 
+  it("shows each step's purpose and the consent tag, and the law's floors next to the window", async () => {
+    expect(await frame.inputValue('[data-path="sequence[0].purpose"]')).toBe('informational');
+    expect(await frame.inputValue('[data-path="sequence[3].purpose"]')).toBe('marketing');
+    expect(await frame.inputValue('[data-path="consent.tag"]')).toBe('SMS Consent');
+    await frame.fill('[data-path="sendWindow.start"]', '07:00');
+    const text = (await frame.textContent('#sec-window')) ?? '';
+    expect(text).toContain('The window cannot open before 08:00');
+    await frame.fill('[data-path="sendWindow.start"]', '08:00');
+  });
+
   it('runs a test call dry run', async () => {
     await frame.click('#run-test-call');
     await frame.waitForSelector('#sec-test table');

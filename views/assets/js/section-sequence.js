@@ -9,10 +9,17 @@ import { mutate, state } from './state.js';
 const LABELS = { sms: 'Text message (SMS)', task: 'Callback task', email: 'Email' };
 
 const TEMPLATES = {
-  sms: () => ({ after: 'PT1H', action: 'sms', message: 'Hi {{contact.firstName}}, it’s {{business.name}}. Sorry we missed your call! Book a time here: {{bookingLink}}' }),
-  task: () => ({ after: 'PT15M', action: 'task', title: 'Call back {{contact.name}} ({{source}})', dueIn: 'PT0M' }),
-  email: () => ({ after: 'PT2H', action: 'email', subject: 'Sorry we missed you, {{contact.firstName}}', html: '<p>Hi {{contact.firstName}},</p>\n<p>Sorry we missed your call. Book a time: <a href="{{bookingLink}}">{{bookingLink}}</a></p>' }),
+  // Plain ASCII (no curly quotes): one character outside GSM-7 makes every segment 70 characters instead of 160.
+  sms: () => ({ after: 'PT1H', action: 'sms', purpose: 'informational', message: "Hi {{contact.firstName}}, it's {{business.name}}. Sorry we missed your call! Book a time here: {{bookingLink}} Reply STOP to opt out" }),
+  task: () => ({ after: 'PT15M', action: 'task', purpose: 'informational', title: 'Call back {{contact.name}} ({{source}})', dueIn: 'PT0M' }),
+  email: () => ({ after: 'PT2H', action: 'email', purpose: 'informational', subject: 'Sorry we missed you, {{contact.firstName}}', html: '<p>Hi {{contact.firstName}},</p>\n<p>Sorry we missed your call. Book a time: <a href="{{bookingLink}}">{{bookingLink}}</a></p>' }),
 };
+
+// Why a step is sent, in the owner's words (docs/compliance-hours.md, "Consent").
+const PURPOSES = [
+  { value: 'informational', label: 'About their call (apology, callback)' },
+  { value: 'marketing', label: 'Sales follow-up ("still interested? book now")' },
+];
 
 function newId(action) {
   const taken = new Set(state.doc.sequence.map((s) => s.id));
@@ -91,6 +98,13 @@ function stepCard(step, i, count, rerender) {
         delayField(['sequence', i, 'after'], step.after, 'Send after', 'after the missed call'),
         textField({ label: 'Step id', path: ['sequence', i, 'id'], hint: 'Used by per-source messages.' }),
         selectField({ label: 'Kind', path: ['sequence', i, 'action'], options: Object.entries(LABELS).map(([value, label]) => ({ value, label })) }),
+        selectField({
+          label: 'Purpose',
+          path: ['sequence', i, 'purpose'],
+          options: PURPOSES,
+          format: (v) => v ?? 'informational',
+          hint: step.action === 'sms' ? 'A sales text needs written consent in Florida, Oklahoma and Maryland: it only goes to contacts there with your consent tag.' : '',
+        }),
       ),
       editor(step, i),
     ),
@@ -123,7 +137,7 @@ export function renderSequence(rerender) {
     const i = Number(match[1]);
     mutate((doc) => {
       const old = doc.sequence[i];
-      doc.sequence[i] = { ...TEMPLATES[old.action](), id: old.id, after: old.after };
+      doc.sequence[i] = { ...TEMPLATES[old.action](), id: old.id, after: old.after, purpose: old.purpose ?? 'informational' };
     });
     rerender(`step-up-${i}`);
   });
