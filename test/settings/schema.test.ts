@@ -139,6 +139,20 @@ describe('defaultSettings', () => {
     expect(email).toMatchObject({ subject: 'Sorry we missed you, {{contact.firstName}}' });
   });
 
+  it('names the business and says how to stop in every default text, in GSM-7 only; the last text is marketing', () => {
+    const texts = defaults.sequence.filter((step) => step.action === 'sms');
+    expect(texts.map((step) => [step.id, step.purpose])).toEqual([
+      ['apology-sms', 'informational'],
+      ['final-sms', 'marketing'],
+    ]);
+    for (const step of texts) {
+      expect(step.message).toContain('{{business.name}}');
+      expect(step.message).toMatch(/Reply STOP to opt out$/);
+      expect(smsSegments(step.message).encoding).toBe('GSM-7');
+    }
+    expect(defaults.consent).toEqual({ tag: 'SMS Consent' });
+  });
+
   it('has the defaults of a new install', () => {
     expect(defaults).toMatchObject({
       enabled: true,
