@@ -1,7 +1,7 @@
 import type { AppDeps } from '../app.js';
 import { PREPARED } from '../db/prepared.js';
 import { sql } from 'kysely';
-import { type GhlApi, GhlRateLimitedError, GhlRequestError } from '../ghl/api.js';
+import { type GhlApi, GhlRateLimitedError, GhlRequestError, GhlScopeError } from '../ghl/api.js';
 import { addRunEvent, finishRunIfComplete, lockRun } from './runs.js';
 import type { RenderedStep } from './step-content.js';
 import { findOurMessage } from './sent-match.js';
@@ -90,7 +90,7 @@ async function send(ghl: GhlApi, locationId: string, contactId: string, content:
       // A 4xx proves nothing went out. GHL refuses a sender that is not (or no longer) an SMS number of the
       // location, e.g. a tracking number in a pool (docs/ghl-api-calls.md, send): the location's default
       // number still reaches the caller. Another refusal (DND) is refused again and fails the step as before.
-      if (!(err instanceof GhlRequestError) || err.status >= 500) throw err;
+      if (!(err instanceof GhlRequestError) || err instanceof GhlScopeError) throw err;
       const id = (await ghl.sendMessage(locationId, sms)).messageId;
       return { id, senderRefused: { number: content.fromNumber, error: err.message.slice(0, 300) } };
     }

@@ -188,6 +188,23 @@ export class GhlRequestError extends Error {
 }
 
 /**
+ * GHL answered 401 again with a token it had just refreshed: the install lacks the scope this call needs
+ * ("The token is not authorized for this scope"). The install stands; only this kind of call fails until the
+ * owner grants the scope (docs/ghl-oauth.md, 401).
+ */
+export class GhlScopeError extends GhlRequestError {
+  constructor(
+    readonly locationId: string,
+    readonly scope: string | null,
+    readonly call: string,
+    body?: unknown,
+  ) {
+    super(401, `${call}: the install lacks ${scope ? `the ${scope} scope` : 'a scope this call needs'}`, body);
+    this.name = 'GhlScopeError';
+  }
+}
+
+/**
  * A request that is not safe to repeat (a send, a task) timed out or got a garbled answer, so GHL may have acted
  * on it. The client does not retry it; the caller decides (e.g. look for the message before sending again).
  */

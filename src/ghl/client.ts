@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
+import { recordScopeProblem } from '../installations/problems.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { GhlApi, GhlMessage } from './api.js';
+import { type GhlApi, type GhlMessage, GhlScopeError } from './api.js';
 import { createGhlRequester, type GhlClientOptions } from './http.js';
 import { createGhlOAuth, type GhlOAuth } from './oauth.js';
 import {
@@ -66,7 +67,11 @@ const MAX_PAGES = 10;
 
 export function createGhlClient(deps: GhlClientDeps): GhlApi {
   const auth = deps.auth ?? createGhlAuth(deps);
-  const request = createGhlRequester({ ...deps, vault: auth.vault });
+  const request = createGhlRequester({
+    ...deps,
+    vault: auth.vault,
+    onScopeRefused: (locationId, scope, call) => recordScopeProblem(deps.db, locationId, scope, call, deps.clock.now()),
+  });
 
   async function messagesOf(locationId: string, conversationId: string, since: Date): Promise<GhlMessage[]> {
     const out: GhlMessage[] = [];
@@ -214,14 +219,19 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
     getUser: (locationId, userId) =>
       request({ locationId, method: 'GET', path: `/users/${encodeURIComponent(userId)}`, schema: UserAnswer, idempotent: true }),
 
-    listPhoneNumbers: (locationId) =>
-      request({
-        locationId,
-        method: 'GET',
-        path: `/phone-system/numbers/location/${encodeURIComponent(locationId)}`,
-        schema: NumbersAnswer,
-        idempotent: true,
-      }),
+    // Numbers in pools are left out unless skipNumberPool=false, which an install without numberpools.read
+    // may be refused: then the location's own numbers still come (docs/ghl-api-calls.md, phone numbers).
+    async listPhoneNumbers(locationId) {
+      const path = `/phone-system/numbers/location/${encodeURIComponent(locationId)}`;
+      const list = (skipNumberPool: boolean) =>
+        request({ locationId, method: 'GET', path, query: { skipNumberPool: String(skipNumberPool), pageSize: 1000 }, schema: NumbersAnswer, idempotent: true });
+      try {
+        return await list(false);
+      } catch (err) {
+        if (err instanceof GhlScopeError) return list(true);
+        throw err;
+      }
+    },
 
     listCalendars: (locationId) =>
       request({ locationId, method: 'GET', path: '/calendars/', query: { locationId }, schema: CalendarsAnswer, idempotent: true }),

@@ -4,7 +4,8 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { GhlNotInstalledError, GhlOutcomeUnknownError, GhlRequestError, GhlUnavailableError } from './api.js';
+import { scopeOf } from '../installations/scopes.js';
+import { GhlOutcomeUnknownError, GhlRequestError, GhlScopeError, GhlUnavailableError } from './api.js';
 import { createLeanAdapter } from './lean-adapter.js';
 import { LocationRateLimiter, rateLimitedError } from './rate-limit.js';
 import type { TokenVault } from './tokens.js';
@@ -45,6 +46,8 @@ export interface HttpDeps {
   metrics?: Metrics;
   vault: TokenVault;
   options?: GhlClientOptions;
+  /** Told when GHL refuses a call for a missing scope, to tell the owner. */
+  onScopeRefused?: (locationId: string, scope: string | null, call: string) => Promise<void>;
 }
 
 /** The `Version` header each API family demands (docs/ghl-platform.md §1). */
@@ -107,6 +110,17 @@ export function createGhlRequester(deps: HttpDeps): GhlRequester {
     }
   }
 
+  async function scopeRefused(req: GhlRequest<z.ZodType>, res: AxiosResponse<string>): Promise<GhlScopeError> {
+    const call = `${req.method} ${req.path}`;
+    const scope = scopeOf(req.method, req.path, req.query);
+    const json = parseJson(res.data);
+    log.warn({ locationId: req.locationId, call, scope }, 'GHL refused a call for a missing scope');
+    await deps.onScopeRefused?.(req.locationId, scope, call).catch((err: unknown) => {
+      log.error({ err: String(err) }, 'could not record the missing scope');
+    });
+    return new GhlScopeError(req.locationId, scope, call, json.ok ? json.value : undefined);
+  }
+
   return async function request<S extends z.ZodType>(req: GhlRequest<S>): Promise<z.output<S>> {
     const started = performance.now();
     let token = await deps.vault.locationToken(req.locationId);
@@ -121,7 +135,8 @@ export function createGhlRequester(deps: HttpDeps): GhlRequester {
         // fine, and refreshing it for every such answer would spend a rotating refresh token for nothing.
         if (res.status === 401 && isUnknownUser(res.data)) throw requestError(req, res);
         if (res.status === 401) {
-          if (refreshed) throw new GhlNotInstalledError(req.locationId, 'GHL rejected a freshly refreshed token');
+          // A token GHL just issued is not expired or revoked: the same 401 again is a missing scope.
+          if (refreshed) throw await scopeRefused(req, res);
           token = await deps.vault.locationToken(req.locationId, { rejected: token });
           refreshed = true;
           n--;

@@ -6,6 +6,7 @@ import type { GhlAuth } from '../ghl/client.js';
 import { companyContext } from '../ghl/tokens.js';
 import type { Logger } from '../logger.js';
 import { findCompanyOf } from './company-of.js';
+import { clearProblems } from './problems.js';
 import { type InstalledLocationInfo, onLocationInstalled, onLocationUninstalled } from './hooks.js';
 import {
   endCompany,
@@ -73,6 +74,8 @@ export async function completeLocationInstall(deps: InstallDeps, locationId: str
   });
   await deps.db.transaction().execute(async (trx) => {
     await setLocationInfo(trx, locationId, info, deps.clock.now());
+    // A new install is how an owner grants a missing scope: what was recorded against the old one is gone.
+    await clearProblems(trx, locationId);
     await onLocationInstalled(trx, locationId, info, deps.clock.now());
   });
   deps.logger.info({ locationId }, 'location installed');

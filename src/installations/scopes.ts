@@ -22,7 +22,33 @@ export const GHL_SCOPES = [
   'calendars/events.readonly',
   // Tracking numbers for lead-source mapping.
   'phonenumbers.read',
+  // Numbers in number pools are listed only with skipNumberPool=false, which needs this scope too.
+  'numberpools.read',
   // Bulk (agency) installs: list installed locations, mint location tokens.
   'oauth.readonly',
   'oauth.write',
 ] as const;
+
+type Scope = (typeof GHL_SCOPES)[number];
+
+/** The scope each call Ringback makes needs (docs/ghl-oauth.md, scopes), to tell the owner which one is missing. */
+const NEEDS: Array<[method: string, path: RegExp, scope: Scope]> = [
+  ['POST', /^\/conversations\/messages$/, 'conversations/message.write'],
+  ['GET', /^\/conversations\/search/, 'conversations.readonly'],
+  ['GET', /^\/conversations\//, 'conversations/message.readonly'],
+  ['GET', /^\/contacts\//, 'contacts.readonly'],
+  ['*', /^\/contacts\//, 'contacts.write'],
+  ['GET', /^\/users\//, 'users.readonly'],
+  ['GET', /^\/locations\/[^/]+$/, 'locations.readonly'],
+  ['*', /^\/locations\/[^/]+\/tasks/, 'locations/tasks.readonly'],
+  ['GET', /^\/calendars\//, 'calendars.readonly'],
+  ['GET', /^\/phone-system\/numbers\//, 'phonenumbers.read'],
+  ['GET', /^\/phone-system\/number-pools/, 'numberpools.read'],
+];
+
+export function scopeOf(method: string, path: string, query: Record<string, unknown> = {}): Scope | null {
+  // Asking for pooled numbers is what numberpools.read adds to phonenumbers.read.
+  if (path.startsWith('/phone-system/numbers/') && query['skipNumberPool'] === 'false') return 'numberpools.read';
+  const hit = NEEDS.find(([m, p]) => (m === '*' || m === method) && p.test(path));
+  return hit ? hit[2] : null;
+}

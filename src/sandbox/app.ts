@@ -11,6 +11,7 @@ import { ghlPageRouter, type PageDeps } from './ghl-page.js';
 import { checkVersion, handleErrors, notFound } from './ghl-http.js';
 import { companyOAuthRoutes, type OAuthDeps, publicOAuthRouter } from './oauth.js';
 import type { RateLimiter } from './rate-limit.js';
+import { withScopes } from './scopes.js';
 import { taskRoutes } from './tasks.js';
 import type { TokenStore } from './tokens.js';
 import type { RecordedRequest } from './types.js';
@@ -25,7 +26,9 @@ export interface AppDeps extends ConversationDeps, OAuthDeps, PageDeps {
 
 /** The REST API's routes, in express's matching order; one group per router the app mounts. */
 export function apiRouteGroups(deps: AppDeps): ApiRoute[][] {
-  return [companyOAuthRoutes(deps), contactRoutes(deps), taskRoutes(deps), conversationRoutes(deps), directoryRoutes(deps)];
+  return [companyOAuthRoutes(deps), contactRoutes(deps), taskRoutes(deps), conversationRoutes(deps), directoryRoutes(deps)].map(
+    (group) => group.map(withScopes),
+  );
 }
 
 /**

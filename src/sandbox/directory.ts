@@ -1,4 +1,4 @@
-import { type Answer, type ApiCall, type ApiRoute, grantOf, param, requireQuery, traced } from './api.js';
+import { type Answer, type ApiCall, type ApiRoute, grantOf, param, queryString, requireQuery, traced } from './api.js';
 import { authorizeLocation } from './auth.js';
 import { GhlError } from './ghl-http.js';
 import type { AgencyUser, Calendar, Location, PhoneNumber, User } from './model.js';
@@ -104,7 +104,12 @@ function numbers(deps: Deps) {
   return (call: ApiCall): Answer => {
     const locationId = param(call, 'locationId');
     authorizeLocation(grantOf(call), deps.store, locationId);
-    const list = deps.store.numbers(locationId).map(numberView);
+    // skipNumberPool "Default is true": numbers in pools come only when asked for (apps/phone-system.json).
+    const withPools = queryString(call, 'skipNumberPool') === 'false';
+    const list = deps.store
+      .numbers(locationId)
+      .filter((n) => withPools || !n.inNumberPool)
+      .map(numberView);
     return traced(200, { numbers: list, pageSize: list.length, page: 1, totalCount: list.length });
   };
 }

@@ -48,6 +48,8 @@ export interface PhoneNumber {
   phoneNumber: string;
   friendlyName: string;
   isDefaultNumber: boolean;
+  /** In a number pool (dynamic call tracking): listed only with skipNumberPool=false, and not a sender. */
+  inNumberPool?: boolean;
 }
 
 export interface Calendar {

@@ -57,7 +57,8 @@ function smsFields(deps: Deps, contact: Contact, body: SendBody) {
   const to = body.toNumber ?? contact.phone;
   if (!to) throw new GhlError(422, ['The contact has no phone number']);
   refuseIfDnd(contact, 'SMS');
-  const numbers = deps.store.numbers(contact.locationId);
+  // A pooled tracking number is not the location's own sender (the sandbox's reading; GHL's words are not documented).
+  const numbers = deps.store.numbers(contact.locationId).filter((n) => !n.inNumberPool);
   const from = body.fromNumber ?? numbers.find((n) => n.isDefaultNumber)?.phoneNumber ?? numbers[0]?.phoneNumber;
   if (body.fromNumber && !numbers.some((n) => phoneKey(n.phoneNumber) === phoneKey(body.fromNumber ?? ''))) {
     throw new GhlError(400, `fromNumber ${body.fromNumber} is not a number of this location`);

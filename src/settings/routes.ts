@@ -6,6 +6,7 @@ import { requireAdmin, sessionOf } from './auth.js';
 import { businessAddress } from '../installations/location-profile.js';
 import { a2pCampaign, deliveryWarnings } from './a2p.js';
 import { emailAddressProblems } from './email-address.js';
+import { locationProblems } from '../installations/problems.js';
 import type { LookupCache } from './lookups.js';
 import { createDefaultSettings, listAudit, loadSettings, type StoredSettings, saveSettings } from './store.js';
 import { validateSettings } from './validate.js';
@@ -79,8 +80,10 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
       deliveryWarnings(deps.db, locationId),
       deps.db.selectFrom('installations').select('name').where('location_id', '=', locationId).executeTakeFirst(),
     ]);
+    // Read after the lookups: a scope GHL refused them is recorded by then.
+    const problems = await locationProblems(deps.db, locationId);
     const mapped = new Map(stored.settings.sources.map((s) => [s.trackingNumber, s.tag]));
-    const warnings = [...found.warnings, ...delivery.map((w) => w.message)];
+    const warnings = [...problems.map((p) => p.message), ...found.warnings, ...delivery.map((w) => w.message)];
     if (found.numbers) {
       const unmapped = found.numbers.filter((n) => !mapped.has(n.phoneNumber)).length;
       if (unmapped > 0) warnings.push(`${unmapped} of the sub-account's phone numbers ${unmapped === 1 ? 'has' : 'have'} no source mapped`);
@@ -100,6 +103,8 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
       calendars: (found.calendars ?? []).map((c) => ({ id: c.id, name: c.name, isActive: c.isActive ?? true })),
       warnings,
       deliveryWarnings: delivery,
+      // What the owner must fix in GHL (a scope the install lacks); also among the warnings.
+      problems,
       a2pCampaign: a2pCampaign(stored.settings, install?.name ?? null),
     });
   });

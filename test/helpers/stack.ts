@@ -105,12 +105,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
  * The browser's install journey: Ringback's /oauth/install, GHL's chooselocation (with the sandbox's picks:
  * `locationId`, `userType=Company`), then the callback. Returns the callback's answer.
  */
-export async function installVia(stack: Stack, picks: { locationId?: string | string[]; company?: boolean } = {}) {
+export async function installVia(
+  stack: Stack,
+  picks: { locationId?: string | string[]; company?: boolean; scope?: string } = {},
+) {
   const start = await fetch(`${stack.url}/oauth/install`, { redirect: 'manual' });
   const authorize = new URL(start.headers.get('location') ?? '');
   const ids = picks.locationId === undefined ? [] : [picks.locationId].flat();
   if (ids.length) authorize.searchParams.set('locationId', ids.join(','));
   if (picks.company) authorize.searchParams.set('userType', 'Company');
+  // An install from before a scope was added to the app: GHL grants what the install asked for.
+  if (picks.scope !== undefined) authorize.searchParams.set('scope', picks.scope);
   const chosen = await fetch(authorize, { redirect: 'manual' });
   const callback = chosen.headers.get('location');
   if (chosen.status !== 302 || !callback) throw new Error(`chooselocation answered ${chosen.status}`);

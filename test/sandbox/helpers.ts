@@ -1,3 +1,4 @@
+import { GHL_SCOPES } from '../../src/installations/scopes.js';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -33,7 +34,8 @@ export async function install(
     response_type: 'code',
     redirect_uri: redirectUri,
     client_id: CREDS.clientId,
-    scope: 'contacts.readonly contacts.write',
+    // Every scope Ringback asks for: the sandbox refuses a call whose scope the install lacks.
+    scope: GHL_SCOPES.join(' '),
     locationId: LOCATION_ID,
     ...query,
   });
