@@ -72,7 +72,7 @@ function oneEmail(deps: Deps) {
   return (call: ApiCall): Answer => {
     const id = param(call, 'id');
     const message = deps.store.message(id);
-    if (!message || message.messageType !== 'TYPE_EMAIL') throw new GhlError(404, 'Email not found');
+    if (message?.messageType !== 'TYPE_EMAIL') throw new GhlError(404, 'Email not found');
     authorizeLocation(grantOf(call), deps.store, message.locationId);
     return traced(200, {
       id: message.id,

@@ -8,7 +8,8 @@ export const hasChromium = existsSync(CHROMIUM);
 export const CHROMIUM_MISSING = `Chromium not found at ${CHROMIUM}: install it with apt-get install chromium; browser tests did not run`;
 export const SCREENSHOTS = new URL('../../test-artifacts/screenshots/', import.meta.url);
 
-export function launch(): Promise<Browser> {
+/** `extraArgs`: e.g. `--host-resolver-rules` to serve the sandbox's GHL page under a white-label host name. */
+export function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -19,6 +20,7 @@ export function launch(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

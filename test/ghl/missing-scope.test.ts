@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { findInstallation } from '../../src/installations/queries.js';
 import { GHL_SCOPES } from '../../src/installations/scopes.js';
-import { LOCATION_ID, TRACKING_NUMBERS } from '../../src/sandbox/seed.js';
+import { LOCATION_ID, TRACKING_NUMBERS, USERS } from '../../src/sandbox/seed.js';
 import { installVia, type Stack, startStack } from '../helpers/stack.js';
 import { authed, tokenFor } from '../settings/api-helpers.js';
 
@@ -44,7 +44,7 @@ describe('a 401 for a scope the install lacks', () => {
     const events = await db.selectFrom('run_events').select(['kind', 'step_id']).where('kind', '=', 'step-failed').execute();
     expect(events).toEqual([{ kind: 'step-failed', step_id: 'apology-sms' }]);
 
-    const lookups = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID)).get('/api/lookups');
+    const lookups = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get('/api/lookups');
     expect(lookups.status).toBe(200);
     expect(lookups.body.problems).toEqual([
       expect.objectContaining({ code: 'missing-scope:conversations/message.write', message: expect.stringContaining('Reinstall') }),
@@ -53,7 +53,7 @@ describe('a 401 for a scope the install lacks', () => {
 
     // Installing again with the scope clears the problem.
     expect((await installVia(stack, { locationId: LOCATION_ID })).status).toBe(200);
-    const after = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID)).get('/api/lookups');
+    const after = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get('/api/lookups');
     expect(after.body.problems).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GHL_SCOPES } from '../../src/installations/scopes.js';
-import { LOCATION_ID } from '../../src/sandbox/seed.js';
+import { LOCATION_ID, USERS } from '../../src/sandbox/seed.js';
 import { installVia, type Stack, startStack } from '../helpers/stack.js';
 import { authed, tokenFor } from '../settings/api-helpers.js';
 
@@ -10,7 +10,7 @@ afterEach(() => stack?.close());
 const POOLED = '+15550004444';
 
 async function numbersOnPage(): Promise<{ numbers: string[]; warnings: string[] }> {
-  const res = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID)).get('/api/lookups');
+  const res = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get('/api/lookups');
   return { numbers: res.body.numbers.map((n: { phoneNumber: string }) => n.phoneNumber), warnings: res.body.warnings };
 }
 
