@@ -91,7 +91,7 @@ export async function rebaseDefaultBookingLink(
   now: Date,
 ): Promise<void> {
   const current = await loadSettings(db, locationId);
-  if (!current || !current.settings.bookingLink.startsWith(`${GHL_WIDGET_ORIGIN}/`)) return;
+  if (!current?.settings.bookingLink.startsWith(`${GHL_WIDGET_ORIGIN}/`)) return;
   const settings = { ...current.settings, bookingLink: rebasedBookingLink(current.settings.bookingLink, domain) };
   await saveSettings(db, {
     locationId,
