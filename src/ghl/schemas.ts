@@ -6,8 +6,13 @@ import type { GhlCalendar, GhlContact, GhlLocation, GhlMessage, GhlPhoneNumber, 
  * are both accepted (docs/ghl-platform.md §5-§7). Each schema maps to the shapes of api.ts so callers never see raw JSON.
  */
 const str = z.string().nullish();
+/**
+ * A field GHL may leave out or send as `null` (docs/ghl-webhooks.md, nulls): absent either way for the caller, so
+ * one null never fails a whole answer.
+ */
+const opt = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
-const Dnd = z.looseObject({ status: z.string().optional() });
+const Dnd = z.looseObject({ status: opt(z.string()) });
 
 export const ContactAnswer = z
   .looseObject({
@@ -71,7 +76,7 @@ export const TasksAnswer = z
   );
 
 export const SendAnswer = z
-  .looseObject({ messageId: z.string(), conversationId: z.string().optional() })
+  .looseObject({ messageId: z.string(), conversationId: opt(z.string()) })
   .transform((a) => (a.conversationId ? { messageId: a.messageId, conversationId: a.conversationId } : { messageId: a.messageId }));
 
 /** GetEmailMessageResponseDto, unwrapped (apps/conversations.json). */
@@ -95,20 +100,31 @@ const when = z.union([z.string(), z.number()]).transform((v) => new Date(v).toIS
 const Message = z
   .looseObject({
     id: z.string(),
-    contactId: z.string().optional(),
-    messageType: z.string().optional(),
-    type: z.union([z.number(), z.string()]).optional(),
-    direction: z.string().optional(),
-    status: z.string().optional(),
+    contactId: opt(z.string()),
+    messageType: opt(z.string()),
+    type: opt(z.union([z.number(), z.string()])),
+    direction: opt(z.string()),
+    status: opt(z.string()),
     dateAdded: when,
-    body: z.string().optional(),
+    body: opt(z.string()),
     meta: z.unknown().optional(),
-    source: z.string().optional(),
+    source: opt(z.string()),
   })
   .transform((m): GhlMessage => m);
 
+/**
+ * Each message on its own: one GHL cannot give a time or an id (so no check could use it) is left out rather
+ * than failing the page, and with it every reply and callback the page holds.
+ */
+const Messages = z.array(z.unknown()).transform((items) =>
+  items.flatMap((item) => {
+    const m = Message.safeParse(item);
+    return m.success ? [m.data] : [];
+  }),
+);
+
 const MessagePage = z.looseObject({
-  messages: z.array(Message),
+  messages: Messages,
   lastMessageId: z.string().nullish(),
   nextPage: z.boolean().nullish(),
 });
@@ -123,8 +139,8 @@ export const MessagesAnswer = z.union([MessagePage, z.looseObject({ messages: Me
 
 const Location = z.looseObject({
   id: z.string(),
-  companyId: z.string().optional(),
-  name: z.string(),
+  companyId: opt(z.string()),
+  name: str,
   timezone: str,
   email: str,
   address: str,
@@ -156,7 +172,7 @@ export const LocationAnswer = z
     return {
       id: l.id,
       ...(l.companyId ? { companyId: l.companyId } : {}),
-      name: l.name,
+      name: l.name ?? '',
       timezone: l.timezone ?? null,
       email: l.email ?? null,
       address: l.address ?? null,
@@ -186,13 +202,13 @@ export const NumbersAnswer = z
 export const CalendarsAnswer = z
   .looseObject({
     calendars: z.array(
-      z.looseObject({ id: z.string(), name: z.string(), isActive: z.boolean().nullish(), slug: str, widgetSlug: str }),
+      z.looseObject({ id: z.string(), name: str, isActive: z.boolean().nullish(), slug: str, widgetSlug: str }),
     ),
   })
   .transform((a): GhlCalendar[] =>
     a.calendars.map((c) => ({
       id: c.id,
-      name: c.name,
+      name: c.name ?? '',
       ...(typeof c.isActive === 'boolean' ? { isActive: c.isActive } : {}),
       slug: c.slug ?? null,
       widgetSlug: c.widgetSlug ?? null,

@@ -18,8 +18,8 @@ const addresses = z.union([z.string(), z.array(z.string().nullish())]).nullish()
 
 const Envelope = z.looseObject({
   type: z.string().min(1),
-  webhookId: z.string().min(1).max(200).optional(),
-  timestamp: z.union([z.string(), z.number()]).optional(),
+  webhookId: z.string().min(1).max(200).nullish(),
+  timestamp: z.union([z.string(), z.number()]).nullish(),
   locationId: text,
 });
 
@@ -90,11 +90,11 @@ export const LocationUpdateEvent = z.looseObject({
 /** Agency-level installs carry only `companyId`; location ones `locationId` (and usually `companyId`). */
 const installFields = {
   appId: text,
-  companyId: id.optional(),
-  locationId: id.optional(),
+  companyId: id.nullish().transform((v) => v ?? undefined),
+  locationId: id.nullish().transform((v) => v ?? undefined),
   userId: text,
 };
-const needsTarget = (e: { companyId?: string; locationId?: string }) => Boolean(e.companyId || e.locationId);
+const needsTarget = (e: { companyId?: string | undefined; locationId?: string | undefined }) => Boolean(e.companyId || e.locationId);
 export const InstallEvent = z
   .looseObject({
     type: z.literal('INSTALL'),
@@ -145,13 +145,13 @@ export function parseWebhook(body: unknown): ParsedWebhook {
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw invalid(`the ${e.type} event is missing required fields`, parsed.error);
   }
-  const timestamp = e.timestamp === undefined ? undefined : parseTimestamp(e.timestamp);
-  if (e.timestamp !== undefined && timestamp === undefined) {
+  const timestamp = e.timestamp == null ? undefined : parseTimestamp(e.timestamp);
+  if (e.timestamp != null && timestamp === undefined) {
     throw new AppError(400, 'BAD_REQUEST', 'timestamp is neither ISO 8601 nor epoch milliseconds');
   }
   // LocationUpdate names its location `id` (it is the location's own event).
   const locationId = e.locationId ?? (e.type === 'LocationUpdate' && typeof e.id === 'string' ? e.id : null);
-  return { type: e.type, webhookId: e.webhookId, timestamp, locationId, known: Boolean(schema) };
+  return { type: e.type, webhookId: e.webhookId ?? undefined, timestamp, locationId, known: Boolean(schema) };
 }
 
 function invalid(message: string, err: z.ZodError): AppError {

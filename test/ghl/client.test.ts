@@ -11,6 +11,7 @@ import {
 } from '../../src/ghl/api.js';
 import { createGhlClient } from '../../src/ghl/client.js';
 import type { GhlClientOptions } from '../../src/ghl/http.js';
+import type { Message } from '../../src/sandbox/model.js';
 import { CONTACTS, LOCATION_ID, USERS } from '../../src/sandbox/seed.js';
 import { silentLogger } from '../helpers/logger.js';
 import { FAST_GHL, installVia, type Stack, startStack } from '../helpers/stack.js';
@@ -63,6 +64,16 @@ describe('GHL client', () => {
     const answered = stack.sandbox.requests.slice(before);
     expect(answered.filter((r) => r.status >= 300)).toEqual([]);
     expect(stack.sandbox.store.contact(CONTACTS.jane)?.tags).toContain('Missed Call');
+  });
+
+  it('a null in one message field does not fail the page: the conversation\'s other messages still come back', async () => {
+    const sent = await ghl.sendMessage(LOCATION_ID, { type: 'SMS', contactId: CONTACTS.jane, message: 'first' });
+    const conversationId = stack.sandbox.store.message(sent.messageId)!.conversationId;
+    const at = stack.clock.now().toISOString();
+    const odd = { id: 'msg_nulls', type: 1, messageType: 'TYPE_CALL', locationId: LOCATION_ID, contactId: CONTACTS.jane, conversationId, dateAdded: at, direction: 'inbound', status: null, body: null, contentType: null, attachments: null, meta: { call: null }, source: null, userId: null };
+    stack.sandbox.store.addMessage(odd as unknown as Message);
+    const history = await ghl.listMessagesSince(LOCATION_ID, CONTACTS.jane, new Date(stack.clock.now().getTime() - 60_000));
+    expect(history.map((m) => m.id)).toEqual(expect.arrayContaining([sent.messageId, 'msg_nulls']));
   });
 
   it('turns a 429 into GhlRateLimitedError at Retry-After on the injected clock, without retrying', async () => {

@@ -32,4 +32,13 @@ describe('GHL answer schemas', () => {
       { id: 'u1', name: 'Ana Lopez', email: null },
     ]);
   });
+
+  it('read a page where one message has nulls in every optional field, and drop only one without a date', () => {
+    const nulls = { id: 'm2', dateAdded: '2026-01-05T15:01:00.000Z', contactId: null, messageType: null, type: null, direction: null, status: null, body: null, meta: null, source: null, userId: null };
+    const page = MessagesAnswer.parse({ messages: { lastMessageId: null, nextPage: null, messages: [message, nulls, { id: 'm3', dateAdded: null }] } });
+    expect(page.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
+    expect(page.messages[1]).toMatchObject({ id: 'm2', direction: undefined, status: undefined });
+    expect(ContactAnswer.parse({ contact: { id: 'c', locationId: 'loc', dndSettings: { SMS: { status: null }, Email: null }, tags: null } })).toMatchObject({ dndSettings: { SMS: {} }, tags: [] });
+    expect(LocationAnswer.parse({ location: { id: 'loc', name: null, companyId: null, timezone: null } })).toEqual({ id: 'loc', name: '', timezone: null, email: null, address: null });
+  });
 });

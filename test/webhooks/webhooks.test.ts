@@ -186,6 +186,19 @@ describe('POST /webhooks/ghl: bodies', () => {
     expect(rows.every((r) => r.processed_at !== null)).toBe(true);
   });
 
+  it('accepts null, not only missing, in every optional field of the events it reads', async () => {
+    const loc = LOCATION_ID;
+    const events = [
+      { ...call, status: null, callStatus: null, callDuration: null, userId: null, attachments: null, meta: null, from: null, to: null, cc: null, dateAdded: null, messageId: null },
+      { ...call, meta: { call: null } },
+      { type: 'AppointmentUpdate', locationId: loc, appointment: { id: 'appt_null', contactId: null, calendarId: null, appointmentStatus: null, startTime: null } },
+      { type: 'TaskComplete', locationId: loc, id: 'task_null', contactId: null, assignedTo: null, title: null },
+      { type: 'ContactDndUpdate', locationId: loc, id: CONTACTS.jane, dnd: null, dndSettings: { SMS: null, Email: { status: null } } },
+      { type: 'UNINSTALL', appId: null, locationId: 'loc_gone', companyId: null, userId: null },
+    ];
+    for (const e of events) expect([e.type, (await stack.sandbox.deliver(e)).status]).toEqual([e.type, 200]);
+  });
+
   it('a duplicate webhookId answers 200 duplicate: one inbox row, one job', async () => {
     const first = await stack.sandbox.deliver(call, { webhookId: 'dup-1' });
     const again = await post(stack.url, first.rawBody, first.headers);
