@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { apiRouteGroups, buildApp } from './app.js';
-import { deliver } from './delivery.js';
+import { Deliveries } from './delivery.js';
 import { messageEvent } from './events.js';
 import { Carrier } from './carrier.js';
 import { Faults } from './faults.js';
@@ -52,10 +52,17 @@ export interface Sandbox {
   addLocation(input?: AddLocationInput): LocationSeed;
   /** Tokens without the OAuth dance (marks the location installed), for tests and benchmarks of the client. */
   issueTokens(target: { locationId: string } | { companyId: string }): TokenResponse;
-  /** Sends an event now, whatever drop fault is set (a late or repeated delivery in a test). */
+  /**
+   * Sends an event now, whatever drop fault is set (a late or repeated delivery in a test): the first attempt;
+   * a 429 is redelivered later on the sandbox's clock (the result records each attempt).
+   */
   deliver(event: object, opts?: DeliverOptions): Promise<DeliveryResult>;
   /** From now on the events the sandbox emits itself (calls, messages) that match are lost; null: none. */
   dropWebhooks(rule: WebhookDropRule | null): void;
+  /** Redelivers the 429'd webhooks due by the sandbox's clock now, and resolves once they were answered. */
+  redeliverDue(): Promise<DeliveryResult[]>;
+  /** 429'd webhooks GHL still means to redeliver. */
+  pendingRedeliveries(): DeliveryResult[];
   close(): Promise<void>;
 }
 
@@ -83,11 +90,13 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     signer,
     appBaseUrl: () => appBaseUrl,
     signWith: opts.signWith ?? 'both',
-    retryDelayMs: opts.retryDelayMs ?? 50,
+    redeliveryDelayMs: opts.redeliveryDelayMs ?? 600_000,
+    redeliveryJitterMs: opts.redeliveryJitterMs ?? 60_000,
     timeoutMs: opts.deliveryTimeoutMs ?? 10_000,
     closing: closing.signal,
   } as const;
-  const send = (event: object, o?: DeliverOptions) => deliver(deliveryDeps, event, o);
+  const deliveries = new Deliveries(deliveryDeps);
+  const send = (event: object, o?: DeliverOptions) => deliveries.deliver(event, o);
   const drops = new WebhookDrops();
   const emit = async (event: object, o?: DeliverOptions): Promise<DeliveryResult> => {
     if (!drops.shouldDrop(event as Record<string, unknown>)) return send(event, o);
@@ -173,6 +182,8 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     issueTokens,
     deliver: send,
     dropWebhooks: (rule) => drops.set(rule),
+    redeliverDue: () => deliveries.runDue(),
+    pendingRedeliveries: () => deliveries.pending(),
     close: async () => {
       closing.abort();
       faults.dispose();

@@ -21,8 +21,13 @@ export interface SandboxOptions {
   dailyLimit?: number;
   /** Default 86 399, as GHL's token responses say. */
   accessTokenTtlSeconds?: number;
-  /** Real milliseconds between webhook retries (GHL waits ~10 min; tests cannot). Default 50. */
-  retryDelayMs?: number;
+  /**
+   * Milliseconds of the sandbox's clock from a 429 to GHL's redelivery of the same bytes. Default 600 000 (GHL:
+   * about 10 minutes). A manual clock moved past it redelivers at the next `redeliverDue()` (or within 50 ms).
+   */
+  redeliveryDelayMs?: number;
+  /** Up to this many more milliseconds of the sandbox's clock, at random. Default 60 000. */
+  redeliveryJitterMs?: number;
   /** Real milliseconds the sandbox waits for the app to answer a webhook. Default 10 000. */
   deliveryTimeoutMs?: number;
   /**
@@ -79,11 +84,13 @@ export interface DeliveryResult {
   rawBody: string;
   headers: Record<string, string>;
   attempts: DeliveryAttempt[];
-  /** Status of the last attempt. */
+  /** Status of the last attempt so far. */
   status: number;
   ok: boolean;
   /** Never sent: a drop fault (`sandbox.dropWebhooks`) swallowed it, as GHL sometimes loses an event. */
   dropped?: boolean;
+  /** When GHL will deliver it again (on the sandbox's clock): after a 429, while redeliveries are left. */
+  nextAttemptAt: Date | null;
 }
 
 export interface DeliverOptions {

@@ -57,6 +57,7 @@ export function droppedDelivery(clock: Clock, event: object, opts: DeliverOption
     attempts: [],
     status: 0,
     ok: false,
+    nextAttemptAt: null,
     dropped: true,
   };
 }

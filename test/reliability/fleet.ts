@@ -1,5 +1,5 @@
 import { daytimeZone } from '../../src/cli/bench/fixture.js';
-import { systemClock } from '../../src/clock.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import { createDb, type Db } from '../../src/db/create-db.js';
 import { createSandbox, type LocationSeed, type Sandbox } from '../../src/sandbox/index.js';
 import type { Contact } from '../../src/sandbox/model.js';
@@ -7,14 +7,20 @@ import { contactRecord } from '../../src/sandbox/seed.js';
 import { defaultSettings, type Settings, settingsSchema } from '../../src/settings/schema.js';
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_SHARED_SECRET } from '../helpers/config.js';
 
-/** The sandbox on the system clock, as the child processes are: every `dateAdded` and due time is real time. */
-export async function startRealTimeSandbox(opts: { retryDelayMs?: number } = {}): Promise<Sandbox> {
+/**
+ * The sandbox on the system clock, as the child processes are: every `dateAdded` and due time is real time. It
+ * redelivers a 429 as GHL does, about 10 minutes later, unless told otherwise.
+ */
+export async function startRealTimeSandbox(
+  opts: { clock?: Clock; redeliveryDelayMs?: number; redeliveryJitterMs?: number } = {},
+): Promise<Sandbox> {
   return createSandbox({
-    clock: systemClock,
+    clock: opts.clock ?? systemClock,
     clientId: TEST_CLIENT_ID,
     clientSecret: TEST_CLIENT_SECRET,
     sharedSecret: TEST_SHARED_SECRET,
-    retryDelayMs: opts.retryDelayMs ?? 50,
+    ...(opts.redeliveryDelayMs === undefined ? {} : { redeliveryDelayMs: opts.redeliveryDelayMs }),
+    ...(opts.redeliveryJitterMs === undefined ? {} : { redeliveryJitterMs: opts.redeliveryJitterMs }),
   });
 }
 

@@ -1,14 +1,16 @@
 import { createVerify, verify } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../../src/clock.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { CONTACTS, LOCATION_ID, TRACKING_NUMBERS, USERS } from '../../src/sandbox/seed.js';
 import { startReceiver, startSandbox } from './helpers.js';
 
 let sandbox: Sandbox;
+let clock: ManualClock;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 beforeEach(async () => {
   receiver = await startReceiver();
-  ({ sandbox } = await startSandbox({ appBaseUrl: receiver.url, retryDelayMs: 5 }));
+  ({ sandbox, clock } = await startSandbox({ appBaseUrl: receiver.url }));
 });
 afterEach(async () => {
   await sandbox.close();
@@ -80,17 +82,46 @@ describe('sandbox webhooks', () => {
     expect(receiver.received[1]?.headers['x-ghl-signature']).toBeUndefined();
   });
 
-  it('retries only on 429, at most 6 times, with the same bytes', async () => {
+  it('redelivers a 429 about 10 minutes later on its own clock, same bytes and timestamp, at most 6 times', async () => {
+    const MIN = 60_000;
     receiver.statuses.push(429, 429);
-    const retried = await sandbox.deliver({ type: 'Ping' });
-    expect(retried.attempts.map((a) => a.status)).toEqual([429, 429, 200]);
+    const d = await sandbox.deliver({ type: 'Ping' });
+    expect(d.attempts.map((a) => a.status)).toEqual([429]);
+    expect(d.nextAttemptAt!.getTime() - d.attempts[0]!.at.getTime()).toBeGreaterThanOrEqual(10 * MIN);
+    expect(d.nextAttemptAt!.getTime() - d.attempts[0]!.at.getTime()).toBeLessThanOrEqual(11 * MIN);
+    // Not before its time: 9 minutes on, nothing is due.
+    clock.advance(9 * MIN);
+    expect(await sandbox.redeliverDue()).toEqual([]);
+    clock.advance(2 * MIN);
+    await sandbox.redeliverDue();
+    expect(d.attempts.map((a) => a.status)).toEqual([429, 429]);
+    clock.advance(11 * MIN);
+    await sandbox.redeliverDue();
+    expect(d).toMatchObject({ status: 200, ok: true, nextAttemptAt: null });
     expect(new Set(receiver.received.map((r) => r.raw.toString())).size).toBe(1);
-    receiver.statuses.push(500);
-    expect((await sandbox.deliver({ type: 'Ping' })).attempts.map((a) => a.status)).toEqual([500]);
+    expect(JSON.parse(receiver.received[2]!.raw.toString())['timestamp']).toBe('2026-01-05T15:00:00.000Z');
+
     receiver.statuses.push(...Array<number>(10).fill(429));
     const gaveUp = await sandbox.deliver({ type: 'Ping' });
-    expect(gaveUp.attempts).toHaveLength(7);
-    expect(gaveUp.ok).toBe(false);
+    for (let i = 0; i < 8; i++) {
+      clock.advance(11 * MIN);
+      await sandbox.redeliverDue();
+    }
+    expect(gaveUp.attempts.map((a) => a.status)).toEqual(Array<number>(7).fill(429));
+    expect(gaveUp).toMatchObject({ ok: false, nextAttemptAt: null });
+    expect(sandbox.pendingRedeliveries()).toEqual([]);
+  });
+
+  it('never redelivers anything but a 429: a 400, a 500 or no answer is lost', async () => {
+    receiver.statuses.push(400, 500);
+    const refused = await sandbox.deliver({ type: 'Ping' });
+    const failed = await sandbox.deliver({ type: 'Ping' });
+    sandbox.setAppBaseUrl('http://127.0.0.1:1');
+    const unanswered = await sandbox.deliver({ type: 'Ping' });
+    clock.advance(120 * 60_000);
+    expect(await sandbox.redeliverDue()).toEqual([]);
+    expect([refused, failed, unanswered].map((d) => d.attempts.map((a) => a.status))).toEqual([[400], [500], [0]]);
+    expect(receiver.received).toHaveLength(2);
   });
 
   it('delivers callbacks, replies, bookings, task completions, DND changes and installs', async () => {
@@ -147,7 +178,7 @@ describe('sandbox webhooks', () => {
         headers: { authorization: `Bearer ${token}`, version: '2021-04-15', 'content-type': 'application/json' },
         body: JSON.stringify({ type: 'SMS', contactId: call.contactId, message: 'Sorry!' }),
       });
-      await expect.poll(() => echo.sandbox.store.deliveries().length).toBe(2);
+      await expect.poll(() => receiver.received.length).toBe(2);
       expect(parsed(1)).toMatchObject({ type: 'OutboundMessage', messageType: 'SMS', source: 'api', body: 'Sorry!' });
     } finally {
       await echo.sandbox.close();

@@ -233,4 +233,35 @@ describe('POST /webhooks/ghl: bodies', () => {
       await down.destroy();
     }
   });
+
+  it("a 429'd event is accepted when GHL redelivers it 10 to 60 minutes later with its original timestamp", async () => {
+    const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 200 });
+    const down = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const broken = await listen({ ...stack.rt.deps, db: down });
+    try {
+      stack.sandbox.setAppBaseUrl(broken.url);
+      const first = await stack.sandbox.deliver(call, { webhookId: 'redelivered-late' });
+      const later = await stack.sandbox.deliver(call, { webhookId: 'redelivered-last' });
+      expect([first.status, later.status]).toEqual([429, 429]);
+      // The database stays away through five redeliveries of the second one (about 50 min).
+      for (let i = 0; i < 4; i++) {
+        stack.clock.advance(11 * 60_000);
+        await stack.sandbox.redeliverDue();
+      }
+      expect(later.attempts.map((a) => a.status)).toEqual([429, 429, 429, 429, 429]);
+      stack.sandbox.setAppBaseUrl(stack.url);
+      stack.clock.advance(11 * 60_000);
+      await stack.sandbox.redeliverDue();
+    } finally {
+      stack.sandbox.setAppBaseUrl(stack.url);
+      broken.server.closeAllConnections();
+      await new Promise((resolve) => broken.server.close(resolve));
+      await down.destroy();
+    }
+    const row = await db().selectFrom('webhook_inbox').select(['body']).where('webhook_id', '=', 'redelivered-last').executeTakeFirstOrThrow();
+    const age = stack.clock.now().getTime() - Date.parse(String((row.body as { timestamp: string }).timestamp));
+    expect(age).toBeGreaterThanOrEqual(55 * 60_000);
+    expect(await jobsFor('redelivered-late')).toHaveLength(1);
+    expect(await jobsFor('redelivered-last')).toHaveLength(1);
+  });
 });
