@@ -1,5 +1,5 @@
 /** `GET/PUT /api/settings`, `GET /api/settings/audit`, `GET /api/lookups`: the settings of the session's location. */
-import { type Request, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { AppDeps } from '../app.js';
 import { AppError } from '../errors.js';
 import { requireAdmin, sessionOf } from './auth.js';
@@ -25,9 +25,7 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
   }
 
   r.get('/api/settings', async (req, res) => {
-    const stored = await ensureSettings(sessionOf(req).locationId);
-    res.setHeader('ETag', `"${stored.version}"`);
-    res.json(view(stored));
+    sendDocument(res, await ensureSettings(sessionOf(req).locationId));
   });
 
   r.put('/api/settings', async (req, res) => {
@@ -55,8 +53,7 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
       user: { userId: session.userId, userName: session.userName },
       now: deps.clock.now(),
     });
-    res.setHeader('ETag', `"${saved.version}"`);
-    res.json(view(saved));
+    sendDocument(res, saved);
   });
 
   r.get('/api/settings/audit', async (req, res) => {
@@ -112,14 +109,15 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
   return r;
 }
 
-function view(stored: StoredSettings) {
-  return {
-    settings: stored.settings,
-    version: stored.version,
-    updatedAt: stored.updatedAt.toISOString(),
-    updatedBy: stored.updatedBy,
-    updatedByName: stored.updatedByName,
-  };
+/**
+ * The document itself, exactly what PUT takes, so a client can GET, edit and PUT it back (docs/design.md §3); its
+ * version goes in `ETag` (what If-Match names) and its last change in `Last-Modified`. Who changed it is
+ * `GET /api/settings/audit`.
+ */
+function sendDocument(res: Response, stored: StoredSettings): void {
+  res.setHeader('ETag', `"${stored.version}"`);
+  res.setHeader('Last-Modified', stored.updatedAt.toUTCString());
+  res.json(stored.settings);
 }
 
 /** `If-Match: "3"`, `3` or `W/"3"`: the version the client edited. */

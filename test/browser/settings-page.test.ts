@@ -76,8 +76,8 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     expect(await frame.textContent('#sec-sources')).toContain('3 of 4 not mapped');
     await shoot(page, frame, 1440, ['sec-sources'], '-mapped');
     const saved = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get('/api/settings');
-    expect(saved.body.settings.sources).toEqual([{ trackingNumber: '+15550001111', tag: 'Facebook Ad Caller', highValue: false, messages: {}, assignTo: [] }]);
-    expect(saved.body.settings.sequence.map((s: { id: string }) => s.id)).toEqual(['callback-task', 'apology-sms', 'resources-email', 'final-sms']);
+    expect(saved.body.sources).toEqual([{ trackingNumber: '+15550001111', tag: 'Facebook Ad Caller', highValue: false, messages: {}, assignTo: [] }]);
+    expect(saved.body.sequence.map((s: { id: string }) => s.id)).toEqual(['callback-task', 'apology-sms', 'resources-email', 'final-sms']);
   });
 
   it('shows a field error next to the field for a bad value, and saves nothing', async () => {
@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     // The same admin in another tab: GHL confirms her role (a rep's session could not save at all).
     const other = authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya, userName: 'Maya Patel' }));
     const current = await other.get('/api/settings');
-    const theirs = { ...current.body.settings, digest: { enabled: true, at: '07:30', recipients: ['owner@example.com'] } };
+    const theirs = { ...current.body, digest: { enabled: true, at: '07:30', recipients: ['owner@example.com'] } };
     expect((await other.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(theirs)).status).toBe(200);
     await frame.fill('[data-path="sendWindow.maxTouchesPer24h"]', '2');
     await frame.click('#save');

@@ -44,7 +44,7 @@ describe('hostile text in the settings', () => {
     const put = await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(doc);
     expect(put.status).toBe(200);
     const got = await api.get('/api/settings');
-    expect(got.body.settings).toEqual(doc);
+    expect(got.body).toEqual(doc);
     const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables
       where table_name in ('location_settings', 'runs', 'settings_audit')`.execute(rt.db.db);
     expect(tables.rows[0]?.n).toBe(3);

@@ -28,8 +28,8 @@ describe('GET /api/lookups', () => {
     const app = createApp({ ...rt.deps, ghl });
     const api = authed(app, await tokenFor(rt.app, 'loc_l1'));
     const current = await api.get('/api/settings');
-    expect(current.body.settings.bookingLink).toBe('https://api.leadconnectorhq.com/widget/booking/cal_1');
-    const doc = { ...current.body.settings, sources: [{ trackingNumber: '+15550001111', tag: 'Facebook' }, { trackingNumber: '+15559998888', tag: 'Print ad' }] };
+    expect(current.body.bookingLink).toBe('https://api.leadconnectorhq.com/widget/booking/cal_1');
+    const doc = { ...current.body, sources: [{ trackingNumber: '+15550001111', tag: 'Facebook' }, { trackingNumber: '+15559998888', tag: 'Print ad' }] };
     expect((await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(doc)).status).toBe(200);
 
     const res = await api.get('/api/lookups');
@@ -66,7 +66,7 @@ describe('GET /api/lookups', () => {
     expect(res.body.warnings[1]).toMatch(/phone numbers/);
     // Without a user list, user ids are not checked against it: the save still works.
     const current = await api.get('/api/settings');
-    const doc = { ...current.body.settings, routing: { userIds: ['typed_user_id'], rules: [] } };
+    const doc = { ...current.body, routing: { userIds: ['typed_user_id'], rules: [] } };
     expect((await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(doc)).status).toBe(200);
   });
 

@@ -151,7 +151,7 @@ describe('session tokens on /api', () => {
     const api = authed(rt.app, token);
     const got = await api.get('/api/settings');
     expect(got.status).toBe(200);
-    const put = await api.put('/api/settings').set('If-Match', got.headers.etag ?? '').send(got.body.settings);
+    const put = await api.put('/api/settings').set('If-Match', got.headers.etag ?? '').send(got.body);
     expect(put.status).toBe(403);
     expect(put.body.error.code).toBe('FORBIDDEN');
   });

@@ -109,6 +109,6 @@ describe('PUT /api/settings validation', () => {
     doc.sources = [{ trackingNumber: '+15550002222', tag: 'Web' } as Settings['sources'][number]];
     const res = await put(doc);
     expect(res.status).toBe(200);
-    expect(res.body.settings.sources[0]).toEqual({ trackingNumber: '+15550002222', tag: 'Web', highValue: false, messages: {}, assignTo: [] });
+    expect(res.body.sources[0]).toEqual({ trackingNumber: '+15550002222', tag: 'Web', highValue: false, messages: {}, assignTo: [] });
   });
 });

@@ -62,8 +62,8 @@ function showConflict(message) {
 }
 
 export async function reloadSettings() {
-  const { data } = await api('GET', '/api/settings');
-  load(data);
+  const [answer, audit] = await Promise.all([api('GET', '/api/settings'), api('GET', '/api/settings/audit')]);
+  load(answer, lastChangedBy(audit.data));
   byId('conflict').hidden = true;
   renderForm();
   announce('Settings reloaded.', 'info');
@@ -74,8 +74,8 @@ export async function save() {
   button.disabled = true;
   announce('Saving…');
   try {
-    const { data } = await api('PUT', '/api/settings', state.doc, { 'if-match': `"${state.version}"` });
-    load(data);
+    const answer = await api('PUT', '/api/settings', state.doc, { 'if-match': state.etag });
+    load(answer, state.session?.userName || state.updatedByName);
     renderForm();
     announce('Settings saved.', 'ok');
   } catch (err) {
@@ -93,4 +93,9 @@ export async function save() {
   } finally {
     button.disabled = !isDirty() || state.session?.role !== 'admin';
   }
+}
+
+/** The name of whoever saved the latest version, from `GET /api/settings/audit` (null before any save). */
+export function lastChangedBy(audit) {
+  return audit?.entries?.[0]?.changedByName ?? null;
 }

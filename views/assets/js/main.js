@@ -2,7 +2,7 @@
 import { api, currentSession, setSession } from './api.js';
 import { renderDashboard } from './dashboard.js';
 import { announce, byId, h, replace } from './dom.js';
-import { renderForm, save } from './form.js';
+import { lastChangedBy, renderForm, save } from './form.js';
 import { exchange, requestUserData } from './sso.js';
 import { discard, isDirty, load, onChange, state } from './state.js';
 
@@ -88,10 +88,14 @@ async function start() {
   const session = currentSession();
   replace(byId('who'), `${session.locationName ?? session.locationId} · ${session.userName || session.userId}`);
   try {
-    const [settings, lookups] = await Promise.all([api('GET', '/api/settings'), api('GET', '/api/lookups')]);
+    const [settings, lookups, audit] = await Promise.all([
+      api('GET', '/api/settings'),
+      api('GET', '/api/lookups'),
+      api('GET', '/api/settings/audit'),
+    ]);
     state.lookups = lookups.data;
     wireSaveBar();
-    load(settings.data);
+    load(settings, lastChangedBy(audit.data));
     renderForm();
   } catch (err) {
     replace(byId('signin-message'), `Could not load the settings: ${err.message}`);

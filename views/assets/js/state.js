@@ -5,7 +5,8 @@ import { getAt, setAt } from './paths.js';
 export const state = {
   doc: null,
   savedJson: 'null',
-  version: null,
+  // The ETag of the version being edited: PUT sends it back as If-Match, so no one else's change is overwritten.
+  etag: null,
   updatedAt: null,
   updatedByName: null,
   lookups: { users: [], numbers: [], calendars: [], warnings: [] },
@@ -23,12 +24,16 @@ function notify() {
   for (const fn of listeners) fn();
 }
 
-export function load(stored) {
-  state.doc = structuredClone(stored.settings);
-  state.savedJson = JSON.stringify(stored.settings);
-  state.version = stored.version;
-  state.updatedAt = stored.updatedAt;
-  state.updatedByName = stored.updatedByName;
+/**
+ * Takes an answer of GET or PUT /api/settings: the body is the document itself, its version the `ETag` and its
+ * last change `Last-Modified`. Who made it comes from the audit list, when the caller has it.
+ */
+export function load({ data, headers }, updatedByName = state.updatedByName) {
+  state.doc = structuredClone(data);
+  state.savedJson = JSON.stringify(data);
+  state.etag = headers.get('etag');
+  state.updatedAt = headers.get('last-modified');
+  state.updatedByName = updatedByName;
   state.errors = [];
   notify();
 }
