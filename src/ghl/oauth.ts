@@ -26,19 +26,22 @@ export class OAuthGrantError extends Error {
   }
 }
 
-const TokenAnswer = z.looseObject({
+/** Fields GHL may leave out or send as null (docs/ghl-webhooks.md, nulls) are absent either way. */
+const opt = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
+export const TokenAnswer = z.looseObject({
   access_token: z.string().min(1),
-  refresh_token: z.string().min(1).optional(),
+  refresh_token: opt(z.string().min(1)),
   expires_in: z.coerce.number().positive().default(86_399),
-  scope: z.string().optional(),
-  userType: z.enum(['Location', 'Company']).optional(),
-  companyId: z.string().optional(),
-  locationId: z.string().optional(),
+  scope: opt(z.string()),
+  userType: opt(z.enum(['Location', 'Company'])),
+  companyId: opt(z.string()),
+  locationId: opt(z.string()),
 });
 
-const InstalledAnswer = z.looseObject({
-  locations: z.array(z.looseObject({ _id: z.string(), name: z.string().optional(), isInstalled: z.boolean().optional() })),
-  count: z.number().optional(),
+export const InstalledAnswer = z.looseObject({
+  locations: z.array(z.looseObject({ _id: z.string(), name: opt(z.string()), isInstalled: opt(z.boolean()) })),
+  count: opt(z.number()),
 });
 
 /** installedLocations page size (GHL's default is 20). */

@@ -131,8 +131,11 @@ const MessagePage = z.looseObject({
 
 /** `GET /conversations/messages/export`: `{messages[], nextCursor, total}`, nextCursor null on the last page. */
 export const ExportAnswer = z
-  .looseObject({ messages: z.array(Message), nextCursor: z.string().nullish(), total: z.number().nullish() })
+  .looseObject({ messages: Messages, nextCursor: z.string().nullish(), total: z.number().nullish() })
   .transform((a) => ({ messages: a.messages, nextCursor: a.nextCursor ?? null, total: a.total ?? null }));
+
+/** `GET /conversations/messages/{id}`: wrapped in `message` as real answers are, or bare as the spec says. */
+export const MessageAnswer = z.union([z.looseObject({ message: Message }).transform((a) => a.message), Message]);
 
 /** The spec says `{lastMessageId, nextPage, messages[]}`; real answers nest it under `messages` (docs/ghl-platform.md §5, ISSUE #54). */
 export const MessagesAnswer = z.union([MessagePage, z.looseObject({ messages: MessagePage }).transform((a) => a.messages)]);

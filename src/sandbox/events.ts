@@ -1,4 +1,4 @@
-import type { Appointment, Message, Task } from './model.js';
+import type { Appointment, Contact, Message, Task } from './model.js';
 
 /**
  * Webhook bodies as GHL documents them (docs/ghl-webhooks.md; the fixtures in test/fixtures/ghl/ are the same
@@ -7,6 +7,9 @@ import type { Appointment, Message, Task } from './model.js';
  * only `status`, as the docs' example), 'nested' only `meta.call.{status,duration}`.
  */
 export type CallShape = 'flat' | 'nested';
+
+/** The id GHL's examples give the built-in SMS and email provider; one fixed value is enough here. */
+const CONVERSATION_PROVIDER = 'sandbox_default_provider';
 
 const SHORT_TYPE = { TYPE_CALL: 'CALL', TYPE_SMS: 'SMS', TYPE_EMAIL: 'Email' } as const;
 
@@ -29,6 +32,7 @@ export function messageEvent(m: Message, shape: CallShape = 'flat'): Record<stri
   if (m.userId !== undefined) event['userId'] = m.userId;
   else if (m.direction === 'inbound') event['userId'] = null;
   if (m.source !== undefined && m.direction === 'outbound') event['source'] = m.source;
+  if (m.messageType === 'TYPE_SMS') event['conversationProviderId'] = CONVERSATION_PROVIDER;
   if (m.from !== undefined) event['from'] = m.from;
   if (m.to !== undefined) event['to'] = m.to;
   const call = m.meta.call;
@@ -58,6 +62,7 @@ function emailEvent(m: Message): Record<string, unknown> {
     threadId: m.id,
     subject: m.subject ?? null,
     to: m.to === undefined ? [] : [m.to],
+    conversationProviderId: CONVERSATION_PROVIDER,
   };
   if (m.source !== undefined && m.direction === 'outbound') event['source'] = m.source;
   return event;
@@ -122,7 +127,9 @@ export function installEvent(c: InstallContext): Record<string, unknown> {
     locationId: c.locationId,
     companyId: c.companyId,
     userId: c.userId,
-    trial: {},
+    // A free app: no plan, no trial, but the fields are there as in AppInstall.md's examples.
+    planId: null,
+    trial: { onTrial: false, trialDuration: 0, trialStartDate: null },
     isWhitelabelCompany: c.whitelabel !== undefined,
     whitelabelDetails: c.whitelabel ? { logoUrl: '', ...c.whitelabel } : {},
     companyName: c.companyName,
@@ -134,6 +141,44 @@ export function installEvent(c: InstallContext): Record<string, unknown> {
   return event;
 }
 
+/** AppUninstall.md: a location's uninstall names the location only. */
 export function uninstallEvent(c: InstallContext): Record<string, unknown> {
-  return { type: 'UNINSTALL', appId: c.appId, locationId: c.locationId, companyId: c.companyId };
+  return { type: 'UNINSTALL', appId: c.appId, locationId: c.locationId };
+}
+
+const DND_CHANNELS = ['SMS', 'Call', 'Email', 'GMB', 'FB', 'WhatsApp'] as const;
+
+/**
+ * A contact event (ContactDndUpdate.md's example; the other Contact* events share it): the contact's documented
+ * fields, every DND channel spelled out, `id` rather than `contactId`.
+ */
+export function contactEvent(type: string, c: Contact): Record<string, unknown> {
+  const dndSettings: Record<string, unknown> = {};
+  for (const ch of DND_CHANNELS) dndSettings[ch] = { status: 'inactive', message: '', code: '', ...c.dndSettings[ch] };
+  return {
+    type,
+    locationId: c.locationId,
+    id: c.id,
+    address1: null,
+    city: c.city,
+    state: c.state,
+    companyName: null,
+    country: 'US',
+    source: c.source,
+    dateAdded: c.dateAdded,
+    dateOfBirth: null,
+    dnd: c.dnd,
+    dndSettings,
+    email: c.email,
+    name: c.name,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    phone: c.phone,
+    postalCode: null,
+    tags: c.tags,
+    website: null,
+    attachments: [],
+    assignedTo: c.assignedTo,
+    customFields: [],
+  };
 }

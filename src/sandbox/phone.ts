@@ -1,4 +1,4 @@
-import { appointmentEvent, installEvent, taskCompleteEvent, uninstallEvent } from './events.js';
+import { appointmentEvent, contactEvent, installEvent, taskCompleteEvent, uninstallEvent } from './events.js';
 import type { Appointment, DndChannel, DndSettings, DndStatus } from './model.js';
 import {
   contactIn,
@@ -106,7 +106,7 @@ async function setDnd(deps: PlatformDeps, input: DndInput) {
   const updated = { ...contact, dnd: input.dnd ?? contact.dnd, dndSettings: settings };
   updated.dateUpdated = deps.clock.now().toISOString();
   deps.store.putContact(updated);
-  return { delivery: await deps.deliver({ ...contactView(updated), type: 'ContactDndUpdate' }) };
+  return { delivery: await deps.deliver(contactEvent('ContactDndUpdate', updated)) };
 }
 
 function installContext(deps: PlatformDeps, locationId: string) {
