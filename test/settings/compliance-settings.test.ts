@@ -25,7 +25,7 @@ async function put(doc: object) {
 
 describe('PUT /api/settings and the law', () => {
   it('refuses 07:00-22:00 with a cap of 10, each problem at its field, and saves nothing', async () => {
-    const before = (await api.get('/api/settings')).body.version;
+    const before = (await api.get('/api/settings')).headers.etag;
     const doc = { ...defaultSettings(), sendWindow: { start: '07:00', end: '22:00', maxTouchesPer24h: 10 } };
     const res = await put(doc);
     expect(res.status).toBe(400);
@@ -34,7 +34,7 @@ describe('PUT /api/settings and the law', () => {
       { path: 'sendWindow.start', message: expect.stringContaining('federal law (TCPA, 47 CFR 64.1200(c)(1))') },
       { path: 'sendWindow.end', message: expect.stringContaining('must be 21:00 or earlier') },
     ]);
-    expect((await api.get('/api/settings')).body.version).toBe(before);
+    expect((await api.get('/api/settings')).headers.etag).toBe(before);
   });
 
   it('accepts a narrower window and a cap of 10 (the FL/OK/MD cap of 3 applies whatever is saved)', async () => {
@@ -46,11 +46,11 @@ describe('PUT /api/settings and the law', () => {
     const doc = defaultSettings();
     expect(doc.sequence.map((s) => s.purpose)).toEqual(['informational', 'informational', 'informational', 'marketing']);
     expect((await put({ ...doc, consent: { tag: 'Texts OK' } })).status).toBe(200);
-    expect((await api.get('/api/settings')).body.settings.consent).toEqual({ tag: 'Texts OK' });
+    expect((await api.get('/api/settings')).body.consent).toEqual({ tag: 'Texts OK' });
     const { consent: _omitted, ...older } = doc;
     const res = await put({ ...older, sequence: older.sequence.map(({ purpose: _p, ...step }) => step) });
     expect(res.status).toBe(200);
-    const saved = (await api.get('/api/settings')).body.settings;
+    const saved = (await api.get('/api/settings')).body;
     expect(saved.consent).toEqual({ tag: 'SMS Consent' });
     expect(saved.sequence.map((s: { purpose: string }) => s.purpose)).toEqual(['informational', 'informational', 'informational', 'informational']);
   });

@@ -38,7 +38,7 @@ function claims(over: Record<string, unknown> = {}): Record<string, unknown> {
 async function canWrite(token: string): Promise<number> {
   const api = authed(rt.app, token);
   const current = await api.get('/api/settings');
-  return (await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(current.body.settings)).status;
+  return (await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(current.body)).status;
 }
 
 /**
