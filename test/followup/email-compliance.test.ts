@@ -49,7 +49,7 @@ describe('email: postal address and opt-out', () => {
     s = await startEngineStack();
     const api = await ownerApi();
     const current = await api.get('/api/settings');
-    const doc = structuredClone(current.body.settings);
+    const doc = structuredClone(current.body);
     const emailIndex = doc.sequence.findIndex((step: { action: string }) => step.action === 'email');
     doc.sequence[emailIndex].html = `<p>Hi</p><p>${ADDRESS_PLACEHOLDER}</p>`;
     const placeholder = await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(doc);
@@ -58,12 +58,12 @@ describe('email: postal address and opt-out', () => {
 
     await s.sandbox.phone.updateLocation({ locationId: LOCATION_ID, changes: { address: '' } });
     await s.settle();
-    const noAddress = await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(current.body.settings);
+    const noAddress = await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(current.body);
     expect(noAddress.status).toBe(400);
     expect(noAddress.body.error.details[0]).toMatchObject({ path: `sequence[${emailIndex}].html`, message: expect.stringMatching(/no business address in GHL/) });
 
     // Without the email step the document saves.
-    const withoutEmail = { ...current.body.settings, sequence: current.body.settings.sequence.filter((_: unknown, i: number) => i !== emailIndex) };
+    const withoutEmail = { ...current.body, sequence: current.body.sequence.filter((_: unknown, i: number) => i !== emailIndex) };
     expect((await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(withoutEmail)).status).toBe(200);
   });
 

@@ -39,6 +39,6 @@ describe('GHL answer schemas', () => {
     expect(page.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
     expect(page.messages[1]).toMatchObject({ id: 'm2', direction: undefined, status: undefined });
     expect(ContactAnswer.parse({ contact: { id: 'c', locationId: 'loc', dndSettings: { SMS: { status: null }, Email: null }, tags: null } })).toMatchObject({ dndSettings: { SMS: {} }, tags: [] });
-    expect(LocationAnswer.parse({ location: { id: 'loc', name: null, companyId: null, timezone: null } })).toEqual({ id: 'loc', name: '', timezone: null, email: null, address: null });
+    expect(LocationAnswer.parse({ location: { id: 'loc', name: null, companyId: null, timezone: null } })).toMatchObject({ id: 'loc', name: '', timezone: null, email: null, address: null });
   });
 });
