@@ -39,6 +39,9 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     expect(await frame.inputValue('[data-path="sequence[0].after"]')).toBe('PT2M');
     expect(await frame.inputValue('[data-path="bookingLink"]')).toMatch(/^https:\/\/api\.leadconnectorhq\.com\/widget\/booking\//);
     expect(await frame.textContent('#sec-sources')).toContain('4 of 4 not mapped');
+    // The A2P campaign text for the owner, with the location's own first text as a sample.
+    expect(await frame.textContent('#sec-a2p')).toContain('Carrier registration (A2P 10DLC)');
+    expect(await frame.inputValue('#sec-a2p textarea[aria-label="Sample message 1"]')).toMatch(/^Hi Jane, it.s Bright Smile Dental/);
     // Every control has a label (a <label>, or aria-label on icon-like buttons), so it is named for assistive tech.
     const unlabelled = await frame.evaluate(() =>
       [...document.querySelectorAll<HTMLInputElement>('input, select, textarea')]
