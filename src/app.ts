@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import type { UserDirectory } from './followup/directory.js';
 import type { GhlApi } from './ghl/api.js';
 import type { GhlAuth } from './ghl/client.js';
 import { compileTrustProxy } from './http/client-address.js';
@@ -31,6 +32,8 @@ export interface AppDeps {
   wakeWorker?: () => void;
   /** GHL API per location (tokens, rate limit, retries); the runtime builds it, tests may pass a fake. */
   ghl?: GhlApi;
+  /** The process's cache of each location's users (rep names), which UserCreate/UserDelete clear. */
+  users?: UserDirectory;
   /** OAuth endpoints and the token vault behind `ghl`, shared with the install routes. */
   ghlAuth?: GhlAuth;
 }

@@ -66,7 +66,7 @@ function consequence(effect: string): string {
   return '';
 }
 
-function stepByGhlId(trx: Db, locationId: string, messageId: string) {
+export function stepByGhlId(trx: Db, locationId: string, messageId: string) {
   return trx
     .selectFrom('run_steps')
     .select(['run_id', 'step_id', 'contact_id', 'action'])
@@ -79,7 +79,7 @@ function stepByGhlId(trx: Db, locationId: string, messageId: string) {
  * GHL may report a failure before our own record of the send has GHL's id (the report races the send's answer):
  * the contact's text still in 'sending' with the same words is the one.
  */
-function stepStillSending(trx: Db, locationId: string, body: Record<string, unknown>) {
+export function stepStillSending(trx: Db, locationId: string, body: Record<string, unknown>) {
   if (typeof body.contactId !== 'string' || typeof body.body !== 'string') return undefined;
   return trx
     .selectFrom('run_steps')

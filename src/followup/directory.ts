@@ -10,6 +10,10 @@ const TTL_MS = 5 * 60_000;
 export function createUserDirectory(ghl: GhlApi, clock: Clock) {
   const cache = new Map<string, { at: number; users: GhlUser[] }>();
   return {
+    /** A UserCreate or UserDelete came: the next name asked for reads GHL's list again. */
+    forget(locationId: string): void {
+      cache.delete(locationId);
+    },
     async userName(locationId: string, userId: string | null): Promise<string | null> {
       if (!userId) return null;
       let entry = cache.get(locationId);

@@ -19,6 +19,7 @@ export type ContactEventKind =
   | 'delivery-failed'
   | 'booked'
   | 'task-completed'
+  | 'contact-deleted'
   | 'dnd';
 
 export interface ContactEventInput {

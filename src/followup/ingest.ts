@@ -3,11 +3,12 @@ import type { AppDeps } from '../app.js';
 import type { Database } from '../db/database.js';
 import type { InboxEvent } from '../webhooks/dispatch.js';
 import { type CallEvent, classifyCall, eventTime } from './call-events.js';
+import { handleContactDelete, handleUserChange } from './crm-events.js';
 import { type ContactEventKind, recordContactEvent } from './history.js';
 import { handleMissedCall, maybeEscalate } from './missed-call.js';
 import { loadLocationContext } from './location-settings.js';
 import { ingestInboundText, releaseHold } from './consent.js';
-import { ingestDeliveryStatus } from './delivery-status.js';
+import { ingestDeliveryStatus, stepByGhlId, stepStillSending } from './delivery-status.js';
 import { requestLocationRefresh } from '../installations/location-profile.js';
 import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
 
@@ -25,6 +26,11 @@ const AUTOMATED_SOURCES = new Set(['api', 'workflow', 'campaign', 'bulk_actions'
  */
 export async function ingestEvent(trx: Db, deps: AppDeps, event: InboxEvent): Promise<void> {
   const body = event.body;
+  if (event.type === 'UserCreate' || event.type === 'UserDelete') {
+    const touched = await handleUserChange(trx, event.type, body, event.receivedAt);
+    for (const l of touched) deps.users?.forget(l);
+    return;
+  }
   const locationId = event.locationId ?? str(body.locationId);
   if (!locationId) return;
   const at = eventTime(body, event.receivedAt);
@@ -66,6 +72,8 @@ export async function ingestEvent(trx: Db, deps: AppDeps, event: InboxEvent): Pr
     case 'LocationUpdate':
       // The body does not carry the time zone or the address; the job reads them from GHL.
       return requestLocationRefresh(trx, locationId, deps.clock.now());
+    case 'ContactDelete':
+      return handleContactDelete(trx, locationId, body, at);
     case 'ContactDndUpdate': {
       const contactId = str(body.id) ?? str(body.contactId);
       if (!contactId) return;
@@ -121,6 +129,11 @@ async function ingestMessage(
   const inbound = type === 'InboundMessage' || str(body.direction) === 'inbound';
   if (!inbound) {
     if (await ingestDeliveryStatus(trx, locationId, body, at, deps.clock.now())) return;
+    // Ringback's own send is known by the message id its send returned, or, when the webhook beats that record,
+    // by its step still sending the same words; `source` says only that some API sent it.
+    if (messageId && (await stepByGhlId(trx, locationId, messageId))) return;
+    if (await stepStillSending(trx, locationId, body)) return;
+    // Other automation (the client's workflows, campaigns) is not a human reaching out either.
     const source = str(body.source);
     if (source && AUTOMATED_SOURCES.has(source)) return;
     return humanContact(trx, locationId, contactId, 'manual-message', at, messageId, null, true);

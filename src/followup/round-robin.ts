@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Settings, SourceSettings } from '../settings/schema.js';
+import { removedUserIds } from './crm-events.js';
 import { type Assignment, chooseAssignee } from './routing.js';
 
 /**
@@ -15,7 +16,8 @@ export interface AssignInput {
   sourceTag: string | null;
 }
 
-export async function assignRep(db: Kysely<Database>, input: AssignInput): Promise<Assignment> {
+export async function assignRep(db: Kysely<Database>, given: AssignInput): Promise<Assignment> {
+  const input = withoutUsers(given, await removedUserIds(db, given.locationId));
   const probe = chooseAssignee({ ...input, roundRobinIndex: 0 });
   if (!probe.consumesRoundRobin) return probe;
   const pool = poolKey(input, probe);
@@ -27,7 +29,8 @@ export async function assignRep(db: Kysely<Database>, input: AssignInput): Promi
 }
 
 /** Who would be assigned next, without taking the turn: the settings page's dry run. */
-export async function peekRep(db: Kysely<Database>, input: AssignInput): Promise<Assignment> {
+export async function peekRep(db: Kysely<Database>, given: AssignInput): Promise<Assignment> {
+  const input = withoutUsers(given, await removedUserIds(db, given.locationId));
   const probe = chooseAssignee({ ...input, roundRobinIndex: 0 });
   if (!probe.consumesRoundRobin) return probe;
   const row = await db
@@ -37,6 +40,24 @@ export async function peekRep(db: Kysely<Database>, input: AssignInput): Promise
     .where('pool', '=', poolKey(input, probe))
     .executeTakeFirst();
   return chooseAssignee({ ...input, roundRobinIndex: row?.next_index ?? 0 });
+}
+
+/** Reps GHL deleted (UserDelete) leave every list they are on; a list left empty falls through to the next. */
+function withoutUsers(input: AssignInput, removed: Set<string>): AssignInput {
+  if (removed.size === 0) return input;
+  const keep = (ids: readonly string[]) => ids.filter((id) => !removed.has(id));
+  const { routing } = input.settings;
+  return {
+    ...input,
+    settings: {
+      routing: {
+        ...routing,
+        userIds: keep(routing.userIds),
+        rules: routing.rules.map((r) => ({ ...r, userIds: keep(r.userIds) })),
+      },
+    },
+    source: input.source ? { ...input.source, assignTo: keep(input.source.assignTo) } : null,
+  };
 }
 
 // Each list of users takes turns on its own pointer, so a source's reps and the general pool never skew each other.

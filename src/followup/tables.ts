@@ -129,6 +129,12 @@ export interface LocationProfilesTable {
   updated_at: Date;
 }
 
+export interface RemovedUsersTable {
+  location_id: string;
+  user_id: string;
+  removed_at: Date;
+}
+
 export interface FollowupTables {
   runs: RunsTable;
   missed_calls: MissedCallsTable;
@@ -141,4 +147,5 @@ export interface FollowupTables {
   round_robin: RoundRobinTable;
   digests: DigestsTable;
   location_sweeps: LocationSweepsTable;
+  removed_users: RemovedUsersTable;
 }

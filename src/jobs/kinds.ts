@@ -15,6 +15,7 @@ export function buildJobRegistry(deps: AppDeps): JobRegistry {
   const ghl = deps.ghl;
   if (ghl) {
     const users = createUserDirectory(ghl, deps.clock);
+    deps.users = users;
     jobs.push(attributeJob(deps, ghl), stepJob(deps, ghl, users), digestJob(deps, ghl), sweepJob(deps, ghl));
     jobs.push(dndWriteJob(deps, ghl), confirmOptOutJob(deps, ghl), locationRefreshJob(deps, ghl));
   }

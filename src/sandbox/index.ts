@@ -7,7 +7,8 @@ import { Faults } from './faults.js';
 import { listenFront } from './http-front.js';
 import { IdGenerator } from './ids.js';
 import { tokenRoute } from './oauth.js';
-import type { Message } from './model.js';
+import type { Message, User } from './model.js';
+import { contactDeleteEvent, userEvent } from './crm-events.js';
 import { createPhone, type Phone } from './phone.js';
 import { RateLimiter } from './rate-limit.js';
 import { RouteTable } from './route-table.js';
@@ -57,6 +58,11 @@ export interface Sandbox {
    * a 429 is redelivered later on the sandbox's clock (the result records each attempt).
    */
   deliver(event: object, opts?: DeliverOptions): Promise<DeliveryResult>;
+  /** A contact deleted in GHL (ContactDelete). */
+  deleteContact(contactId: string): Promise<DeliveryResult>;
+  /** A user added to, or removed from, a location (UserCreate / UserDelete). */
+  addUser(user: User): Promise<DeliveryResult>;
+  deleteUser(locationId: string, userId: string): Promise<DeliveryResult>;
   /** From now on the events the sandbox emits itself (calls, messages) that match are lost; null: none. */
   dropWebhooks(rule: WebhookDropRule | null): void;
   /** Redelivers the 429'd webhooks due by the sandbox's clock now, and resolves once they were answered. */
@@ -184,6 +190,20 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     dropWebhooks: (rule) => drops.set(rule),
     redeliverDue: () => deliveries.runDue(),
     pendingRedeliveries: () => deliveries.pending(),
+    deleteContact: (contactId) => {
+      const c = store.removeContact(contactId);
+      if (!c) throw new Error(`sandbox: no contact ${contactId}`);
+      return emit(contactDeleteEvent(c));
+    },
+    addUser: (user) => {
+      store.putUser(user);
+      return emit(userEvent('UserCreate', user));
+    },
+    deleteUser: (locationId, userId) => {
+      const u = store.removeUser(locationId, userId);
+      if (!u) throw new Error(`sandbox: no user ${userId} in ${locationId}`);
+      return emit(userEvent('UserDelete', u));
+    },
     close: async () => {
       closing.abort();
       faults.dispose();

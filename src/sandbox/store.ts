@@ -72,6 +72,11 @@ export class SandboxStore {
     else list[at] = u;
     this.#users.set(u.locationId, list);
   }
+  removeUser(locationId: string, userId: string): User | undefined {
+    const list = this.users(locationId);
+    const at = list.findIndex((u) => u.id === userId);
+    return at === -1 ? undefined : list.splice(at, 1)[0];
+  }
   agencyUser(userId: string): AgencyUser | undefined {
     return this.#agencyUsers.get(userId);
   }
@@ -98,6 +103,14 @@ export class SandboxStore {
   contactByEmail(locationId: string, email: string): Contact | undefined {
     const key = email.trim().toLowerCase();
     return this.contacts(locationId).find((c) => c.email?.toLowerCase() === key);
+  }
+  removeContact(id: string): Contact | undefined {
+    const c = this.#contacts.get(id);
+    if (!c) return undefined;
+    this.#contacts.delete(id);
+    const list = this.contacts(c.locationId);
+    list.splice(list.indexOf(c), 1);
+    return c;
   }
   /** Adds a contact, or replaces the record with the same id. */
   putContact(c: Contact): void {

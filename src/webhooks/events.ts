@@ -87,6 +87,25 @@ export const LocationUpdateEvent = z.looseObject({
   companyId: text,
 });
 
+/** DOCS docs/webhook events/ContactDelete.md: the deleted contact's fields, its id as `id`. */
+export const ContactDeleteEvent = z.looseObject({ type: z.literal('ContactDelete'), locationId: id, id });
+
+/**
+ * DOCS docs/webhook events/UserCreate.md: a sub-account user carries `locationId`, an agency user `companyId`
+ * and `locations[]`. UserDelete has no page in GHL's docs (docs/ghl-reconciliation.md): it is read the same way,
+ * defensively, with the user's id as `id` or `userId`.
+ */
+const userFields = {
+  locationId: text,
+  companyId: text,
+  id: text,
+  userId: text,
+  locations: z.array(z.string()).nullish(),
+};
+const hasUser = (e: { id?: string | null; userId?: string | null }) => Boolean(e.id || e.userId);
+export const UserCreateEvent = z.looseObject({ type: z.literal('UserCreate'), ...userFields }).refine(hasUser, 'UserCreate needs an id');
+export const UserDeleteEvent = z.looseObject({ type: z.literal('UserDelete'), ...userFields }).refine(hasUser, 'UserDelete needs an id');
+
 /** Agency-level installs carry only `companyId`; location ones `locationId` (and usually `companyId`). */
 const installFields = {
   appId: text,
@@ -116,6 +135,9 @@ const KNOWN: Record<string, z.ZodType> = {
   TaskComplete: TaskCompleteEvent,
   ContactDndUpdate: ContactDndUpdateEvent,
   LocationUpdate: LocationUpdateEvent,
+  ContactDelete: ContactDeleteEvent,
+  UserCreate: UserCreateEvent,
+  UserDelete: UserDeleteEvent,
   INSTALL: InstallEvent,
   UNINSTALL: UninstallEvent,
 };
