@@ -16,6 +16,7 @@ export type ContactEventKind =
   | 'opt-out'
   | 'email-opt-out'
   | 'maybe-opt-out'
+  | 'reply-triaged'
   | 'delivery-failed'
   | 'booked'
   | 'task-completed'

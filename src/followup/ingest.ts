@@ -11,6 +11,7 @@ import { ingestInboundText, releaseHold } from './consent.js';
 import { ingestDeliveryStatus, stepByGhlId, stepStillSending } from './delivery-status.js';
 import { requestLocationRefresh } from '../installations/location-profile.js';
 import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
+import { triageInboundText } from './triage-reply.js';
 
 type Db = Kysely<Database>;
 type Body = Record<string, unknown>;
@@ -140,7 +141,10 @@ async function ingestMessage(
   }
   const channel = /email/i.test(str(body.messageType) ?? '') ? 'email' : 'sms';
   const text = { locationId, contactId, channel, body: str(body.body), messageId, at, via: 'webhook' } as const;
-  if ((await ingestInboundText(trx, text, deps.clock.now())) !== 'reply') return;
+  const consent = await ingestInboundText(trx, text, deps.clock.now());
+  if (consent !== 'reply' && consent !== 'maybe') return;
+  const triaged = await triageInboundText(trx, text, consent, deps.clock.now());
+  if (consent !== 'reply' || triaged === 'wrong-number') return;
   return humanContact(trx, locationId, contactId, 'reply', at, messageId, 'replied', false);
 }
 

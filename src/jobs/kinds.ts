@@ -4,6 +4,7 @@ import { confirmOptOutJob, dndWriteJob } from '../followup/consent-jobs.js';
 import { createUserDirectory } from '../followup/directory.js';
 import { locationRefreshJob } from '../installations/location-profile.js';
 import { stepJob } from '../followup/step-job.js';
+import { triageTaskJob } from '../followup/triage-jobs.js';
 import { sweepJob } from '../followup/sweep.js';
 import { digestJob } from '../reporting/digest.js';
 import { webhookProcessJob } from '../webhooks/process.js';
@@ -17,7 +18,7 @@ export function buildJobRegistry(deps: AppDeps): JobRegistry {
     const users = createUserDirectory(ghl, deps.clock);
     deps.users = users;
     jobs.push(attributeJob(deps, ghl), stepJob(deps, ghl, users), digestJob(deps, ghl), sweepJob(deps, ghl));
-    jobs.push(dndWriteJob(deps, ghl), confirmOptOutJob(deps, ghl), locationRefreshJob(deps, ghl));
+    jobs.push(dndWriteJob(deps, ghl), confirmOptOutJob(deps, ghl), locationRefreshJob(deps, ghl), triageTaskJob(deps, ghl));
   }
   return createRegistry(jobs);
 }

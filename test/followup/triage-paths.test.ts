@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS, USERS } from '../helpers/engine.js';
+
+let s: EngineStack;
+afterEach(async () => {
+  await s?.close();
+});
+
+async function missedCall() {
+  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: PHONES.marcus, to: TRACKING_NUMBERS.website, outcome: 'no-answer' });
+  await s.settle();
+  return call.contactId;
+}
+
+/** A reply at +3 min, after the apology text. */
+async function replyAfterApology(contactId: string, body: string) {
+  await s.at(3 * MIN);
+  expect(s.sent(contactId).sms).toHaveLength(1);
+  await s.sandbox.phone.reply({ locationId: LOCATION_ID, contactId, body });
+  await s.settle();
+}
+
+async function timelineTexts(contactId: string) {
+  const rows = await s.rt.db.db
+    .selectFrom('run_events')
+    .innerJoin('runs', 'runs.id', 'run_events.run_id')
+    .select(['run_events.detail'])
+    .where('runs.contact_id', '=', contactId)
+    .orderBy('run_events.id')
+    .execute();
+  return rows.map((r) => (r.detail as { text?: string }).text).filter((t): t is string => typeof t === 'string');
+}
+
+describe('reply triage on the reply path', () => {
+  it('an emergency reply gives the escalation manager a task due now and says so on the timeline', async () => {
+    s = await startEngineStack();
+    const contactId = await missedCall();
+    await replyAfterApology(contactId, 'Basement is FLOODING 😭 please call');
+    const [task] = s.sent(contactId).tasks;
+    expect(task?.title).toBe(`URGENT: ${PHONES.marcus} replied "Basement is FLOODING 😭 please call"`);
+    expect(task?.assignedTo).toBe(USERS.maya);
+    expect(task?.dueDate).toBe(new Date(s.t0.getTime() + 3 * MIN).toISOString());
+    expect(await timelineTexts(contactId)).toContain(
+      'Emergency in the reply "Basement is FLOODING 😭 please call" ("flooding"): a priority task, due now, went to the manager.',
+    );
+    expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'recovered' });
+  });
+
+  it('a reply that wants to book gives the routed rep one task that says so, and that they asked a price', async () => {
+    s = await startEngineStack();
+    const contactId = await missedCall();
+    await replyAfterApology(contactId, 'can I book for tomorrow? how much is it');
+    const run = await s.run(contactId);
+    const tasks = s.sent(contactId).tasks;
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]?.title).toMatch(/^Wants to book: /);
+    expect(tasks[0]?.assignedTo).toBe(run?.assigned_user_id);
+    expect(await timelineTexts(contactId)).toContain(
+      'The contact wants to book ("can I book for tomorrow? how much is it"); the rep\'s task says so and that they asked a price.',
+    );
+  });
+
+  it('a price question gives the rep a task that says so', async () => {
+    s = await startEngineStack();
+    const contactId = await missedCall();
+    await replyAfterApology(contactId, 'cuánto cobran por destapar el drenaje?');
+    expect(s.sent(contactId).tasks.map((t) => t.title)).toEqual([`Price question: ${PHONES.marcus} replied "cuánto cobran por destapar el drenaje?"`]);
+  });
+
+  it('a wrong number ends the run suppressed and no more texts go', async () => {
+    s = await startEngineStack();
+    const contactId = await missedCall();
+    await replyAfterApology(contactId, 'I never called you');
+    expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'suppressed', outcome_reason: 'wrong-number' });
+    await s.at(25 * HOUR);
+    expect(s.sent(contactId).sms).toHaveLength(1);
+    expect(s.sent(contactId).tasks).toHaveLength(0);
+    expect(await timelineTexts(contactId)).toContain(
+      'The contact says this is a wrong number ("I never called you"); the follow-up ended and no more texts go to them.',
+    );
+  });
+
+  it('"wrong number", which the opt-out rules hold as a possible opt-out, also ends the run as a wrong number', async () => {
+    s = await startEngineStack();
+    const contactId = await missedCall();
+    await replyAfterApology(contactId, 'Wrong number');
+    expect(await s.run(contactId)).toMatchObject({ outcome: 'suppressed', outcome_reason: 'wrong-number' });
+    await s.at(25 * HOUR);
+    expect(s.sent(contactId).sms).toHaveLength(1);
+  });
+
+  it('an ordinary reply gives no triage task and recovers the run as before', async () => {
+    s = await startEngineStack();
+    const contactId = await missedCall();
+    await replyAfterApology(contactId, 'ok thanks, call me after 5');
+    expect(s.sent(contactId).tasks).toHaveLength(0);
+    expect(await s.run(contactId)).toMatchObject({ outcome: 'recovered', outcome_reason: 'replied' });
+  });
+});
