@@ -1,6 +1,7 @@
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
+import { TokenKeyMismatchError } from './ghl/token-keys.js';
 import { createLogger } from './logger.js';
 import { startRuntime } from './runtime.js';
 
@@ -50,7 +51,7 @@ try {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 } catch (err) {
-  if (err instanceof DataDirLockedError) {
+  if (err instanceof DataDirLockedError || err instanceof TokenKeyMismatchError) {
     process.stderr.write(`ringback: ${err.message}\n`);
     process.exit(1);
   }

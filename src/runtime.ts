@@ -4,6 +4,8 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createDb, type Db } from './db/create-db.js';
 import { migrate } from './db/migrate.js';
+import { checkTokenKeys } from './ghl/token-keys.js';
+import { retentionTick } from './retention/job.js';
 import { createGhlAuth, createGhlClient } from './ghl/client.js';
 import type { GhlClientOptions } from './ghl/http.js';
 import { buildJobRegistry } from './jobs/kinds.js';
@@ -52,8 +54,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     dataDir: config.dataDir,
     pgliteTemplate: opts.pgliteTemplate,
   });
-  const applied = await migrate(db.db);
-  if (applied.length) logger.info({ applied }, 'migrations applied');
+  try {
+    const applied = await migrate(db.db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    await checkTokenKeys(db.db, config.tokenKeys);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   const metrics = new Metrics();
   const ghlAuth = createGhlAuth({ db: db.db, config, clock, logger, options: opts.ghlOptions });
   const ghl = createGhlClient({ db: db.db, config, clock, logger, metrics, auth: ghlAuth, options: opts.ghlOptions });
@@ -96,6 +104,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       cron = schedule('* * * * *', () => {
         tickDigest().catch((err) => logger.error({ err: String(err) }, 'digest tick failed'));
         tickSweep().catch((err) => logger.error({ err: String(err) }, 'sweep tick failed'));
+        // Retention is a durable job, one per slot across instances (src/retention/job.ts).
+        retentionTick(db.db, clock.now())
+          .then(() => worker.wake())
+          .catch((err) => logger.error({ err: String(err) }, 'retention tick failed'));
       });
     }
   }

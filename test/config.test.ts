@@ -65,4 +65,33 @@ describe('loadConfig', () => {
     expect(c.ghl.webhookEd25519PublicKey.split('\n')).toHaveLength(3);
     expect(c.appBaseUrl).toBe('https://rb.example.com');
   });
+
+  it('refuses weak token keys: all zeros, one byte repeated, a short repeating pattern', () => {
+    const weak = [Buffer.alloc(32), Buffer.alloc(32, 7), Buffer.from('0123456789abcdef0123456789abcdef'), Buffer.from('abcdabcdabcdabcdabcdabcdabcdabcd')];
+    for (const key of weak) {
+      expect(problems({ ...valid, TOKEN_ENCRYPTION_KEY: key.toString('base64') })).toEqual([
+        'TOKEN_ENCRYPTION_KEY: is a weak key: generate one with `openssl rand -base64 32`',
+      ]);
+    }
+  });
+
+  it('reads TOKEN_ENCRYPTION_KEYS as id:key pairs, the first current, in place of TOKEN_ENCRYPTION_KEY', () => {
+    const k1 = valid.TOKEN_ENCRYPTION_KEY;
+    const k2 = 'dGhlIHNlY29uZCBrZXkgb2YgcmluZ2JhY2sncyB0ZXM=';
+    const { TOKEN_ENCRYPTION_KEY: _, ...rest } = valid;
+    const c = loadConfig({ ...rest, TOKEN_ENCRYPTION_KEYS: `new:${k2}, old:${k1}` });
+    expect(c.tokenKeys.map((k) => k.id)).toEqual(['new', 'old']);
+    expect(c.tokenEncryptionKey.toString('base64')).toBe(k2);
+    expect(problems({ ...rest, TOKEN_ENCRYPTION_KEYS: `a:${k1},a:${k2}` })).toEqual(['TOKEN_ENCRYPTION_KEYS: key ids must differ']);
+    expect(problems({ ...rest, TOKEN_ENCRYPTION_KEYS: `a:${Buffer.alloc(32).toString('base64')}` })[0]).toMatch(/weak key/);
+  });
+
+  it('trusts no proxy by default, serves no metrics without a token, and takes RSA verification off with "off"', () => {
+    const c = loadConfig(valid);
+    expect(c.trustProxy).toBe('none');
+    expect(c.metricsToken).toBeUndefined();
+    expect(c.retention).toEqual({ inboxDays: 7, uninstalledDays: 30 });
+    expect(c.ghl.webhookRsaPublicKey).toContain('BEGIN PUBLIC KEY');
+    expect(loadConfig({ ...valid, GHL_WEBHOOK_RSA_PUBLIC_KEY: 'off' }).ghl.webhookRsaPublicKey).toBeNull();
+  });
 });

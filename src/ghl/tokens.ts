@@ -17,7 +17,8 @@ import {
 } from '../installations/queries.js';
 import type { Logger } from '../logger.js';
 import { GhlNotInstalledError, GhlRequestError } from './api.js';
-import { decryptToken, encryptToken } from './crypto.js';
+import { openToken, sealToken } from './crypto.js';
+import { resealOnRead } from './token-keys.js';
 import { type GhlOAuth, OAuthGrantError, type TokenGrant } from './oauth.js';
 
 /** Refresh a little before expiry so a token never dies between our check and GHL's. */
@@ -65,7 +66,8 @@ type Outcome = Issued | { gone: string };
  */
 export function createTokenVault(deps: VaultDeps): TokenVault {
   const { db, config, clock, oauth } = deps;
-  const key = config.tokenEncryptionKey;
+  const keys = config.tokenKeys;
+  const currentPrefix = `v2:${keys[0]?.id}:`;
   const log = deps.logger.child({ component: 'ghl-tokens' });
   const inflight = new Map<string, Promise<string>>();
   const cache = new Map<string, { token: string; validUntil: number }>();
@@ -88,8 +90,8 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
   }
 
   const seal = (grant: TokenGrant, context: string): SealedTokens => ({
-    access_token_enc: encryptToken(key, grant.accessToken, context),
-    refresh_token_enc: grant.refreshToken === null ? null : encryptToken(key, grant.refreshToken, context),
+    access_token_enc: sealToken(keys, grant.accessToken, context),
+    refresh_token_enc: grant.refreshToken === null ? null : sealToken(keys, grant.refreshToken, context),
     expires_at: new Date(clock.now().getTime() + grant.expiresInSeconds * 1000),
     scope: grant.scope,
   });
@@ -98,7 +100,7 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
   function usable(row: Installation | CompanyInstall, context: string, rejected?: string): string | null {
     if (!row.access_token_enc || !row.expires_at) return null;
     if (row.expires_at.getTime() - clock.now().getTime() <= EXPIRY_MARGIN_MS) return null;
-    const token = decryptToken(key, row.access_token_enc, context);
+    const token = openToken(keys, row.access_token_enc, context).plaintext;
     return token === rejected ? null : token;
   }
 
@@ -119,7 +121,7 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
     if (current) return current;
     if (!row.refresh_token_enc) return null;
     try {
-      const grant = await oauth.refresh(decryptToken(key, row.refresh_token_enc, ctx), 'Company');
+      const grant = await oauth.refresh(openToken(keys, row.refresh_token_enc, ctx).plaintext, 'Company');
       await storeCompanyTokens(trx, companyId, seal(grant, ctx), clock.now());
       log.info({ companyId }, 'company token refreshed');
       return grant.accessToken;
@@ -155,7 +157,7 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
       if (current && row.expires_at) return { token: current, expiresAt: row.expires_at };
       if (row.refresh_token_enc) {
         try {
-          const grant = await oauth.refresh(decryptToken(key, row.refresh_token_enc, locationId), 'Location');
+          const grant = await oauth.refresh(openToken(keys, row.refresh_token_enc, locationId).plaintext, 'Location');
           const sealed = seal(grant, locationId);
           await storeLocationTokens(trx, locationId, sealed, clock.now());
           log.info({ locationId }, 'location token refreshed');
@@ -189,6 +191,10 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
         throw new GhlNotInstalledError(locationId, row ? row.status : 'never installed');
       }
       const current = usable(row, locationId, opts.rejected);
+      // Written with an older key (or before key ids): write it again with the current one (docs/security.md §5).
+      if (current && !row.access_token_enc?.startsWith(currentPrefix)) {
+        await resealOnRead(db, keys, 'installations', { id: locationId, ...row });
+      }
       if (current && row.expires_at) {
         remember(locationId, current, row.expires_at);
         return current;

@@ -7,12 +7,13 @@ import { stepJob } from '../followup/step-job.js';
 import { triageTaskJob } from '../followup/triage-jobs.js';
 import { sweepJob } from '../followup/sweep.js';
 import { digestJob } from '../reporting/digest.js';
+import { retentionJob } from '../retention/job.js';
 import { webhookProcessJob } from '../webhooks/process.js';
 import { createRegistry, type JobRegistry } from './registry.js';
 
 /** Every job kind the worker runs, each with its payload schema and handler, bound to the process's deps. */
 export function buildJobRegistry(deps: AppDeps): JobRegistry {
-  const jobs = [webhookProcessJob(deps)];
+  const jobs = [webhookProcessJob(deps), retentionJob(deps)];
   const ghl = deps.ghl;
   if (ghl) {
     const users = createUserDirectory(ghl, deps.clock);

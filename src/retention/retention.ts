@@ -1,0 +1,69 @@
+/**
+ * What Ringback keeps, and for how long (README, "Data retention"):
+ * - a webhook's body for RETENTION_INBOX_DAYS (7); after that only its dedupe key (webhook_id) and type stay,
+ *   which is what stops a replay (docs/design.md: webhookIds are remembered at least 7 days);
+ * - nothing but the dedupe key for locations that have not installed Ringback, once the event is processed;
+ * - the contact data of an uninstalled location for RETENTION_UNINSTALLED_DAYS (30), then it is deleted
+ *   (`npm run data:forget -- <locationId>` deletes it at once).
+ */
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/database.js';
+
+/** Lifecycle events stay readable until processed anyway; they carry no contact data. */
+const LIFECYCLE = ['INSTALL', 'UNINSTALL'];
+
+export interface RetentionResult {
+  inboxBodiesDropped: number;
+  notInstalledBodiesDropped: number;
+  locationsForgotten: string[];
+}
+
+export async function applyRetention(
+  db: Kysely<Database>,
+  now: Date,
+  periods: { inboxDays: number; uninstalledDays: number },
+): Promise<RetentionResult> {
+  const inboxBefore = new Date(now.getTime() - periods.inboxDays * 86_400_000);
+  const aged = await sql`
+    update webhook_inbox set body = null where body is not null and received_at < ${inboxBefore}`.execute(db);
+  const strangers = await sql`
+    update webhook_inbox w set body = null
+    where w.body is not null and w.processed_at is not null and w.type not in (${sql.join(LIFECYCLE)})
+      and not exists (select 1 from installations i where i.location_id = w.location_id and i.status = 'installed')`.execute(db);
+  const uninstalledBefore = new Date(now.getTime() - periods.uninstalledDays * 86_400_000);
+  const gone = await sql<{ location_id: string }>`
+    select location_id from installations
+    where status <> 'installed' and uninstalled_at is not null and uninstalled_at <= ${uninstalledBefore}
+      and (exists (select 1 from runs r where r.location_id = installations.location_id)
+        or exists (select 1 from contact_events e where e.location_id = installations.location_id)
+        or exists (select 1 from contact_flags f where f.location_id = installations.location_id)
+        or exists (select 1 from missed_calls m where m.location_id = installations.location_id))`.execute(db);
+  const forgotten: string[] = [];
+  for (const { location_id } of gone.rows) {
+    await forgetLocation(db, location_id);
+    forgotten.push(location_id);
+  }
+  return {
+    inboxBodiesDropped: Number(aged.numAffectedRows ?? 0),
+    notInstalledBodiesDropped: Number(strangers.numAffectedRows ?? 0),
+    locationsForgotten: forgotten,
+  };
+}
+
+/**
+ * Deletes a location's contact data: calls, runs and their steps and events, contact events and flags, the
+ * bodies of its webhooks, and its finished jobs (their payloads name contacts). Settings, the audit log and the
+ * install row stay: they describe the business, not its callers, and a reinstall picks them up.
+ */
+export async function forgetLocation(db: Kysely<Database>, locationId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`delete from run_events where run_id in (select id from runs where location_id = ${locationId})`.execute(trx);
+    await sql`delete from run_steps where location_id = ${locationId}`.execute(trx);
+    await sql`delete from missed_calls where location_id = ${locationId}`.execute(trx);
+    await sql`delete from runs where location_id = ${locationId}`.execute(trx);
+    await sql`delete from contact_events where location_id = ${locationId}`.execute(trx);
+    await sql`delete from contact_flags where location_id = ${locationId}`.execute(trx);
+    await sql`update webhook_inbox set body = null where location_id = ${locationId} and body is not null`.execute(trx);
+    await sql`delete from jobs where location_id = ${locationId} and state in ('done', 'dead')`.execute(trx);
+  });
+}
