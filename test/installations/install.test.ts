@@ -42,7 +42,7 @@ describe('GET /oauth/callback', () => {
       name: 'Bright Smile Dental',
       timezone: 'America/New_York',
     });
-    expect(row?.access_token_enc).toMatch(/^v1:/);
+    expect(row?.access_token_enc).toMatch(/^v2:k1:/);
     const exchange = tokenRequests().at(-1);
     expect(exchange?.body).toMatchObject({ grant_type: 'authorization_code', redirect_uri: `${stack.url}/oauth/callback` });
     // user_type is optional; the token's type follows who installed (docs/ghl-oauth.md, code exchange).
