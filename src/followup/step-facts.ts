@@ -62,9 +62,9 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
       (select jsonb_build_object('sms_opted_out', f.sms_opted_out_at is not null, 'not_textable', f.not_textable_at is not null,
                 'sms_held', f.sms_held_at is not null, 'email_opted_out', f.email_opted_out_at is not null)
          from contact_flags f where f.location_id = r.location_id and f.contact_id = r.contact_id) as flags,
-      (select coalesce(jsonb_agg(t.done_at), '[]'::jsonb) from run_steps t
-         where t.location_id = r.location_id and t.contact_id = r.contact_id and t.action = 'sms' and t.state = 'done'
-           and t.done_at > ${new Date(now.getTime() - DAY_MS)}) as touches,
+      (select coalesce(jsonb_agg(coalesce(t.done_at, t.intent_at)), '[]'::jsonb) from run_steps t
+         where t.location_id = r.location_id and t.contact_id = r.contact_id and t.action = 'sms' and t.id <> s.id
+           and ((t.state = 'done' and t.done_at > ${new Date(now.getTime() - DAY_MS)}) or t.state = 'sending')) as touches,
       (select m.voicemail_url from missed_calls m where m.run_id = r.id and m.voicemail_url is not null
          order by m.called_at desc limit 1) as voicemail_url,
       (select coalesce(jsonb_agg(jsonb_build_object('kind', e.kind, 'ref', e.ref, 'at', e.at)), '[]'::jsonb) from contact_events e

@@ -13,6 +13,7 @@ import { checkGhlForContact } from './rest-check.js';
 import { addRunEvent, endRun, finishRunIfComplete, lockRun, markRestChecked, STEP_JOB, stopLocationRuns } from './runs.js';
 import { ghlErrorToJobError } from './step-errors.js';
 import { loadStepFacts, markStep } from './step-facts.js';
+import { effectiveCap } from './state-rules.js';
 import { settleUnknownSend } from './step-retry.js';
 import { sendStepOnce } from './step-send.js';
 import { escalationContent } from './escalation.js';
@@ -181,7 +182,10 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
     await finish(deps, run.id, runStepId, 'skipped', 'no-manager', restChecked);
     return;
   }
-  await sendStepOnce(deps, ghl, facts, rendered, { restChecked });
+  const smsCap = rendered.action === 'sms' && !isEscalation
+    ? effectiveCap(ctx.settings.sendWindow.maxTouchesPer24h, recipient.states.map((st) => st.state))
+    : undefined;
+  await sendStepOnce(deps, ghl, facts, rendered, { restChecked, smsCap });
 }
 
 async function finish(

@@ -2,6 +2,7 @@ import type { AppDeps } from '../app.js';
 import { PREPARED } from '../db/prepared.js';
 import { sql } from 'kysely';
 import { type GhlApi, GhlRateLimitedError, GhlRequestError, GhlScopeError } from '../ghl/api.js';
+import { RetryAtError } from '../jobs/errors.js';
 import { addRunEvent, finishRunIfComplete, lockRun } from './runs.js';
 import type { RenderedStep } from './step-content.js';
 import { findOurMessage } from './sent-match.js';
@@ -9,6 +10,9 @@ import type { StepFacts } from './step-facts.js';
 
 // A message sent just before the intent was written still counts: look a little before it.
 const LOOKBACK_MS = 60_000;
+const DAY_MS = 24 * 60 * 60_000;
+// How soon a step that lost the last place under the cap decides again.
+const CAP_RECHECK_MS = 5_000;
 
 /**
  * Exactly-once delivery of one step. The intent (state 'sending' and the rendered content) is committed before
@@ -21,13 +25,18 @@ export async function sendStepOnce(
   ghl: GhlApi,
   facts: StepFacts,
   rendered: RenderedStep,
-  opts: { restChecked: boolean },
+  opts: { restChecked: boolean; smsCap?: number },
 ): Promise<void> {
   const { db, clock } = deps;
   const { step, run } = facts;
   const content = rendered;
   // A step left 'sending' was settled first (step-retry.ts): only a pending step gets here.
-  if (!(await writeIntent(db, step.id, run.id, content, clock.now()))) return;
+  const now = clock.now();
+  const intent = await writeIntent(db, { stepId: step.id, runId: run.id, content, now, smsCap: opts.smsCap });
+  // Another text of this contact took the last place under the cap since this step decided: decide again soon,
+  // when the facts show that text (and the decision defers with its reason).
+  if (intent === 'capped') throw new RetryAtError(new Date(now.getTime() + CAP_RECHECK_MS), 'deferred: touch-cap');
+  if (intent !== 'sending') return;
   let sent: Sent;
   try {
     sent = await send(ghl, step.location_id, step.contact_id, content);
@@ -62,22 +71,45 @@ type Sent = { id: string; senderRefused?: { number: string; error: string } };
 /**
  * Moves a pending step to 'sending' with its content, in one statement that holds the run's row lock, the lock
  * endRun takes too: once a run has ended, none of its steps can start sending (the step stops instead; an
- * escalation still goes out). False when the step is not to be sent.
+ * escalation still goes out). An SMS first counts, under that lock, the contact's texts sent in the last 24 h or
+ * being sent: steps claimed in one batch each decided before the others were recorded, and the cap (the law's,
+ * in FL, OK and MD) must hold all the same. One active run per contact makes the run's lock the contact's.
  */
-async function writeIntent(db: AppDeps['db'], stepId: number, runId: number, content: RenderedStep, now: Date): Promise<boolean> {
+async function writeIntent(
+  db: AppDeps['db'],
+  w: { stepId: number; runId: number; content: RenderedStep; now: Date; smsCap?: number },
+): Promise<'sending' | 'not-sending' | 'capped'> {
+  if (w.content.action !== 'sms' || w.smsCap === undefined) return intentStatement(db, w);
+  const cap = w.smsCap;
+  return db.transaction().execute(async (trx) => {
+    await lockRun(trx, w.runId);
+    const { rows } = await sql<{ n: number }>`${sql.raw(PREPARED)}
+      select count(*)::int as n from run_steps t
+      join run_steps s on s.id = ${w.stepId}
+      where t.location_id = s.location_id and t.contact_id = s.contact_id and t.action = 'sms' and t.id <> s.id
+        and (t.state = 'sending' or (t.state = 'done' and t.done_at > ${new Date(w.now.getTime() - DAY_MS)}))`.execute(trx);
+    if ((rows[0]?.n ?? 0) >= Math.max(1, Math.floor(cap))) return 'capped';
+    return intentStatement(trx, w);
+  });
+}
+
+async function intentStatement(
+  db: AppDeps['db'],
+  w: { stepId: number; runId: number; content: RenderedStep; now: Date },
+): Promise<'sending' | 'not-sending'> {
   const { rows } = await sql<{ state: string }>`${sql.raw(PREPARED)}
-    with r as (select status, outcome, outcome_reason from runs where id = ${runId} for update)
+    with r as (select status, outcome, outcome_reason from runs where id = ${w.runId} for update)
     update run_steps s set
       state = case when r.status = 'active' or s.action = 'escalation' then 'sending' else 'stopped' end,
-      intent_at = case when r.status = 'active' or s.action = 'escalation' then ${now} else s.intent_at end,
-      rendered = case when r.status = 'active' or s.action = 'escalation' then ${JSON.stringify(content)}::jsonb else s.rendered end,
+      intent_at = case when r.status = 'active' or s.action = 'escalation' then ${w.now} else s.intent_at end,
+      rendered = case when r.status = 'active' or s.action = 'escalation' then ${JSON.stringify(w.content)}::jsonb else s.rendered end,
       reason = case when r.status = 'active' or s.action = 'escalation' then s.reason
                     else 'run ' || coalesce(r.outcome, '') || ': ' || coalesce(r.outcome_reason, '') end,
-      done_at = case when r.status = 'active' or s.action = 'escalation' then s.done_at else ${now} end
+      done_at = case when r.status = 'active' or s.action = 'escalation' then s.done_at else ${w.now} end
     from r
-    where s.id = ${stepId} and s.state = 'pending'
+    where s.id = ${w.stepId} and s.state = 'pending'
     returning s.state`.execute(db);
-  return rows[0]?.state === 'sending';
+  return rows[0]?.state === 'sending' ? 'sending' : 'not-sending';
 }
 
 async function send(ghl: GhlApi, locationId: string, contactId: string, content: RenderedStep): Promise<Sent> {

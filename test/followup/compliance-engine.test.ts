@@ -122,6 +122,20 @@ describe("point 4: the law's limits are floors", () => {
     expect(s.sent(jane).sms[3]?.at).toBe('2026-01-06T15:01:00.000Z');
   });
 
+  it('holds the cap when several texts fall due at once and the worker runs them together', async () => {
+    // Four texts due in the same minute are claimed in one batch: each decides before the others are recorded.
+    const together: Settings = {
+      ...seedSettings(),
+      sequence: [1, 2, 3, 4].map((n) => ({ id: `sms-${n}`, after: 'PT2M', action: 'sms' as const, purpose: 'informational' as const, message: `Text ${n}` })),
+    };
+    s = await start('2026-01-05T15:00:00Z', together); // Monday 10:00 Eastern
+    const jane = await missedCall(PHONES.jane);
+    await s.at(2 * MIN);
+    expect(s.sent(jane).sms).toHaveLength(3);
+    await s.at(24 * HOUR + 3 * MIN);
+    expect(s.sent(jane).sms).toHaveLength(4);
+  });
+
   it('never texts at 21:30 though the stored window runs to 22:00', async () => {
     const loose: Settings = { ...seedSettings(), sendWindow: { start: '07:00', end: '22:00', maxTouchesPer24h: 3 } };
     s = await start('2026-01-06T02:28:00Z', loose); // 21:28 in New York
