@@ -56,6 +56,14 @@ function removeTags(deps: Deps) {
   };
 }
 
+/** The contact GHL's duplicate rules match: email first, then phone. */
+function duplicateOf(deps: Deps, locationId: string, body: { email?: string; phone?: string }): Contact | undefined {
+  return (
+    (body.email ? deps.store.contactByEmail(locationId, body.email) : undefined) ??
+    (body.phone ? deps.store.contactByPhone(locationId, body.phone) : undefined)
+  );
+}
+
 /**
  * Matches on email, then phone, like GHL's duplicate rules; given fields overwrite, and so do `tags`: GHL's
  * UpsertContactDto says they "overwrite all current tags" (docs/ghl-api-calls.md, contacts).
@@ -65,9 +73,7 @@ function upsert(deps: Deps) {
     const body = Upsert.parse(call.body);
     authorizeLocation(grantOf(call), deps.store, body.locationId);
     const { locationId, tags, ...fields } = body;
-    const existing =
-      (body.email ? deps.store.contactByEmail(locationId, body.email) : undefined) ??
-      (body.phone ? deps.store.contactByPhone(locationId, body.phone) : undefined);
+    const existing = duplicateOf(deps, locationId, body);
     if (!existing) {
       const contact = createContact(deps, locationId, { ...fields, tags: tags ?? [] });
       return traced(200, { new: true, contact: contactView(contact) });
@@ -92,9 +98,7 @@ function create(deps: Deps) {
     const body = Upsert.parse(call.body);
     authorizeLocation(grantOf(call), deps.store, body.locationId);
     const { locationId, tags, ...fields } = body;
-    const existing =
-      (body.email ? deps.store.contactByEmail(locationId, body.email) : undefined) ??
-      (body.phone ? deps.store.contactByPhone(locationId, body.phone) : undefined);
+    const existing = duplicateOf(deps, locationId, body);
     if (existing) throw new GhlError(400, 'This location does not allow duplicated contacts.');
     const contact = createContact(deps, locationId, { ...fields, tags: tags ?? [] });
     return traced(201, { contact: contactView(contact) });
