@@ -26,7 +26,12 @@ const SECTIONS = [
 export function renderForm(focusKey) {
   resetRegistry();
   const form = byId('settings-form');
-  replace(form, renderGeneral(renderForm), renderSequence(renderForm), renderSources(renderForm), renderRouting(renderForm), renderWindow(), renderTestCall(), renderA2p());
+  // The settings sit in one fieldset, disabled for a rep: every control in it, added steps included, is read-only.
+  // The test call (a dry run) and the carrier text (copy only) change nothing and stay usable.
+  const editable = state.session?.role === 'admin';
+  replace(form,
+    h('fieldset', { class: 'settings-fields', disabled: !editable }, renderGeneral(renderForm), renderSequence(renderForm), renderSources(renderForm), renderRouting(renderForm), renderWindow()),
+    renderTestCall(), renderA2p());
   replace(byId('section-nav'), SECTIONS.map(([id, label]) => h('a', { href: `#${id}` }, label)));
   replace(byId('lookup-warnings'), state.lookups.warnings.map((w) => h('p', { class: 'banner banner-warn' }, w)));
   applyErrors();

@@ -1,7 +1,7 @@
 // Entry point: the GHL handshake, then the settings form and the dashboard tab.
 import { api, currentSession, setSession } from './api.js';
 import { renderDashboard } from './dashboard.js';
-import { announce, byId, h, replace } from './dom.js';
+import { byId, h, replace } from './dom.js';
 import { lastChangedBy, renderForm, save } from './form.js';
 import { exchange, requestUserData } from './sso.js';
 import { discard, isDirty, load, onChange, state } from './state.js';
@@ -56,7 +56,7 @@ function wireSaveBar() {
   const update = () => {
     const dirty = isDirty();
     const admin = currentSession()?.role === 'admin';
-    note.textContent = !admin ? 'Only admins of this sub-account can change settings' : dirty ? 'You have unsaved changes' : `All changes saved${state.updatedByName ? ` · last by ${state.updatedByName}` : ''}`;
+    note.textContent = dirty ? 'You have unsaved changes' : `All changes saved${state.updatedByName ? ` · last by ${state.updatedByName}` : ''}`;
     note.classList.toggle('dirty', dirty);
     byId('save').disabled = !dirty || !admin;
     byId('discard').disabled = !dirty;
@@ -102,11 +102,14 @@ async function start() {
     return;
   }
   byId('signin').hidden = true;
+  // A rep sees the settings read-only: one notice at the top, no save bar (nothing can change, so nothing to save).
+  const admin = session.role === 'admin';
+  byId('readonly-note').hidden = admin;
+  byId('savebar').hidden = !admin;
   byId('tabs').hidden = false;
   wireTabs();
   selectTab('settings');
   document.body.dataset.ready = 'true';
-  if (session.role !== 'admin') announce('You can look around; only admins of this sub-account can change the settings.', 'info');
 }
 
 start();
