@@ -16,7 +16,6 @@ import {
   sendSms,
 } from './phone-calls.js';
 import { type LocationChange, updateLocation } from './location-update.js';
-import { contactView } from './records.js';
 import type { DeliveryResult } from './types.js';
 
 export interface Phone {
