@@ -33,8 +33,9 @@ afterAll(async () => {
 });
 
 /** The digest time: the current minute in the location's zone, so the next node-cron tick (<= 60 s) sends it. */
+/** The current minute on the clock the digest is scheduled by: the settings' zone, else the location's. */
 function digestNow(l: LocationSeed): string {
-  const now = localParts(new Date(), l.location.timezone).minute;
+  const now = localParts(new Date(), fastSettings(l).timezone ?? l.location.timezone).minute;
   // Just before midnight the day's window would close before a tick: aim at the new day's first minute instead.
   const minute = now >= 1437 ? 0 : now;
   return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
