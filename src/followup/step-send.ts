@@ -71,16 +71,21 @@ type Sent = { id: string; senderRefused?: { number: string; error: string } };
 /**
  * Moves a pending step to 'sending' with its content, in one statement that holds the run's row lock, the lock
  * endRun takes too: once a run has ended, none of its steps can start sending (the step stops instead; an
- * escalation still goes out). An SMS first counts, under that lock, the contact's texts sent in the last 24 h or
- * being sent: steps claimed in one batch each decided before the others were recorded, and the cap (the law's,
- * in FL, OK and MD) must hold all the same. One active run per contact makes the run's lock the contact's.
+ * escalation still goes out). An SMS must also stay under the cap (the law's, in FL, OK and MD) when several
+ * texts of one contact were decided together, each before the others were recorded.
  */
 async function writeIntent(
   db: AppDeps['db'],
   w: { stepId: number; runId: number; content: RenderedStep; now: Date; smsCap?: number },
 ): Promise<'sending' | 'not-sending' | 'capped'> {
-  if (w.content.action !== 'sms' || w.smsCap === undefined) return intentStatement(db, w);
-  const cap = w.smsCap;
+  if (w.content.action !== 'sms' || w.smsCap === undefined) return intentStatement(db, w, null);
+  const cap = Math.max(1, Math.floor(w.smsCap));
+  // Fast path, one statement: the contact's texts sent in 24 h, being sent, or pending and due, leave room for
+  // this one even if all of those go. Of two texts deciding at once, each counts the other as pending and due,
+  // so near the cap both fall to the locked path below.
+  if ((await intentStatement(db, w, cap)) === 'sending') return 'sending';
+  // Under the run's lock (one active run per contact makes it the contact's), in a statement that starts after
+  // the lock is held and so sees every text that committed before it: the exact count.
   return db.transaction().execute(async (trx) => {
     await lockRun(trx, w.runId);
     const { rows } = await sql<{ n: number }>`${sql.raw(PREPARED)}
@@ -88,15 +93,18 @@ async function writeIntent(
       join run_steps s on s.id = ${w.stepId}
       where t.location_id = s.location_id and t.contact_id = s.contact_id and t.action = 'sms' and t.id <> s.id
         and (t.state = 'sending' or (t.state = 'done' and t.done_at > ${new Date(w.now.getTime() - DAY_MS)}))`.execute(trx);
-    if ((rows[0]?.n ?? 0) >= Math.max(1, Math.floor(cap))) return 'capped';
-    return intentStatement(trx, w);
+    if ((rows[0]?.n ?? 0) >= cap) return 'capped';
+    return intentStatement(trx, w, null);
   });
 }
 
+/** The intent itself; with `roomUnder`, only while the contact's texts sent, sending or due leave room. */
 async function intentStatement(
   db: AppDeps['db'],
   w: { stepId: number; runId: number; content: RenderedStep; now: Date },
+  roomUnder: number | null,
 ): Promise<'sending' | 'not-sending'> {
+  const dayAgo = new Date(w.now.getTime() - DAY_MS);
   const { rows } = await sql<{ state: string }>`${sql.raw(PREPARED)}
     with r as (select status, outcome, outcome_reason from runs where id = ${w.runId} for update)
     update run_steps s set
@@ -108,6 +116,10 @@ async function intentStatement(
       done_at = case when r.status = 'active' or s.action = 'escalation' then s.done_at else ${w.now} end
     from r
     where s.id = ${w.stepId} and s.state = 'pending'
+      and (${roomUnder}::int is null or (select count(*) from run_steps t
+        where t.location_id = s.location_id and t.contact_id = s.contact_id and t.action = 'sms' and t.id <> s.id
+          and (t.state = 'sending' or (t.state = 'done' and t.done_at > ${dayAgo})
+               or (t.state = 'pending' and t.due_at <= ${w.now}))) < ${roomUnder}::int)
     returning s.state`.execute(db);
   return rows[0]?.state === 'sending' ? 'sending' : 'not-sending';
 }
