@@ -1,32 +1,10 @@
+import { contactEvent } from './events.js';
 import type { Contact, User } from './model.js';
 
-/** DOCS docs/webhook events/ContactDelete.md: the contact's fields as they were, its id as `id`. */
+/** DOCS docs/webhook events/ContactDelete.md: the contact's fields as they were, its id as `id`, no DND settings. */
 export function contactDeleteEvent(c: Contact): Record<string, unknown> {
-  return {
-    type: 'ContactDelete',
-    locationId: c.locationId,
-    id: c.id,
-    address1: null,
-    city: c.city,
-    state: c.state,
-    companyName: null,
-    country: 'US',
-    source: c.source,
-    dateAdded: c.dateAdded,
-    dateOfBirth: null,
-    dnd: c.dnd,
-    email: c.email,
-    name: c.name,
-    firstName: c.firstName,
-    lastName: c.lastName,
-    phone: c.phone,
-    postalCode: null,
-    tags: c.tags,
-    website: null,
-    attachments: [],
-    assignedTo: c.assignedTo,
-    customFields: [],
-  };
+  const { dndSettings: _dnd, ...fields } = contactEvent('ContactDelete', c);
+  return fields;
 }
 
 /**
