@@ -30,23 +30,42 @@ const pem = z
 const encryptionKey = z
   .string()
   .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
-  .refine((s) => Buffer.from(s, 'base64').length !== 32 || weakKeyReason(Buffer.from(s, 'base64')) === null, 'is a weak key: generate one with `openssl rand -base64 32`');
+  .refine(
+    (s) => Buffer.from(s, 'base64').length !== 32 || weakKeyReason(Buffer.from(s, 'base64')) === null,
+    'is a weak key: generate one with `openssl rand -base64 32`',
+  );
 
 /** `id1:base64,id2:base64`, the first the current key (docs/security.md, key rotation). */
 const encryptionKeys = z
   .string()
-  .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean))
-  .refine((parts) => parts.length > 0 && parts.every((p) => /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+$/.test(p)), 'must be id:base64 pairs, comma-separated')
-  .transform((parts) => parts.map((p) => ({ id: p.slice(0, p.indexOf(':')), key: Buffer.from(p.slice(p.indexOf(':') + 1), 'base64') })))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (parts) => parts.length > 0 && parts.every((p) => /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+$/.test(p)),
+    'must be id:base64 pairs, comma-separated',
+  )
+  .transform((parts) =>
+    parts.map((p) => ({ id: p.slice(0, p.indexOf(':')), key: Buffer.from(p.slice(p.indexOf(':') + 1), 'base64') })),
+  )
   .refine((keys) => keys.every((k) => k.key.length === 32), 'each key must be 32 bytes, base64-encoded')
-  .refine((keys) => keys.every((k) => k.key.length !== 32 || weakKeyReason(k.key) === null), 'holds a weak key: generate each with `openssl rand -base64 32`')
+  .refine(
+    (keys) => keys.every((k) => k.key.length !== 32 || weakKeyReason(k.key) === null),
+    'holds a weak key: generate each with `openssl rand -base64 32`',
+  )
   .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, 'key ids must differ');
 
 /** `TRUST_PROXY` as express reads `trust proxy`: none by default, a hop count, or addresses and subnets. */
 const trustProxy = z
   .string()
   .default('none')
-  .refine((s) => /^(none|false|\d{1,2}|[A-Za-z0-9.:/, ]+)$/.test(s.trim()), 'must be none, a hop count, or addresses/subnets (loopback, 10.0.0.0/8, …)');
+  .refine(
+    (s) => /^(none|false|\d{1,2}|[A-Za-z0-9.:/, ]+)$/.test(s.trim()),
+    'must be none, a hop count, or addresses/subnets (loopback, 10.0.0.0/8, …)',
+  );
 
 const urlNoSlash = z.url().transform((s) => s.replace(/\/+$/, ''));
 
@@ -102,7 +121,10 @@ const base = z.object({
         .map((d) => d.trim().replace(/\/+$/, ''))
         .filter(Boolean),
     )
-    .refine((list) => list.every((o) => /^https?:\/\/[^\s/'";,]+$/.test(o)), 'must be origins such as http://127.0.0.1:4000'),
+    .refine(
+      (list) => list.every((o) => /^https?:\/\/[^\s/'";,]+$/.test(o)),
+      'must be origins such as http://127.0.0.1:4000',
+    ),
 });
 
 export interface Config {
@@ -182,7 +204,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
-  const tokenKeys = e.TOKEN_ENCRYPTION_KEYS ?? (e.TOKEN_ENCRYPTION_KEY ? [{ id: 'k1', key: Buffer.from(e.TOKEN_ENCRYPTION_KEY, 'base64') }] : []);
+  const tokenKeys =
+    e.TOKEN_ENCRYPTION_KEYS ??
+    (e.TOKEN_ENCRYPTION_KEY ? [{ id: 'k1', key: Buffer.from(e.TOKEN_ENCRYPTION_KEY, 'base64') }] : []);
   const current = tokenKeys[0] as TokenKey;
   return {
     port: e.PORT,

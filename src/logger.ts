@@ -28,10 +28,7 @@ export const REDACT_PATHS = [
   'config.headers.Authorization',
 ];
 
-export function createLogger(
-  level: string,
-  destination?: pino.DestinationStream,
-): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,

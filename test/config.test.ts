@@ -60,14 +60,24 @@ describe('loadConfig', () => {
   });
 
   it('accepts PEM keys written with \\n escapes', () => {
-    const oneLine = '-----BEGIN PUBLIC KEY-----\\nMCowBQYDK2VwAyEAi2HR1srL4o18O8BRa7gVJY7G7bupbN3H9AwJrHCDiOg=\\n-----END PUBLIC KEY-----';
-    const c = loadConfig({ ...valid, GHL_WEBHOOK_ED25519_PUBLIC_KEY: oneLine, APP_BASE_URL: 'https://rb.example.com/' });
+    const oneLine =
+      '-----BEGIN PUBLIC KEY-----\\nMCowBQYDK2VwAyEAi2HR1srL4o18O8BRa7gVJY7G7bupbN3H9AwJrHCDiOg=\\n-----END PUBLIC KEY-----';
+    const c = loadConfig({
+      ...valid,
+      GHL_WEBHOOK_ED25519_PUBLIC_KEY: oneLine,
+      APP_BASE_URL: 'https://rb.example.com/',
+    });
     expect(c.ghl.webhookEd25519PublicKey.split('\n')).toHaveLength(3);
     expect(c.appBaseUrl).toBe('https://rb.example.com');
   });
 
   it('refuses weak token keys: all zeros, one byte repeated, a short repeating pattern', () => {
-    const weak = [Buffer.alloc(32), Buffer.alloc(32, 7), Buffer.from('0123456789abcdef0123456789abcdef'), Buffer.from('abcdabcdabcdabcdabcdabcdabcdabcd')];
+    const weak = [
+      Buffer.alloc(32),
+      Buffer.alloc(32, 7),
+      Buffer.from('0123456789abcdef0123456789abcdef'),
+      Buffer.from('abcdabcdabcdabcdabcdabcdabcdabcd'),
+    ];
     for (const key of weak) {
       expect(problems({ ...valid, TOKEN_ENCRYPTION_KEY: key.toString('base64') })).toEqual([
         'TOKEN_ENCRYPTION_KEY: is a weak key: generate one with `openssl rand -base64 32`',
@@ -82,8 +92,12 @@ describe('loadConfig', () => {
     const c = loadConfig({ ...rest, TOKEN_ENCRYPTION_KEYS: `new:${k2}, old:${k1}` });
     expect(c.tokenKeys.map((k) => k.id)).toEqual(['new', 'old']);
     expect(c.tokenEncryptionKey.toString('base64')).toBe(k2);
-    expect(problems({ ...rest, TOKEN_ENCRYPTION_KEYS: `a:${k1},a:${k2}` })).toEqual(['TOKEN_ENCRYPTION_KEYS: key ids must differ']);
-    expect(problems({ ...rest, TOKEN_ENCRYPTION_KEYS: `a:${Buffer.alloc(32).toString('base64')}` })[0]).toMatch(/weak key/);
+    expect(problems({ ...rest, TOKEN_ENCRYPTION_KEYS: `a:${k1},a:${k2}` })).toEqual([
+      'TOKEN_ENCRYPTION_KEYS: key ids must differ',
+    ]);
+    expect(problems({ ...rest, TOKEN_ENCRYPTION_KEYS: `a:${Buffer.alloc(32).toString('base64')}` })[0]).toMatch(
+      /weak key/,
+    );
   });
 
   it('trusts no proxy by default, serves no metrics without a token, and takes RSA verification off with "off"', () => {

@@ -35,7 +35,11 @@ try {
   } else if (command === 'data:forget') {
     const locationId = args[0];
     if (!locationId) fail('usage: npm run data:forget -- <locationId>', 2);
-    const row = await db.db.selectFrom('installations').select('status').where('location_id', '=', locationId).executeTakeFirst();
+    const row = await db.db
+      .selectFrom('installations')
+      .select('status')
+      .where('location_id', '=', locationId)
+      .executeTakeFirst();
     if (row?.status === 'installed') fail(`data:forget: ${locationId} is installed; uninstall Ringback there first`);
     await forgetLocation(db.db, locationId);
     process.stdout.write(`data:forget: contact data of ${locationId} deleted\n`);

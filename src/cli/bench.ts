@@ -39,7 +39,11 @@ const pglite = stack.kind === 'pglite';
 // PGlite inserts slowly (wasm, in the service's process): a smaller queue keeps the run within minutes.
 const pending = pglite ? (quick ? 50_000 : 200_000) : quick ? 100_000 : 1_000_000;
 // One PGlite process drains a backlog at a few dozen steps/s: smaller batches keep its run near the Postgres one.
-const params = { ...base, pending, ...(pglite ? { tpSteps: Math.min(base.tpSteps, 1_500), sizeCalls: Math.min(base.sizeCalls, 500) } : {}) };
+const params = {
+  ...base,
+  pending,
+  ...(pglite ? { tpSteps: Math.min(base.tpSteps, 1_500), sizeCalls: Math.min(base.sizeCalls, 500) } : {}),
+};
 const notes: string[] = [];
 try {
   const existing = await stack.service.call('sql', { text: 'select count(*)::int as n from runs' });
@@ -49,10 +53,16 @@ try {
   await stack.service.call('sql', { text: UPSERT_SETTINGS, values: [JSON.stringify(settingsRows(stack.fixture))] });
   const measured = await runPhases(stack, params, only, log);
 
-  if (pglite && only.has('scale')) notes.push(`PGlite: ${pending.toLocaleString('en-US')} pending jobs, not 1,000,000 (wasm insert speed)`);
-  if (!pglite && quick && only.has('scale')) notes.push(`quick: ${pending.toLocaleString('en-US')} pending jobs, not 1,000,000`);
-  notes.push('ingestion: worker stopped (the web tier alone); webhooks signed with Ed25519 only (what Ringback checks first)');
-  notes.push('lag and steps/s: runs seeded straight into the tables at the due rate; every step runs for real against the sandbox');
+  if (pglite && only.has('scale'))
+    notes.push(`PGlite: ${pending.toLocaleString('en-US')} pending jobs, not 1,000,000 (wasm insert speed)`);
+  if (!pglite && quick && only.has('scale'))
+    notes.push(`quick: ${pending.toLocaleString('en-US')} pending jobs, not 1,000,000`);
+  notes.push(
+    'ingestion: worker stopped (the web tier alone); webhooks signed with Ed25519 only (what Ringback checks first)',
+  );
+  notes.push(
+    'lag and steps/s: runs seeded straight into the tables at the due rate; every step runs for real against the sandbox',
+  );
   const results: BenchResults = {
     meta: {
       db: stack.kind,

@@ -33,7 +33,13 @@ out.push('| class | replies | precision | recall | acts alone |', '|---|---:|---
 for (const c of TRIAGE_CLASSES) {
   const s = evaluation.scores[c];
   const acts =
-    c === 'opt-out' ? 'compliance rules' : c === 'other' ? '(no action)' : shown[c as GatedClass].acts ? 'yes' : 'no: asks a human';
+    c === 'opt-out'
+      ? 'compliance rules'
+      : c === 'other'
+        ? '(no action)'
+        : shown[c as GatedClass].acts
+          ? 'yes'
+          : 'no: asks a human';
   out.push(`| ${c} | ${s.support} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${acts} |`);
 }
 out.push('', `A class under ${MIN_PRECISION} precision asks a human instead of acting.`);

@@ -47,7 +47,10 @@ export async function createDb(opts: DbOptions): Promise<Db> {
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   // Loaded only when embedded: the module alone is about 50 MB of a Postgres-backed process's memory.
-  const [{ PGlite }, { createPgConfig }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/node-postgres')]);
+  const [{ PGlite }, { createPgConfig }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/node-postgres'),
+  ]);
   const inMemory = opts.databaseUrl === 'memory://';
   const release = inMemory ? () => {} : lockDataDir(opts.dataDir);
   let pglite: PGlite;
@@ -59,7 +62,12 @@ export async function createDb(opts: DbOptions): Promise<Db> {
     release();
     throw err;
   }
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, connectionTimeoutMillis: 15_000, Client: PreparingClient });
+  const pool = new pg.Pool({
+    ...createPgConfig(pglite),
+    max: 1,
+    connectionTimeoutMillis: 15_000,
+    Client: PreparingClient,
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -22,8 +22,8 @@ export const US_STATES = {
     name: 'California',
     timeZone: 'America/Los_Angeles',
     areaCodes: [
-      209, 213, 279, 310, 323, 341, 350, 357, 369, 408, 415, 424, 442, 510, 530, 559, 562, 619, 626, 628, 650, 657,
-      661, 669, 707, 714, 738, 747, 760, 805, 818, 820, 831, 837, 840, 858, 909, 916, 925, 949, 951,
+      209, 213, 279, 310, 323, 341, 350, 357, 369, 408, 415, 424, 442, 510, 530, 559, 562, 619, 626, 628, 650, 657, 661,
+      669, 707, 714, 738, 747, 760, 805, 818, 820, 831, 837, 840, 858, 909, 916, 925, 949, 951,
     ],
   },
   CO: { name: 'Colorado', timeZone: 'America/Denver', areaCodes: [303, 719, 720, 748, 970, 983] },
@@ -34,8 +34,7 @@ export const US_STATES = {
     name: 'Florida',
     timeZone: 'America/New_York',
     areaCodes: [
-      239, 305, 321, 324, 352, 386, 407, 448, 561, 645, 656, 689, 727, 728, 754, 772, 786, 813, 850, 863, 904, 941,
-      954,
+      239, 305, 321, 324, 352, 386, 407, 448, 561, 645, 656, 689, 727, 728, 754, 772, 786, 813, 850, 863, 904, 941, 954,
     ],
   },
   GA: { name: 'Georgia', timeZone: 'America/New_York', areaCodes: [229, 404, 470, 478, 678, 706, 762, 770, 912, 943] },
@@ -46,7 +45,11 @@ export const US_STATES = {
     timeZone: 'America/Chicago',
     areaCodes: [217, 224, 309, 312, 331, 447, 464, 618, 630, 708, 730, 773, 779, 815, 847, 861, 872],
   },
-  IN: { name: 'Indiana', timeZone: 'America/Indiana/Indianapolis', areaCodes: [219, 260, 317, 463, 574, 765, 812, 930] },
+  IN: {
+    name: 'Indiana',
+    timeZone: 'America/Indiana/Indianapolis',
+    areaCodes: [219, 260, 317, 463, 574, 765, 812, 930],
+  },
   IA: { name: 'Iowa', timeZone: 'America/Chicago', areaCodes: [319, 515, 563, 641, 712] },
   KS: { name: 'Kansas', timeZone: 'America/Chicago', areaCodes: [316, 620, 785, 913] },
   KY: { name: 'Kentucky', timeZone: 'America/New_York', areaCodes: [270, 364, 502, 606, 859] },
@@ -66,7 +69,11 @@ export const US_STATES = {
   NE: { name: 'Nebraska', timeZone: 'America/Chicago', areaCodes: [308, 402, 531] },
   NV: { name: 'Nevada', timeZone: 'America/Los_Angeles', areaCodes: [702, 725, 775] },
   NH: { name: 'New Hampshire', timeZone: 'America/New_York', areaCodes: [603] },
-  NJ: { name: 'New Jersey', timeZone: 'America/New_York', areaCodes: [201, 551, 609, 640, 732, 848, 856, 862, 908, 973] },
+  NJ: {
+    name: 'New Jersey',
+    timeZone: 'America/New_York',
+    areaCodes: [201, 551, 609, 640, 732, 848, 856, 862, 908, 973],
+  },
   NM: { name: 'New Mexico', timeZone: 'America/Denver', areaCodes: [505, 575] },
   NY: {
     name: 'New York',
@@ -101,8 +108,8 @@ export const US_STATES = {
     name: 'Texas',
     timeZone: 'America/Chicago',
     areaCodes: [
-      210, 214, 254, 281, 325, 346, 361, 409, 430, 432, 469, 512, 682, 713, 726, 737, 806, 817, 830, 832, 903, 915,
-      936, 940, 945, 956, 972, 979,
+      210, 214, 254, 281, 325, 346, 361, 409, 430, 432, 469, 512, 682, 713, 726, 737, 806, 817, 830, 832, 903, 915, 936,
+      940, 945, 956, 972, 979,
     ],
   },
   UT: { name: 'Utah', timeZone: 'America/Denver', areaCodes: [385, 435, 801] },

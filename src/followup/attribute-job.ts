@@ -36,19 +36,40 @@ export function attributeJob(deps: AppDeps, ghl: GhlApi) {
         const highValue = run.high_value || contact.tags.some((t) => wanted.has(t.toLowerCase()));
         const tags = attributionTags(run.source_tag, highValue);
         await ghl.addTags(run.location_id, run.contact_id, tags);
-        const source = ctx.settings.sources.find((s) => s.tag === run.source_tag && s.trackingNumber === run.tracking_number) ?? null;
+        const source =
+          ctx.settings.sources.find((s) => s.tag === run.source_tag && s.trackingNumber === run.tracking_number) ??
+          null;
         await db.transaction().execute(async (trx) => {
           const now = clock.now();
-          const fresh = await trx.selectFrom('runs').select(['assigned_user_id']).where('id', '=', runId).forUpdate().executeTakeFirst();
+          const fresh = await trx
+            .selectFrom('runs')
+            .select(['assigned_user_id'])
+            .where('id', '=', runId)
+            .forUpdate()
+            .executeTakeFirst();
           const assignment = fresh?.assigned_user_id
             ? null
-            : await assignRep(trx, { locationId: run.location_id, settings: ctx.settings, source, contactTags: contact.tags, sourceTag: run.source_tag });
+            : await assignRep(trx, {
+                locationId: run.location_id,
+                settings: ctx.settings,
+                source,
+                contactTags: contact.tags,
+                sourceTag: run.source_tag,
+              });
           await trx
             .updateTable('runs')
-            .set({ high_value: highValue, ...(assignment ? { assigned_user_id: assignment.userId } : {}), updated_at: now })
+            .set({
+              high_value: highValue,
+              ...(assignment ? { assigned_user_id: assignment.userId } : {}),
+              updated_at: now,
+            })
             .where('id', '=', runId)
             .execute();
-          await addRunEvent(trx, runId, now, 'tagged', { tags, assignedTo: assignment?.userId ?? fresh?.assigned_user_id ?? null, via: assignment?.via ?? 'kept' });
+          await addRunEvent(trx, runId, now, 'tagged', {
+            tags,
+            assignedTo: assignment?.userId ?? fresh?.assigned_user_id ?? null,
+            via: assignment?.via ?? 'kept',
+          });
           if (highValue && !run.high_value) await bringTaskForward(trx, runId, now);
         });
         deps.wakeWorker?.();

@@ -35,7 +35,9 @@ const CALL_TYPES = new Set(['call', 'ivr_call']);
 /** The call outcome of a message webhook, or null when the event is not a finished call with a contact. */
 export function classifyCall(event: unknown): CallEvent | null {
   if (!isRecord(event)) return null;
-  const messageType = text(event.messageType)?.toLowerCase().replace(/^type_/, '');
+  const messageType = text(event.messageType)
+    ?.toLowerCase()
+    .replace(/^type_/, '');
   if (messageType === undefined || !CALL_TYPES.has(messageType)) return null;
   const direction = directionOf(event);
   const contactId = text(event.contactId);
@@ -70,7 +72,9 @@ export function classifyCall(event: unknown): CallEvent | null {
 /** A call message still ringing or connected: its outcome is not known yet (the sweep waits for it). */
 export function isCallInProgress(event: unknown): boolean {
   if (!isRecord(event)) return false;
-  const messageType = text(event.messageType)?.toLowerCase().replace(/^type_/, '');
+  const messageType = text(event.messageType)
+    ?.toLowerCase()
+    .replace(/^type_/, '');
   if (messageType === undefined || !CALL_TYPES.has(messageType)) return false;
   const status = callFields(event).statuses[0];
   return status !== undefined && IN_PROGRESS.has(status);

@@ -14,8 +14,14 @@ export interface DeliveryFailure {
 }
 
 const CODES: Record<string, { effect: DeliveryEffect; meaning: string }> = {
-  '21610': { effect: 'opted-out', meaning: 'the recipient has replied STOP to this sender at the carrier (unsubscribed)' },
-  '30003': { effect: 'not-textable', meaning: 'the phone is unreachable (off, out of coverage, or no longer in service)' },
+  '21610': {
+    effect: 'opted-out',
+    meaning: 'the recipient has replied STOP to this sender at the carrier (unsubscribed)',
+  },
+  '30003': {
+    effect: 'not-textable',
+    meaning: 'the phone is unreachable (off, out of coverage, or no longer in service)',
+  },
   '30005': { effect: 'not-textable', meaning: 'the number is unknown to the carrier or no longer exists' },
   '30006': { effect: 'not-textable', meaning: 'the number is a landline or cannot receive texts' },
   '30007': { effect: 'a2p-warning', meaning: 'the carrier filtered the text as unwanted (message filtering)' },
@@ -36,7 +42,12 @@ export function deliveryFailureOf(body: Record<string, unknown>): DeliveryFailur
   const code = errorCodeOf(body) ?? (status.startsWith('opt') ? '21610' : null);
   const known = code ? CODES[code] : undefined;
   if (known) return { status, code, ...known };
-  return { status, code, effect: 'failed', meaning: code ? `the carrier reported error ${code}` : `GHL reported the text as ${status}` };
+  return {
+    status,
+    code,
+    effect: 'failed',
+    meaning: code ? `the carrier reported error ${code}` : `GHL reported the text as ${status}`,
+  };
 }
 
 function errorCodeOf(body: Record<string, unknown>): string | null {
@@ -51,7 +62,9 @@ function errorCodeOf(body: Record<string, unknown>): string | null {
     isRecord(body.error) ? body.error.message : undefined,
   ];
   for (const value of candidates) {
-    const match = /\b(\d{5})\b/.exec(typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '');
+    const match = /\b(\d{5})\b/.exec(
+      typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '',
+    );
     if (match?.[1]) return match[1];
   }
   return null;

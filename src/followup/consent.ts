@@ -29,7 +29,11 @@ export interface InboundText {
  * back to GHL as that channel's DND; a possible one holds automated texts and asks a rep to confirm. `reply`
  * when it is neither: the caller records an ordinary reply. `duplicate` when this message was already handled.
  */
-export async function ingestInboundText(trx: Db, t: InboundText, now: Date): Promise<'opt-out' | 'maybe' | 'reply' | 'duplicate'> {
+export async function ingestInboundText(
+  trx: Db,
+  t: InboundText,
+  now: Date,
+): Promise<'opt-out' | 'maybe' | 'reply' | 'duplicate'> {
   const { kind, matched } = classifyReply(replyText(t.channel, t.body));
   if (kind === 'none') return 'reply';
   const fresh = await recordContactEvent(trx, {
@@ -64,7 +68,10 @@ export async function recordOptOut(trx: Db, t: InboundText, matched: string, now
       (t.channel === 'sms'
         ? `The contact opted out of texts ("${matched}"); no more automated texts, and GHL is told (SMS Do Not Disturb).`
         : `The contact unsubscribed by email ("${matched}"); no more emails, and GHL is told (email Do Not Disturb).`);
-    await addRunEvent(trx, run.id, t.at, t.channel === 'sms' ? 'opted-out' : 'email-opted-out', { via: t.via, text: words });
+    await addRunEvent(trx, run.id, t.at, t.channel === 'sms' ? 'opted-out' : 'email-opted-out', {
+      via: t.via,
+      text: words,
+    });
     if (t.channel === 'sms') await endRun(trx, run.id, 'suppressed', 'opted-out', t.at);
   }
   const channel = t.channel === 'sms' ? 'SMS' : 'Email';
@@ -86,7 +93,11 @@ async function holdTexts(trx: Db, t: InboundText, matched: string, now: Date): P
   await trx
     .insertInto('contact_flags')
     .values({ location_id: t.locationId, contact_id: t.contactId, sms_held_at: t.at, sms_held_reply: reply })
-    .onConflict((oc) => oc.columns(['location_id', 'contact_id']).doUpdateSet({ sms_held_at: t.at, sms_held_reply: reply, hold_task_id: null }))
+    .onConflict((oc) =>
+      oc
+        .columns(['location_id', 'contact_id'])
+        .doUpdateSet({ sms_held_at: t.at, sms_held_reply: reply, hold_task_id: null }),
+    )
     .execute();
   const run = await lockActiveRun(trx, t.locationId, t.contactId);
   if (run) {
@@ -107,7 +118,13 @@ async function holdTexts(trx: Db, t: InboundText, matched: string, now: Date): P
 }
 
 /** A rep completed the confirmation task without setting DND: the contact still wants texts. */
-export async function releaseHold(trx: Db, locationId: string, contactId: string, taskId: string, at: Date): Promise<void> {
+export async function releaseHold(
+  trx: Db,
+  locationId: string,
+  contactId: string,
+  taskId: string,
+  at: Date,
+): Promise<void> {
   const released = await trx
     .updateTable('contact_flags')
     .set({ sms_held_at: null, hold_task_id: null })

@@ -15,9 +15,15 @@ export interface ContactHoldFacts {
  * over a hold, and a hold turns a send or a deferral into a skip. `foundNow` is what the API check found for this
  * step, which the flags loaded with the step do not show yet (a released hold stays in the history).
  */
-export function contactHold(action: string, facts: ContactHoldFacts, foundNow: readonly HistoryRow[]): HoldReason | null {
-  if (action === 'sms' && (facts.smsHeld || foundNow.some((h) => h.kind === 'maybe-opt-out'))) return 'held-possible-opt-out';
-  if (action === 'email' && (facts.emailOptedOut || foundNow.some((h) => h.kind === 'email-opt-out'))) return 'opted-out-email';
+export function contactHold(
+  action: string,
+  facts: ContactHoldFacts,
+  foundNow: readonly HistoryRow[],
+): HoldReason | null {
+  if (action === 'sms' && (facts.smsHeld || foundNow.some((h) => h.kind === 'maybe-opt-out')))
+    return 'held-possible-opt-out';
+  if (action === 'email' && (facts.emailOptedOut || foundNow.some((h) => h.kind === 'email-opt-out')))
+    return 'opted-out-email';
   return null;
 }
 
@@ -27,10 +33,12 @@ export const NOT_TEXTABLE_NOTE =
 
 /** Skips, holds and deferrals in words an owner understands, for the call's timeline. */
 export const REASON_WORDS: Record<string, string> = {
-  'held-possible-opt-out': 'Text not sent: the contact replied something that may mean "stop texting me"; a rep was asked to confirm.',
+  'held-possible-opt-out':
+    'Text not sent: the contact replied something that may mean "stop texting me"; a rep was asked to confirm.',
   'opted-out-email': 'Email not sent: the contact unsubscribed from emails.',
   'opted-out-sms': 'Text not sent: the contact opted out of texts.',
-  'not-textable': 'Text not sent: the carrier reported this number cannot receive texts (landline, unknown or unreachable).',
+  'not-textable':
+    'Text not sent: the carrier reported this number cannot receive texts (landline, unknown or unreachable).',
   'dnd-sms': 'Text not sent: the contact is on Do Not Disturb for texts in GHL.',
   'dnd-email': 'Email not sent: the contact is on Do Not Disturb for email in GHL.',
   'no-email': 'Email not sent: GHL has no email address for the contact.',

@@ -22,7 +22,12 @@ export async function handleContactDelete(trx: Db, locationId: string, body: Bod
  * once (src/followup/round-robin.ts skips removed_users); a user created again with the same id comes back.
  * A sub-account user names its `locationId`, an agency user its `locations[]`. Returns the locations touched.
  */
-export async function handleUserChange(trx: Db, type: 'UserCreate' | 'UserDelete', body: Body, at: Date): Promise<string[]> {
+export async function handleUserChange(
+  trx: Db,
+  type: 'UserCreate' | 'UserDelete',
+  body: Body,
+  at: Date,
+): Promise<string[]> {
   const userId = str(body.id) ?? str(body.userId);
   const listed = Array.isArray(body.locations) ? body.locations.map(str) : [];
   const locations = [...new Set([str(body.locationId), ...listed].filter((l): l is string => l !== null))];
@@ -35,7 +40,11 @@ export async function handleUserChange(trx: Db, type: 'UserCreate' | 'UserDelete
         .onConflict((oc) => oc.columns(['location_id', 'user_id']).doNothing())
         .execute();
     } else {
-      await trx.deleteFrom('removed_users').where('location_id', '=', locationId).where('user_id', '=', userId).execute();
+      await trx
+        .deleteFrom('removed_users')
+        .where('location_id', '=', locationId)
+        .where('user_id', '=', userId)
+        .execute();
     }
   }
   return locations;

@@ -115,7 +115,9 @@ function candidatesOf(input: DecideStepInput): RecipientCandidates {
   const why = "recipient's time zone";
   return {
     zones: [{ timeZone: input.timeZone, via: 'fallback', why }],
-    states: input.state ? [{ state: input.state as RecipientCandidates['states'][number]['state'], why: `state ${input.state}` }] : [],
+    states: input.state
+      ? [{ state: input.state as RecipientCandidates['states'][number]['state'], why: `state ${input.state}` }]
+      : [],
   };
 }
 
@@ -134,7 +136,8 @@ function consentProblem(input: DecideStepInput, recipient: RecipientCandidates):
 
 function stopReason(input: DecideStepInput): StopReason | null {
   const { run, history, settings } = input;
-  if (run.stoppedReason) return STOP_REASONS.includes(run.stoppedReason) ? (run.stoppedReason as StopReason) : 'run-stopped';
+  if (run.stoppedReason)
+    return STOP_REASONS.includes(run.stoppedReason) ? (run.stoppedReason as StopReason) : 'run-stopped';
   const during = (at: Date | null | undefined): at is Date => !!at && at.getTime() >= run.startedAt.getTime();
   // Revocation is the law, not an owner's choice: it stops the run even with every stopWhen flag off.
   if (during(history.optedOutAt)) return 'opted-out';
@@ -173,18 +176,31 @@ function smsTiming(input: DecideStepInput): StepDecision {
   const rules = windowRules(settings.sendWindow, recipient);
   const opensAt = nextOpen(earliest, rules);
   if (opensAt === null) {
-    return { type: 'skip', reason: 'no-send-window', note: "Text not sent: the send window never opens in the recipient's time." };
+    return {
+      type: 'skip',
+      reason: 'no-send-window',
+      note: "Text not sent: the send window never opens in the recipient's time.",
+    };
   }
   if (opensAt.getTime() === now.getTime()) return { type: 'send' };
   // The cap is named whenever it held the text back, even if the window then pushed it further.
   if (capFreesAt !== null) {
-    const capLaw = states.map(stateRule).find((rule) => rule?.cap != null && rule.cap === cap && cap < settings.sendWindow.maxTouchesPer24h);
-    const whose = capLaw ? `${capLaw.law}, ${recipient.states.find((s) => s.state === capLaw.code)?.why}` : 'your setting';
+    const capLaw = states
+      .map(stateRule)
+      .find((rule) => rule?.cap != null && rule.cap === cap && cap < settings.sendWindow.maxTouchesPer24h);
+    const whose = capLaw
+      ? `${capLaw.law}, ${recipient.states.find((s) => s.state === capLaw.code)?.why}`
+      : 'your setting';
     const zone = rules.zones[0] ?? 'UTC';
     const note = `Text waits until ${ownerTime(opensAt, zone)}: at most ${cap} automated texts per 24 hours (${whose}).`;
     return { type: 'defer', until: opensAt, reason: 'touch-cap', note };
   }
-  return { type: 'defer', until: opensAt, reason: 'outside-send-window', note: windowNote(now, opensAt, settings.sendWindow, recipient) };
+  return {
+    type: 'defer',
+    until: opensAt,
+    reason: 'outside-send-window',
+    note: windowNote(now, opensAt, settings.sendWindow, recipient),
+  };
 }
 
 /** When one more automated text fits under `max` per rolling 24 h, or null when it fits now. */

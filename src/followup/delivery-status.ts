@@ -14,7 +14,13 @@ type Db = Kysely<Database>;
  * number is not textable (later texts skip it, the rep's task says so), filtering or unregistered 10DLC traffic
  * warns the owner. True when the event was such a report (the caller does nothing more with it).
  */
-export async function ingestDeliveryStatus(trx: Db, locationId: string, body: Record<string, unknown>, at: Date, now: Date): Promise<boolean> {
+export async function ingestDeliveryStatus(
+  trx: Db,
+  locationId: string,
+  body: Record<string, unknown>,
+  at: Date,
+  now: Date,
+): Promise<boolean> {
   const failure = deliveryFailureOf(body);
   const messageId = typeof body.messageId === 'string' ? body.messageId : typeof body.id === 'string' ? body.id : null;
   if (!failure || !messageId) return false;
@@ -36,25 +42,46 @@ export async function ingestDeliveryStatus(trx: Db, locationId: string, body: Re
     step.run_id,
     at,
     'delivery-failed',
-    { status: failure.status, code: failure.code, text: `${what} was not delivered: ${failure.meaning}.${consequence(failure.effect)}` },
+    {
+      status: failure.status,
+      code: failure.code,
+      text: `${what} was not delivered: ${failure.meaning}.${consequence(failure.effect)}`,
+    },
     step.step_id,
   );
   if (step.action !== 'sms') return true;
   if (failure.effect === 'opted-out') {
     const t = { locationId, contactId, channel: 'sms', body: null, messageId, at, via: 'carrier' } as const;
-    await recordOptOut(trx, t, `carrier error ${failure.code}`, now, 'The carrier reports the contact unsubscribed from texts; no more automated texts, and GHL is told (SMS Do Not Disturb).');
+    await recordOptOut(
+      trx,
+      t,
+      `carrier error ${failure.code}`,
+      now,
+      'The carrier reports the contact unsubscribed from texts; no more automated texts, and GHL is told (SMS Do Not Disturb).',
+    );
   } else if (failure.effect === 'not-textable') {
     await trx
       .insertInto('contact_flags')
-      .values({ location_id: locationId, contact_id: contactId, not_textable_at: at, not_textable_reason: failure.code })
-      .onConflict((oc) => oc.columns(['location_id', 'contact_id']).doUpdateSet({ not_textable_at: at, not_textable_reason: failure.code }))
+      .values({
+        location_id: locationId,
+        contact_id: contactId,
+        not_textable_at: at,
+        not_textable_reason: failure.code,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['location_id', 'contact_id'])
+          .doUpdateSet({ not_textable_at: at, not_textable_reason: failure.code }),
+      )
       .execute();
   } else if (failure.effect === 'a2p-warning' && failure.code) {
     await sql`
       insert into location_warnings (location_id, code, first_at, last_at, occurrences)
       values (${locationId}, ${failure.code}, ${at}, ${at}, 1)
       on conflict (location_id, code) do update
-        set last_at = greatest(location_warnings.last_at, excluded.last_at), occurrences = location_warnings.occurrences + 1`.execute(trx);
+        set last_at = greatest(location_warnings.last_at, excluded.last_at), occurrences = location_warnings.occurrences + 1`.execute(
+      trx,
+    );
   }
   return true;
 }

@@ -12,7 +12,11 @@ export function escalationContent(input: {
   now: Date;
 }): RenderedStep {
   const { facts, contact, settings, timeZone, now } = input;
-  const who = contact.name || [contact.firstName, contact.lastName].filter(Boolean).join(' ') || facts.run.caller_phone || 'A caller';
+  const who =
+    contact.name ||
+    [contact.firstName, contact.lastName].filter(Boolean).join(' ') ||
+    facts.run.caller_phone ||
+    'A caller';
   const n = Math.max(facts.run.missed_connections, settings.escalation.afterMissedConnections);
   return {
     action: 'task',

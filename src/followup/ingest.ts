@@ -166,7 +166,11 @@ async function humanContact(
   if (!fresh) return;
   const run = await lockActiveRun(trx, locationId, contactId);
   if (run && byHuman && !run.first_human_contact_at) {
-    await trx.updateTable('runs').set({ first_human_contact_at: at, updated_at: at }).where('id', '=', run.id).execute();
+    await trx
+      .updateTable('runs')
+      .set({ first_human_contact_at: at, updated_at: at })
+      .where('id', '=', run.id)
+      .execute();
   }
   if (run) await addRunEvent(trx, run.id, at, kind, {});
   if (recovery) await recoverLatestRun(trx, locationId, contactId, recovery, at);

@@ -119,7 +119,13 @@ export async function maybeEscalate(
   const { afterMissedConnections, withinDays } = settings.escalation;
   const now = deps.clock.now();
   const since = new Date(at.getTime() - withinDays * DAY_MS);
-  const count = await countMissedConnections(trx, locationId, contactId, since, new Date(Math.max(now.getTime(), at.getTime())));
+  const count = await countMissedConnections(
+    trx,
+    locationId,
+    contactId,
+    since,
+    new Date(Math.max(now.getTime(), at.getTime())),
+  );
   await trx.updateTable('runs').set({ missed_connections: count }).where('id', '=', runId).execute();
   if (count < afterMissedConnections) return;
   const scheduled = await scheduleStep(

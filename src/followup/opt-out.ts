@@ -43,7 +43,18 @@ export const OPT_OUT_KEYWORDS = [
 
 const KEYWORDS: ReadonlySet<string> = new Set(OPT_OUT_KEYWORDS);
 
-const LEADING_FILLER: ReadonlySet<string> = new Set(['please', 'pls', 'plz', 'ok', 'okay', 'just', 'por', 'favor', 'porfa', 'ya']);
+const LEADING_FILLER: ReadonlySet<string> = new Set([
+  'please',
+  'pls',
+  'plz',
+  'ok',
+  'okay',
+  'just',
+  'por',
+  'favor',
+  'porfa',
+  'ya',
+]);
 
 const TRAILING_FILLER: ReadonlySet<string> = new Set(
   (
@@ -124,11 +135,7 @@ function isKeywordClause(words: string[]): boolean {
  * fused into one keyword. Case, emoji, full-width letters and "opt-out"/"opt out" spellings are tolerated.
  */
 function normalize(body: string): string[][] {
-  const plain = body
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/['’`]/g, '');
+  const plain = body.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’`]/g, '');
   const clauses: string[][] = [];
   for (const clause of plain.split(/[.!?;,\n¡¿]+/u)) {
     const fused: string[] = [];

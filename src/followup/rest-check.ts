@@ -13,7 +13,11 @@ import type { RunsTable } from './tables.js';
  * and returned for the step to decide on. The caller records that the run was checked (rest_checked_at) with
  * the step's own write.
  */
-export async function checkGhlForContact(deps: AppDeps, ghl: GhlApi, run: Selectable<RunsTable>): Promise<HistoryRow[]> {
+export async function checkGhlForContact(
+  deps: AppDeps,
+  ghl: GhlApi,
+  run: Selectable<RunsTable>,
+): Promise<HistoryRow[]> {
   const messages = await ghl.listMessagesSince(run.location_id, run.contact_id, run.started_at);
   const out: HistoryRow[] = [];
   for (const m of messages) {
@@ -21,7 +25,15 @@ export async function checkGhlForContact(deps: AppDeps, ghl: GhlApi, run: Select
     if (!found || new Date(m.dateAdded) < run.started_at) continue;
     if (found.channel) {
       // The same check as the webhook's: a STOP found here is an opt-out, not a reply (consent.ts).
-      const text = { locationId: run.location_id, contactId: run.contact_id, channel: found.channel, body: m.body ?? null, messageId: m.id, at: new Date(m.dateAdded), via: 'rest-check' };
+      const text = {
+        locationId: run.location_id,
+        contactId: run.contact_id,
+        channel: found.channel,
+        body: m.body ?? null,
+        messageId: m.id,
+        at: new Date(m.dateAdded),
+        via: 'rest-check',
+      };
       const outcome = await deps.db.transaction().execute((trx) => ingestInboundText(trx, text, deps.clock.now()));
       if (outcome === 'opt-out' || outcome === 'maybe') {
         const kind = outcome === 'maybe' ? 'maybe-opt-out' : found.channel === 'sms' ? 'opt-out' : 'email-opt-out';
@@ -52,7 +64,9 @@ function kindOf(m: GhlMessage): { kind: ContactEventKind; recovery: string | nul
   const call = classifyCall({ ...m, contactId: m.contactId ?? 'x', locationId: 'x', messageType: m.messageType ?? '' });
   if (call) {
     if (call.direction === 'outbound') {
-      return call.kind === 'answered' ? { kind: 'outbound-answered', recovery: 'connected' } : { kind: 'outbound-unanswered', recovery: null };
+      return call.kind === 'answered'
+        ? { kind: 'outbound-answered', recovery: 'connected' }
+        : { kind: 'outbound-unanswered', recovery: null };
     }
     return call.kind === 'answered' ? { kind: 'answered-call', recovery: 'connected' } : null;
   }

@@ -32,7 +32,12 @@ export async function lockRun(db: Db, runId: number): Promise<void> {
 
 /** Steps after this one need not ask GHL what happened since the missed call (rest-check.ts). */
 export async function markRestChecked(db: Db, runId: number, now: Date): Promise<void> {
-  await db.updateTable('runs').set({ rest_checked_at: now }).where('id', '=', runId).where('rest_checked_at', 'is', null).execute();
+  await db
+    .updateTable('runs')
+    .set({ rest_checked_at: now })
+    .where('id', '=', runId)
+    .where('rest_checked_at', 'is', null)
+    .execute();
 }
 
 /** The contact's active run, locked for the caller's transaction. */
@@ -89,7 +94,13 @@ export async function scheduleStep(
   if (!row) return null;
   await enqueueJob(
     db,
-    { kind: STEP_JOB, payload: { runStepId: row.id }, runAt: step.dueAt, uniqueKey: `step:${row.id}`, locationId: step.locationId },
+    {
+      kind: STEP_JOB,
+      payload: { runStepId: row.id },
+      runAt: step.dueAt,
+      uniqueKey: `step:${row.id}`,
+      locationId: step.locationId,
+    },
     now,
   );
   return row.id;
@@ -100,7 +111,9 @@ export async function scheduleStep(
  * The work is ringback_end_run (migrations/0005_run_functions.sql), shared with the run-finishing functions.
  */
 export async function endRun(db: Db, runId: number, outcome: RunOutcome, reason: string, at: Date): Promise<boolean> {
-  const { rows } = await sql<{ ended: boolean }>`select ringback_end_run(${runId}, ${outcome}, ${reason}, ${at}) as ended`.execute(db);
+  const { rows } = await sql<{
+    ended: boolean;
+  }>`select ringback_end_run(${runId}, ${outcome}, ${reason}, ${at}) as ended`.execute(db);
   return rows[0]?.ended === true;
 }
 

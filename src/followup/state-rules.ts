@@ -106,9 +106,33 @@ export const STATE_RULES: readonly StateRule[] = [
     source: 'RCW 19.158.040',
     secondary: false,
   },
-  { code: 'AL', law: 'Alabama law', hours: withSunday(open(8, 21), null), cap: null, writtenConsent: false, source: 'state tables', secondary: true },
-  { code: 'LA', law: 'Louisiana law', hours: withSunday(open(8, 21), null), cap: null, writtenConsent: false, source: 'state tables', secondary: true },
-  { code: 'MS', law: 'Mississippi law', hours: withSunday(open(8, 21), null), cap: null, writtenConsent: false, source: 'state tables', secondary: true },
+  {
+    code: 'AL',
+    law: 'Alabama law',
+    hours: withSunday(open(8, 21), null),
+    cap: null,
+    writtenConsent: false,
+    source: 'state tables',
+    secondary: true,
+  },
+  {
+    code: 'LA',
+    law: 'Louisiana law',
+    hours: withSunday(open(8, 21), null),
+    cap: null,
+    writtenConsent: false,
+    source: 'state tables',
+    secondary: true,
+  },
+  {
+    code: 'MS',
+    law: 'Mississippi law',
+    hours: withSunday(open(8, 21), null),
+    cap: null,
+    writtenConsent: false,
+    source: 'state tables',
+    secondary: true,
+  },
   {
     code: 'RI',
     law: 'Rhode Island law',
@@ -118,7 +142,15 @@ export const STATE_RULES: readonly StateRule[] = [
     source: 'state tables',
     secondary: true,
   },
-  { code: 'MA', law: 'Massachusetts law', hours: everyDay(open(8, 20)), cap: null, writtenConsent: false, source: 'state tables', secondary: true },
+  {
+    code: 'MA',
+    law: 'Massachusetts law',
+    hours: everyDay(open(8, 20)),
+    cap: null,
+    writtenConsent: false,
+    source: 'state tables',
+    secondary: true,
+  },
 ];
 
 const BY_CODE: ReadonlyMap<string, StateRule> = new Map(STATE_RULES.map((rule) => [rule.code, rule]));

@@ -80,12 +80,20 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
   if (!row) return null;
   const step = reviveDates(row.step) as unknown as Selectable<RunStepsTable>;
   const run = reviveDates(row.run) as unknown as Selectable<RunsTable>;
-  const siblings = row.siblings.map(reviveDates) as unknown as Pick<Selectable<RunStepsTable>, 'step_id' | 'action' | 'state' | 'ghl_id' | 'done_at'>[];
+  const siblings = row.siblings.map(reviveDates) as unknown as Pick<
+    Selectable<RunStepsTable>,
+    'step_id' | 'action' | 'state' | 'ghl_id' | 'done_at'
+  >[];
   const sequence = siblings.filter((s) => s.action !== 'escalation');
   return {
     step,
     run,
-    location: locationContextFrom(step.location_id, { settings: row.settings, status: row.install_status, timezone: row.timezone, name: row.name }),
+    location: locationContextFrom(step.location_id, {
+      settings: row.settings,
+      status: row.install_status,
+      timezone: row.timezone,
+      name: row.name,
+    }),
     history: row.history.map((h) => ({ kind: h.kind, ref: h.ref, at: new Date(h.at) })),
     taskIds: siblings.filter((s) => s.action === 'task' && s.ghl_id).map((s) => s.ghl_id!),
     touches: row.touches.map((t) => new Date(t)).filter((d) => d.getTime() > 0),
@@ -108,11 +116,23 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
         .map((s) => ({ stepId: s.step_id, action: s.action, at: s.done_at! })),
     },
     async routeNow(settings, contact) {
-      const source = settings.sources.find((s) => s.tag === run.source_tag && s.trackingNumber === run.tracking_number) ?? null;
+      const source =
+        settings.sources.find((s) => s.tag === run.source_tag && s.trackingNumber === run.tracking_number) ?? null;
       return db.transaction().execute(async (trx) => {
-        const fresh = await trx.selectFrom('runs').select('assigned_user_id').where('id', '=', run.id).forUpdate().executeTakeFirst();
+        const fresh = await trx
+          .selectFrom('runs')
+          .select('assigned_user_id')
+          .where('id', '=', run.id)
+          .forUpdate()
+          .executeTakeFirst();
         if (fresh?.assigned_user_id) return fresh.assigned_user_id;
-        const a = await assignRep(trx, { locationId: run.location_id, settings, source, contactTags: contact.tags, sourceTag: run.source_tag });
+        const a = await assignRep(trx, {
+          locationId: run.location_id,
+          settings,
+          source,
+          contactTags: contact.tags,
+          sourceTag: run.source_tag,
+        });
         await trx.updateTable('runs').set({ assigned_user_id: a.userId }).where('id', '=', run.id).execute();
         return a.userId;
       });

@@ -10,7 +10,15 @@ import type { UserDirectory } from './directory.js';
 import { runHistoryFrom } from './history.js';
 import { ESCALATION_STEP } from './missed-call.js';
 import { checkGhlForContact } from './rest-check.js';
-import { addRunEvent, endRun, finishRunIfComplete, lockRun, markRestChecked, STEP_JOB, stopLocationRuns } from './runs.js';
+import {
+  addRunEvent,
+  endRun,
+  finishRunIfComplete,
+  lockRun,
+  markRestChecked,
+  STEP_JOB,
+  stopLocationRuns,
+} from './runs.js';
 import { ghlErrorToJobError } from './step-errors.js';
 import { loadStepFacts, markStep } from './step-facts.js';
 import { effectiveCap } from './state-rules.js';
@@ -111,7 +119,11 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   const found = restChecked ? await checkGhlForContact(deps, ghl, run) : [];
   const history = [...facts.history, ...found];
   const now = clock.now();
-  const recipient = recipientCandidates({ settingsTimezone: ctx.settings.timezone, contact, locationTimezone: ctx.timezone });
+  const recipient = recipientCandidates({
+    settingsTimezone: ctx.settings.timezone,
+    contact,
+    locationTimezone: ctx.timezone,
+  });
   const tz = recipient.zones[0]?.timeZone ?? FALLBACK_TIMEZONE;
 
   let decision: StepDecision = { type: 'send' };
@@ -161,13 +173,23 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
       if (restChecked) await markRestChecked(trx, run.id, now);
       // The decision's own sentence names the rule and why it applies ("Texas law, caller's area code 512").
       const words = decision.note ?? REASON_WORDS[decision.reason];
-      const detail = { reason: decision.reason, until: decision.until.toISOString(), ...(words ? { text: words } : {}) };
+      const detail = {
+        reason: decision.reason,
+        until: decision.until.toISOString(),
+        ...(words ? { text: words } : {}),
+      };
       await addRunEvent(trx, run.id, now, 'deferred', detail, step.step_id);
     });
     throw new RetryAtError(decision.until, `deferred: ${decision.reason}`);
   }
   const repName = await users.userName(step.location_id, run.assigned_user_id);
-  const values = templateValues({ contact, settings: ctx.settings, businessName: ctx.name, repName, sourceTag: run.source_tag });
+  const values = templateValues({
+    contact,
+    settings: ctx.settings,
+    businessName: ctx.name,
+    repName,
+    sourceTag: run.source_tag,
+  });
   values['business.address'] = facts.businessAddress;
   const rendered = isEscalation
     ? escalationContent({ facts, contact, settings: ctx.settings, timeZone: tz, now })
@@ -182,9 +204,13 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
     await finish(deps, run.id, runStepId, 'skipped', 'no-manager', restChecked);
     return;
   }
-  const smsCap = rendered.action === 'sms' && !isEscalation
-    ? effectiveCap(ctx.settings.sendWindow.maxTouchesPer24h, recipient.states.map((st) => st.state))
-    : undefined;
+  const smsCap =
+    rendered.action === 'sms' && !isEscalation
+      ? effectiveCap(
+          ctx.settings.sendWindow.maxTouchesPer24h,
+          recipient.states.map((st) => st.state),
+        )
+      : undefined;
   await sendStepOnce(deps, ghl, facts, rendered, { restChecked, smsCap });
 }
 
@@ -204,8 +230,14 @@ async function finish(
     const step = await markStep(trx, runStepId, ['pending'], state, reason, now);
     if (!step) return;
     const words = note ?? REASON_WORDS[reason];
-    await addRunEvent(trx, step.run_id, now, state === 'skipped' ? 'skipped' : 'stopped', { reason, ...(words ? { text: words } : {}) }, step.step_id);
+    await addRunEvent(
+      trx,
+      step.run_id,
+      now,
+      state === 'skipped' ? 'skipped' : 'stopped',
+      { reason, ...(words ? { text: words } : {}) },
+      step.step_id,
+    );
     await finishRunIfComplete(trx, step.run_id, now);
   });
 }
-

@@ -42,7 +42,12 @@ export async function sendStepOnce(
     sent = await send(ghl, step.location_id, step.contact_id, content);
   } catch (err) {
     if (err instanceof GhlRateLimitedError) {
-      await db.updateTable('run_steps').set({ state: 'pending' }).where('id', '=', step.id).where('state', '=', 'sending').execute();
+      await db
+        .updateTable('run_steps')
+        .set({ state: 'pending' })
+        .where('id', '=', step.id)
+        .where('state', '=', 'sending')
+        .execute();
     } else if (err instanceof GhlRequestError) {
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
@@ -61,7 +66,11 @@ export async function sendStepOnce(
   }
   await markDone(deps, facts, sent.id, content, { recovered: false, restChecked: opts.restChecked });
   if (sent.senderRefused) {
-    const detail = { refused: sent.senderRefused.number, error: sent.senderRefused.error, fellBackTo: 'default number' };
+    const detail = {
+      refused: sent.senderRefused.number,
+      error: sent.senderRefused.error,
+      fellBackTo: 'default number',
+    };
     await addRunEvent(db, run.id, clock.now(), 'sender-fallback', detail, step.step_id);
   }
 }
@@ -92,7 +101,9 @@ async function writeIntent(
       select count(*)::int as n from run_steps t
       join run_steps s on s.id = ${w.stepId}
       where t.location_id = s.location_id and t.contact_id = s.contact_id and t.action = 'sms' and t.id <> s.id
-        and (t.state = 'sending' or (t.state = 'done' and t.done_at > ${new Date(w.now.getTime() - DAY_MS)}))`.execute(trx);
+        and (t.state = 'sending' or (t.state = 'done' and t.done_at > ${new Date(w.now.getTime() - DAY_MS)}))`.execute(
+      trx,
+    );
     if ((rows[0]?.n ?? 0) >= cap) return 'capped';
     return intentStatement(trx, w, null);
   });
@@ -140,7 +151,12 @@ async function send(ghl: GhlApi, locationId: string, contactId: string, content:
     }
   }
   if (content.action === 'email') {
-    const r = await ghl.sendMessage(locationId, { type: 'Email', contactId, subject: content.subject, html: content.html });
+    const r = await ghl.sendMessage(locationId, {
+      type: 'Email',
+      contactId,
+      subject: content.subject,
+      html: content.html,
+    });
     return { id: r.messageId };
   }
   const task = await ghl.createTask(locationId, contactId, {
@@ -186,6 +202,7 @@ export async function markDone(
 }
 
 function preview(content: RenderedStep): string {
-  const text = content.action === 'sms' ? content.message : content.action === 'email' ? content.subject : content.title;
+  const text =
+    content.action === 'sms' ? content.message : content.action === 'email' ? content.subject : content.title;
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }

@@ -38,7 +38,9 @@ export async function sweepLocation(deps: AppDeps, ghl: GhlApi, locationId: stri
   const now = deps.clock.now();
   const mark = await loadWatermark(deps.db, locationId);
   if (!mark) return { requests: 0, found: 0, sweptUntil: null };
-  const since = mark.sweptUntil ? Math.max(mark.sweptUntil.getTime() - SWEEP_OVERLAP_MS, mark.installedAt.getTime()) : mark.installedAt.getTime();
+  const since = mark.sweptUntil
+    ? Math.max(mark.sweptUntil.getTime() - SWEEP_OVERLAP_MS, mark.installedAt.getTime())
+    : mark.installedAt.getTime();
   const start = new Date(Math.max(since, now.getTime() - SWEEP_MAX_LOOKBACK_MS));
   const end = new Date(now.getTime() - SWEEP_GRACE_MS);
   if (end <= start) return { requests: 0, found: 0, sweptUntil: mark.sweptUntil };
@@ -74,7 +76,12 @@ export async function sweepLocation(deps: AppDeps, ghl: GhlApi, locationId: stri
   await saveWatermark(deps.db, locationId, sweptUntil, { found, requests }, now);
   deps.metrics?.inc('ringback_sweep_requests_total', 'GHL requests made by the lost-webhook sweep', {}, requests);
   if (found > 0) {
-    deps.metrics?.inc('ringback_sweep_found_total', 'Missed calls found by the sweep whose webhook never came', {}, found);
+    deps.metrics?.inc(
+      'ringback_sweep_found_total',
+      'Missed calls found by the sweep whose webhook never came',
+      {},
+      found,
+    );
     deps.logger.warn({ locationId, found }, 'sweep found missed calls whose webhook never came');
   }
   return { requests, found, sweptUntil };

@@ -183,7 +183,8 @@ export function recipientCandidates(input: RecipientTimezoneInput): RecipientCan
     if (!zones.some((z) => z.timeZone === timeZone)) zones.push({ timeZone, via, why });
   };
   const states: StateCandidate[] = [];
-  if (contact.timezone && isValidTimeZone(contact.timezone)) addZone(contact.timezone, 'contact', "contact's time zone");
+  if (contact.timezone && isValidTimeZone(contact.timezone))
+    addZone(contact.timezone, 'contact', "contact's time zone");
   const areaCode = contact.phone ? phoneAreaCode(contact.phone) : null;
   const areaState = areaCode === null ? null : areaCodeState(areaCode);
   const state = stateFromText(contact.state);
@@ -196,8 +197,10 @@ export function recipientCandidates(input: RecipientTimezoneInput): RecipientCan
     for (const zone of areaCodeZones(areaCode)) addZone(zone, 'area-code', `caller's area code ${areaCode}`);
   }
   if (zones.length === 0) {
-    if (settingsTimezone && isValidTimeZone(settingsTimezone)) addZone(settingsTimezone, 'settings', 'your time zone setting');
-    else if (locationTimezone && isValidTimeZone(locationTimezone)) addZone(locationTimezone, 'location', "the location's time zone");
+    if (settingsTimezone && isValidTimeZone(settingsTimezone))
+      addZone(settingsTimezone, 'settings', 'your time zone setting');
+    else if (locationTimezone && isValidTimeZone(locationTimezone))
+      addZone(locationTimezone, 'location', "the location's time zone");
     else addZone(FALLBACK_TIMEZONE, 'fallback', 'US Eastern time (nothing else known)');
   }
   return { zones, states };

@@ -68,10 +68,9 @@ function parseLine(line: string): LabelledReply | string {
 
 /** Precision and recall of each class over the set. */
 export function evaluateTriage(replies: readonly LabelledReply[]): TriageEval {
-  const counts = Object.fromEntries(TRIAGE_CLASSES.map((c) => [c, { support: 0, predicted: 0, truePositives: 0 }])) as Record<
-    TriageClass,
-    { support: number; predicted: number; truePositives: number }
-  >;
+  const counts = Object.fromEntries(
+    TRIAGE_CLASSES.map((c) => [c, { support: 0, predicted: 0, truePositives: 0 }]),
+  ) as Record<TriageClass, { support: number; predicted: number; truePositives: number }>;
   const misses: TriageEval['misses'] = [];
   for (const reply of replies) {
     const predicted = triageReply(reply.text).class;

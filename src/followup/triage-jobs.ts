@@ -6,7 +6,13 @@ import { ghlErrorToJobError } from './step-errors.js';
 import { GATED_CLASSES } from './triage-gates.js';
 import { TRIAGE_TASK_JOB } from './triage-reply.js';
 
-const DUE_MS = { emergency: 0, book: 15 * 60_000, price: 15 * 60_000, 'wrong-number': 60 * 60_000, confirm: 30 * 60_000 };
+const DUE_MS = {
+  emergency: 0,
+  book: 15 * 60_000,
+  price: 15 * 60_000,
+  'wrong-number': 60 * 60_000,
+  confirm: 30 * 60_000,
+};
 
 /**
  * The task a triaged reply gives (triage-reply.ts): GHL tasks have no priority field, so an emergency is due now
@@ -55,11 +61,20 @@ function wording(kind: keyof typeof DUE_MS, looksLike: string, who: string, repl
   const quoted = `"${reply.slice(0, 60)}"`;
   switch (kind) {
     case 'emergency':
-      return { title: `URGENT: ${who} replied ${quoted}`, body: `${who} replied "${reply}". It reads as an emergency: call them now.` };
+      return {
+        title: `URGENT: ${who} replied ${quoted}`,
+        body: `${who} replied "${reply}". It reads as an emergency: call them now.`,
+      };
     case 'book':
-      return { title: `Wants to book: ${who} replied ${quoted}`, body: `${who} replied "${reply}". They want to book: call them back and book them.` };
+      return {
+        title: `Wants to book: ${who} replied ${quoted}`,
+        body: `${who} replied "${reply}". They want to book: call them back and book them.`,
+      };
     case 'price':
-      return { title: `Price question: ${who} replied ${quoted}`, body: `${who} replied "${reply}". They asked about price: call them back with it.` };
+      return {
+        title: `Price question: ${who} replied ${quoted}`,
+        body: `${who} replied "${reply}". They asked about price: call them back with it.`,
+      };
     case 'wrong-number':
       return { title: `Wrong number: ${who} replied ${quoted}`, body: `${who} replied "${reply}".` };
     default:

@@ -21,7 +21,10 @@ export function ownerTime(at: Date, timeZone: string): string {
     });
     formats.set(timeZone, format);
   }
-  return format.format(at).replace(/\u202f/g, ' ').replace(',', '');
+  return format
+    .format(at)
+    .replace(/\u202f/g, ' ')
+    .replace(',', '');
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -46,7 +49,12 @@ export function bindingRule(now: Date, until: Date, rules: WindowRules): ClosedR
 }
 
 /** Who a rule is, and why it applies to this recipient: "Texas law, caller's area code 512". */
-export function ruleWords(closed: ClosedRule, recipient: RecipientCandidates, window: WindowRules['window'], at: Date): string {
+export function ruleWords(
+  closed: ClosedRule,
+  recipient: RecipientCandidates,
+  window: WindowRules['window'],
+  at: Date,
+): string {
   const zoneWhy = recipient.zones.find((z) => z.timeZone === closed.zone)?.why ?? closed.zone;
   if (closed.rule === 'owner') return `your send window (${window.start}-${window.end}), ${zoneWhy}`;
   const rule: StateRule = closed.rule;
@@ -58,7 +66,12 @@ export function ruleWords(closed: ClosedRule, recipient: RecipientCandidates, wi
 }
 
 /** "Text waits until Tue 9:00 AM CST: Texas law, caller's area code 512." */
-export function windowNote(now: Date, until: Date, window: WindowRules['window'], recipient: RecipientCandidates): string {
+export function windowNote(
+  now: Date,
+  until: Date,
+  window: WindowRules['window'],
+  recipient: RecipientCandidates,
+): string {
   const rules = windowRules(window, recipient);
   const binding = bindingRule(now, until, rules);
   const zone = binding?.zone ?? rules.zones[0] ?? 'UTC';

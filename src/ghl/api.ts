@@ -135,7 +135,10 @@ export interface GhlApi {
   /** The location's contact with this email (GET /contacts/search/duplicate), null when there is none. */
   findContactByEmail(locationId: string, email: string): Promise<{ id: string; tags: string[] } | null>;
   /** A new contact (POST /contacts/); only for an email no contact has: an upsert would replace its tags. */
-  createContact(locationId: string, contact: { email: string; name?: string; tags?: string[] }): Promise<{ id: string }>;
+  createContact(
+    locationId: string,
+    contact: { email: string; name?: string; tags?: string[] },
+  ): Promise<{ id: string }>;
   /** A location's messages in a date range, oldest first, one page per call (the lost-webhook sweep). */
   exportMessages(locationId: string, query: MessageExportQuery): Promise<MessageExportPage>;
   getLocation(locationId: string): Promise<GhlLocation>;
@@ -169,7 +172,10 @@ export class GhlUnavailableError extends Error {
 
 /** The install is gone (uninstalled, revoked, refresh rejected): retrying cannot help. */
 export class GhlNotInstalledError extends Error {
-  constructor(readonly locationId: string, reason: string) {
+  constructor(
+    readonly locationId: string,
+    reason: string,
+  ) {
     super(`location ${locationId} is not installed: ${reason}`);
     this.name = 'GhlNotInstalledError';
   }

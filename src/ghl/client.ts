@@ -97,7 +97,13 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
 
   return {
     getContact: (locationId, contactId) =>
-      request({ locationId, method: 'GET', path: `/contacts/${encodeURIComponent(contactId)}`, schema: ContactAnswer, idempotent: true }),
+      request({
+        locationId,
+        method: 'GET',
+        path: `/contacts/${encodeURIComponent(contactId)}`,
+        schema: ContactAnswer,
+        idempotent: true,
+      }),
 
     async addTags(locationId, contactId, tags) {
       if (tags.length === 0) return;
@@ -131,7 +137,14 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
       }),
 
     sendMessage: (locationId, message) =>
-      request({ locationId, method: 'POST', path: '/conversations/messages', body: message, schema: SendAnswer, idempotent: false }),
+      request({
+        locationId,
+        method: 'POST',
+        path: '/conversations/messages',
+        body: message,
+        schema: SendAnswer,
+        idempotent: false,
+      }),
 
     getEmailSubject: (locationId, emailMessageId) =>
       request({
@@ -211,20 +224,46 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
     },
 
     getLocation: (locationId) =>
-      request({ locationId, method: 'GET', path: `/locations/${encodeURIComponent(locationId)}`, schema: LocationAnswer, idempotent: true }),
+      request({
+        locationId,
+        method: 'GET',
+        path: `/locations/${encodeURIComponent(locationId)}`,
+        schema: LocationAnswer,
+        idempotent: true,
+      }),
 
     listUsers: (locationId) =>
-      request({ locationId, method: 'GET', path: '/users/', query: { locationId }, schema: UsersAnswer, idempotent: true }),
+      request({
+        locationId,
+        method: 'GET',
+        path: '/users/',
+        query: { locationId },
+        schema: UsersAnswer,
+        idempotent: true,
+      }),
 
     getUser: (locationId, userId) =>
-      request({ locationId, method: 'GET', path: `/users/${encodeURIComponent(userId)}`, schema: UserAnswer, idempotent: true }),
+      request({
+        locationId,
+        method: 'GET',
+        path: `/users/${encodeURIComponent(userId)}`,
+        schema: UserAnswer,
+        idempotent: true,
+      }),
 
     // Numbers in pools are left out unless skipNumberPool=false, which an install without numberpools.read
     // may be refused: then the location's own numbers still come (docs/ghl-api-calls.md, phone numbers).
     async listPhoneNumbers(locationId) {
       const path = `/phone-system/numbers/location/${encodeURIComponent(locationId)}`;
       const list = (skipNumberPool: boolean) =>
-        request({ locationId, method: 'GET', path, query: { skipNumberPool: String(skipNumberPool), pageSize: 1000 }, schema: NumbersAnswer, idempotent: true });
+        request({
+          locationId,
+          method: 'GET',
+          path,
+          query: { skipNumberPool: String(skipNumberPool), pageSize: 1000 },
+          schema: NumbersAnswer,
+          idempotent: true,
+        });
       try {
         return await list(false);
       } catch (err) {
@@ -234,6 +273,13 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
     },
 
     listCalendars: (locationId) =>
-      request({ locationId, method: 'GET', path: '/calendars/', query: { locationId }, schema: CalendarsAnswer, idempotent: true }),
+      request({
+        locationId,
+        method: 'GET',
+        path: '/calendars/',
+        query: { locationId },
+        schema: CalendarsAnswer,
+        idempotent: true,
+      }),
   };
 }

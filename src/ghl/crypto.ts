@@ -42,7 +42,11 @@ export function sealToken(keys: readonly TokenKey[], plaintext: string, context:
  * The plaintext, and whether it was written with the current key in the current format (else the caller
  * writes it again: rotation by use). A v2 value is tried with its named key; a v1 value with each key in turn.
  */
-export function openToken(keys: readonly TokenKey[], stored: string, context: string): { plaintext: string; current: boolean } {
+export function openToken(
+  keys: readonly TokenKey[],
+  stored: string,
+  context: string,
+): { plaintext: string; current: boolean } {
   const parts = stored.split(':');
   if (parts[0] === 'v2') {
     const key = keys.find((k) => k.id === parts[1]);
@@ -63,7 +67,9 @@ export function openToken(keys: readonly TokenKey[], stored: string, context: st
 /** With one key, either format (tests and tools that hold the key). */
 export function decryptToken(key: Buffer, stored: string, context: string): string {
   const parts = stored.split(':');
-  return parts[0] === 'v2' ? decryptParts(key, parts.slice(2), context) : decryptParts(key, parts.slice(1), context, parts[0]);
+  return parts[0] === 'v2'
+    ? decryptParts(key, parts.slice(2), context)
+    : decryptParts(key, parts.slice(1), context, parts[0]);
 }
 
 function decryptParts(key: Buffer, parts: string[], context: string, version = VERSION): string {

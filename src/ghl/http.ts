@@ -150,7 +150,9 @@ export function createGhlRequester(deps: HttpDeps): GhlRequester {
           if (json.ok) {
             const parsed = req.schema.safeParse(json.value);
             if (parsed.success) return parsed.data;
-            throw new GhlUnavailableError(`${req.method} ${req.path}: unexpected answer shape (${parsed.error.message})`);
+            throw new GhlUnavailableError(
+              `${req.method} ${req.path}: unexpected answer shape (${parsed.error.message})`,
+            );
           }
           failure = { reason: `${req.method} ${req.path}: malformed JSON`, maybeApplied: true };
         }
@@ -168,7 +170,10 @@ export function createGhlRequester(deps: HttpDeps): GhlRequester {
 
 function isUnknownUser(text: string): boolean {
   const json = parseJson(text);
-  const message = json.ok && typeof json.value === 'object' && json.value !== null ? (json.value as { message?: unknown }).message : undefined;
+  const message =
+    json.ok && typeof json.value === 'object' && json.value !== null
+      ? (json.value as { message?: unknown }).message
+      : undefined;
   return typeof message === 'string' && /user does not exist/i.test(message);
 }
 
@@ -185,6 +190,8 @@ function requestError(req: { method: string; path: string }, res: AxiosResponse<
   const json = parseJson(res.data);
   const body = json.ok ? json.value : res.data.slice(0, 500);
   const message =
-    typeof body === 'object' && body !== null && 'message' in body ? JSON.stringify(body.message) : `HTTP ${res.status}`;
+    typeof body === 'object' && body !== null && 'message' in body
+      ? JSON.stringify(body.message)
+      : `HTTP ${res.status}`;
   return new GhlRequestError(res.status, `${req.method} ${req.path}: ${res.status} ${message}`, body);
 }

@@ -28,7 +28,11 @@ export function createLeanAdapter(): AxiosAdapter {
       let timer: NodeJS.Timeout | undefined;
       const fail = (err: unknown, code?: string) => {
         clearTimeout(timer);
-        reject(err instanceof AxiosError ? err : AxiosError.from(err as Error, code ?? (err as NodeJS.ErrnoException).code, config, req));
+        reject(
+          err instanceof AxiosError
+            ? err
+            : AxiosError.from(err as Error, code ?? (err as NodeJS.ErrnoException).code, config, req),
+        );
       };
       const req = (secure ? https : http).request(
         url,
@@ -38,7 +42,8 @@ export function createLeanAdapter(): AxiosAdapter {
           let size = 0;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size > MAX_BODY_BYTES) req.destroy(new AxiosError('answer too large', AxiosError.ERR_BAD_RESPONSE, config, req));
+            if (size > MAX_BODY_BYTES)
+              req.destroy(new AxiosError('answer too large', AxiosError.ERR_BAD_RESPONSE, config, req));
             else chunks.push(chunk);
           });
           res.on('error', (err) => fail(err));
@@ -67,7 +72,10 @@ export function createLeanAdapter(): AxiosAdapter {
 
 function fullUrl(config: InternalAxiosRequestConfig): URL {
   const path = config.url ?? '';
-  const base = config.baseURL && !/^https?:\/\//i.test(path) ? `${config.baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}` : path;
+  const base =
+    config.baseURL && !/^https?:\/\//i.test(path)
+      ? `${config.baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
+      : path;
   const url = new URL(base);
   const params = (config.params ?? {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) url.searchParams.append(k, String(v));

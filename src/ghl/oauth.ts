@@ -115,7 +115,11 @@ export function createGhlOAuth(deps: OAuthDeps): GhlOAuth {
         const res = await send(() =>
           http.get('/oauth/installedLocations', {
             params: { companyId, appId, isInstalled: 'true', skip, limit: PAGE, locationId: opts.locationId },
-            headers: { Accept: 'application/json', Authorization: `Bearer ${companyAccessToken}`, Version: '2021-07-28' },
+            headers: {
+              Accept: 'application/json',
+              Authorization: `Bearer ${companyAccessToken}`,
+              Version: '2021-07-28',
+            },
           }),
         );
         const page = parseAnswer(res, deps.clock, InstalledAnswer);

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import type { GhlCalendar, GhlContact, GhlLocation, GhlMessage, GhlPhoneNumber, GhlTask, GhlUser, GhlUserAccess } from './api.js';
+import type {
+  GhlCalendar,
+  GhlContact,
+  GhlLocation,
+  GhlMessage,
+  GhlPhoneNumber,
+  GhlTask,
+  GhlUser,
+  GhlUserAccess,
+} from './api.js';
 
 /**
  * GHL answers, parsed loosely: unknown fields pass, nullable fields may be absent, and the documented variants
@@ -56,12 +65,21 @@ export const ContactAnswer = z
 
 export const Anything = z.unknown();
 
-export const TaskAnswer = z.looseObject({ task: z.looseObject({ id: z.string() }) }).transform((a) => ({ id: a.task.id }));
+export const TaskAnswer = z
+  .looseObject({ task: z.looseObject({ id: z.string() }) })
+  .transform((a) => ({ id: a.task.id }));
 
 export const TasksAnswer = z
   .looseObject({
     tasks: z.array(
-      z.looseObject({ id: z.string(), title: z.string().nullish(), body: str, assignedTo: str, dueDate: str, completed: z.boolean().nullish() }),
+      z.looseObject({
+        id: z.string(),
+        title: z.string().nullish(),
+        body: str,
+        assignedTo: str,
+        dueDate: str,
+        completed: z.boolean().nullish(),
+      }),
     ),
   })
   .transform((a): GhlTask[] =>
@@ -77,7 +95,9 @@ export const TasksAnswer = z
 
 export const SendAnswer = z
   .looseObject({ messageId: z.string(), conversationId: opt(z.string()) })
-  .transform((a) => (a.conversationId ? { messageId: a.messageId, conversationId: a.conversationId } : { messageId: a.messageId }));
+  .transform((a) =>
+    a.conversationId ? { messageId: a.messageId, conversationId: a.conversationId } : { messageId: a.messageId },
+  );
 
 /** GetEmailMessageResponseDto, unwrapped (apps/conversations.json). */
 export const EmailAnswer = z.looseObject({ subject: str }).transform((a) => a.subject ?? null);
@@ -138,7 +158,10 @@ export const ExportAnswer = z
 export const MessageAnswer = z.union([z.looseObject({ message: Message }).transform((a) => a.message), Message]);
 
 /** The spec says `{lastMessageId, nextPage, messages[]}`; real answers nest it under `messages` (docs/ghl-platform.md §5, ISSUE #54). */
-export const MessagesAnswer = z.union([MessagePage, z.looseObject({ messages: MessagePage }).transform((a) => a.messages)]);
+export const MessagesAnswer = z.union([
+  MessagePage,
+  z.looseObject({ messages: MessagePage }).transform((a) => a.messages),
+]);
 
 const Location = z.looseObject({
   id: z.string(),
@@ -186,7 +209,16 @@ export const LocationAnswer = z
 
 export const UsersAnswer = z
   .looseObject({
-    users: z.array(z.looseObject({ id: z.string(), name: str, firstName: str, lastName: str, email: str, deleted: z.boolean().nullish() })),
+    users: z.array(
+      z.looseObject({
+        id: z.string(),
+        name: str,
+        firstName: str,
+        lastName: str,
+        email: str,
+        deleted: z.boolean().nullish(),
+      }),
+    ),
   })
   .transform((a): GhlUser[] =>
     a.users
@@ -200,7 +232,9 @@ export const UsersAnswer = z
 
 export const NumbersAnswer = z
   .looseObject({ numbers: z.array(z.looseObject({ phoneNumber: z.string(), friendlyName: str })) })
-  .transform((a): GhlPhoneNumber[] => a.numbers.map((n) => ({ phoneNumber: n.phoneNumber, friendlyName: n.friendlyName ?? null })));
+  .transform((a): GhlPhoneNumber[] =>
+    a.numbers.map((n) => ({ phoneNumber: n.phoneNumber, friendlyName: n.friendlyName ?? null })),
+  );
 
 export const CalendarsAnswer = z
   .looseObject({

@@ -19,7 +19,10 @@ const CONTEXT: Record<Table, (id: string) => string> = {
   installations: (id) => id,
   company_installs: (id) => `company:${id}`,
 };
-const ID: Record<Table, 'location_id' | 'company_id'> = { installations: 'location_id', company_installs: 'company_id' };
+const ID: Record<Table, 'location_id' | 'company_id'> = {
+  installations: 'location_id',
+  company_installs: 'company_id',
+};
 
 export class TokenKeyMismatchError extends Error {
   constructor(where: string) {
@@ -58,7 +61,11 @@ function sampleRows(db: Kysely<Database>, table: Table, where: ReturnType<typeof
 }
 
 /** The row's tokens sealed with the current key, or null when both already are. */
-export function resealed(keys: readonly TokenKey[], table: Table, row: SealedRow): Pick<SealedRow, 'access_token_enc' | 'refresh_token_enc'> | null {
+export function resealed(
+  keys: readonly TokenKey[],
+  table: Table,
+  row: SealedRow,
+): Pick<SealedRow, 'access_token_enc' | 'refresh_token_enc'> | null {
   const ctx = CONTEXT[table](row.id);
   const open = (v: string | null) => (v === null ? null : openToken(keys, v, ctx));
   const access = open(row.access_token_enc);
@@ -74,7 +81,12 @@ export function resealed(keys: readonly TokenKey[], table: Table, row: SealedRow
  * Writes a row read with an old key again with the current one, unless a refresh changed it meanwhile (the
  * compare on the old ciphertext): rotation by use, so live installs move to the new key within a token's life.
  */
-export async function resealOnRead(db: Kysely<Database>, keys: readonly TokenKey[], table: Table, row: SealedRow): Promise<void> {
+export async function resealOnRead(
+  db: Kysely<Database>,
+  keys: readonly TokenKey[],
+  table: Table,
+  row: SealedRow,
+): Promise<void> {
   const next = resealed(keys, table, row);
   if (!next) return;
   await sql`

@@ -43,7 +43,8 @@ export function asAppError(err: unknown, logger: Logger, method: string | undefi
   const { type, status } = (err ?? {}) as BodyParserError;
   if (type === 'entity.too.large') return new AppError(413, 'PAYLOAD_TOO_LARGE', 'the request body is too large');
   if (type === 'entity.parse.failed') return new AppError(400, 'BAD_REQUEST', 'the request body is not valid JSON');
-  if (typeof status === 'number' && status < 500) return new AppError(status, 'BAD_REQUEST', 'the request could not be read');
+  if (typeof status === 'number' && status < 500)
+    return new AppError(status, 'BAD_REQUEST', 'the request could not be read');
   logger.error({ err, method, path }, 'unhandled error');
   return new AppError(500, 'INTERNAL', 'something went wrong on our side; it has been logged');
 }

@@ -25,7 +25,8 @@ export function healthRouter(db: Kysely<Database>, metrics: Metrics, metricsToke
     }
   });
   r.get('/metrics', async (req, res) => {
-    if (metricsToken === undefined) throw new AppError(404, 'NOT_FOUND', 'metrics are off: set METRICS_TOKEN to serve them');
+    if (metricsToken === undefined)
+      throw new AppError(404, 'NOT_FOUND', 'metrics are off: set METRICS_TOKEN to serve them');
     if (!bearerMatches(req.headers.authorization, metricsToken)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new AppError(401, 'UNAUTHORIZED', 'metrics need Authorization: Bearer <METRICS_TOKEN>');

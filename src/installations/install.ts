@@ -90,16 +90,18 @@ export async function installFromCode(deps: InstallDeps, code: string): Promise<
   if (grant.userType === 'Location' && grant.locationId) {
     const locationId = grant.locationId;
     const tokens = vault.seal(grant, locationId);
-    await deps.db.transaction().execute((trx) =>
-      upsertInstallation(trx, { locationId, companyId: grant.companyId, userType: 'Location', tokens }, now),
-    );
+    await deps.db
+      .transaction()
+      .execute((trx) =>
+        upsertInstallation(trx, { locationId, companyId: grant.companyId, userType: 'Location', tokens }, now),
+      );
     return { kind: 'location', locations: [await completeLocationInstall(deps, locationId)] };
   }
   if (!grant.companyId) throw new Error('GHL returned a Company token without a companyId');
   const companyId = grant.companyId;
-  await deps.db.transaction().execute((trx) =>
-    upsertCompany(trx, companyId, vault.seal(grant, companyContext(companyId)), now),
-  );
+  await deps.db
+    .transaction()
+    .execute((trx) => upsertCompany(trx, companyId, vault.seal(grant, companyContext(companyId)), now));
   const listed = await oauth.installedLocations(grant.accessToken, companyId);
   const locations: InstalledLocation[] = [];
   for (const l of listed) {
@@ -122,9 +124,9 @@ async function installUnderCompany(
   locationId: string,
   companyId: string | null,
 ): Promise<InstalledLocation | null> {
-  await deps.db.transaction().execute((trx) =>
-    upsertInstallation(trx, { locationId, companyId, userType: 'Location' }, deps.clock.now()),
-  );
+  await deps.db
+    .transaction()
+    .execute((trx) => upsertInstallation(trx, { locationId, companyId, userType: 'Location' }, deps.clock.now()));
   const row = await findInstallation(deps.db, locationId);
   if (row?.access_token_enc) return { id: locationId, name: row.name, ready: true };
   if (!companyId || !(await deps.auth.vault.mintFromCompany(locationId, companyId))) return null;

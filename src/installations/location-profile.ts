@@ -20,11 +20,20 @@ export async function requestLocationRefresh(trx: Kysely<Database>, locationId: 
 
 /** The location's postal address for email footers; null when GHL has none (an email step is then refused). */
 export async function businessAddress(db: Kysely<Database>, locationId: string): Promise<string | null> {
-  const row = await db.selectFrom('location_profiles').select('business_address').where('location_id', '=', locationId).executeTakeFirst();
+  const row = await db
+    .selectFrom('location_profiles')
+    .select('business_address')
+    .where('location_id', '=', locationId)
+    .executeTakeFirst();
   return row?.business_address ?? null;
 }
 
-export async function saveBusinessAddress(trx: Kysely<Database>, locationId: string, address: string | null, now: Date): Promise<void> {
+export async function saveBusinessAddress(
+  trx: Kysely<Database>,
+  locationId: string,
+  address: string | null,
+  now: Date,
+): Promise<void> {
   await trx
     .insertInto('location_profiles')
     .values({ location_id: locationId, business_address: address, updated_at: now })

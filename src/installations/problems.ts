@@ -24,7 +24,13 @@ export async function recordScopeProblem(
   const detail = `GoHighLevel refused ${call}: the app's install lacks ${what}. Reinstall Ringback in this sub-account to grant it.`;
   await db
     .insertInto('location_problems')
-    .values({ location_id: locationId, code: `missing-scope:${scope ?? 'unknown'}`, detail, first_seen_at: now, last_seen_at: now })
+    .values({
+      location_id: locationId,
+      code: `missing-scope:${scope ?? 'unknown'}`,
+      detail,
+      first_seen_at: now,
+      last_seen_at: now,
+    })
     .onConflict((oc) => oc.columns(['location_id', 'code']).doUpdateSet({ detail, last_seen_at: now }))
     .execute();
 }

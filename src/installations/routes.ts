@@ -26,7 +26,11 @@ export function installUrl(deps: Pick<AppDeps, 'config'>): string {
 function codeOf(req: Request): string {
   const code: unknown = req.query['code'];
   if (typeof code !== 'string' || code.trim() === '' || code.length > 2000) {
-    throw new AppError(400, 'BAD_REQUEST', 'the install link is missing its authorization code; start the install again');
+    throw new AppError(
+      400,
+      'BAD_REQUEST',
+      'the install link is missing its authorization code; start the install again',
+    );
   }
   return code;
 }
@@ -41,7 +45,10 @@ export function installationsRouter(deps: AppDeps): Router {
   const r = Router();
   r.use(
     '/oauth',
-    rateLimitByAddress(deps.clock, addressReader(deps.config), { ...OAUTH_RATE_LIMIT, message: 'too many install attempts from this address; wait a minute' }),
+    rateLimitByAddress(deps.clock, addressReader(deps.config), {
+      ...OAUTH_RATE_LIMIT,
+      message: 'too many install attempts from this address; wait a minute',
+    }),
   );
   r.get('/oauth/install', (_req, res) => {
     res.redirect(302, installUrl(deps));
@@ -60,10 +67,16 @@ export function installationsRouter(deps: AppDeps): Router {
 
 function callbackError(err: unknown): unknown {
   if (err instanceof OAuthGrantError) {
-    return new AppError(400, 'BAD_REQUEST', 'the authorization code is invalid or was already used; start the install again');
+    return new AppError(
+      400,
+      'BAD_REQUEST',
+      'the authorization code is invalid or was already used; start the install again',
+    );
   }
   if (err instanceof GhlRateLimitedError || err instanceof GhlUnavailableError || err instanceof GhlRequestError) {
-    return new AppError(502, 'GHL_ERROR', 'GoHighLevel did not complete the install; try again in a minute', { cause: err });
+    return new AppError(502, 'GHL_ERROR', 'GoHighLevel did not complete the install; try again in a minute', {
+      cause: err,
+    });
   }
   return err;
 }

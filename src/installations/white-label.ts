@@ -15,16 +15,28 @@ const HOST = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,6
 export function whiteLabelDomainOf(event: { whitelabelDetails?: { domain?: string | null } | null }): string | null {
   const raw = event.whitelabelDetails?.domain;
   if (typeof raw !== 'string') return null;
-  const bare = raw.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  const bare = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '');
   return bare.length <= 260 && HOST.test(bare) ? bare : null;
 }
 
 export async function setLocationWhiteLabel(trx: Kysely<Database>, locationId: string, domain: string): Promise<void> {
-  await trx.updateTable('installations').set({ white_label_domain: domain }).where('location_id', '=', locationId).execute();
+  await trx
+    .updateTable('installations')
+    .set({ white_label_domain: domain })
+    .where('location_id', '=', locationId)
+    .execute();
 }
 
 export async function setCompanyWhiteLabel(trx: Kysely<Database>, companyId: string, domain: string): Promise<void> {
-  await trx.updateTable('company_installs').set({ white_label_domain: domain }).where('company_id', '=', companyId).execute();
+  await trx
+    .updateTable('company_installs')
+    .set({ white_label_domain: domain })
+    .where('company_id', '=', companyId)
+    .execute();
 }
 
 /** The location's white-label domain, else its agency's. */

@@ -19,7 +19,12 @@ export function buildJobRegistry(deps: AppDeps): JobRegistry {
     const users = createUserDirectory(ghl, deps.clock);
     deps.users = users;
     jobs.push(attributeJob(deps, ghl), stepJob(deps, ghl, users), digestJob(deps, ghl), sweepJob(deps, ghl));
-    jobs.push(dndWriteJob(deps, ghl), confirmOptOutJob(deps, ghl), locationRefreshJob(deps, ghl), triageTaskJob(deps, ghl));
+    jobs.push(
+      dndWriteJob(deps, ghl),
+      confirmOptOutJob(deps, ghl),
+      locationRefreshJob(deps, ghl),
+      triageTaskJob(deps, ghl),
+    );
   }
   return createRegistry(jobs);
 }

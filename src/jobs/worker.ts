@@ -4,14 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { createCompletions } from './completions.js';
 import { PermanentJobError, RetryAtError } from './errors.js';
-import {
-  type ClaimedJob,
-  claimJobs,
-  type Executor,
-  failJob,
-  recoverStaleJobs,
-  rescheduleJob,
-} from './queries.js';
+import { type ClaimedJob, claimJobs, type Executor, failJob, recoverStaleJobs, rescheduleJob } from './queries.js';
 import type { JobRegistry } from './registry.js';
 
 export interface WorkerOptions {
@@ -70,8 +63,12 @@ export function createWorker(opts: WorkerOptions): Worker {
       });
       await complete(job.id, now());
       opts.metrics?.inc('ringback_jobs_total', 'Jobs run by outcome', { kind: job.kind, outcome: 'done' });
-      opts.metrics?.set('ringback_job_lag_seconds', 'Last job start minus its due time (product time)', { kind: job.kind },
-        Math.max(0, (now().getTime() - new Date(job.run_at).getTime()) / 1000));
+      opts.metrics?.set(
+        'ringback_job_lag_seconds',
+        'Last job start minus its due time (product time)',
+        { kind: job.kind },
+        Math.max(0, (now().getTime() - new Date(job.run_at).getTime()) / 1000),
+      );
     } catch (err) {
       const at = now();
       if (err instanceof RetryAtError) {
@@ -84,14 +81,23 @@ export function createWorker(opts: WorkerOptions): Worker {
         permanent: err instanceof PermanentJobError,
         maxAttempts: def?.maxAttempts,
       });
-      opts.metrics?.inc('ringback_jobs_total', 'Jobs run by outcome', { kind: job.kind, outcome: state ?? 'lost-lock' });
+      opts.metrics?.inc('ringback_jobs_total', 'Jobs run by outcome', {
+        kind: job.kind,
+        outcome: state ?? 'lost-lock',
+      });
       log.warn({ job: job.id, kind: job.kind, attempts: job.attempts, state, err: message }, 'job failed');
       if (state === 'dead' && def?.onDead) {
         const parsed = def.schema.safeParse(job.payload);
-        if (parsed.success) await def.onDead(parsed.data, message).catch((e) => log.error({ err: String(e) }, 'onDead failed'));
+        if (parsed.success)
+          await def.onDead(parsed.data, message).catch((e) => log.error({ err: String(e) }, 'onDead failed'));
       }
     } finally {
-      opts.metrics?.inc('ringback_job_seconds_total', 'Wall time spent in jobs', { kind: job.kind }, (Date.now() - started) / 1000);
+      opts.metrics?.inc(
+        'ringback_job_seconds_total',
+        'Wall time spent in jobs',
+        { kind: job.kind },
+        (Date.now() - started) / 1000,
+      );
     }
   }
 
@@ -149,7 +155,9 @@ export function createWorker(opts: WorkerOptions): Worker {
           claimed = jobs.length;
           for (const job of jobs) {
             const p: Promise<void> = runJob(job)
-              .catch((err) => log.error({ job: job.id, err: err instanceof Error ? err.message : String(err) }, 'job not recorded'))
+              .catch((err) =>
+                log.error({ job: job.id, err: err instanceof Error ? err.message : String(err) }, 'job not recorded'),
+              )
               .finally(() => {
                 inFlight.delete(p);
                 wakeUp?.();

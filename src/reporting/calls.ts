@@ -58,7 +58,9 @@ export async function listCalls(
 ): Promise<{ calls: CallItem[]; nextCursor: string | null }> {
   let query = db
     .selectFrom('missed_calls as mc')
-    .innerJoin('runs as r', (join) => join.onRef('r.id', '=', 'mc.run_id').onRef('r.location_id', '=', 'mc.location_id'))
+    .innerJoin('runs as r', (join) =>
+      join.onRef('r.id', '=', 'mc.run_id').onRef('r.location_id', '=', 'mc.location_id'),
+    )
     .selectAll('mc')
     .select([
       'r.status as r_status',
@@ -81,39 +83,45 @@ export async function listCalls(
       sql<boolean>`(mc.called_at, mc.id) < (select c.called_at, c.id from missed_calls c where c.id = ${cursorId} and c.location_id = ${locationId})`,
     );
   }
-  const rows = await query.orderBy('mc.called_at', 'desc').orderBy('mc.id', 'desc').limit(page.limit + 1).execute();
+  const rows = await query
+    .orderBy('mc.called_at', 'desc')
+    .orderBy('mc.id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
   const pageRows = rows.slice(0, page.limit);
   const timelines = await timelineOf(db, locationId, [...new Set(pageRows.map((r) => r.run_id))]);
-  const calls = pageRows.map((row): CallItem => ({
-    id: row.id,
-    calledAt: row.called_at.toISOString(),
-    contactId: row.contact_id,
-    callerNumber: row.caller_number,
-    trackingNumber: row.tracking_number,
-    sourceTag: row.source_tag,
-    highValue: row.high_value,
-    callStatus: row.call_status,
-    voicemailUrl: row.voicemail_url,
-    run: {
-      id: row.run_id,
-      status: row.r_status,
-      outcome: row.outcome,
-      outcomeReason: row.outcome_reason,
-      outcomeAt: iso(row.outcome_at),
-      startedAt: row.started_at.toISOString(),
-      sourceTag: row.r_source_tag,
-      highValue: row.r_high_value,
-      assignedUserId: row.assigned_user_id,
-      missedConnections: row.missed_connections,
-      escalated: row.escalated_at !== null,
-      escalatedAt: iso(row.escalated_at),
-      firstFollowupAt: iso(row.first_followup_at),
-      timeToFirstFollowupSeconds: secondsBetween(row.started_at, row.first_followup_at),
-      firstHumanContactAt: iso(row.first_human_contact_at),
-      timeToFirstHumanContactSeconds: secondsBetween(row.started_at, row.first_human_contact_at),
-    },
-    timeline: timelines.get(row.run_id) ?? [],
-  }));
+  const calls = pageRows.map(
+    (row): CallItem => ({
+      id: row.id,
+      calledAt: row.called_at.toISOString(),
+      contactId: row.contact_id,
+      callerNumber: row.caller_number,
+      trackingNumber: row.tracking_number,
+      sourceTag: row.source_tag,
+      highValue: row.high_value,
+      callStatus: row.call_status,
+      voicemailUrl: row.voicemail_url,
+      run: {
+        id: row.run_id,
+        status: row.r_status,
+        outcome: row.outcome,
+        outcomeReason: row.outcome_reason,
+        outcomeAt: iso(row.outcome_at),
+        startedAt: row.started_at.toISOString(),
+        sourceTag: row.r_source_tag,
+        highValue: row.r_high_value,
+        assignedUserId: row.assigned_user_id,
+        missedConnections: row.missed_connections,
+        escalated: row.escalated_at !== null,
+        escalatedAt: iso(row.escalated_at),
+        firstFollowupAt: iso(row.first_followup_at),
+        timeToFirstFollowupSeconds: secondsBetween(row.started_at, row.first_followup_at),
+        firstHumanContactAt: iso(row.first_human_contact_at),
+        timeToFirstHumanContactSeconds: secondsBetween(row.started_at, row.first_human_contact_at),
+      },
+      timeline: timelines.get(row.run_id) ?? [],
+    }),
+  );
   const last = pageRows[pageRows.length - 1];
   return { calls, nextCursor: rows.length > page.limit && last ? encodeCursor(last.id) : null };
 }

@@ -67,7 +67,8 @@ export function digestEmail(input: {
   const subject = `Ringback daily digest ${input.localDate}: ${calls.length} missed call${calls.length === 1 ? '' : 's'}, ${recovered} recovered`;
   const rows = calls
     .map(
-      (c) => `<tr><td>${c.highValue ? '<strong>High value</strong> ' : ''}${escapeHtml(c.callerNumber ?? c.contactId)}</td>` +
+      (c) =>
+        `<tr><td>${c.highValue ? '<strong>High value</strong> ' : ''}${escapeHtml(c.callerNumber ?? c.contactId)}</td>` +
         `<td>${escapeHtml(c.sourceTag ?? 'untracked')}</td><td>${escapeHtml(formatLocal(c.calledAt, input.timeZone))}</td>` +
         `<td>${c.stepsDone}</td><td>${escapeHtml(c.outcome ? `${c.outcome} (${c.outcomeReason ?? ''})` : 'in progress')}</td>` +
         `<td>${escapeHtml(minutes(c.firstFollowupSeconds))}</td></tr>`,

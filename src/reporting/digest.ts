@@ -45,7 +45,12 @@ export async function digestTick(db: Kysely<Database>, now: Date): Promise<numbe
     await db.transaction().execute(async (trx) => {
       const claimed = await trx
         .insertInto('digests')
-        .values({ location_id: row.location_id, local_date: local.date, created_at: now, recipients: recipients.length })
+        .values({
+          location_id: row.location_id,
+          local_date: local.date,
+          created_at: now,
+          recipients: recipients.length,
+        })
         .onConflict((oc) => oc.columns(['location_id', 'local_date']).doNothing())
         .returning('location_id')
         .executeTakeFirst();

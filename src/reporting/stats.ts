@@ -22,7 +22,13 @@ export interface Stats {
   timeToFirstFollowupSeconds: { p50: number | null; p90: number | null };
   timeToFirstHumanContactSeconds: { p50: number | null };
   perDay: { day: string; missed: number; recovered: number }[];
-  perSource: { source: string | null; missedCalls: number; runs: number; recovered: number; recoveredPct: number | null }[];
+  perSource: {
+    source: string | null;
+    missedCalls: number;
+    runs: number;
+    recovered: number;
+    recoveredPct: number | null;
+  }[];
 }
 
 interface Totals {

@@ -13,7 +13,11 @@ export const RETENTION_SLOT_MS = 10 * 60_000;
 /** Called every minute by every instance's cron (runtime.ts); enqueues this slot's job once. */
 export async function retentionTick(db: Kysely<Database>, now: Date): Promise<boolean> {
   const slot = new Date(Math.floor(now.getTime() / RETENTION_SLOT_MS) * RETENTION_SLOT_MS).toISOString();
-  const id = await enqueueJob(db, { kind: RETENTION_JOB, payload: { slot }, runAt: now, uniqueKey: `retention:${slot}` }, now);
+  const id = await enqueueJob(
+    db,
+    { kind: RETENTION_JOB, payload: { slot }, runAt: now, uniqueKey: `retention:${slot}` },
+    now,
+  );
   return id !== null;
 }
 

@@ -29,7 +29,9 @@ export async function applyRetention(
   const strangers = await sql`
     update webhook_inbox w set body = null
     where w.body is not null and w.processed_at is not null and w.type not in (${sql.join(LIFECYCLE)})
-      and not exists (select 1 from installations i where i.location_id = w.location_id and i.status = 'installed')`.execute(db);
+      and not exists (select 1 from installations i where i.location_id = w.location_id and i.status = 'installed')`.execute(
+    db,
+  );
   const uninstalledBefore = new Date(now.getTime() - periods.uninstalledDays * 86_400_000);
   const gone = await sql<{ location_id: string }>`
     select location_id from installations
@@ -57,7 +59,9 @@ export async function applyRetention(
  */
 export async function forgetLocation(db: Kysely<Database>, locationId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await sql`delete from run_events where run_id in (select id from runs where location_id = ${locationId})`.execute(trx);
+    await sql`delete from run_events where run_id in (select id from runs where location_id = ${locationId})`.execute(
+      trx,
+    );
     await sql`delete from run_steps where location_id = ${locationId}`.execute(trx);
     await sql`delete from missed_calls where location_id = ${locationId}`.execute(trx);
     await sql`delete from runs where location_id = ${locationId}`.execute(trx);

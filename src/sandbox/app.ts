@@ -26,9 +26,13 @@ export interface AppDeps extends ConversationDeps, OAuthDeps, PageDeps {
 
 /** The REST API's routes, in express's matching order; one group per router the app mounts. */
 export function apiRouteGroups(deps: AppDeps): ApiRoute[][] {
-  return [companyOAuthRoutes(deps), contactRoutes(deps), taskRoutes(deps), conversationRoutes(deps), directoryRoutes(deps)].map(
-    (group) => group.map(withScopes),
-  );
+  return [
+    companyOAuthRoutes(deps),
+    contactRoutes(deps),
+    taskRoutes(deps),
+    conversationRoutes(deps),
+    directoryRoutes(deps),
+  ].map((group) => group.map(withScopes));
 }
 
 /**

@@ -4,7 +4,11 @@ import { loadContact } from './contacts.js';
 import type { Contact, DndChannel } from './model.js';
 import { contactView, type Deps } from './records.js';
 
-const Dnd = z.object({ status: z.enum(['active', 'inactive', 'permanent']), message: z.string().optional(), code: z.string().optional() });
+const Dnd = z.object({
+  status: z.enum(['active', 'inactive', 'permanent']),
+  message: z.string().optional(),
+  code: z.string().optional(),
+});
 
 // GoHighLevel/highlevel-api-docs apps/contacts.json UpdateContactDto (the fields the sandbox keeps); a channel
 // left out of `dndSettings` keeps its status.

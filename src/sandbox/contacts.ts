@@ -112,7 +112,9 @@ function duplicate(deps: Deps) {
     const number = queryString(call, 'number');
     const email = queryString(call, 'email');
     if (!number && !email) throw new GhlError(422, ['number or email is required']);
-    const found = number ? deps.store.contactByPhone(locationId, number) : deps.store.contactByEmail(locationId, email ?? '');
+    const found = number
+      ? deps.store.contactByPhone(locationId, number)
+      : deps.store.contactByEmail(locationId, email ?? '');
     return traced(200, { contact: found ? contactView(found) : null });
   };
 }

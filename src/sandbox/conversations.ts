@@ -54,7 +54,9 @@ function messagesOf(deps: Deps) {
     if (after !== undefined) list = list.slice(list.findIndex((m) => m.id === after) + 1);
     const page = list.slice(0, limitOf(call, 20, 100));
     const lastMessageId = page.at(-1)?.id ?? null;
-    return traced(200, { messages: { lastMessageId, nextPage: list.length > page.length, messages: page.map(restMessage) } });
+    return traced(200, {
+      messages: { lastMessageId, nextPage: list.length > page.length, messages: page.map(restMessage) },
+    });
   };
 }
 

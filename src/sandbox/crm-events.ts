@@ -66,7 +66,13 @@ const PERMISSIONS = [
   'workflowsEnabled',
   'workflowsReadOnly',
 ] as const;
-const OFF_FOR_USERS = new Set<string>(['affiliateManagerEnabled', 'assignedDataOnly', 'botService', 'campaignsReadOnly', 'workflowsReadOnly']);
+const OFF_FOR_USERS = new Set<string>([
+  'affiliateManagerEnabled',
+  'assignedDataOnly',
+  'botService',
+  'campaignsReadOnly',
+  'workflowsReadOnly',
+]);
 
 function permissionsOf(u: User): Record<string, boolean> {
   return Object.fromEntries(PERMISSIONS.map((p) => [p, u.role === 'admin' || !OFF_FOR_USERS.has(p)]));

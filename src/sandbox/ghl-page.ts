@@ -20,7 +20,10 @@ function html(text: string): string {
 
 /** JSON safe inside <script>: no `</script>` or `<!--` can close the element early. */
 function scriptValue(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const STYLE = `body{margin:0;font-family:system-ui,sans-serif;display:flex;height:100vh;background:#f3f4f6}
@@ -79,7 +82,10 @@ function render(deps: PageDeps) {
     if (!user) throw new GhlError(404, 'User not found in this location');
     const payload = encryptSso(ssoPayloadFor(location, user), deps.sharedSecret);
     const base = deps.appBaseUrl()?.replace(/\/+$/, '');
-    res.status(200).type('html').send(page(location, user, payload, base));
+    res
+      .status(200)
+      .type('html')
+      .send(page(location, user, payload, base));
   };
 }
 

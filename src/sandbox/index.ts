@@ -15,14 +15,7 @@ import { RouteTable } from './route-table.js';
 import { type AddLocationInput, buildSeed, generatedLocation, type LocationSeed, type SeedData } from './seed.js';
 import { SandboxStore } from './store.js';
 import { type Grant, TokenStore } from './tokens.js';
-import type {
-  DeliverOptions,
-  DeliveryResult,
-  Fault,
-  RecordedRequest,
-  SandboxOptions,
-  TokenResponse,
-} from './types.js';
+import type { DeliverOptions, DeliveryResult, Fault, RecordedRequest, SandboxOptions, TokenResponse } from './types.js';
 import { type WebhookKeys, WebhookSigner } from './webhook-signer.js';
 import { droppedDelivery, type WebhookDropRule, WebhookDrops } from './webhook-drops.js';
 

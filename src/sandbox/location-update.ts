@@ -17,6 +17,13 @@ export async function updateLocation(deps: PlatformDeps, input: LocationChange):
   if (!location) throw new Error(`sandbox: no location ${input.locationId}`);
   Object.assign(location, input.changes);
   // The sandbox's locations sell no SaaS product: `stripeProductId` is null.
-  const event = { type: 'LocationUpdate', id: location.id, companyId: location.companyId, name: location.name, email: location.email, stripeProductId: null };
+  const event = {
+    type: 'LocationUpdate',
+    id: location.id,
+    companyId: location.companyId,
+    name: location.name,
+    email: location.email,
+    stripeProductId: null,
+  };
   return { delivery: await deps.deliver(event) };
 }

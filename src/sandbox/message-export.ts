@@ -29,7 +29,8 @@ function timeOf(value: string | undefined, name: string): number | undefined {
 
 function oneOf<T extends string>(call: ApiCall, name: string, allowed: readonly T[], fallback: T): T {
   const v = queryString(call, name) ?? fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw new GhlError(422, [`${name} must be one of ${allowed.join(', ')}`]);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new GhlError(422, [`${name} must be one of ${allowed.join(', ')}`]);
   return v as T;
 }
 
@@ -76,7 +77,8 @@ export function exportMessages(deps: Deps) {
     }
     const type = channel === undefined ? undefined : CHANNELS[channel];
     const limit = Number(queryString(call, 'limit') ?? 100);
-    if (!Number.isInteger(limit) || limit < 10 || limit > 500) throw new GhlError(422, ['limit must be between 10 and 500']);
+    if (!Number.isInteger(limit) || limit < 10 || limit > 500)
+      throw new GhlError(422, ['limit must be between 10 and 500']);
     const sortOrder = oneOf(call, 'sortOrder', ['asc', 'desc'] as const, 'desc');
     oneOf(call, 'sortBy', ['createdAt', 'updatedAt'] as const, 'createdAt');
     const start = timeOf(queryString(call, 'startDate'), 'startDate') ?? Number.NEGATIVE_INFINITY;
@@ -95,6 +97,10 @@ export function exportMessages(deps: Deps) {
     const page = all.slice(from, from + limit);
     const last = page.at(-1);
     const more = from + page.length < all.length && last !== undefined;
-    return traced(200, { messages: page.map(exportedMessage), nextCursor: more ? encodeCursor(last.id) : null, total: all.length });
+    return traced(200, {
+      messages: page.map(exportedMessage),
+      nextCursor: more ? encodeCursor(last.id) : null,
+      total: all.length,
+    });
   };
 }

@@ -50,7 +50,14 @@ function chooseLocation(deps: OAuthDeps) {
     const approved = isCompany && picked.length === 0 ? deps.store.locations(first.companyId).map((l) => l.id) : picked;
     const grant: Grant = isCompany
       ? { kind: 'Company', companyId: first.companyId, userId: installer, scope, approvedLocations: approved }
-      : { kind: 'Location', companyId: first.companyId, locationId: first.id, userId: installer, scope, approvedLocations: [] };
+      : {
+          kind: 'Location',
+          companyId: first.companyId,
+          locationId: first.id,
+          userId: installer,
+          scope,
+          approvedLocations: [],
+        };
     for (const id of isCompany ? approved : [first.id]) deps.store.setInstalled(id, true);
     const target = new URL(redirectUri);
     target.searchParams.set('code', deps.tokens.createCode(grant, redirectUri));
@@ -85,7 +92,11 @@ function token(deps: OAuthDeps) {
       // The token's type is the install's (an agency or a sub-account); asking for the other one is refused.
       // GHL's exact words for it are not documented; the shape is its OAuth error's.
       if (body.user_type !== undefined && body.user_type !== grant.kind) {
-        return oauthError(400, 'invalid_request', `user_type ${body.user_type} does not match the installation (${grant.kind})`);
+        return oauthError(
+          400,
+          'invalid_request',
+          `user_type ${body.user_type} does not match the installation (${grant.kind})`,
+        );
       }
       return { status: 200, body: deps.tokens.issue(grant) };
     }

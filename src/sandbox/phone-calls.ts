@@ -45,7 +45,8 @@ export function locationOf(deps: Deps, locationId: string): Location {
 
 export function contactIn(deps: Deps, locationId: string, contactId: string): Contact {
   const contact = deps.store.contact(contactId);
-  if (!contact || contact.locationId !== locationId) throw new Error(`sandbox: no contact ${contactId} in ${locationId}`);
+  if (!contact || contact.locationId !== locationId)
+    throw new Error(`sandbox: no contact ${contactId} in ${locationId}`);
   return contact;
 }
 

@@ -9,9 +9,21 @@ export function seedSettings(overrides: Partial<Settings> = {}): Settings {
   return {
     ...defaultSettings({ bookingLink: 'https://book.example.com/bright-smile' }),
     sources: [
-      { trackingNumber: TRACKING_NUMBERS.facebook, tag: 'Facebook Ad Caller', highValue: false, messages: {}, assignTo: [] },
+      {
+        trackingNumber: TRACKING_NUMBERS.facebook,
+        tag: 'Facebook Ad Caller',
+        highValue: false,
+        messages: {},
+        assignTo: [],
+      },
       { trackingNumber: TRACKING_NUMBERS.website, tag: 'Website Caller', highValue: false, messages: {}, assignTo: [] },
-      { trackingNumber: TRACKING_NUMBERS.google, tag: 'Google Ads Caller', highValue: true, messages: {}, assignTo: [] },
+      {
+        trackingNumber: TRACKING_NUMBERS.google,
+        tag: 'Google Ads Caller',
+        highValue: true,
+        messages: {},
+        assignTo: [],
+      },
     ],
     routing: { userIds: [USERS.ana, USERS.ben], rules: [] },
     escalation: { afterMissedConnections: 3, withinDays: 7, managerUserId: USERS.maya },

@@ -132,8 +132,20 @@ export function buildSeed(at: string): SeedData {
         city: 'New York',
         timezone: 'America/New_York',
       }),
-      contactRecord(l1, at, { id: CONTACTS.priya, firstName: 'Priya', lastName: 'Shah', phone: '+13125550199', tags: ['VIP'] }),
-      contactRecord(l1, at, { id: CONTACTS.tom, firstName: 'Tom', lastName: 'Becker', phone: '+16175550123', dnd: true }),
+      contactRecord(l1, at, {
+        id: CONTACTS.priya,
+        firstName: 'Priya',
+        lastName: 'Shah',
+        phone: '+13125550199',
+        tags: ['VIP'],
+      }),
+      contactRecord(l1, at, {
+        id: CONTACTS.tom,
+        firstName: 'Tom',
+        lastName: 'Becker',
+        phone: '+16175550123',
+        dnd: true,
+      }),
       contactRecord(l1, at, {
         id: CONTACTS.olivia,
         firstName: 'Olivia',
@@ -153,7 +165,9 @@ export function buildSeed(at: string): SeedData {
     ],
     numbers: [number(l2, '+15550004444', 'Website Line'), number(l2, '+15550008888', 'Main Office', true)],
     calendars: [],
-    contacts: [contactRecord(l2, at, { id: CONTACTS.sam, firstName: 'Sam', lastName: 'Rivera', phone: '+17135550111' })],
+    contacts: [
+      contactRecord(l2, at, { id: CONTACTS.sam, firstName: 'Sam', lastName: 'Rivera', phone: '+17135550111' }),
+    ],
   };
   return { companyId: COMPANY_ID, companyName: COMPANY_NAME, locations: [dental, plumbing] };
 }

@@ -73,7 +73,15 @@ function emailFields(contact: Contact, body: SendBody) {
   if (!to) throw new GhlError(422, ['The contact has no email address']);
   refuseIfDnd(contact, 'Email');
   const subject = body.subject ?? '';
-  return { messageType: 'TYPE_EMAIL' as const, body: content, contentType: 'text/html', meta: {}, subject, from: body.emailFrom, to };
+  return {
+    messageType: 'TYPE_EMAIL' as const,
+    body: content,
+    contentType: 'text/html',
+    meta: {},
+    subject,
+    from: body.emailFrom,
+    to,
+  };
 }
 
 /** `POST /conversations/messages` for SMS and Email; other channels are refused (the sandbox has no providers). */

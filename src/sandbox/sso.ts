@@ -9,7 +9,9 @@ function evpBytesToKey(secret: Buffer, salt: Buffer): { key: Buffer; iv: Buffer 
   let derived = Buffer.alloc(0);
   let block = Buffer.alloc(0);
   while (derived.length < 48) {
-    block = createHash('md5').update(Buffer.concat([block, secret, salt])).digest();
+    block = createHash('md5')
+      .update(Buffer.concat([block, secret, salt]))
+      .digest();
     derived = Buffer.concat([derived, block]);
   }
   return { key: derived.subarray(0, 32), iv: derived.subarray(32, 48) };

@@ -1,5 +1,16 @@
 import { phoneKey } from './ids.js';
-import type { AgencyUser, Appointment, Calendar, Contact, Conversation, Location, Message, PhoneNumber, Task, User } from './model.js';
+import type {
+  AgencyUser,
+  Appointment,
+  Calendar,
+  Contact,
+  Conversation,
+  Location,
+  Message,
+  PhoneNumber,
+  Task,
+  User,
+} from './model.js';
 import type { LocationSeed } from './seed.js';
 import type { DeliveryResult } from './types.js';
 

@@ -24,7 +24,12 @@ const WARNING_WORDS: Record<string, string> = {
 };
 
 export async function deliveryWarnings(db: Kysely<Database>, locationId: string): Promise<DeliveryWarning[]> {
-  const rows = await db.selectFrom('location_warnings').selectAll().where('location_id', '=', locationId).orderBy('last_at', 'desc').execute();
+  const rows = await db
+    .selectFrom('location_warnings')
+    .selectAll()
+    .where('location_id', '=', locationId)
+    .orderBy('last_at', 'desc')
+    .execute();
   return rows.map((r) => ({
     code: r.code,
     message: WARNING_WORDS[r.code] ?? `Carriers reported error ${r.code} for some automated texts.`,
@@ -51,7 +56,14 @@ export function a2pCampaign(settings: Settings, businessName: string | null): A2
     .map((s) =>
       renderTemplate(
         s.message,
-        { 'contact.firstName': 'Jane', 'contact.name': 'Jane Cooper', 'business.name': business, bookingLink: settings.bookingLink, source: 'Website', 'rep.name': 'Ana' },
+        {
+          'contact.firstName': 'Jane',
+          'contact.name': 'Jane Cooper',
+          'business.name': business,
+          bookingLink: settings.bookingLink,
+          source: 'Website',
+          'rep.name': 'Ana',
+        },
         { html: false },
       ),
     );

@@ -19,7 +19,11 @@ export function sessionOf(req: Request): Session {
   return session;
 }
 
-export function requireSession(deps: { config: { sessionSecret: string }; clock: Clock; db: Kysely<Database> }): RequestHandler {
+export function requireSession(deps: {
+  config: { sessionSecret: string };
+  clock: Clock;
+  db: Kysely<Database>;
+}): RequestHandler {
   return async (req, _res, next) => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+([A-Za-z0-9_.-]+)$/i.exec(header.trim());

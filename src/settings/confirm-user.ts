@@ -24,7 +24,8 @@ export interface ConfirmedUser {
 
 const CACHE_MAX = 10_000;
 
-const NOT_CONFIRMED = 'GoHighLevel does not list you as a user of this sub-account; open Ringback from inside GoHighLevel';
+const NOT_CONFIRMED =
+  'GoHighLevel does not list you as a user of this sub-account; open Ringback from inside GoHighLevel';
 
 /** Whether GHL's record lets the user into `locationId` (docs/security.md: roles.type, locationIds). */
 export function mayEnter(user: GhlUserAccess, locationId: string): boolean {
@@ -47,9 +48,14 @@ export function userConfirmer(deps: { ghl?: GhlApi; clock: Clock }) {
         throw new AppError(403, 'USER_NOT_CONFIRMED', NOT_CONFIRMED);
       }
       if (err instanceof GhlUnavailableError || err instanceof GhlRateLimitedError) {
-        throw new AppError(503, 'GHL_UNAVAILABLE', 'GoHighLevel could not confirm who you are just now; reload in a minute', {
-          retryAfterSeconds: 30,
-        });
+        throw new AppError(
+          503,
+          'GHL_UNAVAILABLE',
+          'GoHighLevel could not confirm who you are just now; reload in a minute',
+          {
+            retryAfterSeconds: 30,
+          },
+        );
       }
       throw err;
     }
@@ -61,7 +67,8 @@ export function userConfirmer(deps: { ghl?: GhlApi; clock: Clock }) {
     const hit = cache.get(key);
     if (hit && hit.until > now) return hit.user;
     const found = await ask(locationId, userId);
-    if (found.id !== userId || !mayEnter(found, locationId)) throw new AppError(403, 'USER_NOT_CONFIRMED', NOT_CONFIRMED);
+    if (found.id !== userId || !mayEnter(found, locationId))
+      throw new AppError(403, 'USER_NOT_CONFIRMED', NOT_CONFIRMED);
     const user: ConfirmedUser = { userId, role: found.role === 'admin' ? 'admin' : 'user', userName: found.name };
     cache.delete(key);
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);

@@ -28,7 +28,9 @@ export function renderStep(step: SequenceStep, values: StepValues, at: Date): Re
       title: text(step.title),
       body: step.body === undefined ? null : text(step.body),
       dueAt: due.toISOString(),
-      note: values.highValue ? `high-value lead: callback expected within ${values.callbackWithin}, as a priority task` : null,
+      note: values.highValue
+        ? `high-value lead: callback expected within ${values.callbackWithin}, as a priority task`
+        : null,
     };
   }
   return {

@@ -116,7 +116,17 @@ export function dryRun(input: DryRunInput): DryRun {
   const touches: Date[] = [];
   const steps = settings.sequence.map((step) => {
     const scheduled = new Date(at.getTime() + (parseDuration(step.after) ?? 0));
-    const planned = planStep({ step, settings, contact, scheduled, touches, timeZone: zone.timeZone, state, recipient, at });
+    const planned = planStep({
+      step,
+      settings,
+      contact,
+      scheduled,
+      touches,
+      timeZone: zone.timeZone,
+      state,
+      recipient,
+      at,
+    });
     if (planned.outcome === 'send' && step.action === 'sms' && planned.sendAt) touches.push(planned.sendAt);
     const rendered = renderStep(step, values, planned.sendAt ?? scheduled);
     return {
@@ -194,7 +204,12 @@ function planStep(p: PlanInput): Plan {
       recipient: p.recipient,
     });
     if (decision.type === 'send') return { outcome: 'send', sendAt: now, guards };
-    if (decision.type === 'stop') return { outcome: 'stop', sendAt: null, guards: [...guards, { kind: decision.reason, message: GUARD_TEXT[decision.reason] ?? decision.reason }] };
+    if (decision.type === 'stop')
+      return {
+        outcome: 'stop',
+        sendAt: null,
+        guards: [...guards, { kind: decision.reason, message: GUARD_TEXT[decision.reason] ?? decision.reason }],
+      };
     if (decision.type === 'skip') {
       const message = decision.note ?? GUARD_TEXT[decision.reason] ?? decision.reason;
       return { outcome: 'skip', sendAt: null, guards: [...guards, { kind: decision.reason, message }] };

@@ -16,12 +16,19 @@ export function emailAddressProblem(html: string, businessAddress: string | null
 }
 
 /** Every email step that could not go out, with the path the settings page highlights. */
-export function emailAddressProblems(settings: Settings, businessAddress: string | null): { path: string; message: string }[] {
+export function emailAddressProblems(
+  settings: Settings,
+  businessAddress: string | null,
+): { path: string; message: string }[] {
   const out: { path: string; message: string }[] = [];
   settings.sequence.forEach((step, i) => {
     if (step.action !== 'email') return;
     const problem = emailAddressProblem(step.html, businessAddress);
-    if (problem) out.push({ path: `sequence[${i}].html`, message: `An email needs your postal address (CAN-SPAM): the email ${problem}.` });
+    if (problem)
+      out.push({
+        path: `sequence[${i}].html`,
+        message: `An email needs your postal address (CAN-SPAM): the email ${problem}.`,
+      });
   });
   return out;
 }

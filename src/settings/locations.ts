@@ -9,7 +9,10 @@ export interface InstalledLocation {
   timezone: string | null;
 }
 
-export async function findInstalledLocation(db: Kysely<Database>, locationId: string): Promise<InstalledLocation | null> {
+export async function findInstalledLocation(
+  db: Kysely<Database>,
+  locationId: string,
+): Promise<InstalledLocation | null> {
   const row = await db
     .selectFrom('installations')
     .select(['location_id', 'company_id', 'name', 'timezone'])
@@ -19,7 +22,10 @@ export async function findInstalledLocation(db: Kysely<Database>, locationId: st
   return row ? toLocation(row) : null;
 }
 
-export async function listInstalledLocationsOfCompany(db: Kysely<Database>, companyId: string): Promise<InstalledLocation[]> {
+export async function listInstalledLocationsOfCompany(
+  db: Kysely<Database>,
+  companyId: string,
+): Promise<InstalledLocation[]> {
   const rows = await db
     .selectFrom('installations')
     .select(['location_id', 'company_id', 'name', 'timezone'])
@@ -32,6 +38,11 @@ export async function listInstalledLocationsOfCompany(db: Kysely<Database>, comp
   return rows.map(toLocation);
 }
 
-function toLocation(row: { location_id: string; company_id: string | null; name: string | null; timezone: string | null }) {
+function toLocation(row: {
+  location_id: string;
+  company_id: string | null;
+  name: string | null;
+  timezone: string | null;
+}) {
   return { locationId: row.location_id, companyId: row.company_id, name: row.name, timezone: row.timezone };
 }

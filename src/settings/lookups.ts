@@ -35,7 +35,12 @@ export function createLookupCache(deps: { ghl?: GhlApi; clock: Clock; logger: Lo
   async function load(locationId: string): Promise<Lookups> {
     const { ghl } = deps;
     if (!ghl) {
-      return { users: null, numbers: null, calendars: null, warnings: ['GoHighLevel is not connected: type values by hand'] };
+      return {
+        users: null,
+        numbers: null,
+        calendars: null,
+        warnings: ['GoHighLevel is not connected: type values by hand'],
+      };
     }
     const [users, numbers, calendars] = await Promise.allSettled([
       ghl.listUsers(locationId),
@@ -77,7 +82,8 @@ function warningFor(kind: Kind, err: unknown): string {
   if (err instanceof GhlRequestError && (err.status === 401 || err.status === 403)) {
     return `GoHighLevel refused to list the ${label} (the app may lack the ${scope} scope): ${fallback}`;
   }
-  if (err instanceof GhlNotInstalledError) return `Ringback has no GoHighLevel access for this sub-account: ${fallback}`;
+  if (err instanceof GhlNotInstalledError)
+    return `Ringback has no GoHighLevel access for this sub-account: ${fallback}`;
   return `GoHighLevel could not list the ${label} right now: ${fallback}`;
 }
 

@@ -30,9 +30,14 @@ export function windowCounter(clock: Clock, opts: RateLimitOptions): (key: strin
     window.count += 1;
     if (window.count > opts.max) {
       const retryAfterSeconds = Math.max(1, Math.ceil((window.startedAt + opts.windowMs - now) / 1000));
-      throw new AppError(429, 'RATE_LIMITED', opts.message ?? 'too many sign-in attempts from this address; wait a minute', {
-        retryAfterSeconds,
-      });
+      throw new AppError(
+        429,
+        'RATE_LIMITED',
+        opts.message ?? 'too many sign-in attempts from this address; wait a minute',
+        {
+          retryAfterSeconds,
+        },
+      );
     }
   };
 }

@@ -36,15 +36,25 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
     const result = validateSettings(req.body, users ? { knownUserIds: users.map((u) => u.id) } : {});
     if (!result.ok) {
       const n = result.problems.length;
-      throw new AppError(400, 'VALIDATION_FAILED', `the settings have ${n} problem${n === 1 ? '' : 's'}; nothing was saved`, {
-        details: result.problems,
-      });
+      throw new AppError(
+        400,
+        'VALIDATION_FAILED',
+        `the settings have ${n} problem${n === 1 ? '' : 's'}; nothing was saved`,
+        {
+          details: result.problems,
+        },
+      );
     }
     const addressProblems = emailAddressProblems(result.settings, await businessAddress(deps.db, session.locationId));
     if (addressProblems.length > 0) {
-      throw new AppError(400, 'VALIDATION_FAILED', 'an email step has no postal address (CAN-SPAM); nothing was saved', {
-        details: addressProblems,
-      });
+      throw new AppError(
+        400,
+        'VALIDATION_FAILED',
+        'an email step has no postal address (CAN-SPAM); nothing was saved',
+        {
+          details: addressProblems,
+        },
+      );
     }
     const saved = await saveSettings(deps.db, {
       locationId: session.locationId,
@@ -83,7 +93,10 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
     const warnings = [...problems.map((p) => p.message), ...found.warnings, ...delivery.map((w) => w.message)];
     if (found.numbers) {
       const unmapped = found.numbers.filter((n) => !mapped.has(n.phoneNumber)).length;
-      if (unmapped > 0) warnings.push(`${unmapped} of the sub-account's phone numbers ${unmapped === 1 ? 'has' : 'have'} no source mapped`);
+      if (unmapped > 0)
+        warnings.push(
+          `${unmapped} of the sub-account's phone numbers ${unmapped === 1 ? 'has' : 'have'} no source mapped`,
+        );
       const own = new Set(found.numbers.map((n) => n.phoneNumber));
       for (const number of mapped.keys()) {
         if (!own.has(number)) warnings.push(`${number} is mapped to a source but is not a number of this sub-account`);
@@ -127,7 +140,7 @@ function ifMatchVersion(req: Request): number {
     throw new AppError(
       428,
       'PRECONDITION_REQUIRED',
-      'send If-Match with the version you edited (the ETag of GET /api/settings), so no one else\'s change is overwritten',
+      "send If-Match with the version you edited (the ETag of GET /api/settings), so no one else's change is overwritten",
     );
   }
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());

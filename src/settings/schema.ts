@@ -56,9 +56,7 @@ export function isHttpUrl(text: string): boolean {
  * documents written before the field still load and save (a migration marked the default last SMS marketing).
  */
 export const STEP_PURPOSES = ['informational', 'marketing'] as const;
-const purpose = z
-  .enum(STEP_PURPOSES, { error: 'must be "informational" or "marketing"' })
-  .default('informational');
+const purpose = z.enum(STEP_PURPOSES, { error: 'must be "informational" or "marketing"' }).default('informational');
 
 // GHL's SMS limit is 1,600 characters (10 segments); the other limits only keep a document a sensible size.
 const smsStep = z.strictObject({
@@ -114,7 +112,9 @@ export const settingsSchema = z.strictObject({
   sources: z.array(sourceSchema).max(200),
   routing: z.strictObject({
     userIds: z.array(userId),
-    rules: z.array(z.strictObject({ ifTag: tag, userIds: z.array(userId).min(1, 'must name at least one user') })).default([]),
+    rules: z
+      .array(z.strictObject({ ifTag: tag, userIds: z.array(userId).min(1, 'must name at least one user') }))
+      .default([]),
   }),
   escalation: z.strictObject({
     afterMissedConnections: z.number().int('must be a whole number').min(1, 'must be at least 1'),
@@ -124,7 +124,9 @@ export const settingsSchema = z.strictObject({
   highValue: z.strictObject({ tags: z.array(tag), callbackWithin: duration }),
   sendWindow: z.strictObject({
     start: clock,
-    end: z.string().refine((end) => end === '24:00' || CLOCK.test(end), 'must be a time of day as HH:MM (00:00 to 24:00)'),
+    end: z
+      .string()
+      .refine((end) => end === '24:00' || CLOCK.test(end), 'must be a time of day as HH:MM (00:00 to 24:00)'),
     maxTouchesPer24h: z.number().int('must be a whole number').min(1, 'must be 1 to 10').max(10, 'must be 1 to 10'),
   }),
   digest: z.strictObject({

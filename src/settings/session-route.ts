@@ -91,7 +91,11 @@ async function pickLocation(db: Kysely<Database>, user: SsoUser, chosen: string 
     return { location };
   }
   if (user.type !== 'agency') {
-    throw new AppError(403, 'FORBIDDEN', 'GoHighLevel did not say which sub-account this is; open Ringback from a sub-account');
+    throw new AppError(
+      403,
+      'FORBIDDEN',
+      'GoHighLevel did not say which sub-account this is; open Ringback from a sub-account',
+    );
   }
   // Without a company id (GHL sends "" for some agency owners) there is no way to tell which locations are theirs.
   if (!user.companyId) {
@@ -99,7 +103,8 @@ async function pickLocation(db: Kysely<Database>, user: SsoUser, chosen: string 
   }
   const choices = await listInstalledLocationsOfCompany(db, user.companyId);
   if (chosen === undefined) {
-    if (choices.length === 0) throw new AppError(403, 'LOCATION_NOT_INSTALLED', 'Ringback is not installed in any of your sub-accounts');
+    if (choices.length === 0)
+      throw new AppError(403, 'LOCATION_NOT_INSTALLED', 'Ringback is not installed in any of your sub-accounts');
     return { choices };
   }
   const location = choices.find((l) => l.locationId === chosen);

@@ -14,7 +14,9 @@ import { z } from 'zod';
 export const GHL_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** Control characters and U+FFFD (what invalid UTF-8 decodes to): the marks of a tampered block. */
 // The control ranges are the point here, so the expression is built from code points.
-const GARBLED = new RegExp(`[${String.fromCharCode(0)}-${String.fromCharCode(0x1f)}${String.fromCharCode(0x7f)}-${String.fromCharCode(0x9f)}\ufffd]`);
+const GARBLED = new RegExp(
+  `[${String.fromCharCode(0)}-${String.fromCharCode(0x1f)}${String.fromCharCode(0x7f)}-${String.fromCharCode(0x9f)}\ufffd]`,
+);
 
 const id = z.string().regex(GHL_ID);
 const text = z
@@ -26,7 +28,10 @@ const text = z
 const SsoUser = z.looseObject({
   userId: id,
   // GHL sends "" for some agency owners (docs/ghl-platform.md §8, ISSUE #41).
-  companyId: z.union([id, z.literal('')]).nullish().transform((v) => v ?? ''),
+  companyId: z
+    .union([id, z.literal('')])
+    .nullish()
+    .transform((v) => v ?? ''),
   // Only a claim: the role that counts is GHL's (confirm-user.ts).
   role: text,
   type: text.transform((v) => v || 'location'),
@@ -44,7 +49,9 @@ function evpBytesToKey(secret: Buffer, salt: Buffer): { key: Buffer; iv: Buffer 
   let derived = Buffer.alloc(0);
   let block = Buffer.alloc(0);
   while (derived.length < 48) {
-    block = createHash('md5').update(Buffer.concat([block, secret, salt])).digest();
+    block = createHash('md5')
+      .update(Buffer.concat([block, secret, salt]))
+      .digest();
     derived = Buffer.concat([derived, block]);
   }
   return { key: derived.subarray(0, 32), iv: derived.subarray(32, 48) };

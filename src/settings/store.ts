@@ -17,7 +17,6 @@ export interface StoredSettings {
   updatedByName: string | null;
 }
 
-
 /**
  * The install hook's call: the default settings unless the location already has some (a reinstall keeps what
  * the owner configured). Idempotent; returns whether a row was created.
@@ -99,9 +98,17 @@ export async function saveSettings(db: Kysely<Database>, input: SaveInput): Prom
     const after = JSON.stringify(input.settings);
     await trx
       .insertInto('location_settings')
-      .values({ location_id: input.locationId, settings: after, version, updated_at: input.now, updated_by: input.user.userId })
+      .values({
+        location_id: input.locationId,
+        settings: after,
+        version,
+        updated_at: input.now,
+        updated_by: input.user.userId,
+      })
       .onConflict((oc) =>
-        oc.column('location_id').doUpdateSet({ settings: after, version, updated_at: input.now, updated_by: input.user.userId }),
+        oc
+          .column('location_id')
+          .doUpdateSet({ settings: after, version, updated_at: input.now, updated_by: input.user.userId }),
       )
       .execute();
     await trx

@@ -3,7 +3,13 @@ import { Router } from 'express';
 import { peekRep } from '../followup/round-robin.js';
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
-import { findTemplateVariables, hasUnbalancedBraces, renderTemplate, smsSegments, unknownVariables } from '../followup/templates.js';
+import {
+  findTemplateVariables,
+  hasUnbalancedBraces,
+  renderTemplate,
+  smsSegments,
+  unknownVariables,
+} from '../followup/templates.js';
 import { localToInstant, resolveRecipientTimezone } from '../followup/timezone.js';
 import { sessionOf } from './auth.js';
 import { dryRun } from './dry-run.js';
@@ -60,7 +66,13 @@ export function testCallRouter(deps: AppDeps, lookups: LookupCache): Router {
     const contact = { ...body.contact, state: body.contact.state ?? null, timezone: body.contact.timezone ?? null };
     const trackingNumber = body.trackingNumber ?? settings.sources[0]?.trackingNumber ?? null;
     const source = settings.sources.find((s) => s.trackingNumber === trackingNumber) ?? null;
-    const next = await peekRep(deps.db, { locationId, settings, source, contactTags: contact.tags, sourceTag: source?.tag ?? null });
+    const next = await peekRep(deps.db, {
+      locationId,
+      settings,
+      source,
+      contactTags: contact.tags,
+      sourceTag: source?.tag ?? null,
+    });
     const locationInfo = { name: location?.name ?? null, timezone: location?.timezone ?? null };
     let at = body.at ? new Date(body.at) : deps.clock.now();
     if (body.atLocal) {

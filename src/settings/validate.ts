@@ -44,7 +44,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'invalid_type') return undefined;
   if (issue.input === undefined) return 'is required';
-  const expected = issue.expected === 'array' || issue.expected === 'object' ? `an ${issue.expected}` : `a ${issue.expected}`;
+  const expected =
+    issue.expected === 'array' || issue.expected === 'object' ? `an ${issue.expected}` : `a ${issue.expected}`;
   return `must be ${expected}`;
 }
 
@@ -76,7 +77,11 @@ function stepIdProblems(doc: Record<string, unknown>): SettingsProblem[] {
     if (typeof id !== 'string') return;
     const first = firstIndex.get(id);
     if (first === undefined) firstIndex.set(id, i);
-    else problems.push({ path: `sequence[${i}].id`, message: `duplicate step id "${id}" (sequence[${first}] has it too)` });
+    else
+      problems.push({
+        path: `sequence[${i}].id`,
+        message: `duplicate step id "${id}" (sequence[${first}] has it too)`,
+      });
   });
   return problems;
 }

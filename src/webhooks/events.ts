@@ -103,8 +103,12 @@ const userFields = {
   locations: z.array(z.string()).nullish(),
 };
 const hasUser = (e: { id?: string | null; userId?: string | null }) => Boolean(e.id || e.userId);
-export const UserCreateEvent = z.looseObject({ type: z.literal('UserCreate'), ...userFields }).refine(hasUser, 'UserCreate needs an id');
-export const UserDeleteEvent = z.looseObject({ type: z.literal('UserDelete'), ...userFields }).refine(hasUser, 'UserDelete needs an id');
+export const UserCreateEvent = z
+  .looseObject({ type: z.literal('UserCreate'), ...userFields })
+  .refine(hasUser, 'UserCreate needs an id');
+export const UserDeleteEvent = z
+  .looseObject({ type: z.literal('UserDelete'), ...userFields })
+  .refine(hasUser, 'UserDelete needs an id');
 
 /** Agency-level installs carry only `companyId`; location ones `locationId` (and usually `companyId`). */
 const installFields = {
@@ -113,7 +117,8 @@ const installFields = {
   locationId: id.nullish().transform((v) => v ?? undefined),
   userId: text,
 };
-const needsTarget = (e: { companyId?: string | undefined; locationId?: string | undefined }) => Boolean(e.companyId || e.locationId);
+const needsTarget = (e: { companyId?: string | undefined; locationId?: string | undefined }) =>
+  Boolean(e.companyId || e.locationId);
 export const InstallEvent = z
   .looseObject({
     type: z.literal('INSTALL'),

@@ -65,7 +65,10 @@ export function webhookIntake(deps: AppDeps): WebhookIntake {
       return await withTimeout(store(row), STORE_TIMEOUT_MS);
     } catch (err) {
       // Only a 429 makes GHL deliver again (docs/ghl-webhooks.md, retries): a 5xx here would lose the event.
-      log.error({ err: err instanceof Error ? err.message : String(err), webhookId: row.webhookId }, 'webhook not stored');
+      log.error(
+        { err: err instanceof Error ? err.message : String(err), webhookId: row.webhookId },
+        'webhook not stored',
+      );
       reject('store_failed');
       throw new AppError(429, 'BUSY', 'the event could not be stored; deliver it again later', {
         retryAfterSeconds: RETRY_AFTER_SECONDS,

@@ -34,13 +34,21 @@ export async function processWebhook(deps: AppDeps, webhookId: string): Promise<
         if (ended.length) deps.logger.info({ locations: ended }, 'uninstalled');
         return;
       }
-      const event: InboxEvent = { webhookId, type: row.type, locationId: row.location_id, body, receivedAt: row.received_at };
+      const event: InboxEvent = {
+        webhookId,
+        type: row.type,
+        locationId: row.location_id,
+        body,
+        receivedAt: row.received_at,
+      };
       await dispatchToFollowup(trx, deps, event);
     });
   } catch (err) {
-    await recordInboxError(deps.db, webhookId, err instanceof Error ? `${err.name}: ${err.message}` : String(err)).catch(
-      () => {},
-    );
+    await recordInboxError(
+      deps.db,
+      webhookId,
+      err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    ).catch(() => {});
     throw asJobError(err);
   }
 }

@@ -8,7 +8,10 @@ export interface WebhookKeys {
   rsa: KeyObject | null;
 }
 
-export function webhookKeys(pems: { webhookEd25519PublicKey: string; webhookRsaPublicKey: string | null }): WebhookKeys {
+export function webhookKeys(pems: {
+  webhookEd25519PublicKey: string;
+  webhookRsaPublicKey: string | null;
+}): WebhookKeys {
   const rsa = pems.webhookRsaPublicKey === null ? null : createPublicKey(pems.webhookRsaPublicKey);
   return { ed25519: createPublicKey(pems.webhookEd25519PublicKey), rsa };
 }
@@ -24,7 +27,11 @@ function headerOf(headers: IncomingHttpHeaders, name: string): string | undefine
  * (Ed25519) is present it alone decides, so a request cannot downgrade to the legacy RSA header by spoiling the
  * new one; only without it does `x-wh-signature` (RSA-SHA256, PKCS#1 v1.5) decide.
  */
-export function verifyWebhookSignature(raw: Buffer, headers: IncomingHttpHeaders, keys: WebhookKeys): SignatureKind | null {
+export function verifyWebhookSignature(
+  raw: Buffer,
+  headers: IncomingHttpHeaders,
+  keys: WebhookKeys,
+): SignatureKind | null {
   const ed = headerOf(headers, 'x-ghl-signature');
   if (ed !== undefined) {
     try {

@@ -39,15 +39,15 @@ export class WebhookRejected extends AppError {
  * The raw body as an event we may store: signed over these exact bytes, JSON, not too deep, an event, fresh.
  * Throws a WebhookRejected (a 4xx AppError) naming the first check that failed.
  */
-export function verifiedEvent(
-  raw: Buffer,
-  headers: IncomingHttpHeaders,
-  keys: WebhookKeys,
-  now: Date,
-): VerifiedEvent {
+export function verifiedEvent(raw: Buffer, headers: IncomingHttpHeaders, keys: WebhookKeys, now: Date): VerifiedEvent {
   const signatureKind = verifyWebhookSignature(raw, headers, keys);
   if (!signatureKind) {
-    throw rejected('invalid_signature', 401, 'INVALID_SIGNATURE', 'the webhook signature is missing or does not verify');
+    throw rejected(
+      'invalid_signature',
+      401,
+      'INVALID_SIGNATURE',
+      'the webhook signature is missing or does not verify',
+    );
   }
   const text = raw.toString('utf8');
   let parsed: unknown;

@@ -19,7 +19,8 @@ async function listen(server: net.Server): Promise<URL> {
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const send = (client: WireClient, request: Buffer) => new Promise<number>((resolve: Done) => client.post(request, resolve));
+const send = (client: WireClient, request: Buffer) =>
+  new Promise<number>((resolve: Done) => client.post(request, resolve));
 
 /** An http server that records what arrived and on how many connections, answering with `status`. */
 async function recordingServer(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void) {

@@ -9,12 +9,18 @@ const SETTINGS = ['#sec-general', '#sec-sequence', '#sec-sources', '#sec-routing
 
 /** The settings controls of the frame, each with its name and whether it is disabled (a disabled fieldset counts). */
 function controls(frame: Frame): Promise<{ name: string; disabled: boolean }[]> {
-  return frame.evaluate((sections) =>
-    [...document.querySelectorAll<HTMLElement>(sections.map((s) => `${s} :is(input, select, textarea, button)`).join(', '))].map((el) => ({
-      name: el.getAttribute('aria-label') ?? el.dataset['path'] ?? el.textContent?.trim() ?? el.tagName,
-      disabled: el.matches(':disabled'),
-    })),
-  SETTINGS);
+  return frame.evaluate(
+    (sections) =>
+      [
+        ...document.querySelectorAll<HTMLElement>(
+          sections.map((s) => `${s} :is(input, select, textarea, button)`).join(', '),
+        ),
+      ].map((el) => ({
+        name: el.getAttribute('aria-label') ?? el.dataset['path'] ?? el.textContent?.trim() ?? el.tagName,
+        disabled: el.matches(':disabled'),
+      })),
+    SETTINGS,
+  );
 }
 
 describe.skipIf(!hasChromium)('the settings page for a rep who is not an admin', () => {
@@ -36,7 +42,8 @@ describe.skipIf(!hasChromium)('the settings page for a rep who is not an admin',
   });
 
   // The sandbox's GHL page signs in the user named by ?userId=; GHL's users API confirms Ana is a rep ('user').
-  const openAs = (userId: string) => openApp(page, `${stack.sandbox.url}/location/${LOCATION_ID}/ringback?userId=${userId}`);
+  const openAs = (userId: string) =>
+    openApp(page, `${stack.sandbox.url}/location/${LOCATION_ID}/ringback?userId=${userId}`);
 
   it('shows every settings control disabled, one notice at the top, no save bar; the test call still runs', async () => {
     const frame = await openAs(USERS.ana);
@@ -45,7 +52,14 @@ describe.skipIf(!hasChromium)('the settings page for a rep who is not an admin',
     expect(all.length).toBeGreaterThan(20);
     expect(all.filter((c) => !c.disabled).map((c) => c.name)).toEqual([]);
     // Controls of every kind, including the add, remove and reorder buttons of each step.
-    for (const selector of ['[data-path="sequence[0].after"]', '[data-path="sequence[0].message"]', '[data-path="sequence[0].purpose"]', 'button[aria-label="Move step 2 up"]', '#sec-sequence button:has-text("+ Add text")', '#sec-sources button:has-text("Map this number")']) {
+    for (const selector of [
+      '[data-path="sequence[0].after"]',
+      '[data-path="sequence[0].message"]',
+      '[data-path="sequence[0].purpose"]',
+      'button[aria-label="Move step 2 up"]',
+      '#sec-sequence button:has-text("+ Add text")',
+      '#sec-sources button:has-text("Map this number")',
+    ]) {
       expect(await frame.locator(selector).first().isDisabled(), selector).toBe(true);
     }
     expect(await frame.isVisible('#readonly-note')).toBe(true);

@@ -21,9 +21,33 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     const installed = await installVia(stack, { locationId: LOCATION_ID });
     expect(installed.status).toBe(200);
     const db = stack.rt.db.db;
-    await seedRun(db, { locationId: LOCATION_ID, contactId: 'con_jane_cooper', startedAt: '2026-01-05T13:00:00Z', outcome: 'recovered', reason: 'booked', source: 'Facebook Ad Caller', followupAfterSec: 120, humanAfterSec: 900, calls: [0, 20] });
-    await seedRun(db, { locationId: LOCATION_ID, contactId: 'con_marcus_lee', startedAt: '2026-01-04T16:00:00Z', outcome: 'lost', reason: 'sequence-ended', source: 'Website Caller', followupAfterSec: 240 });
-    await seedRun(db, { locationId: LOCATION_ID, contactId: 'con_tom_becker', startedAt: '2026-01-03T16:00:00Z', outcome: 'suppressed', reason: 'dnd' });
+    await seedRun(db, {
+      locationId: LOCATION_ID,
+      contactId: 'con_jane_cooper',
+      startedAt: '2026-01-05T13:00:00Z',
+      outcome: 'recovered',
+      reason: 'booked',
+      source: 'Facebook Ad Caller',
+      followupAfterSec: 120,
+      humanAfterSec: 900,
+      calls: [0, 20],
+    });
+    await seedRun(db, {
+      locationId: LOCATION_ID,
+      contactId: 'con_marcus_lee',
+      startedAt: '2026-01-04T16:00:00Z',
+      outcome: 'lost',
+      reason: 'sequence-ended',
+      source: 'Website Caller',
+      followupAfterSec: 240,
+    });
+    await seedRun(db, {
+      locationId: LOCATION_ID,
+      contactId: 'con_tom_becker',
+      startedAt: '2026-01-03T16:00:00Z',
+      outcome: 'suppressed',
+      reason: 'dnd',
+    });
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     frame = await openApp(page, stack.sandbox.url);
@@ -37,11 +61,15 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
   it('completes the GHL handshake and shows the location’s settings and numbers', async () => {
     expect(await frame.textContent('#who')).toContain('Bright Smile Dental');
     expect(await frame.inputValue('[data-path="sequence[0].after"]')).toBe('PT2M');
-    expect(await frame.inputValue('[data-path="bookingLink"]')).toMatch(/^https:\/\/api\.leadconnectorhq\.com\/widget\/booking\//);
+    expect(await frame.inputValue('[data-path="bookingLink"]')).toMatch(
+      /^https:\/\/api\.leadconnectorhq\.com\/widget\/booking\//,
+    );
     expect(await frame.textContent('#sec-sources')).toContain('4 of 4 not mapped');
     // The A2P campaign text for the owner, with the location's own first text as a sample.
     expect(await frame.textContent('#sec-a2p')).toContain('Carrier registration (A2P 10DLC)');
-    expect(await frame.inputValue('#sec-a2p textarea[aria-label="Sample message 1"]')).toMatch(/^Hi Jane, it.s Bright Smile Dental/);
+    expect(await frame.inputValue('#sec-a2p textarea[aria-label="Sample message 1"]')).toMatch(
+      /^Hi Jane, it.s Bright Smile Dental/,
+    );
     // Every control has a label (a <label>, or aria-label on icon-like buttons), so it is named for assistive tech.
     const unlabelled = await frame.evaluate(() =>
       [...document.querySelectorAll<HTMLInputElement>('input, select, textarea')]
@@ -55,8 +83,13 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
   it('saves a changed delay and message, and shows them after a reload', async () => {
     await frame.fill('[data-path="sequence[0].after"]', 'PT5M');
     expect(await frame.textContent('#sec-sequence')).toContain('5 minutes after the missed call');
-    await frame.fill('[data-path="sequence[0].message"]', 'Hi {{contact.firstName}}, this is Ringback. Book here: {{bookingLink}}');
-    await frame.waitForFunction(() => document.querySelector('#sec-sequence .bubble')?.textContent?.startsWith('Hi Jane, this is Ringback.'));
+    await frame.fill(
+      '[data-path="sequence[0].message"]',
+      'Hi {{contact.firstName}}, this is Ringback. Book here: {{bookingLink}}',
+    );
+    await frame.waitForFunction(() =>
+      document.querySelector('#sec-sequence .bubble')?.textContent?.startsWith('Hi Jane, this is Ringback.'),
+    );
     expect(await frame.textContent('#dirty-note')).toBe('You have unsaved changes');
     await frame.click('#save');
     await frame.waitForSelector('#status .banner-ok');
@@ -65,7 +98,9 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     await page.reload();
     frame = await appFrame(page);
     expect(await frame.inputValue('[data-path="sequence[0].after"]')).toBe('PT5M');
-    expect(await frame.inputValue('[data-path="sequence[0].message"]')).toBe('Hi {{contact.firstName}}, this is Ringback. Book here: {{bookingLink}}');
+    expect(await frame.inputValue('[data-path="sequence[0].message"]')).toBe(
+      'Hi {{contact.firstName}}, this is Ringback. Book here: {{bookingLink}}',
+    );
   });
 
   it('maps an unmapped GHL number to a source, reorders steps with buttons, and saves', async () => {
@@ -78,9 +113,18 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     await frame.waitForSelector('#status .banner-ok');
     expect(await frame.textContent('#sec-sources')).toContain('3 of 4 not mapped');
     await shoot(page, frame, 1440, ['sec-sources'], '-mapped');
-    const saved = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get('/api/settings');
-    expect(saved.body.sources).toEqual([{ trackingNumber: '+15550001111', tag: 'Facebook Ad Caller', highValue: false, messages: {}, assignTo: [] }]);
-    expect(saved.body.sequence.map((s: { id: string }) => s.id)).toEqual(['callback-task', 'apology-sms', 'resources-email', 'final-sms']);
+    const saved = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get(
+      '/api/settings',
+    );
+    expect(saved.body.sources).toEqual([
+      { trackingNumber: '+15550001111', tag: 'Facebook Ad Caller', highValue: false, messages: {}, assignTo: [] },
+    ]);
+    expect(saved.body.sequence.map((s: { id: string }) => s.id)).toEqual([
+      'callback-task',
+      'apology-sms',
+      'resources-email',
+      'final-sms',
+    ]);
   });
 
   it('shows a field error next to the field for a bad value, and saves nothing', async () => {
@@ -117,10 +161,20 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
 
   it('offers a reload when someone else saved meanwhile (409)', async () => {
     // The same admin in another tab: GHL confirms her role (a rep's session could not save at all).
-    const other = authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya, userName: 'Maya Patel' }));
+    const other = authed(
+      stack.rt.app,
+      await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya, userName: 'Maya Patel' }),
+    );
     const current = await other.get('/api/settings');
     const theirs = { ...current.body, digest: { enabled: true, at: '07:30', recipients: ['owner@example.com'] } };
-    expect((await other.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(theirs)).status).toBe(200);
+    expect(
+      (
+        await other
+          .put('/api/settings')
+          .set('If-Match', current.headers.etag ?? '')
+          .send(theirs)
+      ).status,
+    ).toBe(200);
     await frame.fill('[data-path="sendWindow.maxTouchesPer24h"]', '2');
     await frame.click('#save');
     await frame.waitForSelector('#conflict:not([hidden])');

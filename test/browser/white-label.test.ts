@@ -8,7 +8,7 @@ import { appFrame, hasChromium, launch } from './harness.js';
 const AGENCY = 'app.brightagency.test';
 const STRANGER = 'app.stranger.test';
 
-describe.skipIf(!hasChromium)('the settings page inside a white-label agency\'s GHL', () => {
+describe.skipIf(!hasChromium)("the settings page inside a white-label agency's GHL", () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
@@ -31,7 +31,7 @@ describe.skipIf(!hasChromium)('the settings page inside a white-label agency\'s 
     await stack?.close();
   });
 
-  it('loads framed from the agency\'s domain and completes the GHL handshake', async () => {
+  it("loads framed from the agency's domain and completes the GHL handshake", async () => {
     await page.goto(`http://${AGENCY}:${port}/`);
     const frame = await appFrame(page);
     expect(await frame.locator('#who').textContent()).toContain('Bright Smile Dental');

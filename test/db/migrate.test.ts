@@ -57,7 +57,9 @@ describe('migrations', () => {
     const script = `import { createDb } from './src/db/create-db.ts';
       try { await createDb({ databaseUrl: undefined, dataDir: ${JSON.stringify(dir)} }); console.log('opened'); }
       catch (e) { console.log(e.message); }`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
     expect(r.stdout).toMatch(/is in use by process \d+: embedded PGlite serves one process only/);
   });
 });

@@ -14,7 +14,11 @@ describe('prepared statements', () => {
   it('a marked statement is prepared once per connection and reused; an unmarked one is not prepared', async () => {
     await db.db.connection().execute(async (conn) => {
       const prepared = async () =>
-        (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(conn)).rows;
+        (
+          await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(
+            conn,
+          )
+        ).rows;
       const before = (await prepared()).length;
       for (const n of [1, 2, 3]) {
         const { rows } = await sql<{ v: number }>`${sql.raw(PREPARED)}select ${n}::int + 1 as v`.execute(conn);
@@ -23,7 +27,9 @@ describe('prepared statements', () => {
       await sql`select ${4}::int + 1 as v`.execute(conn);
       const after = await prepared();
       expect(after.length).toBe(before + 1);
-      expect(after.find((p) => p.statement.includes('+ 1 as v'))).toMatchObject({ name: expect.stringMatching(/^rb_[0-9a-f]{16}$/) });
+      expect(after.find((p) => p.statement.includes('+ 1 as v'))).toMatchObject({
+        name: expect.stringMatching(/^rb_[0-9a-f]{16}$/),
+      });
     });
   });
 });

@@ -95,9 +95,12 @@ describe('areaCodeState', () => {
     expect(areaCodeState(code)).toBe(state);
   });
 
-  it.each([416, 604, 514, 555, 800, 888, 911, 100, 242, 876])('returns null for non-US or unassigned code %i', (code) => {
-    expect(areaCodeState(code)).toBeNull();
-  });
+  it.each([416, 604, 514, 555, 800, 888, 911, 100, 242, 876])(
+    'returns null for non-US or unassigned code %i',
+    (code) => {
+      expect(areaCodeState(code)).toBeNull();
+    },
+  );
 
   it('assigns each area code to one state only', () => {
     const seen = new Map<number, string>();

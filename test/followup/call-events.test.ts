@@ -100,9 +100,9 @@ describe('classifyCall: inbound', () => {
 
   it('takes the direction from the event type when the field is missing', () => {
     expect(classifyCall({ ...base, status: 'voicemail', direction: undefined })?.direction).toBe('inbound');
-    expect(classifyCall({ ...base, status: 'voicemail', direction: undefined, type: 'OutboundMessage' })?.direction).toBe(
-      'outbound',
-    );
+    expect(
+      classifyCall({ ...base, status: 'voicemail', direction: undefined, type: 'OutboundMessage' })?.direction,
+    ).toBe('outbound');
   });
 
   it('ignores things that are not events', () => {
@@ -110,7 +110,13 @@ describe('classifyCall: inbound', () => {
   });
 
   it('normalises from and to phone numbers, keeps ones it cannot read, and drops empty attachments', () => {
-    const event = { ...base, status: 'voicemail', from: '(305) 555-0123', to: '+15550001111', attachments: ['a', '', 3] };
+    const event = {
+      ...base,
+      status: 'voicemail',
+      from: '(305) 555-0123',
+      to: '+15550001111',
+      attachments: ['a', '', 3],
+    };
     expect(classifyCall(event)).toMatchObject({ from: '+13055550123', to: '+15550001111', attachments: ['a'] });
     expect(classifyCall({ ...base, status: 'voicemail', from: 'anonymous' })?.from).toBe('anonymous');
     const nested = { ...base, meta: { call: { status: 'voicemail', from: '+13055550123', to: '+12145550100' } } };
@@ -118,7 +124,13 @@ describe('classifyCall: inbound', () => {
   });
 
   it('leaves out optional fields it does not have', () => {
-    const event = classifyCall({ locationId: 'l', contactId: 'c', direction: 'inbound', messageType: 'CALL', status: 'busy' });
+    const event = classifyCall({
+      locationId: 'l',
+      contactId: 'c',
+      direction: 'inbound',
+      messageType: 'CALL',
+      status: 'busy',
+    });
     expect(event).toEqual({
       kind: 'missed',
       direction: 'inbound',
@@ -135,8 +147,12 @@ describe('classifyCall: outbound', () => {
   const out = { ...base, type: 'OutboundMessage', direction: 'outbound' };
 
   it('is answered only when completed with a positive duration', () => {
-    expect(classifyCall({ ...out, status: 'completed', callStatus: 'completed', callDuration: 30 })?.kind).toBe('answered');
-    expect(classifyCall({ ...out, status: 'completed', callStatus: 'completed', callDuration: 0 })?.kind).toBe('missed');
+    expect(classifyCall({ ...out, status: 'completed', callStatus: 'completed', callDuration: 30 })?.kind).toBe(
+      'answered',
+    );
+    expect(classifyCall({ ...out, status: 'completed', callStatus: 'completed', callDuration: 0 })?.kind).toBe(
+      'missed',
+    );
     expect(classifyCall({ ...out, status: 'completed', callStatus: 'completed' })?.kind).toBe('missed');
   });
 
@@ -150,9 +166,9 @@ describe('classifyCall: outbound', () => {
 
   it('reads the nested form for outbound calls too', () => {
     expect(classifyCall({ ...out, meta: { call: { status: 'completed', duration: 12 } } })?.kind).toBe('answered');
-    expect(classifyCall({ ...out, status: 'completed', meta: { call: { status: 'voicemail', duration: 12 } } })?.kind).toBe(
-      'missed',
-    );
+    expect(
+      classifyCall({ ...out, status: 'completed', meta: { call: { status: 'voicemail', duration: 12 } } })?.kind,
+    ).toBe('missed');
   });
 });
 
@@ -166,7 +182,9 @@ describe('eventTime', () => {
   });
 
   it('else the timestamp, as ISO 8601 or epoch milliseconds', () => {
-    expect(eventTime({ timestamp: '2026-01-05T14:30:00.000Z' }, received).toISOString()).toBe('2026-01-05T14:30:00.000Z');
+    expect(eventTime({ timestamp: '2026-01-05T14:30:00.000Z' }, received).toISOString()).toBe(
+      '2026-01-05T14:30:00.000Z',
+    );
     const ms = Date.parse('2026-01-05T14:45:00Z');
     expect(eventTime({ timestamp: ms }, received).getTime()).toBe(ms);
     expect(eventTime({ timestamp: String(ms) }, received).getTime()).toBe(ms);

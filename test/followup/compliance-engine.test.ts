@@ -6,7 +6,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { contactRecord } from '../../src/sandbox/seed.js';
 import type { Settings } from '../../src/settings/schema.js';
-import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, seedSettings, startEngineStack, TRACKING_NUMBERS } from '../helpers/engine.js';
+import {
+  type EngineStack,
+  HOUR,
+  LOCATION_ID,
+  MIN,
+  PHONES,
+  seedSettings,
+  startEngineStack,
+  TRACKING_NUMBERS,
+} from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -19,20 +28,30 @@ function addContact(id: string, fields: { phone: string; state?: string; timezon
 }
 
 async function missedCall(from: string): Promise<string> {
-  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from, to: TRACKING_NUMBERS.facebook, outcome: 'no-answer' });
+  const call = await s.sandbox.phone.placeCall({
+    locationId: LOCATION_ID,
+    from,
+    to: TRACKING_NUMBERS.facebook,
+    outcome: 'no-answer',
+  });
   await s.settle();
   return call.contactId;
 }
 
 async function events(kind: 'deferred' | 'skipped') {
-  const rows = await s.rt.db.db.selectFrom('run_events').select(['step_id', 'detail']).where('kind', '=', kind).orderBy('id').execute();
+  const rows = await s.rt.db.db
+    .selectFrom('run_events')
+    .select(['step_id', 'detail'])
+    .where('kind', '=', kind)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({ stepId: r.step_id, ...(r.detail as Record<string, unknown>) }));
 }
 
 const start = (iso: string, settings?: Settings) => startEngineStack({ clock: new ManualClock(iso), settings });
 
 describe("point 2: the recipient's own zones decide, the owner's timezone setting is a fallback", () => {
-  it('holds a Los Angeles caller\'s text until 08:00 Pacific although the owner set New York time', async () => {
+  it("holds a Los Angeles caller's text until 08:00 Pacific although the owner set New York time", async () => {
     // Monday 08:00 in New York is 05:00 in Los Angeles.
     s = await start('2026-01-05T13:00:00Z', { ...seedSettings(), timezone: 'America/New_York' });
     const contactId = await missedCall('+12135550111');
@@ -57,7 +76,9 @@ describe("point 2: the recipient's own zones decide, the owner's timezone settin
     expect(s.sent(contactId).sms).toHaveLength(0);
     await s.at(HOUR);
     expect(s.sent(contactId).sms.map((m) => m.at)).toEqual(['2026-01-05T14:00:00.000Z']);
-    expect((await events('deferred'))[0]).toMatchObject({ text: "Text waits until Mon 8:00 AM CST: Florida law, caller's area code 850." });
+    expect((await events('deferred'))[0]).toMatchObject({
+      text: "Text waits until Mon 8:00 AM CST: Florida law, caller's area code 850.",
+    });
   });
 
   it('applies Florida law to a Florida number whose contact lives in Georgia (a ported number)', async () => {
@@ -69,7 +90,9 @@ describe("point 2: the recipient's own zones decide, the owner's timezone settin
     expect(s.sent(contactId).sms).toHaveLength(0);
     await s.at(11 * HOUR + 32 * MIN);
     expect(s.sent(contactId).sms.map((m) => m.at)).toEqual(['2026-01-06T13:00:00.000Z']);
-    expect((await events('deferred'))[0]).toMatchObject({ text: "Text waits until Tue 8:00 AM EST: Florida law, caller's area code 305." });
+    expect((await events('deferred'))[0]).toMatchObject({
+      text: "Text waits until Tue 8:00 AM EST: Florida law, caller's area code 305.",
+    });
   });
 });
 
@@ -79,7 +102,9 @@ describe('point 3: every state of the rules table, Sundays included', () => {
     const contactId = await missedCall('+15125550111');
     await s.advance(2 * HOUR, 15 * MIN);
     expect(s.sent(contactId).sms.map((m) => m.at)).toEqual(['2026-01-04T18:00:00.000Z']);
-    expect((await events('deferred'))[0]).toMatchObject({ text: "Text waits until Sun 12:00 PM CST: Texas law, caller's area code 512." });
+    expect((await events('deferred'))[0]).toMatchObject({
+      text: "Text waits until Sun 12:00 PM CST: Texas law, caller's area code 512.",
+    });
   });
 
   it('sends nothing to an Alabama caller on Sunday: the text goes Monday 08:00', async () => {
@@ -106,7 +131,13 @@ describe("point 4: the law's limits are floors", () => {
     const loose: Settings = {
       ...seedSettings(),
       sendWindow: { start: '07:00', end: '22:00', maxTouchesPer24h: 10 },
-      sequence: [1, 2, 3, 4].map((n) => ({ id: `sms-${n}`, after: `PT${n}M`, action: 'sms' as const, purpose: 'informational' as const, message: `Text ${n}` })),
+      sequence: [1, 2, 3, 4].map((n) => ({
+        id: `sms-${n}`,
+        after: `PT${n}M`,
+        action: 'sms' as const,
+        purpose: 'informational' as const,
+        message: `Text ${n}`,
+      })),
     };
     s = await start('2026-01-05T15:00:00Z', loose); // Monday 10:00 Eastern
     const jane = await missedCall(PHONES.jane);
@@ -126,7 +157,13 @@ describe("point 4: the law's limits are floors", () => {
     // Four texts due in the same minute are claimed in one batch: each decides before the others are recorded.
     const together: Settings = {
       ...seedSettings(),
-      sequence: [1, 2, 3, 4].map((n) => ({ id: `sms-${n}`, after: 'PT2M', action: 'sms' as const, purpose: 'informational' as const, message: `Text ${n}` })),
+      sequence: [1, 2, 3, 4].map((n) => ({
+        id: `sms-${n}`,
+        after: 'PT2M',
+        action: 'sms' as const,
+        purpose: 'informational' as const,
+        message: `Text ${n}`,
+      })),
     };
     s = await start('2026-01-05T15:00:00Z', together); // Monday 10:00 Eastern
     const jane = await missedCall(PHONES.jane);
@@ -153,7 +190,11 @@ describe('point 7: a marketing step needs the consent tag in FL, OK and MD', () 
     const jane = await missedCall(PHONES.jane);
     await s.at(25 * HOUR);
     expect(s.sent(jane).sms).toHaveLength(1);
-    const step = await s.rt.db.db.selectFrom('run_steps').select(['state', 'reason']).where('step_id', '=', 'final-sms').executeTakeFirstOrThrow();
+    const step = await s.rt.db.db
+      .selectFrom('run_steps')
+      .select(['state', 'reason'])
+      .where('step_id', '=', 'final-sms')
+      .executeTakeFirstOrThrow();
     expect(step).toEqual({ state: 'skipped', reason: 'no-consent' });
     expect(await events('skipped')).toEqual([
       {
@@ -171,7 +212,9 @@ describe('point 7: a marketing step needs the consent tag in FL, OK and MD', () 
     await s.advance(25 * HOUR, HOUR);
     const sms = s.sent(contactId).sms;
     expect(sms).toHaveLength(2);
-    expect(sms.find((m) => m.body.includes('Still interested'))?.body).toMatch(/^Hi Sam, it's Bright Smile Dental. Still interested\?.* Reply STOP to opt out$/);
+    expect(sms.find((m) => m.body.includes('Still interested'))?.body).toMatch(
+      /^Hi Sam, it's Bright Smile Dental. Still interested\?.* Reply STOP to opt out$/,
+    );
   });
 
   it('sends it to a caller in a state that asks for no written consent', async () => {

@@ -32,8 +32,26 @@ const JANUARY_OFFSET: Record<string, number> = {
 // Sunday 2026-01-04 .. Saturday 2026-01-10.
 const WEEK = ['2026-01-04', '2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08', '2026-01-09', '2026-01-10'];
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const TIMES = ['00:00', '07:59', '08:00', '08:59', '09:00', '09:59', '10:00', '11:59', '12:00', '16:59', '17:00', '17:59', '18:00', '19:59', '20:00', '20:59', '21:00', '23:59'];
-
+const TIMES = [
+  '00:00',
+  '07:59',
+  '08:00',
+  '08:59',
+  '09:00',
+  '09:59',
+  '10:00',
+  '11:59',
+  '12:00',
+  '16:59',
+  '17:00',
+  '17:59',
+  '18:00',
+  '19:59',
+  '20:00',
+  '20:59',
+  '21:00',
+  '23:59',
+];
 
 /** The hours of the day that every rule in `rules` and the default owner window (08:00-21:00) allow. */
 function dayHours(rules: readonly StateRule[], weekday: number): { start: number; end: number } | null {
@@ -108,7 +126,15 @@ function check(c: Case): void {
   else expect(decision).toMatchObject({ type: 'defer', reason: 'outside-send-window', until: new Date(c.expected) });
 }
 
-function caseAt(name: string, contact: Case['contact'], zones: readonly string[], rules: StateRule[], date: string, clock: string, zone: string): Case {
+function caseAt(
+  name: string,
+  contact: Case['contact'],
+  zones: readonly string[],
+  rules: StateRule[],
+  date: string,
+  clock: string,
+  zone: string,
+): Case {
   const now = Date.parse(`${date}T${clock}:00Z`) - (JANUARY_OFFSET[zone] ?? 0) * 3_600_000;
   const open = expectedOpen(now, zones, rules);
   if (open === null) throw new Error(`no open time for ${name}`);
@@ -116,7 +142,8 @@ function caseAt(name: string, contact: Case['contact'], zones: readonly string[]
 }
 
 const rulesOf = (codes: readonly string[]) => codes.map(stateRule).filter((r): r is StateRule => r !== null);
-const label = (c: Case) => `${c.name} → ${c.expected === 'send' ? 'send' : `defer to ${new Date(c.expected).toISOString()}`}`;
+const label = (c: Case) =>
+  `${c.name} → ${c.expected === 'send' ? 'send' : `defer to ${new Date(c.expected).toISOString()}`}`;
 
 // Every state row, with a number of each distinct set of zones its area codes cover (850 spans two, 915 is Mountain).
 function stateCases(): Case[] {
@@ -156,7 +183,17 @@ function federalCases(): Case[] {
     const zones = areaCodeZones(Number(areaCode));
     WEEK.forEach((date, weekday) => {
       for (const clock of TIMES) {
-        cases.push(caseAt(`US ${areaCode} ${DAY_NAMES[weekday]} ${clock} (${zone})`, { phone: `+1${areaCode}5550100` }, zones, [], date, clock, zone));
+        cases.push(
+          caseAt(
+            `US ${areaCode} ${DAY_NAMES[weekday]} ${clock} (${zone})`,
+            { phone: `+1${areaCode}5550100` },
+            zones,
+            [],
+            date,
+            clock,
+            zone,
+          ),
+        );
       }
     });
   }
@@ -168,9 +205,26 @@ function splitCases(): Case[] {
   const cases: Case[] = [];
   for (const [code, zones] of Object.entries(AREA_CODE_ZONES)) {
     if (zones.length < 2) continue;
-    const state = Object.entries(US_STATES).find(([, info]) => (info.areaCodes as readonly number[]).includes(Number(code)))![0];
-    for (const [date, clock] of [['2026-01-05', '08:00'], ['2026-01-05', '08:30'], ['2026-01-05', '20:30'], ['2026-01-06', '12:00']] as const) {
-      cases.push(caseAt(`split ${code} (${zones.join(' + ')}) Mon ${clock} in ${zones[0]}`, { phone: `+1${code}5550100` }, zones, rulesOf([state]), date, clock, zones[0]!));
+    const state = Object.entries(US_STATES).find(([, info]) =>
+      (info.areaCodes as readonly number[]).includes(Number(code)),
+    )![0];
+    for (const [date, clock] of [
+      ['2026-01-05', '08:00'],
+      ['2026-01-05', '08:30'],
+      ['2026-01-05', '20:30'],
+      ['2026-01-06', '12:00'],
+    ] as const) {
+      cases.push(
+        caseAt(
+          `split ${code} (${zones.join(' + ')}) Mon ${clock} in ${zones[0]}`,
+          { phone: `+1${code}5550100` },
+          zones,
+          rulesOf([state]),
+          date,
+          clock,
+          zones[0]!,
+        ),
+      );
     }
   }
   return cases;
@@ -186,9 +240,16 @@ function portedCases(): Case[] {
       const recipient = recipientCandidates({ contact: { state: home, phone: `+1${areaCode}5550100` } });
       const zones = recipient.zones.map((z) => z.timeZone);
       const rules = rulesOf([home, rule.code]);
-      for (const [weekday, clock] of [[0, '10:00'], [1, '08:30'], [1, '20:30'], [6, '17:30']] as const) {
+      for (const [weekday, clock] of [
+        [0, '10:00'],
+        [1, '08:30'],
+        [1, '20:30'],
+        [6, '17:30'],
+      ] as const) {
         const name = `ported ${areaCode} (${rule.code}) to ${home} ${DAY_NAMES[weekday]} ${clock}`;
-        cases.push(caseAt(name, { state: home, phone: `+1${areaCode}5550100` }, zones, rules, WEEK[weekday]!, clock, zones[0]!));
+        cases.push(
+          caseAt(name, { state: home, phone: `+1${areaCode}5550100` }, zones, rules, WEEK[weekday]!, clock, zones[0]!),
+        );
       }
     }
   }

@@ -7,7 +7,12 @@ afterEach(async () => {
 });
 
 async function missedCall(from: string) {
-  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from, to: TRACKING_NUMBERS.facebook, outcome: 'voicemail' });
+  const call = await s.sandbox.phone.placeCall({
+    locationId: LOCATION_ID,
+    from,
+    to: TRACKING_NUMBERS.facebook,
+    outcome: 'voicemail',
+  });
   await s.settle();
   return call;
 }
@@ -24,7 +29,11 @@ describe('GHL CRM events', () => {
     const deleted = await s.sandbox.deleteContact(contactId);
     expect(deleted.status).toBe(200);
     await s.settle();
-    expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'suppressed', outcome_reason: 'contact-deleted' });
+    expect(await s.run(contactId)).toMatchObject({
+      status: 'ended',
+      outcome: 'suppressed',
+      outcome_reason: 'contact-deleted',
+    });
     await s.at(30 * MIN);
     expect(s.sent(contactId).tasks).toHaveLength(0);
   });
@@ -50,7 +59,9 @@ describe('GHL CRM events', () => {
     s = await startEngineStack();
     const { contactId } = await missedCall('+12125550321');
     await s.at(3 * MIN);
-    const ours = s.sandbox.store.messages(LOCATION_ID, contactId).find((m) => m.direction === 'outbound' && m.source === 'api')!;
+    const ours = s.sandbox.store
+      .messages(LOCATION_ID, contactId)
+      .find((m) => m.direction === 'outbound' && m.source === 'api')!;
     const echo = (over: Record<string, unknown>) =>
       s.sandbox.deliver({
         type: 'OutboundMessage',
@@ -69,7 +80,9 @@ describe('GHL CRM events', () => {
     expect((await contactEvents(contactId)).map((e) => e.kind)).not.toContain('manual-message');
 
     // A rep's text from GHL's app (source `app`): the business reached out.
-    expect((await echo({ messageId: 'msg_by_rep', body: 'Hi, this is Ana', source: 'app', userId: USERS.ana })).status).toBe(200);
+    expect(
+      (await echo({ messageId: 'msg_by_rep', body: 'Hi, this is Ana', source: 'app', userId: USERS.ana })).status,
+    ).toBe(200);
     await s.settle();
     expect(await contactEvents(contactId)).toContainEqual({ kind: 'manual-message', ref: 'msg_by_rep' });
   });

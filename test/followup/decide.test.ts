@@ -38,7 +38,10 @@ describe('decideStep: stop conditions', () => {
     ['taskCompletedAt', 'task-completed'],
   ] as const)('stops when %s is set after the run started', (field, reason) => {
     expect(decideStep(input({ history: { [field]: later(60_000) } }))).toEqual({ type: 'stop', reason });
-    expect(decideStep(input({ step: taskStep, history: { [field]: later(60_000) } }))).toEqual({ type: 'stop', reason });
+    expect(decideStep(input({ step: taskStep, history: { [field]: later(60_000) } }))).toEqual({
+      type: 'stop',
+      reason,
+    });
   });
 
   it.each([
@@ -62,14 +65,20 @@ describe('decideStep: stop conditions', () => {
   });
 
   it('stops on an opt-out during the run even with every stopWhen flag off', () => {
-    const none = { ...settings, stopWhen: { callReturned: false, answered: false, replied: false, booked: false, taskCompleted: false } };
+    const none = {
+      ...settings,
+      stopWhen: { callReturned: false, answered: false, replied: false, booked: false, taskCompleted: false },
+    };
     const history = { optedOutAt: later(60_000), bookedAt: later(1000) };
     expect(decideStep(input({ settings: none, history }))).toEqual({ type: 'stop', reason: 'opted-out' });
     expect(decideStep(input({ history }))).toEqual({ type: 'stop', reason: 'opted-out' });
   });
 
   it('stops a run that was already stopped, keeping a known reason', () => {
-    expect(decideStep(input({ run: { startedAt: STARTED, stoppedReason: 'booked' } }))).toEqual({ type: 'stop', reason: 'booked' });
+    expect(decideStep(input({ run: { startedAt: STARTED, stoppedReason: 'booked' } }))).toEqual({
+      type: 'stop',
+      reason: 'booked',
+    });
     expect(decideStep(input({ run: { startedAt: STARTED, stoppedReason: 'escalated-manually' } }))).toEqual({
       type: 'stop',
       reason: 'run-stopped',
@@ -77,7 +86,10 @@ describe('decideStep: stop conditions', () => {
   });
 
   it('stops when the owner has switched Ringback off', () => {
-    expect(decideStep(input({ settings: { ...settings, enabled: false } }))).toEqual({ type: 'stop', reason: 'disabled' });
+    expect(decideStep(input({ settings: { ...settings, enabled: false } }))).toEqual({
+      type: 'stop',
+      reason: 'disabled',
+    });
   });
 });
 
@@ -103,7 +115,10 @@ describe('decideStep: channel guards', () => {
   });
 
   it('skips an email when GHL has no address for the contact, and only then', () => {
-    expect(decideStep(input({ step: emailStep, contact: { ...contact, hasEmail: false } }))).toEqual({ type: 'skip', reason: 'no-email' });
+    expect(decideStep(input({ step: emailStep, contact: { ...contact, hasEmail: false } }))).toEqual({
+      type: 'skip',
+      reason: 'no-email',
+    });
     expect(decideStep(input({ step: emailStep, contact: { ...contact, hasEmail: true } }))).toEqual({ type: 'send' });
     expect(decideStep(input({ contact: { ...contact, hasEmail: false } }))).toEqual({ type: 'send' });
   });
@@ -153,7 +168,10 @@ describe('decideStep: send window', () => {
 
   it('skips the SMS when the window can never open', () => {
     const narrow = { ...settings, sendWindow: { start: '20:00', end: '21:00', maxTouchesPer24h: 3 } };
-    expect(decideStep(input({ settings: narrow, state: 'FL' }))).toMatchObject({ type: 'skip', reason: 'no-send-window' });
+    expect(decideStep(input({ settings: narrow, state: 'FL' }))).toMatchObject({
+      type: 'skip',
+      reason: 'no-send-window',
+    });
   });
 });
 
@@ -185,7 +203,9 @@ describe('decideStep: touch cap', () => {
     });
     const tight = { ...settings, sendWindow: { ...settings.sendWindow, maxTouchesPer24h: 1 } };
     const one = [new Date('2026-01-05T02:30:00Z')]; // 21:30 on the 4th in New York
-    expect(decideStep(input({ settings: tight, now: new Date('2026-01-05T14:00:00Z'), touchesLast24h: one }))).toMatchObject({
+    expect(
+      decideStep(input({ settings: tight, now: new Date('2026-01-05T14:00:00Z'), touchesLast24h: one })),
+    ).toMatchObject({
       type: 'defer',
       until: new Date('2026-01-06T13:00:00Z'),
       reason: 'touch-cap',
@@ -198,7 +218,11 @@ describe('decideStep: touch cap', () => {
   });
 
   it('ignores touches older than 24 h or in the future', () => {
-    const stale = [new Date(NOW.getTime() - 24 * HOUR), new Date(NOW.getTime() - 30 * HOUR), new Date(NOW.getTime() + HOUR)];
+    const stale = [
+      new Date(NOW.getTime() - 24 * HOUR),
+      new Date(NOW.getTime() - 30 * HOUR),
+      new Date(NOW.getTime() + HOUR),
+    ];
     expect(decideStep(input({ touchesLast24h: [...stale, ...touches.slice(1)] }))).toEqual({ type: 'send' });
   });
 

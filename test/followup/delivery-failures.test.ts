@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { deliveryFailureOf } from '../../src/followup/carrier-errors.js';
-import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS, USERS } from '../helpers/engine.js';
+import {
+  type EngineStack,
+  HOUR,
+  LOCATION_ID,
+  MIN,
+  PHONES,
+  startEngineStack,
+  TRACKING_NUMBERS,
+  USERS,
+} from '../helpers/engine.js';
 import { authed, tokenFor } from '../settings/api-helpers.js';
 
 let s: EngineStack;
@@ -13,7 +22,11 @@ afterEach(async () => {
 /** GHL's status report comes a moment after the send's answer: wait for it, then process it. */
 async function statusReported() {
   for (let i = 0; i < 200; i++) {
-    const row = await s.rt.db.db.selectFrom('webhook_inbox').select('id').where('type', '=', 'OutboundMessage').executeTakeFirst();
+    const row = await s.rt.db.db
+      .selectFrom('webhook_inbox')
+      .select('id')
+      .where('type', '=', 'OutboundMessage')
+      .executeTakeFirst();
     if (row) break;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -21,7 +34,12 @@ async function statusReported() {
 }
 
 async function missedCall(from: string = PHONES.marcus) {
-  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from, to: TRACKING_NUMBERS.website, outcome: 'no-answer' });
+  const call = await s.sandbox.phone.placeCall({
+    locationId: LOCATION_ID,
+    from,
+    to: TRACKING_NUMBERS.website,
+    outcome: 'no-answer',
+  });
   await s.settle();
   return call.contactId;
 }
@@ -41,12 +59,18 @@ describe('delivery failures GHL reports for our texts', () => {
     await statusReported();
     await s.at(25 * HOUR);
     expect(s.sent(contactId).sms).toHaveLength(1);
-    const final = await s.rt.db.db.selectFrom('run_steps').select(['state', 'reason']).where('step_id', '=', 'final-sms').executeTakeFirstOrThrow();
+    const final = await s.rt.db.db
+      .selectFrom('run_steps')
+      .select(['state', 'reason'])
+      .where('step_id', '=', 'final-sms')
+      .executeTakeFirstOrThrow();
     expect(final).toEqual({ state: 'skipped', reason: 'not-textable' });
     expect(s.sent(contactId).tasks[0]?.body).toContain('Texts cannot reach this number');
     const timeline = await texts();
     expect(timeline.some((t) => t.startsWith('The text was not delivered: the number is a landline'))).toBe(true);
-    expect(timeline.some((t) => t.startsWith('Text not sent: the carrier reported this number cannot receive texts'))).toBe(true);
+    expect(
+      timeline.some((t) => t.startsWith('Text not sent: the carrier reported this number cannot receive texts')),
+    ).toBe(true);
   });
 
   it('21610 (unsubscribed at the carrier): the contact is opted out and GHL gets SMS DND', async () => {

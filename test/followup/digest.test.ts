@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { digestTick } from '../../src/reporting/digest.js';
 import { startRingback } from '../helpers/stack.js';
 import { onPostgres } from '../helpers/db.js';
-import { type EngineStack, HOUR, LOCATION_ID, PHONES, seedSettings, startEngineStack, TRACKING_NUMBERS } from '../helpers/engine.js';
+import {
+  type EngineStack,
+  HOUR,
+  LOCATION_ID,
+  PHONES,
+  seedSettings,
+  startEngineStack,
+  TRACKING_NUMBERS,
+} from '../helpers/engine.js';
 
 let s: EngineStack;
 const extra: Array<{ close(): Promise<void> }> = [];
@@ -24,8 +32,18 @@ function digestEmails() {
 describe('the daily digest', () => {
   it('goes out once per recipient at 08:00 local with the last day of missed calls, high-value first', async () => {
     s = await startEngineStack({ settings });
-    await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: PHONES.jane, to: TRACKING_NUMBERS.facebook, outcome: 'voicemail' });
-    await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: PHONES.marcus, to: TRACKING_NUMBERS.google, outcome: 'no-answer' });
+    await s.sandbox.phone.placeCall({
+      locationId: LOCATION_ID,
+      from: PHONES.jane,
+      to: TRACKING_NUMBERS.facebook,
+      outcome: 'voicemail',
+    });
+    await s.sandbox.phone.placeCall({
+      locationId: LOCATION_ID,
+      from: PHONES.marcus,
+      to: TRACKING_NUMBERS.google,
+      outcome: 'no-answer',
+    });
     await s.settle();
     // Jan 5 15:00Z is 10:00 in New York; the digest is due Jan 6 08:00 local = 13:00Z.
     await s.at(22 * HOUR - 60_000);
@@ -50,13 +68,27 @@ describe('the daily digest', () => {
     expect(digestEmails()).toHaveLength(2);
   });
 
-  it('keeps an existing recipient contact\'s tags: looks it up, adds its tag, never upserts or creates it', async () => {
+  it("keeps an existing recipient contact's tags: looks it up, adds its tag, never upserts or creates it", async () => {
     s = await startEngineStack({ settings });
     const at = s.clock.now().toISOString();
     s.sandbox.store.putContact({
-      id: 'con_owner_existing', locationId: LOCATION_ID, firstName: 'Olga', lastName: 'Owner', name: 'Olga Owner',
-      email: 'owner@example.com', phone: null, timezone: null, state: null, city: null, tags: ['VIP', 'Patient'],
-      dnd: false, dndSettings: {}, source: null, assignedTo: null, dateAdded: at, dateUpdated: at,
+      id: 'con_owner_existing',
+      locationId: LOCATION_ID,
+      firstName: 'Olga',
+      lastName: 'Owner',
+      name: 'Olga Owner',
+      email: 'owner@example.com',
+      phone: null,
+      timezone: null,
+      state: null,
+      city: null,
+      tags: ['VIP', 'Patient'],
+      dnd: false,
+      dndSettings: {},
+      source: null,
+      assignedTo: null,
+      dateAdded: at,
+      dateUpdated: at,
     });
     await s.at(22 * HOUR);
     expect(await digestTick(s.rt.db.db, s.clock.now())).toBe(1);
@@ -70,7 +102,7 @@ describe('the daily digest', () => {
     expect(created.map((r) => (r.body as { email?: string }).email)).toEqual(['gm@example.com']);
   });
 
-  it('waits for tomorrow when the owner switches the digest on after today\'s time', async () => {
+  it("waits for tomorrow when the owner switches the digest on after today's time", async () => {
     // Settings saved at 10:00 local, inside the 08:00 digest's catch-up window: no digest of an empty day now.
     s = await startEngineStack({ settings });
     expect(await digestTick(s.rt.db.db, s.clock.now())).toBe(0);
@@ -82,10 +114,18 @@ describe('the daily digest', () => {
     s = await startEngineStack({ settings });
     const second = await startRingback({ sandbox: s.sandbox, clock: s.clock, databaseUrl: s.databaseUrl });
     extra.push(second.rt);
-    await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: PHONES.jane, to: TRACKING_NUMBERS.facebook, outcome: 'voicemail' });
+    await s.sandbox.phone.placeCall({
+      locationId: LOCATION_ID,
+      from: PHONES.jane,
+      to: TRACKING_NUMBERS.facebook,
+      outcome: 'voicemail',
+    });
     await s.settle();
     s.clock.set(s.t0.getTime() + 22 * HOUR);
-    const started = await Promise.all([digestTick(s.rt.db.db, s.clock.now()), digestTick(second.rt.db.db, s.clock.now())]);
+    const started = await Promise.all([
+      digestTick(s.rt.db.db, s.clock.now()),
+      digestTick(second.rt.db.db, s.clock.now()),
+    ]);
     expect(started.sort()).toEqual([0, 1]);
     await Promise.all([s.rt.worker.drain(), second.rt.worker.drain()]);
     expect(digestEmails()).toHaveLength(2);

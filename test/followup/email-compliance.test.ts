@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { ADDRESS_PLACEHOLDER } from '../../src/settings/schema.js';
-import { CONTACTS, type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS, USERS } from '../helpers/engine.js';
+import {
+  CONTACTS,
+  type EngineStack,
+  HOUR,
+  LOCATION_ID,
+  MIN,
+  PHONES,
+  startEngineStack,
+  TRACKING_NUMBERS,
+  USERS,
+} from '../helpers/engine.js';
 import { authed, tokenFor } from '../settings/api-helpers.js';
 
 let s: EngineStack;
@@ -10,7 +20,12 @@ afterEach(async () => {
 });
 
 async function missedCall(from: string = PHONES.jane) {
-  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from, to: TRACKING_NUMBERS.facebook, outcome: 'no-answer' });
+  const call = await s.sandbox.phone.placeCall({
+    locationId: LOCATION_ID,
+    from,
+    to: TRACKING_NUMBERS.facebook,
+    outcome: 'no-answer',
+  });
   await s.settle();
   return call.contactId;
 }
@@ -34,11 +49,21 @@ describe('email: postal address and opt-out', () => {
     s = await startEngineStack();
     const update = await s.sandbox.phone.updateLocation({
       locationId: LOCATION_ID,
-      changes: { address: '9 Harbor Road', city: 'Tampa', state: 'FL', postalCode: '33602', timezone: 'America/Chicago' },
+      changes: {
+        address: '9 Harbor Road',
+        city: 'Tampa',
+        state: 'FL',
+        postalCode: '33602',
+        timezone: 'America/Chicago',
+      },
     });
     expect(update.delivery.status).toBe(200);
     await s.settle();
-    const install = await s.rt.db.db.selectFrom('installations').select('timezone').where('location_id', '=', LOCATION_ID).executeTakeFirstOrThrow();
+    const install = await s.rt.db.db
+      .selectFrom('installations')
+      .select('timezone')
+      .where('location_id', '=', LOCATION_ID)
+      .executeTakeFirstOrThrow();
     expect(install.timezone).toBe('America/Chicago');
     const contactId = await missedCall();
     await s.advance(2 * HOUR, 30 * MIN);
@@ -52,19 +77,40 @@ describe('email: postal address and opt-out', () => {
     const doc = structuredClone(current.body);
     const emailIndex = doc.sequence.findIndex((step: { action: string }) => step.action === 'email');
     doc.sequence[emailIndex].html = `<p>Hi</p><p>${ADDRESS_PLACEHOLDER}</p>`;
-    const placeholder = await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(doc);
+    const placeholder = await api
+      .put('/api/settings')
+      .set('If-Match', current.headers.etag ?? '')
+      .send(doc);
     expect(placeholder.status).toBe(400);
-    expect(placeholder.body.error.details).toEqual([{ path: `sequence[${emailIndex}].html`, message: expect.stringMatching(/postal address/) }]);
+    expect(placeholder.body.error.details).toEqual([
+      { path: `sequence[${emailIndex}].html`, message: expect.stringMatching(/postal address/) },
+    ]);
 
     await s.sandbox.phone.updateLocation({ locationId: LOCATION_ID, changes: { address: '' } });
     await s.settle();
-    const noAddress = await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(current.body);
+    const noAddress = await api
+      .put('/api/settings')
+      .set('If-Match', current.headers.etag ?? '')
+      .send(current.body);
     expect(noAddress.status).toBe(400);
-    expect(noAddress.body.error.details[0]).toMatchObject({ path: `sequence[${emailIndex}].html`, message: expect.stringMatching(/no business address in GHL/) });
+    expect(noAddress.body.error.details[0]).toMatchObject({
+      path: `sequence[${emailIndex}].html`,
+      message: expect.stringMatching(/no business address in GHL/),
+    });
 
     // Without the email step the document saves.
-    const withoutEmail = { ...current.body, sequence: current.body.sequence.filter((_: unknown, i: number) => i !== emailIndex) };
-    expect((await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(withoutEmail)).status).toBe(200);
+    const withoutEmail = {
+      ...current.body,
+      sequence: current.body.sequence.filter((_: unknown, i: number) => i !== emailIndex),
+    };
+    expect(
+      (
+        await api
+          .put('/api/settings')
+          .set('If-Match', current.headers.etag ?? '')
+          .send(withoutEmail)
+      ).status,
+    ).toBe(200);
   });
 
   it('skips an email whose location has no address at send time, in words on the timeline', async () => {
@@ -74,7 +120,11 @@ describe('email: postal address and opt-out', () => {
     const contactId = await missedCall();
     await s.at(2 * HOUR);
     expect(s.sent(contactId).email).toHaveLength(0);
-    const step = await s.rt.db.db.selectFrom('run_steps').select(['state', 'reason']).where('step_id', '=', 'resources-email').executeTakeFirstOrThrow();
+    const step = await s.rt.db.db
+      .selectFrom('run_steps')
+      .select(['state', 'reason'])
+      .where('step_id', '=', 'resources-email')
+      .executeTakeFirstOrThrow();
     expect(step).toEqual({ state: 'skipped', reason: 'no-postal-address' });
   });
 
@@ -91,7 +141,11 @@ describe('email: postal address and opt-out', () => {
     });
     await s.settle();
     expect(s.sandbox.store.contact(contactId)?.dndSettings.Email?.status).toBe('active');
-    const flags = await s.rt.db.db.selectFrom('contact_flags').selectAll().where('contact_id', '=', contactId).executeTakeFirstOrThrow();
+    const flags = await s.rt.db.db
+      .selectFrom('contact_flags')
+      .selectAll()
+      .where('contact_id', '=', contactId)
+      .executeTakeFirstOrThrow();
     expect(flags.email_opted_out_at).not.toBeNull();
     expect(flags.sms_opted_out_at).toBeNull();
 
@@ -101,7 +155,12 @@ describe('email: postal address and opt-out', () => {
     await missedCall();
     await s.at(3 * 24 * HOUR + 3 * HOUR);
     expect(s.sent(contactId).email).toHaveLength(1);
-    const skipped = await s.rt.db.db.selectFrom('run_steps').select(['reason']).where('step_id', '=', 'resources-email').where('state', '=', 'skipped').execute();
+    const skipped = await s.rt.db.db
+      .selectFrom('run_steps')
+      .select(['reason'])
+      .where('step_id', '=', 'resources-email')
+      .where('state', '=', 'skipped')
+      .execute();
     expect(skipped).toEqual([{ reason: 'opted-out-email' }]);
   });
 });

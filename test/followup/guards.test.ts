@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { CONTACTS, type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS } from '../helpers/engine.js';
+import {
+  CONTACTS,
+  type EngineStack,
+  HOUR,
+  LOCATION_ID,
+  MIN,
+  PHONES,
+  startEngineStack,
+  TRACKING_NUMBERS,
+} from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -24,7 +33,11 @@ describe('guards before every send', () => {
     expect(s.sent(contactId).sms).toHaveLength(0);
     await s.at(9 * HOUR);
     expect(s.sent(contactId).sms.map((m) => m.at)).toEqual(['2026-01-06T13:00:00.000Z']);
-    const deferrals = await s.rt.db.db.selectFrom('run_events').select(['detail']).where('kind', '=', 'deferred').execute();
+    const deferrals = await s.rt.db.db
+      .selectFrom('run_events')
+      .select(['detail'])
+      .where('kind', '=', 'deferred')
+      .execute();
     expect(deferrals[0]?.detail).toMatchObject({ reason: 'outside-send-window', until: '2026-01-06T13:00:00.000Z' });
   });
 
@@ -51,7 +64,12 @@ describe('guards before every send', () => {
     expect(sent.sms).toHaveLength(0);
     expect(sent.email).toHaveLength(1);
     expect(sent.tasks).toHaveLength(1);
-    const skipped = await s.rt.db.db.selectFrom('run_steps').select(['step_id', 'reason']).where('state', '=', 'skipped').orderBy('step_id').execute();
+    const skipped = await s.rt.db.db
+      .selectFrom('run_steps')
+      .select(['step_id', 'reason'])
+      .where('state', '=', 'skipped')
+      .orderBy('step_id')
+      .execute();
     expect(skipped).toEqual([
       { step_id: 'apology-sms', reason: 'dnd-sms' },
       { step_id: 'final-sms', reason: 'dnd-sms' },
@@ -79,21 +97,33 @@ describe('guards before every send', () => {
     expect(new Date(task!.at).getTime() - s.t0.getTime()).toBeLessThanOrEqual(5 * MIN);
     expect(task!.title).toMatch(/^PRIORITY: /);
     expect(new Date(task!.dueDate).getTime() - new Date(task!.at).getTime()).toBe(5 * MIN);
-    expect(s.sandbox.store.contact(contactId)?.tags).toEqual(expect.arrayContaining(['High Value Lead', 'Missed Call', 'VIP']));
+    expect(s.sandbox.store.contact(contactId)?.tags).toEqual(
+      expect.arrayContaining(['High Value Lead', 'Missed Call', 'VIP']),
+    );
     expect((await s.run(contactId))?.high_value).toBe(true);
   });
 
   it('a 429 burst from GHL only delays a text: it goes out once, later', async () => {
     s = await startEngineStack();
     const contactId = await missedCall(PHONES.jane);
-    s.sandbox.faults.add({ method: 'POST', path: '/conversations/messages', kind: '429', times: 3, retryAfterSeconds: 20 });
+    s.sandbox.faults.add({
+      method: 'POST',
+      path: '/conversations/messages',
+      kind: '429',
+      times: 3,
+      retryAfterSeconds: 20,
+    });
     await s.at(2 * MIN);
     expect(s.sent(contactId).sms).toHaveLength(0);
     await s.advance(3 * MIN, 10_000);
     const sms = s.sent(contactId).sms;
     expect(sms).toHaveLength(1);
     expect(new Date(sms[0]!.at).getTime()).toBeGreaterThan(s.t0.getTime() + 2 * MIN);
-    const step = await s.rt.db.db.selectFrom('run_steps').selectAll().where('step_id', '=', 'apology-sms').executeTakeFirstOrThrow();
+    const step = await s.rt.db.db
+      .selectFrom('run_steps')
+      .selectAll()
+      .where('step_id', '=', 'apology-sms')
+      .executeTakeFirstOrThrow();
     expect(step.state).toBe('done');
   });
 });

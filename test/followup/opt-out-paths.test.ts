@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS } from '../helpers/engine.js';
+import {
+  type EngineStack,
+  HOUR,
+  LOCATION_ID,
+  MIN,
+  PHONES,
+  startEngineStack,
+  TRACKING_NUMBERS,
+} from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -7,7 +15,12 @@ afterEach(async () => {
 });
 
 async function missedCall(from: string = PHONES.marcus) {
-  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from, to: TRACKING_NUMBERS.website, outcome: 'no-answer' });
+  const call = await s.sandbox.phone.placeCall({
+    locationId: LOCATION_ID,
+    from,
+    to: TRACKING_NUMBERS.website,
+    outcome: 'no-answer',
+  });
   await s.settle();
   return call.contactId;
 }
@@ -43,7 +56,11 @@ describe('opt-outs on every path', () => {
     expect(s.sent(contactId).sms).toHaveLength(0);
     expect(await s.run(contactId)).toMatchObject({ outcome: 'suppressed', outcome_reason: 'opted-out' });
     expect(ghlDnd(contactId)?.SMS?.status).toBe('active');
-    const flags = await s.rt.db.db.selectFrom('contact_flags').selectAll().where('contact_id', '=', contactId).executeTakeFirstOrThrow();
+    const flags = await s.rt.db.db
+      .selectFrom('contact_flags')
+      .selectAll()
+      .where('contact_id', '=', contactId)
+      .executeTakeFirstOrThrow();
     expect(flags.sms_opted_out_at).not.toBeNull();
     expect((await timelineTexts()).some((t) => t.startsWith('The contact opted out of texts'))).toBe(true);
   });
@@ -58,7 +75,11 @@ describe('opt-outs on every path', () => {
     await s.at(25 * HOUR);
     expect(s.sent(contactId).sms).toHaveLength(0);
     expect(await s.run(contactId)).toMatchObject({ outcome: 'suppressed', outcome_reason: 'opted-out' });
-    const events = await s.rt.db.db.selectFrom('contact_events').select(['kind', 'detail']).where('contact_id', '=', contactId).execute();
+    const events = await s.rt.db.db
+      .selectFrom('contact_events')
+      .select(['kind', 'detail'])
+      .where('contact_id', '=', contactId)
+      .execute();
     expect(events.map((e) => e.kind)).toContain('opt-out');
     expect(events.map((e) => e.kind)).not.toContain('reply');
     expect(ghlDnd(contactId)?.SMS?.status).toBe('active');
@@ -73,7 +94,11 @@ describe('opt-outs on every path', () => {
     expect(s.sent(contactId).sms).toHaveLength(0);
     const confirm = s.sent(contactId).tasks.find((t) => t.title.startsWith('Confirm opt-out'));
     expect(confirm?.body).toContain('Leave me alone');
-    const held = await s.rt.db.db.selectFrom('run_steps').select(['state', 'reason']).where('step_id', '=', 'apology-sms').executeTakeFirstOrThrow();
+    const held = await s.rt.db.db
+      .selectFrom('run_steps')
+      .select(['state', 'reason'])
+      .where('step_id', '=', 'apology-sms')
+      .executeTakeFirstOrThrow();
     expect(held).toEqual({ state: 'skipped', reason: 'held-possible-opt-out' });
     expect((await timelineTexts()).some((t) => t.startsWith('Automated texts are on hold'))).toBe(true);
     expect(ghlDnd(contactId)?.SMS?.status).not.toBe('active');

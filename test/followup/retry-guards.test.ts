@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS } from '../helpers/engine.js';
+import {
+  type EngineStack,
+  HOUR,
+  LOCATION_ID,
+  MIN,
+  PHONES,
+  startEngineStack,
+  TRACKING_NUMBERS,
+} from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -10,7 +18,12 @@ afterEach(async () => {
 const SEND = { method: 'POST', path: '/conversations/messages' } as const;
 
 async function missedCall(from: string) {
-  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from, to: TRACKING_NUMBERS.website, outcome: 'no-answer' });
+  const call = await s.sandbox.phone.placeCall({
+    locationId: LOCATION_ID,
+    from,
+    to: TRACKING_NUMBERS.website,
+    outcome: 'no-answer',
+  });
   await s.settle();
   return call.contactId;
 }
@@ -24,7 +37,11 @@ async function firstSendFails(contactId: string) {
 }
 
 async function stepState(stepId = 'apology-sms') {
-  const row = await s.rt.db.db.selectFrom('run_steps').select('state').where('step_id', '=', stepId).executeTakeFirstOrThrow();
+  const row = await s.rt.db.db
+    .selectFrom('run_steps')
+    .select('state')
+    .where('step_id', '=', stepId)
+    .executeTakeFirstOrThrow();
   return row.state;
 }
 
@@ -102,7 +119,11 @@ describe('a retried send decides again', () => {
     await s.advance(HOUR, 5 * MIN);
     expect(s.sent(contactId).sms).toHaveLength(0);
     expect(await stepState()).toBe('stopped');
-    const recovered = await s.rt.db.db.selectFrom('jobs').select(['state', 'last_error']).where('unique_key', 'like', 'step:%').execute();
+    const recovered = await s.rt.db.db
+      .selectFrom('jobs')
+      .select(['state', 'last_error'])
+      .where('unique_key', 'like', 'step:%')
+      .execute();
     expect(recovered.some((j) => j.state === 'done')).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chooseAssignee } from '../../src/followup/routing.js';
 
-const routing = (userIds: string[], rules: { ifTag: string; userIds: string[] }[] = []) => ({ routing: { userIds, rules } });
+const routing = (userIds: string[], rules: { ifTag: string; userIds: string[] }[] = []) => ({
+  routing: { userIds, rules },
+});
 
 describe('chooseAssignee', () => {
   it("gives the task to the source's assignTo first", () => {
@@ -17,43 +19,68 @@ describe('chooseAssignee', () => {
 
   it('takes turns among several source users by the round-robin index', () => {
     const input = { settings: routing([]), source: { assignTo: ['a', 'b', 'c'] }, contactTags: [], sourceTag: null };
-    expect(chooseAssignee({ ...input, roundRobinIndex: 0 })).toEqual({ userId: 'a', via: 'source', consumesRoundRobin: true });
+    expect(chooseAssignee({ ...input, roundRobinIndex: 0 })).toEqual({
+      userId: 'a',
+      via: 'source',
+      consumesRoundRobin: true,
+    });
     expect(chooseAssignee({ ...input, roundRobinIndex: 4 }).userId).toBe('b');
   });
 
   it('falls to the first matching rule when the source names nobody', () => {
-    const settings = routing(['rr1'], [
-      { ifTag: 'Sales', userIds: ['sales1'] },
-      { ifTag: 'Service', userIds: ['svc1'] },
-      { ifTag: 'service', userIds: ['later'] },
-    ]);
-    const result = chooseAssignee({ settings, source: { assignTo: [] }, contactTags: ['vip', 'service'], sourceTag: null, roundRobinIndex: 0 });
+    const settings = routing(
+      ['rr1'],
+      [
+        { ifTag: 'Sales', userIds: ['sales1'] },
+        { ifTag: 'Service', userIds: ['svc1'] },
+        { ifTag: 'service', userIds: ['later'] },
+      ],
+    );
+    const result = chooseAssignee({
+      settings,
+      source: { assignTo: [] },
+      contactTags: ['vip', 'service'],
+      sourceTag: null,
+      roundRobinIndex: 0,
+    });
     expect(result).toEqual({ userId: 'svc1', via: 'rule', consumesRoundRobin: false });
   });
 
   it('matches rule tags without regard to case or surrounding spaces', () => {
     const settings = routing([], [{ ifTag: ' Service ', userIds: ['svc1'] }]);
-    expect(chooseAssignee({ settings, source: null, contactTags: ['SERVICE'], sourceTag: null, roundRobinIndex: 0 }).userId).toBe(
-      'svc1',
-    );
+    expect(
+      chooseAssignee({ settings, source: null, contactTags: ['SERVICE'], sourceTag: null, roundRobinIndex: 0 }).userId,
+    ).toBe('svc1');
   });
 
   it("matches a rule by the call's source tag when the contact does not carry it yet", () => {
     const settings = routing(['rr1'], [{ ifTag: 'Google Ads', userIds: ['g1'] }]);
-    const result = chooseAssignee({ settings, source: null, contactTags: [], sourceTag: 'google ads', roundRobinIndex: 0 });
+    const result = chooseAssignee({
+      settings,
+      source: null,
+      contactTags: [],
+      sourceTag: 'google ads',
+      roundRobinIndex: 0,
+    });
     expect(result).toMatchObject({ userId: 'g1', via: 'rule' });
   });
 
   it('takes turns among several rule users by the round-robin index', () => {
     const settings = routing([], [{ ifTag: 'vip', userIds: ['x', 'y'] }]);
     const input = { settings, source: null, contactTags: ['vip'], sourceTag: null };
-    expect(chooseAssignee({ ...input, roundRobinIndex: 1 })).toEqual({ userId: 'y', via: 'rule', consumesRoundRobin: true });
+    expect(chooseAssignee({ ...input, roundRobinIndex: 1 })).toEqual({
+      userId: 'y',
+      via: 'rule',
+      consumesRoundRobin: true,
+    });
     expect(chooseAssignee({ ...input, roundRobinIndex: 2 }).userId).toBe('x');
   });
 
   it('skips a matching rule with no users', () => {
     const settings = routing(['rr1'], [{ ifTag: 'vip', userIds: [] }]);
-    expect(chooseAssignee({ settings, source: null, contactTags: ['vip'], sourceTag: null, roundRobinIndex: 0 })).toMatchObject({
+    expect(
+      chooseAssignee({ settings, source: null, contactTags: ['vip'], sourceTag: null, roundRobinIndex: 0 }),
+    ).toMatchObject({
       userId: 'rr1',
       via: 'round-robin',
     });
@@ -62,7 +89,11 @@ describe('chooseAssignee', () => {
   it('round-robins over routing.userIds when nothing else applies', () => {
     const settings = routing(['a', 'b', 'c'], [{ ifTag: 'other', userIds: ['o'] }]);
     const input = { settings, source: null, contactTags: ['vip'], sourceTag: 'Website' };
-    expect(chooseAssignee({ ...input, roundRobinIndex: 0 })).toEqual({ userId: 'a', via: 'round-robin', consumesRoundRobin: true });
+    expect(chooseAssignee({ ...input, roundRobinIndex: 0 })).toEqual({
+      userId: 'a',
+      via: 'round-robin',
+      consumesRoundRobin: true,
+    });
     expect(chooseAssignee({ ...input, roundRobinIndex: 1 }).userId).toBe('b');
     expect(chooseAssignee({ ...input, roundRobinIndex: 2 }).userId).toBe('c');
     expect(chooseAssignee({ ...input, roundRobinIndex: 3 }).userId).toBe('a');
@@ -70,7 +101,15 @@ describe('chooseAssignee', () => {
   });
 
   it('consumes the index for a single round-robin user too', () => {
-    expect(chooseAssignee({ settings: routing(['solo']), source: null, contactTags: [], sourceTag: null, roundRobinIndex: 7 })).toEqual({
+    expect(
+      chooseAssignee({
+        settings: routing(['solo']),
+        source: null,
+        contactTags: [],
+        sourceTag: null,
+        roundRobinIndex: 7,
+      }),
+    ).toEqual({
       userId: 'solo',
       via: 'round-robin',
       consumesRoundRobin: true,
@@ -85,7 +124,9 @@ describe('chooseAssignee', () => {
   });
 
   it('leaves the task unassigned when nobody is configured', () => {
-    expect(chooseAssignee({ settings: routing([]), source: null, contactTags: ['vip'], sourceTag: 'x', roundRobinIndex: 3 })).toEqual({
+    expect(
+      chooseAssignee({ settings: routing([]), source: null, contactTags: ['vip'], sourceTag: 'x', roundRobinIndex: 3 }),
+    ).toEqual({
       userId: null,
       via: 'none',
       consumesRoundRobin: false,

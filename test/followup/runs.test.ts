@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS, USERS } from '../helpers/engine.js';
+import {
+  type EngineStack,
+  HOUR,
+  LOCATION_ID,
+  MIN,
+  PHONES,
+  startEngineStack,
+  TRACKING_NUMBERS,
+  USERS,
+} from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -32,7 +41,11 @@ describe('runs', () => {
     expect(runs).toHaveLength(1);
     expect(s.sent(contactId).tasks.filter((t) => t.assignedTo === USERS.maya)).toHaveLength(1);
     expect(s.sent(contactId).sms).toHaveLength(2);
-    const calls = await s.rt.db.db.selectFrom('missed_calls').select(['run_id']).where('contact_id', '=', contactId).execute();
+    const calls = await s.rt.db.db
+      .selectFrom('missed_calls')
+      .select(['run_id'])
+      .where('contact_id', '=', contactId)
+      .execute();
     expect(calls).toHaveLength(4);
     expect((await s.run(contactId))?.escalated_at).toBeInstanceOf(Date);
   });
@@ -66,7 +79,11 @@ describe('runs', () => {
       .where('step_id', '=', 'apology-sms')
       .returning('id')
       .executeTakeFirstOrThrow();
-    await db.updateTable('jobs').set({ state: 'pending', run_at: s.clock.now() }).where('unique_key', '=', `step:${step.id}`).execute();
+    await db
+      .updateTable('jobs')
+      .set({ state: 'pending', run_at: s.clock.now() })
+      .where('unique_key', '=', `step:${step.id}`)
+      .execute();
     await s.settle();
     expect(s.sent(contactId).sms).toHaveLength(1);
     const after = await db.selectFrom('run_steps').selectAll().where('id', '=', step.id).executeTakeFirstOrThrow();
@@ -80,7 +97,13 @@ describe('runs', () => {
     const { contactId } = await missedCall(PHONES.jane);
     // GHL takes the email but the answer never comes: the step stays 'sending' and is retried.
     await s.advance(2 * HOUR - MIN);
-    s.sandbox.faults.add({ method: 'POST', path: '/conversations/messages', kind: 'latency', latencyMs: 2_200, times: 1 });
+    s.sandbox.faults.add({
+      method: 'POST',
+      path: '/conversations/messages',
+      kind: 'latency',
+      latencyMs: 2_200,
+      times: 1,
+    });
     await s.advance(MIN);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(s.sent(contactId).email).toHaveLength(1);
@@ -88,7 +111,11 @@ describe('runs', () => {
     // and the message list's meta.email holds only messageIds.
     const [stored] = s.sandbox.store.messages(LOCATION_ID, contactId).filter((m) => m.messageType === 'TYPE_EMAIL');
     if (stored) stored.body = `${stored.body}<p>Unsubscribe</p>`;
-    const pending = await s.rt.db.db.selectFrom('run_steps').select('state').where('step_id', '=', 'resources-email').executeTakeFirstOrThrow();
+    const pending = await s.rt.db.db
+      .selectFrom('run_steps')
+      .select('state')
+      .where('step_id', '=', 'resources-email')
+      .executeTakeFirstOrThrow();
     expect(pending.state).toBe('sending');
     await s.advance(10 * MIN, 30_000);
     expect(s.sent(contactId).email).toHaveLength(1);
@@ -107,7 +134,10 @@ describe('runs', () => {
     await s.at(2 * MIN);
     expect(s.sent(contactId).sms).toHaveLength(0);
     const db = s.rt.db.db;
-    expect((await db.selectFrom('run_steps').select('state').where('step_id', '=', 'apology-sms').executeTakeFirstOrThrow()).state).toBe('sending');
+    expect(
+      (await db.selectFrom('run_steps').select('state').where('step_id', '=', 'apology-sms').executeTakeFirstOrThrow())
+        .state,
+    ).toBe('sending');
     s.sandbox.faults.clear();
     await s.advance(2 * MIN, 5_000);
     expect(s.sent(contactId).sms).toHaveLength(1);
@@ -123,7 +153,11 @@ describe('runs', () => {
     await s.at(25 * HOUR);
     expect(s.sent(contactId)).toMatchObject({ tasks: [], email: [] });
     expect(s.sent(contactId).sms).toHaveLength(1);
-    expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'suppressed', outcome_reason: 'uninstalled' });
+    expect(await s.run(contactId)).toMatchObject({
+      status: 'ended',
+      outcome: 'suppressed',
+      outcome_reason: 'uninstalled',
+    });
   });
 
   it('stops the runs of an install GHL revoked instead of retrying forever', async () => {
@@ -137,12 +171,20 @@ describe('runs', () => {
     expect(s.sent(jane).sms).toHaveLength(1);
     expect(s.sent(jane).tasks).toHaveLength(0);
     for (const contactId of [jane, marcus]) {
-      expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'suppressed', outcome_reason: 'install-revoked' });
+      expect(await s.run(contactId)).toMatchObject({
+        status: 'ended',
+        outcome: 'suppressed',
+        outcome_reason: 'install-revoked',
+      });
     }
     const db = s.rt.db.db;
     const waiting = await db.selectFrom('jobs').select('id').where('state', 'in', ['pending', 'running']).execute();
     expect(waiting).toHaveLength(0);
-    const install = await db.selectFrom('installations').select('status').where('location_id', '=', LOCATION_ID).executeTakeFirstOrThrow();
+    const install = await db
+      .selectFrom('installations')
+      .select('status')
+      .where('location_id', '=', LOCATION_ID)
+      .executeTakeFirstOrThrow();
     expect(install.status).toBe('revoked');
   });
 

@@ -24,34 +24,55 @@ describe('effectiveWindow', () => {
   it("keeps the owner's window where no state rule applies", () => {
     expect(effectiveWindow(DEFAULT, 'NY', '2026-01-05')).toEqual({ start: hm(8), end: hm(21) });
     expect(effectiveWindow(DEFAULT, null, '2026-01-05')).toEqual({ start: hm(8), end: hm(21) });
-    expect(effectiveWindow({ start: '09:30', end: '17:00' }, 'CA', '2026-01-05')).toEqual({ start: hm(9, 30), end: hm(17) });
+    expect(effectiveWindow({ start: '09:30', end: '17:00' }, 'CA', '2026-01-05')).toEqual({
+      start: hm(9, 30),
+      end: hm(17),
+    });
   });
 
   it('narrows a wider stored window to the federal 08:00-21:00', () => {
-    expect(effectiveWindow({ start: '07:00', end: '24:00' }, 'CA', '2026-01-05')).toEqual({ start: hm(8), end: hm(21) });
+    expect(effectiveWindow({ start: '07:00', end: '24:00' }, 'CA', '2026-01-05')).toEqual({
+      start: hm(8),
+      end: hm(21),
+    });
   });
 
   it.each(['FL', 'OK', 'MD'])('ends at 20:00 in %s', (state) => {
     expect(effectiveWindow(DEFAULT, state, '2026-01-05')).toEqual({ start: hm(8), end: hm(20) });
-    expect(effectiveWindow({ start: '07:00', end: '22:00' }, state, '2026-01-05')).toEqual({ start: hm(8), end: hm(20) });
+    expect(effectiveWindow({ start: '07:00', end: '22:00' }, state, '2026-01-05')).toEqual({
+      start: hm(8),
+      end: hm(20),
+    });
   });
 
   it('only narrows: a tighter owner window stays as it is', () => {
-    expect(effectiveWindow({ start: '10:00', end: '18:00' }, 'FL', '2026-01-05')).toEqual({ start: hm(10), end: hm(18) });
-    expect(effectiveWindow({ start: '10:00', end: '18:00' }, 'TX', '2026-01-05')).toEqual({ start: hm(10), end: hm(18) });
+    expect(effectiveWindow({ start: '10:00', end: '18:00' }, 'FL', '2026-01-05')).toEqual({
+      start: hm(10),
+      end: hm(18),
+    });
+    expect(effectiveWindow({ start: '10:00', end: '18:00' }, 'TX', '2026-01-05')).toEqual({
+      start: hm(10),
+      end: hm(18),
+    });
   });
 
   it('applies Texas 09:00-21:00 Monday to Saturday and 12:00-21:00 on Sunday', () => {
     expect(effectiveWindow(DEFAULT, 'TX', '2026-01-05')).toEqual({ start: hm(9), end: hm(21) }); // Monday
     expect(effectiveWindow(DEFAULT, 'TX', '2026-01-10')).toEqual({ start: hm(9), end: hm(21) }); // Saturday
     expect(effectiveWindow(DEFAULT, 'TX', '2026-01-11')).toEqual({ start: hm(12), end: hm(21) }); // Sunday
-    expect(effectiveWindow({ start: '06:00', end: '24:00' }, 'TX', '2026-01-11')).toEqual({ start: hm(12), end: hm(21) });
+    expect(effectiveWindow({ start: '06:00', end: '24:00' }, 'TX', '2026-01-11')).toEqual({
+      start: hm(12),
+      end: hm(21),
+    });
   });
 
   it('returns null when the state rules leave nothing of the window that day', () => {
     expect(effectiveWindow({ start: '20:00', end: '21:00' }, 'FL', '2026-01-05')).toBeNull();
     expect(effectiveWindow({ start: '08:00', end: '11:00' }, 'TX', '2026-01-11')).toBeNull();
-    expect(effectiveWindow({ start: '08:00', end: '11:00' }, 'TX', '2026-01-12')).toEqual({ start: hm(9), end: hm(11) });
+    expect(effectiveWindow({ start: '08:00', end: '11:00' }, 'TX', '2026-01-12')).toEqual({
+      start: hm(9),
+      end: hm(11),
+    });
   });
 });
 
@@ -108,11 +129,17 @@ describe('nextOpenTime', () => {
 
   it('moves Texas on Saturday night to Sunday noon, and Sunday morning to noon', () => {
     // Saturday 2026-01-10 21:30 CST = 2026-01-11T03:30Z -> Sunday 12:00 CST = 18:00Z.
-    expect(nextOpenTime(at('2026-01-11T03:30:00Z'), CHI, DEFAULT, 'TX')?.toISOString()).toBe('2026-01-11T18:00:00.000Z');
+    expect(nextOpenTime(at('2026-01-11T03:30:00Z'), CHI, DEFAULT, 'TX')?.toISOString()).toBe(
+      '2026-01-11T18:00:00.000Z',
+    );
     // Sunday 10:00 CST = 16:00Z.
-    expect(nextOpenTime(at('2026-01-11T16:00:00Z'), CHI, DEFAULT, 'TX')?.toISOString()).toBe('2026-01-11T18:00:00.000Z');
+    expect(nextOpenTime(at('2026-01-11T16:00:00Z'), CHI, DEFAULT, 'TX')?.toISOString()).toBe(
+      '2026-01-11T18:00:00.000Z',
+    );
     // Monday 08:30 CST = 14:30Z -> 09:00 CST = 15:00Z.
-    expect(nextOpenTime(at('2026-01-12T14:30:00Z'), CHI, DEFAULT, 'TX')?.toISOString()).toBe('2026-01-12T15:00:00.000Z');
+    expect(nextOpenTime(at('2026-01-12T14:30:00Z'), CHI, DEFAULT, 'TX')?.toISOString()).toBe(
+      '2026-01-12T15:00:00.000Z',
+    );
   });
 
   it('honours the spring-forward night: 08:00 EDT the next morning is 12:00Z', () => {
@@ -133,7 +160,9 @@ describe('nextOpenTime', () => {
   it('skips a day the state rules shut entirely', () => {
     const morning = { start: '08:00', end: '11:00' };
     // Saturday 2026-01-10 12:00 CST: Sunday's Texas window (12:00-11:00) is empty, so Monday 09:00 CST.
-    expect(nextOpenTime(at('2026-01-10T18:00:00Z'), CHI, morning, 'TX')?.toISOString()).toBe('2026-01-12T15:00:00.000Z');
+    expect(nextOpenTime(at('2026-01-10T18:00:00Z'), CHI, morning, 'TX')?.toISOString()).toBe(
+      '2026-01-12T15:00:00.000Z',
+    );
   });
 
   it('returns null when the window never opens', () => {

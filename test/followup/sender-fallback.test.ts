@@ -5,11 +5,16 @@ let s: EngineStack;
 afterEach(() => s?.close());
 
 describe('SMS sender', () => {
-  it('falls back to the location\'s default number when GHL refuses the tracking number as sender, and says so on the timeline', async () => {
+  it("falls back to the location's default number when GHL refuses the tracking number as sender, and says so on the timeline", async () => {
     s = await startEngineStack();
     // A number the caller dialled that GHL will not send from (not an SMS number of the location).
     const pooled = '+15550007777';
-    const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: PHONES.jane, to: pooled, outcome: 'voicemail' });
+    const call = await s.sandbox.phone.placeCall({
+      locationId: LOCATION_ID,
+      from: PHONES.jane,
+      to: pooled,
+      outcome: 'voicemail',
+    });
     await s.settle();
     await s.advance(3 * MIN);
     const sends = s.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/conversations/messages');
@@ -19,7 +24,11 @@ describe('SMS sender', () => {
     ]);
     expect(s.sent(call.contactId).sms).toHaveLength(1);
     const db = s.rt.db.db;
-    const step = await db.selectFrom('run_steps').selectAll().where('step_id', '=', 'apology-sms').executeTakeFirstOrThrow();
+    const step = await db
+      .selectFrom('run_steps')
+      .selectAll()
+      .where('step_id', '=', 'apology-sms')
+      .executeTakeFirstOrThrow();
     expect(step.state).toBe('done');
     const events = await db.selectFrom('run_events').selectAll().where('kind', '=', 'sender-fallback').execute();
     expect(events).toHaveLength(1);

@@ -42,7 +42,8 @@ describe('state rules data', () => {
   it('keeps every state inside the federal 08:00-21:00', () => {
     expect(FEDERAL_RULE.hours.map(text)).toEqual(Array(7).fill('08:00-21:00'));
     for (const rule of STATE_RULES) {
-      for (const hours of rule.hours) if (hours) expect(hours.start >= 480 && hours.end <= 1260 && hours.start < hours.end).toBe(true);
+      for (const hours of rule.hours)
+        if (hours) expect(hours.start >= 480 && hours.end <= 1260 && hours.start < hours.end).toBe(true);
     }
   });
 

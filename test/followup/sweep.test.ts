@@ -19,7 +19,12 @@ async function minutes(n: number): Promise<void> {
 }
 
 async function missedCall(from: string) {
-  return s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from, to: TRACKING_NUMBERS.facebook, outcome: 'voicemail' });
+  return s.sandbox.phone.placeCall({
+    locationId: LOCATION_ID,
+    from,
+    to: TRACKING_NUMBERS.facebook,
+    outcome: 'voicemail',
+  });
 }
 
 const exportRequests = () => s.sandbox.requests.filter((r) => r.path === '/conversations/messages/export').length;
@@ -54,7 +59,9 @@ describe('lost-webhook sweep', () => {
     expect(await s.rt.db.db.selectFrom('runs').select('id').execute()).toHaveLength(20);
     for (const c of calls) {
       const missed = (await runEvents(c.contactId)).find((e) => e.kind === 'missed-call');
-      expect((missed?.detail as { via?: string } | undefined)?.via).toBe(c.delivery.dropped ? 'found by sweep' : undefined);
+      expect((missed?.detail as { via?: string } | undefined)?.via).toBe(
+        c.delivery.dropped ? 'found by sweep' : undefined,
+      );
     }
 
     // The lost webhooks turn up late after all, with their original timestamp: nothing changes.

@@ -75,10 +75,10 @@ describe('renderTemplate', () => {
 
   it('falls back to friendly words when values are missing or blank', () => {
     const text = 'Hi {{contact.firstName}}! {{business.name}}, {{rep.name}}, {{source}}, [{{bookingLink}}]';
-    expect(renderTemplate(text, {}, { html: false })).toBe(
-      'Hi there! our team, our team, unknown source, []',
+    expect(renderTemplate(text, {}, { html: false })).toBe('Hi there! our team, our team, unknown source, []');
+    expect(renderTemplate('Hi {{contact.firstName}}', { 'contact.firstName': '   ' }, { html: false })).toBe(
+      'Hi there',
     );
-    expect(renderTemplate('Hi {{contact.firstName}}', { 'contact.firstName': '   ' }, { html: false })).toBe('Hi there');
     expect(renderTemplate('Hi {{contact.firstName}}', { 'contact.firstName': null }, { html: false })).toBe('Hi there');
   });
 
@@ -102,7 +102,11 @@ describe('renderTemplate', () => {
   });
 
   it('expands in one pass: a value containing braces is not expanded again', () => {
-    const out = renderTemplate('Hi {{contact.firstName}}', { 'contact.firstName': '{{business.name}}' }, { html: false });
+    const out = renderTemplate(
+      'Hi {{contact.firstName}}',
+      { 'contact.firstName': '{{business.name}}' },
+      { html: false },
+    );
     expect(out).toBe('Hi {{business.name}}');
   });
 
@@ -112,9 +116,7 @@ describe('renderTemplate', () => {
       { 'contact.firstName': '<script>alert("x")</script>', source: "Tom's & Jerry's" },
       { html: true },
     );
-    expect(out).toBe(
-      '<p>Hi &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; from Tom&#39;s &amp; Jerry&#39;s</p>',
-    );
+    expect(out).toBe('<p>Hi &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; from Tom&#39;s &amp; Jerry&#39;s</p>');
   });
 
   it('does not escape in plain mode', () => {

@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONTACTS, type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS, USERS } from '../helpers/engine.js';
+import {
+  CONTACTS,
+  type EngineStack,
+  HOUR,
+  LOCATION_ID,
+  MIN,
+  PHONES,
+  startEngineStack,
+  TRACKING_NUMBERS,
+  USERS,
+} from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -18,7 +28,9 @@ describe('the follow-up sequence', () => {
     s = await startEngineStack();
     const { contactId } = await missedCall();
     expect(contactId).toBe(CONTACTS.jane);
-    expect(s.sandbox.store.contact(contactId)?.tags).toEqual(expect.arrayContaining(['Facebook Ad Caller', 'Missed Call']));
+    expect(s.sandbox.store.contact(contactId)?.tags).toEqual(
+      expect.arrayContaining(['Facebook Ad Caller', 'Missed Call']),
+    );
     expect(s.sent(contactId).sms).toHaveLength(0);
 
     await s.at(2 * MIN - 1000);
@@ -26,7 +38,9 @@ describe('the follow-up sequence', () => {
     await s.at(2 * MIN);
     const [apology] = s.sent(contactId).sms;
     expect(apology?.at).toBe('2026-01-05T15:02:00.000Z');
-    expect(apology?.body).toMatch(/^Hi Jane, it's Bright Smile Dental. Sorry we missed your call!.* Reply STOP to opt out$/);
+    expect(apology?.body).toMatch(
+      /^Hi Jane, it's Bright Smile Dental. Sorry we missed your call!.* Reply STOP to opt out$/,
+    );
     expect(apology?.body).toContain('https://book.example.com/bright-smile');
 
     await s.at(15 * MIN);
@@ -47,8 +61,15 @@ describe('the follow-up sequence', () => {
     // The last SMS is marketing and Jane's 305 number is Floridian: without the consent tag it is skipped.
     const sms = s.sent(contactId).sms;
     expect(sms.map((m) => m.at)).toEqual(['2026-01-05T15:02:00.000Z']);
-    expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'lost', outcome_reason: 'sequence-ended' });
-    const times = await s.rt.db.db.selectFrom('runs').select(['started_at', 'first_followup_at']).executeTakeFirstOrThrow();
+    expect(await s.run(contactId)).toMatchObject({
+      status: 'ended',
+      outcome: 'lost',
+      outcome_reason: 'sequence-ended',
+    });
+    const times = await s.rt.db.db
+      .selectFrom('runs')
+      .select(['started_at', 'first_followup_at'])
+      .executeTakeFirstOrThrow();
     expect(times.first_followup_at!.getTime() - times.started_at.getTime()).toBe(2 * MIN);
     // Nothing more, ever.
     await s.at(72 * HOUR);
@@ -65,8 +86,15 @@ describe('the follow-up sequence', () => {
     await s.settle();
     await s.at(25 * HOUR);
     expect(s.sent(contactId)).toEqual({ sms: [], email: [], tasks: [] });
-    expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'recovered', outcome_reason: 'connected' });
-    const run = await s.rt.db.db.selectFrom('runs').select(['started_at', 'first_human_contact_at']).executeTakeFirstOrThrow();
+    expect(await s.run(contactId)).toMatchObject({
+      status: 'ended',
+      outcome: 'recovered',
+      outcome_reason: 'connected',
+    });
+    const run = await s.rt.db.db
+      .selectFrom('runs')
+      .select(['started_at', 'first_human_contact_at'])
+      .executeTakeFirstOrThrow();
     expect(run.first_human_contact_at!.getTime() - run.started_at.getTime()).toBe(1 * MIN);
   });
 
@@ -76,7 +104,12 @@ describe('the follow-up sequence', () => {
     await s.at(1 * MIN);
     // The callback's webhook is lost: GHL could not reach Ringback.
     s.sandbox.setAppBaseUrl('http://127.0.0.1:9');
-    const lost = await s.sandbox.phone.returnCall({ locationId: LOCATION_ID, contactId, userId: USERS.ben, answered: true });
+    const lost = await s.sandbox.phone.returnCall({
+      locationId: LOCATION_ID,
+      contactId,
+      userId: USERS.ben,
+      answered: true,
+    });
     expect(lost.delivery.ok).toBe(false);
     s.sandbox.setAppBaseUrl(s.url);
     await s.at(25 * HOUR);
@@ -121,7 +154,11 @@ describe('the follow-up sequence', () => {
     await s.at(25 * HOUR);
     expect(s.sent(contactId).sms).toHaveLength(1);
     expect(await s.run(contactId)).toMatchObject({ outcome: 'suppressed', outcome_reason: 'opted-out' });
-    const flags = await s.rt.db.db.selectFrom('contact_flags').selectAll().where('contact_id', '=', contactId).executeTakeFirst();
+    const flags = await s.rt.db.db
+      .selectFrom('contact_flags')
+      .selectAll()
+      .where('contact_id', '=', contactId)
+      .executeTakeFirst();
     expect(flags?.sms_opted_out_at).toBeInstanceOf(Date);
     // A later missed call still gets a task for a human, but never an automated text.
     await missedCall();

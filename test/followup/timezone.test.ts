@@ -18,12 +18,18 @@ describe('isValidTimeZone', () => {
     },
   );
 
-  it.each(['', 'Mars/Olympus', 'America/Nowhere', '+05:00', 'EST 5', 'America/New York', '../etc/passwd', 'constructor'])(
-    'refuses %j',
-    (zone) => {
-      expect(isValidTimeZone(zone)).toBe(false);
-    },
-  );
+  it.each([
+    '',
+    'Mars/Olympus',
+    'America/Nowhere',
+    '+05:00',
+    'EST 5',
+    'America/New York',
+    '../etc/passwd',
+    'constructor',
+  ])('refuses %j', (zone) => {
+    expect(isValidTimeZone(zone)).toBe(false);
+  });
 });
 
 describe('localParts', () => {
@@ -115,19 +121,25 @@ describe('recipientTimezone', () => {
   const contact = { timezone: 'America/Denver', state: 'FL', phone: '+12135550123' };
 
   it("never lets the timezone setting override the contact's own zone", () => {
-    expect(resolveRecipientTimezone({ settingsTimezone: 'America/Phoenix', contact, locationTimezone: 'UTC' })).toEqual({
-      timeZone: 'America/Denver',
-      via: 'contact',
-    });
+    expect(resolveRecipientTimezone({ settingsTimezone: 'America/Phoenix', contact, locationTimezone: 'UTC' })).toEqual(
+      {
+        timeZone: 'America/Denver',
+        via: 'contact',
+      },
+    );
   });
 
   it('uses the timezone setting, then the location zone, for a recipient with no zone of their own', () => {
     const foreign = { phone: '+442071234567' };
-    expect(resolveRecipientTimezone({ settingsTimezone: 'America/Phoenix', contact: foreign, locationTimezone: 'UTC' })).toEqual({
+    expect(
+      resolveRecipientTimezone({ settingsTimezone: 'America/Phoenix', contact: foreign, locationTimezone: 'UTC' }),
+    ).toEqual({
       timeZone: 'America/Phoenix',
       via: 'settings',
     });
-    expect(resolveRecipientTimezone({ settingsTimezone: null, contact: foreign, locationTimezone: 'America/Chicago' })).toEqual({
+    expect(
+      resolveRecipientTimezone({ settingsTimezone: null, contact: foreign, locationTimezone: 'America/Chicago' }),
+    ).toEqual({
       timeZone: 'America/Chicago',
       via: 'location',
     });
@@ -142,7 +154,10 @@ describe('recipientTimezone', () => {
 
   it("then the contact's state", () => {
     expect(
-      resolveRecipientTimezone({ contact: { state: 'FL', phone: '+12135550123' }, locationTimezone: 'America/Chicago' }),
+      resolveRecipientTimezone({
+        contact: { state: 'FL', phone: '+12135550123' },
+        locationTimezone: 'America/Chicago',
+      }),
     ).toEqual({ timeZone: 'America/New_York', via: 'state' });
     expect(recipientTimezone({ contact: { state: 'Arizona' }, locationTimezone: 'America/Chicago' })).toBe(
       'America/Phoenix',

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TRIAGE_CLASSES } from '../../src/followup/triage.js';
 import { evaluateTriage, MalformedSetError, parseReplies } from '../../src/followup/triage-eval.js';
-import { actsAlone, COMMITTED_GATES, GATED_CLASSES, gatesFrom, MIN_PRECISION } from '../../src/followup/triage-gates.js';
+import {
+  actsAlone,
+  COMMITTED_GATES,
+  GATED_CLASSES,
+  gatesFrom,
+  MIN_PRECISION,
+} from '../../src/followup/triage-gates.js';
 
 const SET = 'test/fixtures/triage/replies.jsonl';
 const replies = parseReplies(readFileSync(SET, 'utf8'));
@@ -21,7 +27,9 @@ describe('the labelled replies', () => {
       const ofClass = replies.filter((r) => r.label === cls);
       expect(ofClass.length, cls).toBeGreaterThanOrEqual(30);
       expect(
-        ofClass.some((r) => /[ñáéíóú¿¡]|\b(?:por favor|gracias|cita|cuanto|numero|mensajes|urgente|no me|quiero|llam)/i.test(r.text)),
+        ofClass.some((r) =>
+          /[ñáéíóú¿¡]|\b(?:por favor|gracias|cita|cuanto|numero|mensajes|urgente|no me|quiero|llam)/i.test(r.text),
+        ),
         `${cls} has Spanish`,
       ).toBe(true);
     }
@@ -34,13 +42,17 @@ describe('npm run triage:eval', () => {
     const r = runEval();
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    for (const cls of TRIAGE_CLASSES) expect(r.stdout).toMatch(new RegExp(`^\\| ${cls} \\| \\d+ \\| [01]\\.\\d{3} \\| [01]\\.\\d{3} \\|`, 'm'));
+    for (const cls of TRIAGE_CLASSES)
+      expect(r.stdout).toMatch(new RegExp(`^\\| ${cls} \\| \\d+ \\| [01]\\.\\d{3} \\| [01]\\.\\d{3} \\|`, 'm'));
   });
 
   it('exits 1 and names the lines of a malformed set', () => {
     const dir = mkdtempSync(join(tmpdir(), 'triage-'));
     const bad = join(dir, 'bad.jsonl');
-    writeFileSync(bad, '{"text":"stop","label":"opt-out"}\n{"text":"hi","label":"greeting"}\nnot json\n{"text":"STOP","label":"opt-out"}\n');
+    writeFileSync(
+      bad,
+      '{"text":"stop","label":"opt-out"}\n{"text":"hi","label":"greeting"}\nnot json\n{"text":"STOP","label":"opt-out"}\n',
+    );
     const r = runEval(`--set=${bad}`);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('line 2: "label" must be one of');

@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS, USERS } from '../helpers/engine.js';
+import {
+  type EngineStack,
+  HOUR,
+  LOCATION_ID,
+  MIN,
+  PHONES,
+  startEngineStack,
+  TRACKING_NUMBERS,
+  USERS,
+} from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -7,7 +16,12 @@ afterEach(async () => {
 });
 
 async function missedCall() {
-  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: PHONES.marcus, to: TRACKING_NUMBERS.website, outcome: 'no-answer' });
+  const call = await s.sandbox.phone.placeCall({
+    locationId: LOCATION_ID,
+    from: PHONES.marcus,
+    to: TRACKING_NUMBERS.website,
+    outcome: 'no-answer',
+  });
   await s.settle();
   return call.contactId;
 }
@@ -64,14 +78,20 @@ describe('reply triage on the reply path', () => {
     s = await startEngineStack();
     const contactId = await missedCall();
     await replyAfterApology(contactId, 'cuánto cobran por destapar el drenaje?');
-    expect(s.sent(contactId).tasks.map((t) => t.title)).toEqual([`Price question: ${PHONES.marcus} replied "cuánto cobran por destapar el drenaje?"`]);
+    expect(s.sent(contactId).tasks.map((t) => t.title)).toEqual([
+      `Price question: ${PHONES.marcus} replied "cuánto cobran por destapar el drenaje?"`,
+    ]);
   });
 
   it('a wrong number ends the run suppressed and no more texts go', async () => {
     s = await startEngineStack();
     const contactId = await missedCall();
     await replyAfterApology(contactId, 'I never called you');
-    expect(await s.run(contactId)).toMatchObject({ status: 'ended', outcome: 'suppressed', outcome_reason: 'wrong-number' });
+    expect(await s.run(contactId)).toMatchObject({
+      status: 'ended',
+      outcome: 'suppressed',
+      outcome_reason: 'wrong-number',
+    });
     await s.at(25 * HOUR);
     expect(s.sent(contactId).sms).toHaveLength(1);
     expect(s.sent(contactId).tasks).toHaveLength(0);

@@ -41,23 +41,45 @@ const since = (path: string) => stack.sandbox.requests.filter((r) => r.path === 
 describe('GHL client', () => {
   it('speaks every endpoint with the right Version and maps the documented answers', async () => {
     const before = stack.sandbox.requests.length;
-    expect(await ghl.getContact(LOCATION_ID, CONTACTS.jane)).toMatchObject({ id: CONTACTS.jane, firstName: 'Jane', tags: [], dnd: false });
+    expect(await ghl.getContact(LOCATION_ID, CONTACTS.jane)).toMatchObject({
+      id: CONTACTS.jane,
+      firstName: 'Jane',
+      tags: [],
+      dnd: false,
+    });
     expect((await ghl.getContact(LOCATION_ID, CONTACTS.olivia)).dndSettings.SMS?.status).toBe('active');
     await ghl.addTags(LOCATION_ID, CONTACTS.jane, ['Missed Call']);
-    const task = await ghl.createTask(LOCATION_ID, CONTACTS.jane, { title: 'Call back', body: 'b', dueDate: stack.clock.now(), assignedTo: USERS.ana });
+    const task = await ghl.createTask(LOCATION_ID, CONTACTS.jane, {
+      title: 'Call back',
+      body: 'b',
+      dueDate: stack.clock.now(),
+      assignedTo: USERS.ana,
+    });
     expect(task.id).toMatch(/^task_/);
     expect(await ghl.listTasks(LOCATION_ID, CONTACTS.jane)).toContainEqual(
       expect.objectContaining({ id: task.id, title: 'Call back', assignedTo: USERS.ana, completed: false }),
     );
-    const sent = await ghl.sendMessage(LOCATION_ID, { type: 'SMS', contactId: CONTACTS.jane, message: 'Sorry we missed you' });
+    const sent = await ghl.sendMessage(LOCATION_ID, {
+      type: 'SMS',
+      contactId: CONTACTS.jane,
+      message: 'Sorry we missed you',
+    });
     expect(sent.messageId).toMatch(/^msg_/);
-    const history = await ghl.listMessagesSince(LOCATION_ID, CONTACTS.jane, new Date(stack.clock.now().getTime() - 60_000));
+    const history = await ghl.listMessagesSince(
+      LOCATION_ID,
+      CONTACTS.jane,
+      new Date(stack.clock.now().getTime() - 60_000),
+    );
     expect(history.map((m) => m.id)).toContain(sent.messageId);
     expect(await ghl.findContactByEmail(LOCATION_ID, 'owner@example.com')).toBeNull();
     const owner = await ghl.createContact(LOCATION_ID, { email: 'owner@example.com', name: 'Owner' });
     expect(owner.id).toMatch(/^con_/);
     expect(await ghl.findContactByEmail(LOCATION_ID, 'owner@example.com')).toEqual({ id: owner.id, tags: [] });
-    expect(await ghl.getLocation(LOCATION_ID)).toMatchObject({ id: LOCATION_ID, name: 'Bright Smile Dental', timezone: 'America/New_York' });
+    expect(await ghl.getLocation(LOCATION_ID)).toMatchObject({
+      id: LOCATION_ID,
+      name: 'Bright Smile Dental',
+      timezone: 'America/New_York',
+    });
     expect(await ghl.listUsers(LOCATION_ID)).toHaveLength(3);
     expect(await ghl.listPhoneNumbers(LOCATION_ID)).toHaveLength(4);
     expect((await ghl.listCalendars(LOCATION_ID))[0]).toMatchObject({ name: 'New Patient Consultation' });
@@ -66,13 +88,33 @@ describe('GHL client', () => {
     expect(stack.sandbox.store.contact(CONTACTS.jane)?.tags).toContain('Missed Call');
   });
 
-  it('a null in one message field does not fail the page: the conversation\'s other messages still come back', async () => {
+  it("a null in one message field does not fail the page: the conversation's other messages still come back", async () => {
     const sent = await ghl.sendMessage(LOCATION_ID, { type: 'SMS', contactId: CONTACTS.jane, message: 'first' });
     const conversationId = stack.sandbox.store.message(sent.messageId)!.conversationId;
     const at = stack.clock.now().toISOString();
-    const odd = { id: 'msg_nulls', type: 1, messageType: 'TYPE_CALL', locationId: LOCATION_ID, contactId: CONTACTS.jane, conversationId, dateAdded: at, direction: 'inbound', status: null, body: null, contentType: null, attachments: null, meta: { call: null }, source: null, userId: null };
+    const odd = {
+      id: 'msg_nulls',
+      type: 1,
+      messageType: 'TYPE_CALL',
+      locationId: LOCATION_ID,
+      contactId: CONTACTS.jane,
+      conversationId,
+      dateAdded: at,
+      direction: 'inbound',
+      status: null,
+      body: null,
+      contentType: null,
+      attachments: null,
+      meta: { call: null },
+      source: null,
+      userId: null,
+    };
     stack.sandbox.store.addMessage(odd as unknown as Message);
-    const history = await ghl.listMessagesSince(LOCATION_ID, CONTACTS.jane, new Date(stack.clock.now().getTime() - 60_000));
+    const history = await ghl.listMessagesSince(
+      LOCATION_ID,
+      CONTACTS.jane,
+      new Date(stack.clock.now().getTime() - 60_000),
+    );
     expect(history.map((m) => m.id)).toEqual(expect.arrayContaining([sent.messageId, 'msg_nulls']));
   });
 
@@ -129,8 +171,14 @@ describe('GHL client', () => {
     const count = () => stack.sandbox.store.messages(LOCATION_ID, CONTACTS.marcus).length;
     stack.sandbox.faults.add({ path: '/conversations/messages', kind: 'timeout', times: 1 });
     const sms = { type: 'SMS' as const, contactId: CONTACTS.marcus, message: 'hi' };
-    await expect(client({ timeoutMs: 250 }).sendMessage(LOCATION_ID, sms)).rejects.toBeInstanceOf(GhlOutcomeUnknownError);
-    expect(since('/conversations/messages').filter((r) => r.method === 'POST').at(-1)?.status).toBe(0);
+    await expect(client({ timeoutMs: 250 }).sendMessage(LOCATION_ID, sms)).rejects.toBeInstanceOf(
+      GhlOutcomeUnknownError,
+    );
+    expect(
+      since('/conversations/messages')
+        .filter((r) => r.method === 'POST')
+        .at(-1)?.status,
+    ).toBe(0);
     stack.sandbox.faults.add({ path: `/contacts/${CONTACTS.marcus}/tasks`, kind: 'malformed', times: 1 });
     const task = { title: 't', body: '', dueDate: stack.clock.now(), assignedTo: null };
     await expect(ghl.createTask(LOCATION_ID, CONTACTS.marcus, task)).rejects.toBeInstanceOf(GhlOutcomeUnknownError);
@@ -144,8 +192,11 @@ describe('GHL client', () => {
   it('loses no call in a storm of faults: each one succeeds or surfaces GhlRateLimitedError', async () => {
     const patient = client({ maxAttempts: 10, retryBudgetMs: 8_000, timeoutMs: 250 });
     const path = `/contacts/${CONTACTS.priya}`;
-    for (const kind of ['5xx', 'timeout', 'malformed', '429'] as const) stack.sandbox.faults.add({ path, kind, times: 2 });
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => patient.getContact(LOCATION_ID, CONTACTS.priya)));
+    for (const kind of ['5xx', 'timeout', 'malformed', '429'] as const)
+      stack.sandbox.faults.add({ path, kind, times: 2 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => patient.getContact(LOCATION_ID, CONTACTS.priya)),
+    );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     expect(ok).toHaveLength(18);
@@ -176,7 +227,9 @@ describe('GHL client', () => {
     const read = await away.listUsers(LOCATION_ID).catch((e: unknown) => e);
     expect(read).toBeInstanceOf(GhlUnavailableError);
     expect(String(read)).toMatch(/ECONNREFUSED \(after 2 attempts\)/);
-    const send = await away.sendMessage(LOCATION_ID, { type: 'SMS', contactId: CONTACTS.jane, message: 'x' }).catch((e: unknown) => e);
+    const send = await away
+      .sendMessage(LOCATION_ID, { type: 'SMS', contactId: CONTACTS.jane, message: 'x' })
+      .catch((e: unknown) => e);
     expect(send).toBeInstanceOf(GhlUnavailableError);
   });
 });

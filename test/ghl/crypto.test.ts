@@ -20,9 +20,9 @@ describe('token encryption', () => {
     const parts = enc.split(':');
     const ct = Buffer.from(parts[3] ?? '', 'base64url');
     ct[0] = (ct[0] ?? 0) ^ 1;
-    expect(() => decryptToken(key, [parts[0], parts[1], parts[2], ct.toString('base64url')].join(':'), 'loc_1')).toThrow(
-      TokenDecryptError,
-    );
+    expect(() =>
+      decryptToken(key, [parts[0], parts[1], parts[2], ct.toString('base64url')].join(':'), 'loc_1'),
+    ).toThrow(TokenDecryptError);
     expect(() => decryptToken(key, `v9:${parts.slice(1).join(':')}`, 'loc_1')).toThrow(TokenDecryptError);
   });
 });

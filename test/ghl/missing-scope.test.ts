@@ -41,19 +41,30 @@ describe('a 401 for a scope the install lacks', () => {
     expect(await findInstallation(db, LOCATION_ID)).toMatchObject({ status: 'installed' });
     const run = await db.selectFrom('runs').select(['status', 'outcome_reason']).executeTakeFirstOrThrow();
     expect(run.status).toBe('active');
-    const events = await db.selectFrom('run_events').select(['kind', 'step_id']).where('kind', '=', 'step-failed').execute();
+    const events = await db
+      .selectFrom('run_events')
+      .select(['kind', 'step_id'])
+      .where('kind', '=', 'step-failed')
+      .execute();
     expect(events).toEqual([{ kind: 'step-failed', step_id: 'apology-sms' }]);
 
-    const lookups = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get('/api/lookups');
+    const lookups = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get(
+      '/api/lookups',
+    );
     expect(lookups.status).toBe(200);
     expect(lookups.body.problems).toEqual([
-      expect.objectContaining({ code: 'missing-scope:conversations/message.write', message: expect.stringContaining('Reinstall') }),
+      expect.objectContaining({
+        code: 'missing-scope:conversations/message.write',
+        message: expect.stringContaining('Reinstall'),
+      }),
     ]);
     expect(lookups.body.warnings[0]).toContain('conversations/message.write');
 
     // Installing again with the scope clears the problem.
     expect((await installVia(stack, { locationId: LOCATION_ID })).status).toBe(200);
-    const after = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get('/api/lookups');
+    const after = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get(
+      '/api/lookups',
+    );
     expect(after.body.problems).toEqual([]);
   });
 });

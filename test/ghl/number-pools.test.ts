@@ -10,14 +10,22 @@ afterEach(() => stack?.close());
 const POOLED = '+15550004444';
 
 async function numbersOnPage(): Promise<{ numbers: string[]; warnings: string[] }> {
-  const res = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get('/api/lookups');
+  const res = await authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya })).get(
+    '/api/lookups',
+  );
   return { numbers: res.body.numbers.map((n: { phoneNumber: string }) => n.phoneNumber), warnings: res.body.warnings };
 }
 
 describe('numbers in number pools', () => {
   it('are listed on the settings page (skipNumberPool=false)', async () => {
     stack = await startStack();
-    stack.sandbox.store.numbers(LOCATION_ID).push({ locationId: LOCATION_ID, phoneNumber: POOLED, friendlyName: 'Pool 1', isDefaultNumber: false, inNumberPool: true });
+    stack.sandbox.store.numbers(LOCATION_ID).push({
+      locationId: LOCATION_ID,
+      phoneNumber: POOLED,
+      friendlyName: 'Pool 1',
+      isDefaultNumber: false,
+      inNumberPool: true,
+    });
     expect((await installVia(stack, { locationId: LOCATION_ID })).status).toBe(200);
     const { numbers } = await numbersOnPage();
     expect(numbers).toContain(POOLED);
@@ -26,7 +34,13 @@ describe('numbers in number pools', () => {
 
   it('leave the other numbers listed when the install lacks numberpools.read, and the page says which scope is missing', async () => {
     stack = await startStack();
-    stack.sandbox.store.numbers(LOCATION_ID).push({ locationId: LOCATION_ID, phoneNumber: POOLED, friendlyName: 'Pool 1', isDefaultNumber: false, inNumberPool: true });
+    stack.sandbox.store.numbers(LOCATION_ID).push({
+      locationId: LOCATION_ID,
+      phoneNumber: POOLED,
+      friendlyName: 'Pool 1',
+      isDefaultNumber: false,
+      inNumberPool: true,
+    });
     const scope = GHL_SCOPES.filter((s) => s !== 'numberpools.read').join(' ');
     expect((await installVia(stack, { locationId: LOCATION_ID, scope })).status).toBe(200);
     const { numbers, warnings } = await numbersOnPage();

@@ -32,13 +32,22 @@ function storage(): Record<string, string> {
 }
 
 async function ringback(env: Record<string, string>): Promise<Runtime> {
-  const { rt } = await startRingback({ sandbox, clock, databaseUrl: onPostgres ? databaseUrl : '', env: { ...storage(), ...env } });
+  const { rt } = await startRingback({
+    sandbox,
+    clock,
+    databaseUrl: onPostgres ? databaseUrl : '',
+    env: { ...storage(), ...env },
+  });
   sandbox.setAppBaseUrl(rt.url ?? '');
   return rt;
 }
 
 function tokensOf(rt: Runtime, locationId: string) {
-  return rt.db.db.selectFrom('installations').select(['access_token_enc', 'refresh_token_enc']).where('location_id', '=', locationId).executeTakeFirstOrThrow();
+  return rt.db.db
+    .selectFrom('installations')
+    .select(['access_token_enc', 'refresh_token_enc'])
+    .where('location_id', '=', locationId)
+    .executeTakeFirstOrThrow();
 }
 
 function cli(args: string[], env: Record<string, string>) {
@@ -62,7 +71,12 @@ function cli(args: string[], env: Record<string, string>) {
 
 beforeAll(async () => {
   clock = new ManualClock('2026-01-05T15:00:00Z');
-  sandbox = await createSandbox({ clock, clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET, sharedSecret: TEST_SHARED_SECRET });
+  sandbox = await createSandbox({
+    clock,
+    clientId: TEST_CLIENT_ID,
+    clientSecret: TEST_CLIENT_SECRET,
+    sharedSecret: TEST_SHARED_SECRET,
+  });
   dataDir = mkdtempSync(join(tmpdir(), 'ringback-keys-'));
   databaseUrl = onPostgres ? await freshPostgresUrl() : '';
 });
@@ -72,14 +86,18 @@ afterAll(async () => {
 });
 
 describe('token encryption keys', () => {
-  it('rotates: old rows stay readable, are rewritten when read and by keys:rotate; a wrong key stops start-up', { timeout: 180_000 }, async () => {
+  it('rotates: old rows stay readable, are rewritten when read and by keys:rotate; a wrong key stops start-up', {
+    timeout: 180_000,
+  }, async () => {
     // 1. Installed under the first key; one row then put back into the pre-rotation format (v1, no key id).
     const first = await ringback({});
     const asStack = { sandbox, rt: first, url: first.url ?? '', clock, databaseUrl, close: async () => {} };
-    for (const locationId of [LOCATION_ID, LOCATION_2_ID]) expect((await installVia(asStack, { locationId })).status).toBe(200);
+    for (const locationId of [LOCATION_ID, LOCATION_2_ID])
+      expect((await installVia(asStack, { locationId })).status).toBe(200);
     const sealed = await tokensOf(first, LOCATION_ID);
     expect(sealed.access_token_enc).toMatch(/^v2:k1:/);
-    const legacy = (v: string | null) => (v === null ? null : encryptToken(K1, decryptToken(K1, v, LOCATION_2_ID), LOCATION_2_ID));
+    const legacy = (v: string | null) =>
+      v === null ? null : encryptToken(K1, decryptToken(K1, v, LOCATION_2_ID), LOCATION_2_ID);
     const two = await tokensOf(first, LOCATION_2_ID);
     await first.db.db
       .updateTable('installations')
@@ -89,7 +107,9 @@ describe('token encryption keys', () => {
     await first.close();
 
     // 2. A wrong key: start-up refuses, and npm start says so in one line.
-    await expect(ringback({ TOKEN_ENCRYPTION_KEY: WRONG })).rejects.toThrow(/TOKEN_ENCRYPTION_KEY does not decrypt the tokens stored/);
+    await expect(ringback({ TOKEN_ENCRYPTION_KEY: WRONG })).rejects.toThrow(
+      /TOKEN_ENCRYPTION_KEY does not decrypt the tokens stored/,
+    );
     const start = cli(['src/main.ts'], { TOKEN_ENCRYPTION_KEY: WRONG });
     expect(start.status).toBe(1);
     expect(start.stderr.trim().split('\n')).toHaveLength(1);

@@ -64,9 +64,15 @@ describe('token vault', () => {
   it('marks the install revoked when GHL refuses the refresh token, and says so to the caller', async () => {
     await tokensOf(LOCATION_2_ID);
     stack.sandbox.revokeInstall(LOCATION_2_ID);
-    const err = await ghl().listUsers(LOCATION_2_ID).catch((e: unknown) => e);
+    const err = await ghl()
+      .listUsers(LOCATION_2_ID)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GhlNotInstalledError);
-    expect(await findInstallation(db(), LOCATION_2_ID)).toMatchObject({ status: 'revoked', access_token_enc: null, refresh_token_enc: null });
+    expect(await findInstallation(db(), LOCATION_2_ID)).toMatchObject({
+      status: 'revoked',
+      access_token_enc: null,
+      refresh_token_enc: null,
+    });
     await expect(ghl().listUsers(LOCATION_2_ID)).rejects.toBeInstanceOf(GhlNotInstalledError);
   });
 
@@ -78,7 +84,8 @@ describe('token vault', () => {
     stack.sandbox.revokeInstall(id);
     stack.sandbox.store.setInstalled(id, true);
     stack.clock.advance(DAY_MS); // the company token is expired too
-    const mints = () => stack.sandbox.requests.filter((r) => r.path === '/oauth/locationToken' && r.status === 200).length;
+    const mints = () =>
+      stack.sandbox.requests.filter((r) => r.path === '/oauth/locationToken' && r.status === 200).length;
     const minted = mints();
     await expect(ghl().listUsers(id)).resolves.toHaveLength(3);
     expect(refreshes('comp_vault')).toBe(1);
@@ -88,15 +95,26 @@ describe('token vault', () => {
   });
 
   it('a pending install (INSTALL seen, no token, no company token) is not usable and stays installed', async () => {
-    await db().transaction().execute((trx) =>
-      upsertInstallation(trx, { locationId: 'loc_pending', companyId: null, userType: 'Location' }, stack.clock.now()),
-    );
+    await db()
+      .transaction()
+      .execute((trx) =>
+        upsertInstallation(
+          trx,
+          { locationId: 'loc_pending', companyId: null, userType: 'Location' },
+          stack.clock.now(),
+        ),
+      );
     await expect(ghl().listUsers('loc_pending')).rejects.toThrow(/token pending/);
     expect(await findInstallation(db(), 'loc_pending')).toMatchObject({ status: 'installed' });
   });
 
   it.skipIf(!onPostgres)('two processes (two pools) racing to refresh spend the refresh token once', async () => {
-    const other = await startRingback({ sandbox: stack.sandbox, clock: stack.clock, databaseUrl: stack.databaseUrl, logger: logs.logger });
+    const other = await startRingback({
+      sandbox: stack.sandbox,
+      clock: stack.clock,
+      databaseUrl: stack.databaseUrl,
+      logger: logs.logger,
+    });
     try {
       await tokensOf(LOCATION_ID);
       const before = refreshes(LOCATION_ID);
@@ -140,7 +158,8 @@ describe('token vault', () => {
   it('keeps every token it handled encrypted at rest and out of the logs', async () => {
     const key = stack.rt.deps.config.tokenEncryptionKey;
     const company = await db().selectFrom('company_installs').selectAll().execute();
-    for (const c of company) if (c.access_token_enc) seen.add(decryptToken(key, c.access_token_enc, companyContext(c.company_id)));
+    for (const c of company)
+      if (c.access_token_enc) seen.add(decryptToken(key, c.access_token_enc, companyContext(c.company_id)));
     expect(seen.size).toBeGreaterThanOrEqual(8);
     const rows = await sql<{ t: string }>`
       select row_to_json(i)::text as t from installations i

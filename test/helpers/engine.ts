@@ -21,7 +21,18 @@ export interface EngineStack extends Stack {
   setSettings(settings: Settings): Promise<void>;
   /** What Ringback sent through GHL for a contact: SMS and email (outbound, by the API) and tasks. */
   sent(contactId: string): { sms: SentItem[]; email: SentItem[]; tasks: TaskItem[] };
-  run(contactId: string): Promise<{ id: number; status: string; outcome: string | null; outcome_reason: string | null; escalated_at: Date | null; assigned_user_id: string | null; high_value: boolean } | undefined>;
+  run(contactId: string): Promise<
+    | {
+        id: number;
+        status: string;
+        outcome: string | null;
+        outcome_reason: string | null;
+        escalated_at: Date | null;
+        assigned_user_id: string | null;
+        high_value: boolean;
+      }
+    | undefined
+  >;
 }
 
 export interface SentItem {
@@ -68,11 +79,15 @@ export async function startEngineStack(
       await db
         .insertInto('location_settings')
         .values({ location_id: locationId, settings: JSON.stringify(settings), version: 1, updated_at: now })
-        .onConflict((oc) => oc.column('location_id').doUpdateSet({ settings: JSON.stringify(settings), updated_at: now }))
+        .onConflict((oc) =>
+          oc.column('location_id').doUpdateSet({ settings: JSON.stringify(settings), updated_at: now }),
+        )
         .execute();
     },
     sent(contactId) {
-      const messages = stack.sandbox.store.messages(locationId, contactId).filter((m) => m.direction === 'outbound' && m.source === 'api');
+      const messages = stack.sandbox.store
+        .messages(locationId, contactId)
+        .filter((m) => m.direction === 'outbound' && m.source === 'api');
       return {
         sms: messages.filter((m) => m.messageType === 'TYPE_SMS').map((m) => ({ at: m.dateAdded, body: m.body })),
         email: messages

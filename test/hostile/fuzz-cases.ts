@@ -22,10 +22,50 @@ export interface FuzzCase {
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-const SIGNATURES = ['ed', 'rsa', 'both', 'padded', 'none', 'garbage', 'truncated', 'other-body', 'swapped', 'downgrade', 'bit-flip'] as const;
-const BODIES = ['event', 'mutated', 'reordered', 'random-json', 'truncated', 'non-utf8', 'nul', 'deep-array', 'deep-object', 'empty', 'huge'] as const;
-const CONTENT_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', ''];
-const TYPES = ['InboundMessage', 'OutboundMessage', 'AppointmentCreate', 'TaskComplete', 'ContactDndUpdate', 'INSTALL', 'UNINSTALL', 'Whatever'];
+const SIGNATURES = [
+  'ed',
+  'rsa',
+  'both',
+  'padded',
+  'none',
+  'garbage',
+  'truncated',
+  'other-body',
+  'swapped',
+  'downgrade',
+  'bit-flip',
+] as const;
+const BODIES = [
+  'event',
+  'mutated',
+  'reordered',
+  'random-json',
+  'truncated',
+  'non-utf8',
+  'nul',
+  'deep-array',
+  'deep-object',
+  'empty',
+  'huge',
+] as const;
+const CONTENT_TYPES = [
+  'application/json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=latin1',
+  '',
+];
+const TYPES = [
+  'InboundMessage',
+  'OutboundMessage',
+  'AppointmentCreate',
+  'TaskComplete',
+  'ContactDndUpdate',
+  'INSTALL',
+  'UNINSTALL',
+  'Whatever',
+];
 
 /** Generates hostile webhook requests; every signature is made with `signer`, the key pair the app trusts. */
 export function fuzzCases(signer: WebhookSigner, seed: number, now: () => Date) {
@@ -36,9 +76,15 @@ export function fuzzCases(signer: WebhookSigner, seed: number, now: () => Date) 
 
   function randomJson(depth: number): Json {
     const r = rand();
-    if (depth <= 0 || r < 0.3) return pick<Json>([null, true, false, int(1e9) - 5e8, rand(), word(), '', 'é€😀', '\\u0000']);
+    if (depth <= 0 || r < 0.3)
+      return pick<Json>([null, true, false, int(1e9) - 5e8, rand(), word(), '', 'é€😀', '\\u0000']);
     if (r < 0.6) return Array.from({ length: int(4) }, () => randomJson(depth - 1));
-    return Object.fromEntries(Array.from({ length: int(4) }, () => [pick([word(), 'type', 'locationId', '__proto__', 'constructor']), randomJson(depth - 1)]));
+    return Object.fromEntries(
+      Array.from({ length: int(4) }, () => [
+        pick([word(), 'type', 'locationId', '__proto__', 'constructor']),
+        randomJson(depth - 1),
+      ]),
+    );
   }
 
   function event(): Record<string, Json> {
@@ -98,7 +144,9 @@ export function fuzzCases(signer: WebhookSigner, seed: number, now: () => Date) 
       }
       case 'deep-object': {
         const n = pick([100, 1000, 10_000, 50_000]);
-        return Buffer.from(`{"type":"Whatever","webhookId":"fz-deep-${word()}","x":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}`);
+        return Buffer.from(
+          `{"type":"Whatever","webhookId":"fz-deep-${word()}","x":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}`,
+        );
       }
       case 'empty':
         return Buffer.alloc(0);
@@ -124,14 +172,26 @@ export function fuzzCases(signer: WebhookSigner, seed: number, now: () => Date) 
       case 'none':
         return { headers: {}, valid: false };
       case 'garbage':
-        return { headers: { [pick(['x-ghl-signature', 'x-wh-signature'])]: rand() < 0.1 ? '%%%not-base64%%%' : garbage() }, valid: false };
+        return {
+          headers: { [pick(['x-ghl-signature', 'x-wh-signature'])]: rand() < 0.1 ? '%%%not-base64%%%' : garbage() },
+          valid: false,
+        };
       case 'truncated': {
         // At least 3 characters off: base64 padding ('=') alone can go without changing the bytes.
         const [ed, rsa] = [edOf(), rsaOf()];
-        return { headers: { 'x-ghl-signature': ed.slice(0, int(ed.length - 3)) || 'A', 'x-wh-signature': rsa.slice(0, int(rsa.length - 3)) || 'A' }, valid: false };
+        return {
+          headers: {
+            'x-ghl-signature': ed.slice(0, int(ed.length - 3)) || 'A',
+            'x-wh-signature': rsa.slice(0, int(rsa.length - 3)) || 'A',
+          },
+          valid: false,
+        };
       }
       case 'other-body':
-        return { headers: signer.headers(Buffer.concat([raw, Buffer.from(' ')]), pick(['ed25519', 'rsa', 'both'] as const)), valid: false };
+        return {
+          headers: signer.headers(Buffer.concat([raw, Buffer.from(' ')]), pick(['ed25519', 'rsa', 'both'] as const)),
+          valid: false,
+        };
       case 'swapped':
         return { headers: { 'x-ghl-signature': rsaOf(), 'x-wh-signature': edOf() }, valid: false };
       case 'downgrade':
@@ -153,6 +213,11 @@ export function fuzzCases(signer: WebhookSigner, seed: number, now: () => Date) 
     const sigKind = pick(SIGNATURES);
     const { headers, valid } = sign(raw, sigKind);
     const type = pick(CONTENT_TYPES);
-    return { kind: `${kind}/${sigKind}`, body: raw, headers: type ? { ...headers, 'content-type': type } : headers, validSignature: valid };
-  }
+    return {
+      kind: `${kind}/${sigKind}`,
+      body: raw,
+      headers: type ? { ...headers, 'content-type': type } : headers,
+      validSignature: valid,
+    };
+  };
 }

@@ -19,10 +19,22 @@ function get(path: string, init: RequestInit & { from?: string } = {}) {
 
 async function sessionToken(): Promise<string> {
   const payload = encryptSso(
-    { userId: USERS.maya, companyId: stack.sandbox.seed.companyId, role: 'admin', type: 'location', activeLocation: LOCATION_ID, userName: 'Maya Patel', email: 'maya@example.com' },
+    {
+      userId: USERS.maya,
+      companyId: stack.sandbox.seed.companyId,
+      role: 'admin',
+      type: 'location',
+      activeLocation: LOCATION_ID,
+      userName: 'Maya Patel',
+      email: 'maya@example.com',
+    },
     TEST_SHARED_SECRET,
   );
-  const res = await get('/api/session', { method: 'POST', body: JSON.stringify({ payload }), headers: { 'content-type': 'application/json' } });
+  const res = await get('/api/session', {
+    method: 'POST',
+    body: JSON.stringify({ payload }),
+    headers: { 'content-type': 'application/json' },
+  });
   const body = (await res.json()) as { token?: string };
   if (!body.token) throw new Error(`no session: ${res.status} ${JSON.stringify(body)}`);
   return body.token;
@@ -81,7 +93,14 @@ describe('the HTTP surface under hostile use', () => {
       else await res.arrayBuffer();
     }
     // The probes reached the answers they were meant to: redirect, 4xx of several kinds.
-    expect(seen).toEqual(expect.arrayContaining(['GET /oauth/install 302', 'POST /webhooks/ghl 401', 'POST /webhooks/ghl 413', 'GET /api/settings 401']));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'GET /oauth/install 302',
+        'POST /webhooks/ghl 401',
+        'POST /webhooks/ghl 413',
+        'GET /api/settings 401',
+      ]),
+    );
   });
 
   it(`rate-limits /oauth/* per address: ${OAUTH_RATE_LIMIT.max} a minute, then 429 with Retry-After`, async () => {

@@ -2,7 +2,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decryptToken } from '../../src/ghl/crypto.js';
 import { encryptSso } from '../../src/sandbox/sso.js';
 import { TEST_CLIENT_SECRET, TEST_SHARED_SECRET } from '../helpers/config.js';
-import { type EngineStack, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS, USERS } from '../helpers/engine.js';
+import {
+  type EngineStack,
+  LOCATION_ID,
+  MIN,
+  PHONES,
+  startEngineStack,
+  TRACKING_NUMBERS,
+  USERS,
+} from '../helpers/engine.js';
 import { captureLogger } from '../helpers/logger.js';
 import { installVia } from '../helpers/stack.js';
 
@@ -19,7 +27,9 @@ async function tokensOf(stack: EngineStack): Promise<string[]> {
     .where('location_id', '=', LOCATION_ID)
     .executeTakeFirstOrThrow();
   const key = stack.rt.deps.config.tokenEncryptionKey;
-  return [row.access_token_enc, row.refresh_token_enc].filter((v): v is string => !!v).map((v) => decryptToken(key, v, LOCATION_ID));
+  return [row.access_token_enc, row.refresh_token_enc]
+    .filter((v): v is string => !!v)
+    .map((v) => decryptToken(key, v, LOCATION_ID));
 }
 
 describe('secrets in the logs', () => {
@@ -36,27 +46,51 @@ describe('secrets in the logs', () => {
     // A missed call with GHL misbehaving, then an expired token that forces a refresh (a new pair).
     stack.sandbox.faults.add({ method: 'POST', path: '/conversations/messages', kind: '5xx', times: 3 });
     stack.sandbox.faults.add({ method: 'GET', path: /^\/contacts\//, kind: 'malformed', times: 2 });
-    const call = await stack.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: PHONES.jane, to: TRACKING_NUMBERS.facebook, outcome: 'voicemail' });
+    const call = await stack.sandbox.phone.placeCall({
+      locationId: LOCATION_ID,
+      from: PHONES.jane,
+      to: TRACKING_NUMBERS.facebook,
+      outcome: 'voicemail',
+    });
     await stack.settle();
     stack.sandbox.expireTokens(LOCATION_ID);
     await stack.at(3 * MIN);
     await stack.advance(15 * MIN);
     secrets.push(...(await tokensOf(stack)));
-    for (const d of stack.sandbox.store.deliveries()) secrets.push(...Object.values(d.headers).filter((v) => v.length > 40));
+    for (const d of stack.sandbox.store.deliveries())
+      secrets.push(...Object.values(d.headers).filter((v) => v.length > 40));
 
     // The settings page's session: the encrypted SSO payload in, a JWT out, then API calls good and bad.
     const payload = encryptSso(
-      { userId: USERS.maya, companyId: stack.sandbox.seed.companyId, role: 'admin', type: 'location', activeLocation: LOCATION_ID, userName: 'Maya Patel', email: 'maya@example.com' },
+      {
+        userId: USERS.maya,
+        companyId: stack.sandbox.seed.companyId,
+        role: 'admin',
+        type: 'location',
+        activeLocation: LOCATION_ID,
+        userName: 'Maya Patel',
+        email: 'maya@example.com',
+      },
       TEST_SHARED_SECRET,
     );
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${stack.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+      fetch(`${stack.url}${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...headers },
+      });
     const session = (await (await post('/api/session', { payload })).json()) as { token: string };
     secrets.push(payload, session.token);
     const auth = { authorization: `Bearer ${session.token}` };
     expect((await fetch(`${stack.url}/api/settings`, { headers: auth })).status).toBe(200);
-    await fetch(`${stack.url}/api/settings`, { method: 'PUT', body: '{"enabled":"yes"}', headers: { ...auth, 'content-type': 'application/json' } });
-    await fetch(`${stack.url}/api/settings`, { headers: { authorization: `Bearer ${session.token.slice(0, -4)}AAAA` } });
+    await fetch(`${stack.url}/api/settings`, {
+      method: 'PUT',
+      body: '{"enabled":"yes"}',
+      headers: { ...auth, 'content-type': 'application/json' },
+    });
+    await fetch(`${stack.url}/api/settings`, {
+      headers: { authorization: `Bearer ${session.token.slice(0, -4)}AAAA` },
+    });
     await post('/api/session', { payload: `${payload.slice(0, -8)}AAAAAAAA` });
     await fetch(`${stack.url}/oauth/callback?code=${encodeURIComponent(secrets[3] ?? '')}`);
 
@@ -66,7 +100,9 @@ describe('secrets in the logs', () => {
     expect(stack.sent(call.contactId).sms).toHaveLength(1);
     expect(new Set(secrets).size).toBeGreaterThan(10);
     expect(lines.length).toBeGreaterThan(10);
-    const leaked = secrets.filter((secret) => log.includes(secret) || (secret.length > 24 && log.includes(secret.slice(0, 24))));
+    const leaked = secrets.filter(
+      (secret) => log.includes(secret) || (secret.length > 24 && log.includes(secret.slice(0, 24))),
+    );
     expect(leaked, `${leaked.length} of ${tokenCount} secrets found in ${lines.length} log lines`).toEqual([]);
     expect(log).not.toMatch(/Bearer [A-Za-z0-9._-]{10,}/);
   });

@@ -26,12 +26,38 @@ afterAll(async () => rt?.close());
 function hostileSettings(): Settings {
   const s = defaultSettings({ bookingLink: "https://example.com/book?x=';drop%20table%20runs;--" });
   s.sequence = [
-    { id: 'apology-sms', after: 'PT2M', action: 'sms', purpose: 'informational', message: `Hi {{contact.firstName}} ${BOTH}` },
-    { id: 'callback-task', after: 'PT15M', action: 'task', purpose: 'informational', title: `Call {{contact.name}} ${BOTH}`, dueIn: 'PT0M' },
-    { id: 'resources-email', after: 'PT2H', action: 'email', purpose: 'informational', subject: `Sorry ${BOTH}`, html: `<p>Hi {{contact.firstName}}</p><p>${SQLI}</p>` },
+    {
+      id: 'apology-sms',
+      after: 'PT2M',
+      action: 'sms',
+      purpose: 'informational',
+      message: `Hi {{contact.firstName}} ${BOTH}`,
+    },
+    {
+      id: 'callback-task',
+      after: 'PT15M',
+      action: 'task',
+      purpose: 'informational',
+      title: `Call {{contact.name}} ${BOTH}`,
+      dueIn: 'PT0M',
+    },
+    {
+      id: 'resources-email',
+      after: 'PT2H',
+      action: 'email',
+      purpose: 'informational',
+      subject: `Sorry ${BOTH}`,
+      html: `<p>Hi {{contact.firstName}}</p><p>${SQLI}</p>`,
+    },
   ];
   s.sources = [
-    { trackingNumber: '+15550001111', tag: `FB ${SHORT}`, highValue: false, messages: { 'apology-sms': `Yo ${BOTH}` }, assignTo: [] },
+    {
+      trackingNumber: '+15550001111',
+      tag: `FB ${SHORT}`,
+      highValue: false,
+      messages: { 'apology-sms': `Yo ${BOTH}` },
+      assignTo: [],
+    },
   ];
   s.routing = { userIds: [], rules: [{ ifTag: SHORT, userIds: ['user_ana'] }] };
   return s;
@@ -41,14 +67,21 @@ describe('hostile text in the settings', () => {
   it('is stored as text and given back byte for byte; the tables it names are untouched', async () => {
     const current = await api.get('/api/settings');
     const doc = hostileSettings();
-    const put = await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(doc);
+    const put = await api
+      .put('/api/settings')
+      .set('If-Match', current.headers.etag ?? '')
+      .send(doc);
     expect(put.status).toBe(200);
     const got = await api.get('/api/settings');
     expect(got.body).toEqual(doc);
     const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables
       where table_name in ('location_settings', 'runs', 'settings_audit')`.execute(rt.db.db);
     expect(tables.rows[0]?.n).toBe(3);
-    const audit = await rt.db.db.selectFrom('settings_audit').select('after').where('location_id', '=', 'loc_x').execute();
+    const audit = await rt.db.db
+      .selectFrom('settings_audit')
+      .select('after')
+      .where('location_id', '=', 'loc_x')
+      .execute();
     expect(audit.at(-1)?.after).toEqual(doc);
   });
 

@@ -34,7 +34,11 @@ interface Answer {
 
 async function send(c: FuzzCase): Promise<Answer> {
   try {
-    const res = await fetch(`${url}/webhooks/ghl`, { method: 'POST', body: new Uint8Array(c.body), headers: c.headers });
+    const res = await fetch(`${url}/webhooks/ghl`, {
+      method: 'POST',
+      body: new Uint8Array(c.body),
+      headers: c.headers,
+    });
     return { c, status: res.status, text: await res.text() };
   } catch (err) {
     // A 413 may close the connection before a 1 MB upload ends: the client then sees a reset, not the answer.
@@ -58,7 +62,9 @@ function inboxIdOf(c: FuzzCase): string | null {
 }
 
 describe('POST /webhooks/ghl under fuzzing', () => {
-  it(`${REQUESTS} hostile requests: never a 5xx, nothing stored without a valid signature, memory flat`, { timeout: 60_000 }, async () => {
+  it(`${REQUESTS} hostile requests: never a 5xx, nothing stored without a valid signature, memory flat`, {
+    timeout: 60_000,
+  }, async () => {
     const next = fuzzCases(live.signer, SEED, () => clock.now());
     const answers: Answer[] = [];
     const heap: number[] = [];
@@ -84,7 +90,9 @@ describe('POST /webhooks/ghl under fuzzing', () => {
       acc[a.status] = (acc[a.status] ?? 0) + 1;
       return acc;
     }, {});
-    const serverErrors = answers.filter((a) => a.status >= 500).map((a) => `${a.c.kind} ${a.status} ${a.text.slice(0, 200)}`);
+    const serverErrors = answers
+      .filter((a) => a.status >= 500)
+      .map((a) => `${a.c.kind} ${a.status} ${a.text.slice(0, 200)}`);
     // The database is up: a 429 here would be a body it refuses, redelivered by GHL to the same end.
     const refusedSigned = answers.filter((a) => a.c.validSignature && a.status === 429).map((a) => a.c.kind);
     const acceptedUnsigned = answers.filter((a) => a.status < 300 && !a.c.validSignature).map((a) => a.c.kind);
@@ -95,7 +103,16 @@ describe('POST /webhooks/ghl under fuzzing', () => {
     const stored = await live.rt.db.db.selectFrom('webhook_inbox').select(['webhook_id']).execute();
     const storedWithoutSignature = stored.filter((r) => !allowed.has(r.webhook_id)).map((r) => r.webhook_id);
     const growthMb = ((heap[1] ?? 0) - (heap[0] ?? 0)) / 2 ** 20;
-    console.log(JSON.stringify({ hostile: 'webhook-fuzz', seed: SEED, requests: answers.length, byStatus, stored: stored.length, heapGrowthMb: Math.round(growthMb * 10) / 10 }));
+    console.log(
+      JSON.stringify({
+        hostile: 'webhook-fuzz',
+        seed: SEED,
+        requests: answers.length,
+        byStatus,
+        stored: stored.length,
+        heapGrowthMb: Math.round(growthMb * 10) / 10,
+      }),
+    );
 
     expect(answers).toHaveLength(REQUESTS);
     expect(serverErrors).toEqual([]);

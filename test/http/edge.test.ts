@@ -30,7 +30,15 @@ function signIn(s: Stack, from: string, payload: string) {
 
 const mayaPayload = (s: Stack) =>
   encryptSso(
-    { userId: USERS.maya, companyId: s.sandbox.seed.companyId, role: 'admin', type: 'location', activeLocation: LOCATION_ID, userName: 'Maya Patel', email: 'm@x.com' },
+    {
+      userId: USERS.maya,
+      companyId: s.sandbox.seed.companyId,
+      role: 'admin',
+      type: 'location',
+      activeLocation: LOCATION_ID,
+      userName: 'Maya Patel',
+      email: 'm@x.com',
+    },
     TEST_SHARED_SECRET,
   );
 
@@ -50,7 +58,10 @@ describe('client addresses and sign-in limits (TRUST_PROXY)', () => {
     const s = await start({ env: { TRUST_PROXY: 'none' } });
     const statuses: number[] = [];
     for (let i = 0; i < 62; i++) {
-      const res = await fetch(`${s.url}/oauth/install`, { redirect: 'manual', headers: { 'x-forwarded-for': invented(i) } });
+      const res = await fetch(`${s.url}/oauth/install`, {
+        redirect: 'manual',
+        headers: { 'x-forwarded-for': invented(i) },
+      });
       statuses.push(res.status);
     }
     expect(statuses.at(-1)).toBe(429);
@@ -71,7 +82,9 @@ describe('/metrics', () => {
   it('wants the bearer token: none or a wrong one is 401, the right one gets Prometheus text', async () => {
     const s = await start({});
     expect((await fetch(`${s.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${s.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789abc' } })).status).toBe(401);
+    expect(
+      (await fetch(`${s.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789abc' } })).status,
+    ).toBe(401);
     const ok = await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toMatch(/# TYPE ringback_http_requests_total counter/);
@@ -90,7 +103,11 @@ describe('Strict-Transport-Security', () => {
     const s = await start({ env: { APP_BASE_URL: 'https://ringback.example.com' } });
     const page = await fetch(`${s.url}/healthz`);
     expect(page.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
-    const hook = await fetch(`${s.url}/webhooks/ghl`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const hook = await fetch(`${s.url}/webhooks/ghl`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(hook.status).toBe(401);
     expect(hook.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
   });
@@ -102,7 +119,14 @@ describe('Strict-Transport-Security', () => {
 });
 
 describe('GHL_WEBHOOK_RSA_PUBLIC_KEY=off', () => {
-  const call = { type: 'InboundMessage', locationId: LOCATION_ID, contactId: CONTACTS.jane, messageType: 'CALL', direction: 'inbound', status: 'voicemail' };
+  const call = {
+    type: 'InboundMessage',
+    locationId: LOCATION_ID,
+    contactId: CONTACTS.jane,
+    messageType: 'CALL',
+    direction: 'inbound',
+    status: 'voicemail',
+  };
 
   it('refuses an event signed with RSA alone (401) and still accepts Ed25519', async () => {
     const s = await start({ env: { GHL_WEBHOOK_RSA_PUBLIC_KEY: 'off' } });

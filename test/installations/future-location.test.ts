@@ -17,14 +17,24 @@ describe('a sub-account added after the agency installed the app for future sub-
     expect((await installVia(stack, { locationId: first.location.id, company: true })).status).toBe(200);
     expect((await installVia(stack, { company: true, locationId: other.location.id })).status).toBe(200);
 
-    const added = stack.sandbox.addLocation({ companyId: 'comp_future', name: 'New Office', timezone: 'America/Chicago' });
+    const added = stack.sandbox.addLocation({
+      companyId: 'comp_future',
+      name: 'New Office',
+      timezone: 'America/Chicago',
+    });
     const id = added.location.id;
     const { delivery } = await stack.sandbox.phone.install({ locationId: id, futureLocation: true });
     expect(delivery.status).toBe(200);
     await stack.rt.worker.drain();
 
     const row = await findInstallation(stack.rt.db.db, id);
-    expect(row).toMatchObject({ status: 'installed', company_id: 'comp_future', user_type: 'Company', name: 'New Office', timezone: 'America/Chicago' });
+    expect(row).toMatchObject({
+      status: 'installed',
+      company_id: 'comp_future',
+      user_type: 'Company',
+      name: 'New Office',
+      timezone: 'America/Chicago',
+    });
     expect(row?.access_token_enc).toBeTruthy();
     expect(await loadSettings(stack.rt.db.db, id)).toMatchObject({ version: 1 });
     const minted = stack.sandbox.requests.filter((r) => r.path === '/oauth/locationToken' && r.status === 200);
@@ -52,6 +62,9 @@ describe('a sub-account added after the agency installed the app for future sub-
     const lone = stack.sandbox.addLocation({ companyId: 'comp_unknown', name: 'Lone Office' });
     await stack.sandbox.phone.install({ locationId: lone.location.id, futureLocation: true });
     await stack.rt.worker.drain();
-    expect(await findInstallation(stack.rt.db.db, lone.location.id)).toMatchObject({ status: 'installed', access_token_enc: null });
+    expect(await findInstallation(stack.rt.db.db, lone.location.id)).toMatchObject({
+      status: 'installed',
+      access_token_enc: null,
+    });
   });
 });

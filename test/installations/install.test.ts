@@ -44,7 +44,10 @@ describe('GET /oauth/callback', () => {
     });
     expect(row?.access_token_enc).toMatch(/^v2:k1:/);
     const exchange = tokenRequests().at(-1);
-    expect(exchange?.body).toMatchObject({ grant_type: 'authorization_code', redirect_uri: `${stack.url}/oauth/callback` });
+    expect(exchange?.body).toMatchObject({
+      grant_type: 'authorization_code',
+      redirect_uri: `${stack.url}/oauth/callback`,
+    });
     // user_type is optional; the token's type follows who installed (docs/ghl-oauth.md, code exchange).
     expect(exchange?.body).not.toHaveProperty('user_type');
     const key = stack.rt.deps.config.tokenEncryptionKey;
@@ -80,7 +83,12 @@ describe('GET /oauth/callback', () => {
     expect(await findCompany(stack.rt.db.db, 'comp_bulk')).toMatchObject({ status: 'installed' });
     for (const l of [a, b]) {
       const row = await installation(l.location.id);
-      expect(row).toMatchObject({ status: 'installed', company_id: 'comp_bulk', user_type: 'Company', name: l.location.name });
+      expect(row).toMatchObject({
+        status: 'installed',
+        company_id: 'comp_bulk',
+        user_type: 'Company',
+        name: l.location.name,
+      });
       expect(row?.access_token_enc).toBeTruthy();
     }
     // The agency's code is exchanged as is: no user_type=Location that GHL would refuse for an agency install.
@@ -166,7 +174,12 @@ describe('install and uninstall webhooks', () => {
     await stack.rt.worker.drain();
     for (const l of [early, late]) {
       const row = await installation(l.location.id);
-      expect(row).toMatchObject({ status: 'installed', user_type: 'Company', company_id: 'comp_order', name: l.location.name });
+      expect(row).toMatchObject({
+        status: 'installed',
+        user_type: 'Company',
+        company_id: 'comp_order',
+        name: l.location.name,
+      });
       expect(row?.access_token_enc).toBeTruthy();
       expect(await stack.rt.deps.ghl?.listUsers(l.location.id)).toHaveLength(3);
     }
@@ -180,7 +193,10 @@ describe('install and uninstall webhooks', () => {
     const d = await stack.sandbox.deliver({ type: 'UNINSTALL', appId: stack.sandbox.appId, companyId: 'comp_leaving' });
     expect(d.status).toBe(200);
     await stack.rt.worker.drain();
-    expect(await findCompany(stack.rt.db.db, 'comp_leaving')).toMatchObject({ status: 'uninstalled', access_token_enc: null });
+    expect(await findCompany(stack.rt.db.db, 'comp_leaving')).toMatchObject({
+      status: 'uninstalled',
+      access_token_enc: null,
+    });
     expect(await installation(a.location.id)).toMatchObject({ status: 'uninstalled', access_token_enc: null });
     expect(await installation(own.location.id)).toMatchObject({ status: 'installed', user_type: 'Location' });
   });

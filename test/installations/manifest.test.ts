@@ -11,7 +11,18 @@ describe('marketplace-manifest.json', () => {
 
   it('subscribes to every event the webhook route understands, and names the routes of the contract', () => {
     const events = manifest.webhooks.subscribedEvents.map((e: { name: string }) => e.name);
-    for (const e of ['InboundMessage', 'OutboundMessage', 'AppointmentCreate', 'AppointmentUpdate', 'TaskComplete', 'ContactDndUpdate', 'LocationUpdate', 'ContactDelete', 'UserCreate', 'UserDelete']) {
+    for (const e of [
+      'InboundMessage',
+      'OutboundMessage',
+      'AppointmentCreate',
+      'AppointmentUpdate',
+      'TaskComplete',
+      'ContactDndUpdate',
+      'LocationUpdate',
+      'ContactDelete',
+      'UserCreate',
+      'UserDelete',
+    ]) {
       expect(events).toContain(e);
     }
     expect(manifest.oauth.redirectUris).toEqual(['{APP_BASE_URL}/oauth/callback']);

@@ -15,7 +15,7 @@ async function page(): Promise<{ csp: string; origins: string }> {
 }
 
 describe('white-label agencies', () => {
-  it('admits the INSTALL\'s white-label domain in frame-ancestors and the origin check, and moves the default booking link to it', async () => {
+  it("admits the INSTALL's white-label domain in frame-ancestors and the origin check, and moves the default booking link to it", async () => {
     stack = await startStack();
     const scheme = new URL(stack.url).protocol.slice(0, -1);
     expect((await installVia(stack, { locationId: LOCATION_ID })).status).toBe(200);
@@ -25,7 +25,9 @@ describe('white-label agencies', () => {
 
     await stack.sandbox.phone.install({ locationId: LOCATION_ID, whitelabel: { domain: 'App.BrightAgency.example' } });
     await stack.rt.worker.drain();
-    expect(await findInstallation(stack.rt.db.db, LOCATION_ID)).toMatchObject({ white_label_domain: 'app.brightagency.example' });
+    expect(await findInstallation(stack.rt.db.db, LOCATION_ID)).toMatchObject({
+      white_label_domain: 'app.brightagency.example',
+    });
     // The page keeps its list for 30 s of product time.
     stack.clock.advance(31_000);
     const { csp, origins } = await page();
@@ -55,9 +57,15 @@ describe('white-label agencies', () => {
   it('ignores a white-label domain that is not a host name, and installs all the same', async () => {
     stack = await startStack();
     expect((await installVia(stack, { locationId: LOCATION_ID })).status).toBe(200);
-    await stack.sandbox.phone.install({ locationId: LOCATION_ID, whitelabel: { domain: "evil.example; script-src 'unsafe-inline'" } });
+    await stack.sandbox.phone.install({
+      locationId: LOCATION_ID,
+      whitelabel: { domain: "evil.example; script-src 'unsafe-inline'" },
+    });
     await stack.rt.worker.drain();
-    expect(await findInstallation(stack.rt.db.db, LOCATION_ID)).toMatchObject({ status: 'installed', white_label_domain: null });
+    expect(await findInstallation(stack.rt.db.db, LOCATION_ID)).toMatchObject({
+      status: 'installed',
+      white_label_domain: null,
+    });
     stack.clock.advance(31_000);
     expect((await page()).csp).not.toContain('evil');
   });

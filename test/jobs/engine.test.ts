@@ -83,10 +83,16 @@ describe('job engine', () => {
   });
 
   it('enqueues the same unique key once, even inside two transactions', async () => {
-    const a = await db.db.transaction().execute((trx) =>
-      enqueueJob(trx, { kind: 'note', payload: { n: 1 }, runAt: clock.now(), uniqueKey: 'k' }, clock.now()),
+    const a = await db.db
+      .transaction()
+      .execute((trx) =>
+        enqueueJob(trx, { kind: 'note', payload: { n: 1 }, runAt: clock.now(), uniqueKey: 'k' }, clock.now()),
+      );
+    const b = await enqueueJob(
+      db.db,
+      { kind: 'note', payload: { n: 2 }, runAt: clock.now(), uniqueKey: 'k' },
+      clock.now(),
     );
-    const b = await enqueueJob(db.db, { kind: 'note', payload: { n: 2 }, runAt: clock.now(), uniqueKey: 'k' }, clock.now());
     expect(a).toBeTypeOf('number');
     expect(b).toBeNull();
     await worker().drain();
@@ -196,7 +202,8 @@ describe('job engine', () => {
   });
 
   it('records the jobs of a busy round as done in a few statements, not one each', async () => {
-    for (let n = 0; n < 40; n++) await enqueueJob(db.db, { kind: 'note', payload: { n }, runAt: clock.now() }, clock.now());
+    for (let n = 0; n < 40; n++)
+      await enqueueJob(db.db, { kind: 'note', payload: { n }, runAt: clock.now() }, clock.now());
     let completions = 0;
     const counted = db.db.withPlugin({
       transformQuery({ node }) {
@@ -216,7 +223,9 @@ describe('job engine', () => {
 
   it('compares due times with <= so a job due exactly now is visible', async () => {
     await enqueueJob(db.db, { kind: 'note', payload: { n: 5 }, runAt: clock.now() }, clock.now());
-    const due = await sql<{ n: number }>`select count(*)::int as n from jobs where run_at <= ${clock.now()}`.execute(db.db);
+    const due = await sql<{ n: number }>`select count(*)::int as n from jobs where run_at <= ${clock.now()}`.execute(
+      db.db,
+    );
     expect(due.rows[0]?.n).toBe(1);
     expect(await worker().drain()).toBe(1);
   });

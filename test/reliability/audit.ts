@@ -47,7 +47,9 @@ export async function audit(db: Db, sandbox: Sandbox, calls: FedCall[]): Promise
   const perMessage = new Map<string, number>();
   for (const r of rows) perMessage.set(r.message_id ?? '', (perMessage.get(r.message_id ?? '') ?? 0) + 1);
   const { rows: outcomeRows } = await sql<{ outcome: string | null; n: number }>`
-    select r.outcome, count(*)::int as n from missed_calls m join runs r on r.id = m.run_id group by r.outcome`.execute(db.db);
+    select r.outcome, count(*)::int as n from missed_calls m join runs r on r.id = m.run_id group by r.outcome`.execute(
+    db.db,
+  );
   const { rows: stepRows } = await sql<{ state: string; n: number }>`
     select state, count(*)::int as n from run_steps group by state`.execute(db.db);
   const { rows: misc } = await sql<{ reconciled: number; dead: number; inbox: number; unprocessed: number }>`

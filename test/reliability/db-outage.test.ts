@@ -25,7 +25,10 @@ const laggingClock: Clock = { now: () => new Date(Date.now() - LAG_MS) };
 const PG_CTL = '/usr/bin/pg_ctlcluster';
 // Stopping the server needs the local cluster and the right to control it (root here; not in every CI).
 const canStopPostgres =
-  onPostgres && existsSync(PG_CTL) && process.getuid?.() === 0 && /@(127\.0\.0\.1|localhost)[:/]/.test(process.env.DATABASE_URL ?? '');
+  onPostgres &&
+  existsSync(PG_CTL) &&
+  process.getuid?.() === 0 &&
+  /@(127\.0\.0\.1|localhost)[:/]/.test(process.env.DATABASE_URL ?? '');
 
 function pgctl(action: 'start' | 'stop'): void {
   execFileSync(PG_CTL, ['--skip-systemctl-redirect', '15', 'main', action], { stdio: 'pipe' });
@@ -63,7 +66,11 @@ afterAll(async () => {
 
 describe.skipIf(!canStopPostgres)('Postgres outage', () => {
   it('webhooks get 429 or are stored, /readyz says 503 then 200, and the process recovers without a restart', async () => {
-    sandbox = await startRealTimeSandbox({ clock: laggingClock, redeliveryDelayMs: REDELIVERY_MS, redeliveryJitterMs: 5_000 });
+    sandbox = await startRealTimeSandbox({
+      clock: laggingClock,
+      redeliveryDelayMs: REDELIVERY_MS,
+      redeliveryJitterMs: 5_000,
+    });
     const databaseUrl = await freshPostgresUrl();
     db = await openDb(databaseUrl);
     const c = await RingbackChild.start({ sandbox, databaseUrl, env: { JOB_STALE_AFTER_MS: '10000' } });
@@ -111,17 +118,23 @@ describe.skipIf(!canStopPostgres)('Postgres outage', () => {
     const a = await audit(db, sandbox, feeder.calls);
     const deliveries = feeder.calls.map((call) => call.delivery);
     const statuses: Record<string, number> = {};
-    for (const at of deliveries.flatMap((d) => d.attempts)) statuses[String(at.status)] = (statuses[String(at.status)] ?? 0) + 1;
+    for (const at of deliveries.flatMap((d) => d.attempts))
+      statuses[String(at.status)] = (statuses[String(at.status)] ?? 0) + 1;
     const redelivered = deliveries.filter((d) => d.attempts.length > 1);
     // How old each redelivered timestamp was by Ringback's clock when the sandbox's redelivery arrived.
-    const agesMs = redelivered.map((d) => d.attempts.at(-1)!.at.getTime() + LAG_MS - Date.parse(String(d.event['timestamp'])));
+    const agesMs = redelivered.map(
+      (d) => d.attempts.at(-1)!.at.getTime() + LAG_MS - Date.parse(String(d.event['timestamp'])),
+    );
     const lost = deliveries.filter((d) => !d.ok).length;
     report('db-outage', {
       outageSeconds: OUTAGE_MS / 1000,
       callsFed: feeder.calls.length,
       webhookAnswers: statuses,
       callsRedelivered: redelivered.length,
-      redeliveredAgeSeconds: { min: Math.round(Math.min(...agesMs) / 1000), max: Math.round(Math.max(...agesMs) / 1000) },
+      redeliveredAgeSeconds: {
+        min: Math.round(Math.min(...agesMs) / 1000),
+        max: Math.round(Math.max(...agesMs) / 1000),
+      },
       lost,
       readiness,
       processStarts: c.starts,

@@ -104,7 +104,8 @@ export class Feeder {
   async redeliverUntilAccepted(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while ((await this.redeliverOnce()) > 0) {
-      if (Date.now() > deadline) throw new Error(`${this.calls.filter((c) => !c.accepted).length} calls never accepted`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.calls.filter((c) => !c.accepted).length} calls never accepted`);
       await sleep(250);
     }
   }

@@ -53,9 +53,29 @@ export function fastSettings(l: LocationSeed, overrides: Partial<Settings> = {})
   const settings: Settings = {
     ...defaultSettings({ bookingLink: 'https://book.example.com/reliability' }),
     sequence: [
-      { id: 'apology-sms', after: 'PT0S', action: 'sms', purpose: 'informational', message: 'Sorry we missed your call! Book a time: {{bookingLink}}' },
-      { id: 'callback-task', after: 'PT2S', action: 'task', purpose: 'informational', title: 'Call back ({{source}})', dueIn: 'PT0M' },
-      { id: 'resources-email', after: 'PT4S', action: 'email', purpose: 'informational', subject: 'Sorry we missed you', html: '<p>We will call you back.</p>' },
+      {
+        id: 'apology-sms',
+        after: 'PT0S',
+        action: 'sms',
+        purpose: 'informational',
+        message: 'Sorry we missed your call! Book a time: {{bookingLink}}',
+      },
+      {
+        id: 'callback-task',
+        after: 'PT2S',
+        action: 'task',
+        purpose: 'informational',
+        title: 'Call back ({{source}})',
+        dueIn: 'PT0M',
+      },
+      {
+        id: 'resources-email',
+        after: 'PT4S',
+        action: 'email',
+        purpose: 'informational',
+        subject: 'Sorry we missed you',
+        html: '<p>We will call you back.</p>',
+      },
     ],
     sources: [{ trackingNumber: adsLine(l), tag: 'Ads Caller', highValue: false, messages: {}, assignTo: [] }],
     routing: { userIds: [rep1(l), rep2(l)], rules: [] },

@@ -53,7 +53,13 @@ describe.skipIf(!onPostgres)('GHL outage', () => {
     const locationIds = locations.map((l) => l.location.id);
     // First fault that matches wins: one send whose answer arrives after the client gave up (GHL did act on it),
     // two that never answer, then 503 for every send; tasks get 429; contact reads get garbage for a while.
-    sandbox.faults.add({ method: 'POST', path: '/conversations/messages', kind: 'latency', latencyMs: 10_500, times: 1 });
+    sandbox.faults.add({
+      method: 'POST',
+      path: '/conversations/messages',
+      kind: 'latency',
+      latencyMs: 10_500,
+      times: 1,
+    });
     sandbox.faults.add({ method: 'POST', path: '/conversations/messages', kind: 'timeout', times: 2 });
     sandbox.faults.add({ method: 'POST', path: '/conversations/messages', kind: '5xx' });
     sandbox.faults.add({ method: 'POST', path: /^\/contacts\/[^/]+\/tasks$/, kind: '429', retryAfterSeconds: 3 });
@@ -75,7 +81,9 @@ describe.skipIf(!onPostgres)('GHL outage', () => {
     const settleMs = await waitForQuiet(db, 90_000);
     const a = await audit(db, sandbox, feeder.calls);
     const { rows: retried } = await sql<{ n: number; max: number }>`
-      select count(*)::int as n, max(attempts)::int as max from jobs where kind = 'followup.step' and attempts > 1`.execute(db.db);
+      select count(*)::int as n, max(attempts)::int as max from jobs where kind = 'followup.step' and attempts > 1`.execute(
+      db.db,
+    );
     report('ghl-outage', {
       callsFed: CALLS,
       outageSeconds: OUTAGE_MS / 1000,
@@ -111,7 +119,12 @@ describe.skipIf(!onPostgres)('GHL outage', () => {
     const call = await feeder.place(l.location.id, callerPhone(60, 1), adsLine(l));
     sandbox.faults.add({ method: 'POST', path: `/contacts/${call.contactId}/tasks`, kind: '5xx', status: 500 });
     const taskStep = () =>
-      db.db.selectFrom('run_steps').select(['id']).where('contact_id', '=', call.contactId).where('step_id', '=', 'callback-task').executeTakeFirst();
+      db.db
+        .selectFrom('run_steps')
+        .select(['id'])
+        .where('contact_id', '=', call.contactId)
+        .where('step_id', '=', 'callback-task')
+        .executeTakeFirst();
     let step = await taskStep();
     for (let i = 0; !step && i < 100; i++) {
       await sleep(100);
@@ -123,13 +136,22 @@ describe.skipIf(!onPostgres)('GHL outage', () => {
     const until = Date.now() + 60_000;
     let job = await db.db.selectFrom('jobs').selectAll().where('unique_key', '=', key).executeTakeFirstOrThrow();
     while (job.state !== 'dead' && Date.now() < until) {
-      await db.db.updateTable('jobs').set({ run_at: new Date() }).where('unique_key', '=', key).where('state', '=', 'pending').execute();
+      await db.db
+        .updateTable('jobs')
+        .set({ run_at: new Date() })
+        .where('unique_key', '=', key)
+        .where('state', '=', 'pending')
+        .execute();
       await sleep(200);
       job = await db.db.selectFrom('jobs').selectAll().where('unique_key', '=', key).executeTakeFirstOrThrow();
     }
     await waitForQuiet(db, 30_000);
     sandbox.faults.clear();
-    const steps = await db.db.selectFrom('run_steps').select(['step_id', 'state', 'reason']).where('contact_id', '=', call.contactId).execute();
+    const steps = await db.db
+      .selectFrom('run_steps')
+      .select(['step_id', 'state', 'reason'])
+      .where('contact_id', '=', call.contactId)
+      .execute();
     const events = await db.db
       .selectFrom('run_events')
       .innerJoin('runs', 'runs.id', 'run_events.run_id')
@@ -137,7 +159,11 @@ describe.skipIf(!onPostgres)('GHL outage', () => {
       .where('runs.contact_id', '=', call.contactId)
       .where('run_events.kind', '=', 'step-failed')
       .execute();
-    const run = await db.db.selectFrom('runs').select(['status', 'outcome']).where('contact_id', '=', call.contactId).executeTakeFirstOrThrow();
+    const run = await db.db
+      .selectFrom('runs')
+      .select(['status', 'outcome'])
+      .where('contact_id', '=', call.contactId)
+      .executeTakeFirstOrThrow();
     report('ghl-dead-letter', { attempts: job.attempts, state: job.state, lastError: job.last_error });
 
     expect(job).toMatchObject({ state: 'dead', attempts: 8 });

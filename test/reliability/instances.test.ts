@@ -43,7 +43,9 @@ function digestNow(l: LocationSeed): string {
 
 /** Jobs a process ran to completion, from its own /metrics. */
 async function jobsDone(child: RingbackChild): Promise<number> {
-  const text = await (await fetch(`${child.url}/metrics`, { headers: { Authorization: `Bearer ${RELIABILITY_METRICS_TOKEN}` } })).text();
+  const text = await (
+    await fetch(`${child.url}/metrics`, { headers: { Authorization: `Bearer ${RELIABILITY_METRICS_TOKEN}` } })
+  ).text();
   return text
     .split('\n')
     .filter((line) => line.startsWith('ringback_jobs_total{') && line.includes('outcome="done"'))
@@ -73,7 +75,10 @@ describe.skipIf(!onPostgres)('three instances on one Postgres', () => {
       fastSettings(l, { digest: { enabled: true, at: digestNow(l), recipients: RECIPIENTS } }),
     );
     // Saved an hour ago: a digest switched on after today's time would rightly wait for tomorrow.
-    await db.db.updateTable('location_settings').set({ updated_at: new Date(Date.now() - 3_600_000) }).execute();
+    await db.db
+      .updateTable('location_settings')
+      .set({ updated_at: new Date(Date.now() - 3_600_000) })
+      .execute();
     // Webhooks reach the three in turn, as behind a load balancer.
     const feeder = new Feeder(sandbox, () => children.map((c) => c.url));
     await feeder.feed(CALLS, 20, (i) => {
@@ -89,7 +94,10 @@ describe.skipIf(!onPostgres)('three instances on one Postgres', () => {
 
     const split = locations.map((l) => {
       const tasks = sandbox!.store.tasks(l.location.id);
-      return [tasks.filter((t) => t.assignedTo === rep1(l)).length, tasks.filter((t) => t.assignedTo === rep2(l)).length];
+      return [
+        tasks.filter((t) => t.assignedTo === rep1(l)).length,
+        tasks.filter((t) => t.assignedTo === rep2(l)).length,
+      ];
     });
     const worstSplit = Math.max(...split.map(([x = 0, y = 0]) => Math.abs(x - y)));
     const digestEmails = locations.flatMap((l) =>

@@ -21,14 +21,29 @@ describe.skipIf(!onPostgres)('two steps of one run finishing at the same moment'
     const now = new Date();
     const run = await db.db
       .insertInto('runs')
-      .values({ location_id: 'loc_x', contact_id: 'con_x', status: 'active', started_at: now, created_at: now, updated_at: now })
+      .values({
+        location_id: 'loc_x',
+        contact_id: 'con_x',
+        status: 'active',
+        started_at: now,
+        created_at: now,
+        updated_at: now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const [a, b] = await Promise.all(
       ['apology-sms', 'callback-task'].map((stepId) =>
         db!.db
           .insertInto('run_steps')
-          .values({ run_id: run.id, location_id: 'loc_x', contact_id: 'con_x', step_id: stepId, action: 'sms', due_at: now, state: 'sending' })
+          .values({
+            run_id: run.id,
+            location_id: 'loc_x',
+            contact_id: 'con_x',
+            step_id: stepId,
+            action: 'sms',
+            due_at: now,
+            state: 'sending',
+          })
           .returning('id')
           .executeTakeFirstOrThrow(),
       ),
@@ -62,7 +77,11 @@ describe.skipIf(!onPostgres)('two steps of one run finishing at the same moment'
     const waited = !secondDone;
     release();
     await Promise.all([first, second]);
-    const after = await db.db.selectFrom('runs').select(['status', 'outcome', 'outcome_reason']).where('id', '=', run.id).executeTakeFirstOrThrow();
+    const after = await db.db
+      .selectFrom('runs')
+      .select(['status', 'outcome', 'outcome_reason'])
+      .where('id', '=', run.id)
+      .executeTakeFirstOrThrow();
     expect(after).toEqual({ status: 'ended', outcome: 'lost', outcome_reason: 'sequence-ended' });
     expect(waited).toBe(true);
   });

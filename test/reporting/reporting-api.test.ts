@@ -14,27 +14,134 @@ beforeAll(async () => {
   const db = rt.db.db;
   await seedInstallation(db, { locationId: 'loc_r', timezone: 'America/New_York' });
   await seedInstallation(db, { locationId: 'loc_x', timezone: 'America/New_York' });
-  r1 = await seedRun(db, { locationId: 'loc_r', contactId: 'c1', startedAt: '2026-01-05T14:00:00Z', outcome: 'recovered', reason: 'replied', outcomeAfterMin: 60, source: 'Facebook', followupAfterSec: 120, humanAfterSec: 600, calls: [0, 30], assignedUserId: 'user_ana', escalated: true, highValue: true });
-  await seedRun(db, { locationId: 'loc_r', contactId: 'c2', startedAt: '2026-01-04T20:00:00Z', outcome: 'recovered', reason: 'booked', outcomeAfterMin: 120, source: 'Facebook', followupAfterSec: 60 });
-  await seedRun(db, { locationId: 'loc_r', contactId: 'c3', startedAt: '2026-01-03T18:00:00Z', outcome: 'lost', reason: 'sequence-ended', source: 'Website', followupAfterSec: 300 });
-  await seedRun(db, { locationId: 'loc_r', contactId: 'c4', startedAt: '2026-01-02T12:00:00Z', outcome: 'suppressed', reason: 'dnd' });
-  await seedRun(db, { locationId: 'loc_r', contactId: 'c5', startedAt: '2026-01-02T13:00:00Z', outcome: 'suppressed', reason: 'disabled', source: 'Website' });
+  r1 = await seedRun(db, {
+    locationId: 'loc_r',
+    contactId: 'c1',
+    startedAt: '2026-01-05T14:00:00Z',
+    outcome: 'recovered',
+    reason: 'replied',
+    outcomeAfterMin: 60,
+    source: 'Facebook',
+    followupAfterSec: 120,
+    humanAfterSec: 600,
+    calls: [0, 30],
+    assignedUserId: 'user_ana',
+    escalated: true,
+    highValue: true,
+  });
+  await seedRun(db, {
+    locationId: 'loc_r',
+    contactId: 'c2',
+    startedAt: '2026-01-04T20:00:00Z',
+    outcome: 'recovered',
+    reason: 'booked',
+    outcomeAfterMin: 120,
+    source: 'Facebook',
+    followupAfterSec: 60,
+  });
+  await seedRun(db, {
+    locationId: 'loc_r',
+    contactId: 'c3',
+    startedAt: '2026-01-03T18:00:00Z',
+    outcome: 'lost',
+    reason: 'sequence-ended',
+    source: 'Website',
+    followupAfterSec: 300,
+  });
+  await seedRun(db, {
+    locationId: 'loc_r',
+    contactId: 'c4',
+    startedAt: '2026-01-02T12:00:00Z',
+    outcome: 'suppressed',
+    reason: 'dnd',
+  });
+  await seedRun(db, {
+    locationId: 'loc_r',
+    contactId: 'c5',
+    startedAt: '2026-01-02T13:00:00Z',
+    outcome: 'suppressed',
+    reason: 'disabled',
+    source: 'Website',
+  });
   // 20:00 on 31 December in New York; recovered, but after 72 h, so it does not count as recovered.
-  await seedRun(db, { locationId: 'loc_r', contactId: 'c6', startedAt: '2026-01-01T01:00:00Z', outcome: 'recovered', reason: 'answered', outcomeAfterMin: 80 * 60, source: 'Website', followupAfterSec: 900 });
-  await seedRun(db, { locationId: 'loc_r', contactId: 'c7', startedAt: '2025-12-20T15:00:00Z', outcome: 'recovered', reason: 'booked', source: 'Facebook', followupAfterSec: 30 });
+  await seedRun(db, {
+    locationId: 'loc_r',
+    contactId: 'c6',
+    startedAt: '2026-01-01T01:00:00Z',
+    outcome: 'recovered',
+    reason: 'answered',
+    outcomeAfterMin: 80 * 60,
+    source: 'Website',
+    followupAfterSec: 900,
+  });
+  await seedRun(db, {
+    locationId: 'loc_r',
+    contactId: 'c7',
+    startedAt: '2025-12-20T15:00:00Z',
+    outcome: 'recovered',
+    reason: 'booked',
+    source: 'Facebook',
+    followupAfterSec: 30,
+  });
   await seedRun(db, { locationId: 'loc_r', contactId: 'c8', startedAt: '2026-01-05T14:50:00Z', source: 'Google' });
   // Another location's numbers must never leak into loc_r's.
   for (let i = 0; i < 3; i++) {
-    await seedRun(db, { locationId: 'loc_x', contactId: `x${i}`, startedAt: '2026-01-05T12:00:00Z', outcome: 'recovered', reason: 'booked', source: 'Facebook', followupAfterSec: 5, humanAfterSec: 5 });
+    await seedRun(db, {
+      locationId: 'loc_x',
+      contactId: `x${i}`,
+      startedAt: '2026-01-05T12:00:00Z',
+      outcome: 'recovered',
+      reason: 'booked',
+      source: 'Facebook',
+      followupAfterSec: 5,
+      humanAfterSec: 5,
+    });
   }
-  await db.insertInto('run_steps').values([
-    { run_id: r1.runId, location_id: 'loc_r', contact_id: 'c1', step_id: 'apology-sms', action: 'sms', due_at: new Date('2026-01-05T14:02:00Z'), state: 'done', intent_at: new Date('2026-01-05T14:02:00Z'), done_at: new Date('2026-01-05T14:02:01Z'), rendered: JSON.stringify({ message: 'Hi Jane, sorry we missed your call!' }) },
-    { run_id: r1.runId, location_id: 'loc_r', contact_id: 'c1', step_id: 'resources-email', action: 'email', due_at: new Date('2026-01-05T16:00:00Z'), state: 'failed', reason: 'GHL answered 500 five times' },
-  ]).execute();
-  await db.insertInto('run_events').values([
-    { run_id: r1.runId, at: new Date('2026-01-05T14:00:00Z'), kind: 'started', detail: JSON.stringify({ source: 'Facebook' }) },
-    { run_id: r1.runId, at: new Date('2026-01-05T14:15:00Z'), kind: 'deferred', step_id: 'callback-task', detail: JSON.stringify({ reason: 'outside-send-window', until: '2026-01-05T15:00:00Z' }) },
-  ]).execute();
+  await db
+    .insertInto('run_steps')
+    .values([
+      {
+        run_id: r1.runId,
+        location_id: 'loc_r',
+        contact_id: 'c1',
+        step_id: 'apology-sms',
+        action: 'sms',
+        due_at: new Date('2026-01-05T14:02:00Z'),
+        state: 'done',
+        intent_at: new Date('2026-01-05T14:02:00Z'),
+        done_at: new Date('2026-01-05T14:02:01Z'),
+        rendered: JSON.stringify({ message: 'Hi Jane, sorry we missed your call!' }),
+      },
+      {
+        run_id: r1.runId,
+        location_id: 'loc_r',
+        contact_id: 'c1',
+        step_id: 'resources-email',
+        action: 'email',
+        due_at: new Date('2026-01-05T16:00:00Z'),
+        state: 'failed',
+        reason: 'GHL answered 500 five times',
+      },
+    ])
+    .execute();
+  await db
+    .insertInto('run_events')
+    .values([
+      {
+        run_id: r1.runId,
+        at: new Date('2026-01-05T14:00:00Z'),
+        kind: 'started',
+        detail: JSON.stringify({ source: 'Facebook' }),
+      },
+      {
+        run_id: r1.runId,
+        at: new Date('2026-01-05T14:15:00Z'),
+        kind: 'deferred',
+        step_id: 'callback-task',
+        detail: JSON.stringify({ reason: 'outside-send-window', until: '2026-01-05T15:00:00Z' }),
+      },
+    ])
+    .execute();
   api = authed(rt.app, await tokenFor(rt.app, 'loc_r'));
   other = authed(rt.app, await tokenFor(rt.app, 'loc_x'));
 });
@@ -109,7 +216,13 @@ describe('GET /api/calls', () => {
       ['c1', '2026-01-05T14:00:00.000Z'],
     ]);
     const call = res.body.calls[2];
-    expect(call).toMatchObject({ id: r1.callIds[0], sourceTag: 'Facebook', highValue: true, callStatus: 'no-answer', voicemailUrl: 'https://example.com/vm.mp3' });
+    expect(call).toMatchObject({
+      id: r1.callIds[0],
+      sourceTag: 'Facebook',
+      highValue: true,
+      callStatus: 'no-answer',
+      voicemailUrl: 'https://example.com/vm.mp3',
+    });
     expect(call.run).toMatchObject({
       id: r1.runId,
       status: 'ended',
@@ -123,9 +236,35 @@ describe('GET /api/calls', () => {
     });
     expect(call.timeline).toEqual([
       { type: 'event', at: '2026-01-05T14:00:00.000Z', kind: 'started', stepId: null, detail: { source: 'Facebook' } },
-      { type: 'step', at: '2026-01-05T14:02:01.000Z', stepId: 'apology-sms', action: 'sms', state: 'done', dueAt: '2026-01-05T14:02:00.000Z', doneAt: '2026-01-05T14:02:01.000Z', reason: null, summary: 'Hi Jane, sorry we missed your call!' },
-      { type: 'event', at: '2026-01-05T14:15:00.000Z', kind: 'deferred', stepId: 'callback-task', detail: { reason: 'outside-send-window', until: '2026-01-05T15:00:00Z' } },
-      { type: 'step', at: '2026-01-05T16:00:00.000Z', stepId: 'resources-email', action: 'email', state: 'failed', dueAt: '2026-01-05T16:00:00.000Z', doneAt: null, reason: 'GHL answered 500 five times', summary: null },
+      {
+        type: 'step',
+        at: '2026-01-05T14:02:01.000Z',
+        stepId: 'apology-sms',
+        action: 'sms',
+        state: 'done',
+        dueAt: '2026-01-05T14:02:00.000Z',
+        doneAt: '2026-01-05T14:02:01.000Z',
+        reason: null,
+        summary: 'Hi Jane, sorry we missed your call!',
+      },
+      {
+        type: 'event',
+        at: '2026-01-05T14:15:00.000Z',
+        kind: 'deferred',
+        stepId: 'callback-task',
+        detail: { reason: 'outside-send-window', until: '2026-01-05T15:00:00Z' },
+      },
+      {
+        type: 'step',
+        at: '2026-01-05T16:00:00.000Z',
+        stepId: 'resources-email',
+        action: 'email',
+        state: 'failed',
+        dueAt: '2026-01-05T16:00:00.000Z',
+        doneAt: null,
+        reason: 'GHL answered 500 five times',
+        summary: null,
+      },
     ]);
   });
 

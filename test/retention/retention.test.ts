@@ -25,17 +25,39 @@ async function runRetention(): Promise<void> {
 }
 
 const bodyOf = async (webhookId: string) =>
-  (await db().selectFrom('webhook_inbox').select(['body', 'webhook_id']).where('webhook_id', '=', webhookId).executeTakeFirst()) ?? null;
+  (await db()
+    .selectFrom('webhook_inbox')
+    .select(['body', 'webhook_id'])
+    .where('webhook_id', '=', webhookId)
+    .executeTakeFirst()) ?? null;
 
 const contactRows = async (locationId: string) => {
   const count = async (table: string) =>
-    Number((await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where location_id = ${locationId}`.execute(db())).rows[0]?.n);
-  return { runs: await count('runs'), calls: await count('missed_calls'), events: await count('contact_events'), steps: await count('run_steps') };
+    Number(
+      (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from ${sql.table(table)} where location_id = ${locationId}`.execute(db())
+      ).rows[0]?.n,
+    );
+  return {
+    runs: await count('runs'),
+    calls: await count('missed_calls'),
+    events: await count('contact_events'),
+    steps: await count('run_steps'),
+  };
 };
 
 describe('data retention', () => {
   it('keeps nothing but the dedupe key of an event for a location that has not installed Ringback', async () => {
-    const event = { type: 'InboundMessage', locationId: LOCATION_2_ID, contactId: CONTACTS.sam, messageType: 'SMS', direction: 'inbound', body: 'my private words' };
+    const event = {
+      type: 'InboundMessage',
+      locationId: LOCATION_2_ID,
+      contactId: CONTACTS.sam,
+      messageType: 'SMS',
+      direction: 'inbound',
+      body: 'my private words',
+    };
     const d = await stack.sandbox.deliver(event, { sign: 'ed25519' });
     expect(d.status).toBe(200);
     await stack.rt.worker.drain();
@@ -49,7 +71,12 @@ describe('data retention', () => {
   });
 
   it('keeps an installed location’s webhook bodies 7 days, then only their dedupe keys', async () => {
-    const placed = await stack.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: '+13055550142', to: TRACKING_NUMBERS.facebook, outcome: 'missed' });
+    const placed = await stack.sandbox.phone.placeCall({
+      locationId: LOCATION_ID,
+      from: '+13055550142',
+      to: TRACKING_NUMBERS.facebook,
+      outcome: 'missed',
+    });
     await stack.rt.worker.drain();
     await runRetention();
     expect((await bodyOf(placed.delivery.webhookId))?.body).not.toBeNull();
@@ -62,7 +89,12 @@ describe('data retention', () => {
   });
 
   it('deletes an uninstalled location’s contact data 30 days after the uninstall, and keeps its settings', async () => {
-    await stack.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: '+12125550187', to: TRACKING_NUMBERS.website, outcome: 'missed' });
+    await stack.sandbox.phone.placeCall({
+      locationId: LOCATION_ID,
+      from: '+12125550187',
+      to: TRACKING_NUMBERS.website,
+      outcome: 'missed',
+    });
     await stack.rt.worker.drain();
     expect((await contactRows(LOCATION_ID)).calls).toBeGreaterThan(0);
     expect((await stack.sandbox.phone.uninstall({ locationId: LOCATION_ID })).delivery.status).toBe(200);
@@ -73,15 +105,29 @@ describe('data retention', () => {
     stack.clock.advance(DAY + 60_000);
     await runRetention();
     expect(await contactRows(LOCATION_ID)).toEqual({ runs: 0, calls: 0, events: 0, steps: 0 });
-    const kept = await sql<{ n: number }>`select count(*)::int as n from webhook_inbox where location_id = ${LOCATION_ID} and body is not null`.execute(db());
+    const kept = await sql<{
+      n: number;
+    }>`select count(*)::int as n from webhook_inbox where location_id = ${LOCATION_ID} and body is not null`.execute(
+      db(),
+    );
     expect(kept.rows[0]?.n).toBe(0);
-    expect(await db().selectFrom('location_settings').select('location_id').where('location_id', '=', LOCATION_ID).executeTakeFirst()).toBeTruthy();
+    expect(
+      await db()
+        .selectFrom('location_settings')
+        .select('location_id')
+        .where('location_id', '=', LOCATION_ID)
+        .executeTakeFirst(),
+    ).toBeTruthy();
   });
 
   it('runs once per slot however many instances tick', async () => {
     stack.clock.advance(RETENTION_SLOT_MS);
     const now = stack.clock.now();
-    const ticks = await Promise.all([retentionTick(db(), now), retentionTick(db(), now), retentionTick(db(), new Date(now.getTime() + 1000))]);
+    const ticks = await Promise.all([
+      retentionTick(db(), now),
+      retentionTick(db(), now),
+      retentionTick(db(), new Date(now.getTime() + 1000)),
+    ]);
     expect(ticks.filter(Boolean)).toHaveLength(1);
     const jobs = await db().selectFrom('jobs').select('unique_key').where('kind', '=', RETENTION_JOB).execute();
     expect(new Set(jobs.map((j) => j.unique_key)).size).toBe(jobs.length);

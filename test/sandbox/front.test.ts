@@ -59,7 +59,9 @@ function roundTrip(sandbox: Sandbox, requests: string[], pipelined = false): Pro
 }
 
 function request(method: string, path: string, headers: Record<string, string>, body?: string): string {
-  const lines = Object.entries({ Host: '127.0.0.1', Connection: 'keep-alive', ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
+  const lines = Object.entries({ Host: '127.0.0.1', Connection: 'keep-alive', ...headers }).map(
+    ([k, v]) => `${k}: ${v}\r\n`,
+  );
   if (body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(body)}\r\n`);
   return `${method} ${path} HTTP/1.1\r\n${lines.join('')}\r\n${body ?? ''}`;
 }
@@ -98,13 +100,27 @@ function oauthRequests(s: Sandbox): string[] {
   const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
   const client = `client_id=${CREDS.clientId}&client_secret=${CREDS.clientSecret}`;
   const refresh = `${client}&grant_type=refresh_token&refresh_token=${s.issueTokens({ locationId: LOCATION_ID }).refresh_token}`;
-  const company = { ...form, Authorization: `Bearer ${s.issueTokens({ companyId: COMPANY_ID }).access_token}`, Version: '2021-07-28' };
+  const company = {
+    ...form,
+    Authorization: `Bearer ${s.issueTokens({ companyId: COMPANY_ID }).access_token}`,
+    Version: '2021-07-28',
+  };
   return [
     request('POST', '/oauth/token', form, refresh),
     request('POST', '/oauth/token', form, refresh),
     request('POST', '/oauth/token', form, `${client}x&grant_type=refresh_token`),
-    request('POST', '/oauth/token', { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' }, `${client}&grant_type=password`),
-    request('POST', '/oauth/token', { 'Content-Type': 'application/json' }, JSON.stringify({ client_id: CREDS.clientId })),
+    request(
+      'POST',
+      '/oauth/token',
+      { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      `${client}&grant_type=password`,
+    ),
+    request(
+      'POST',
+      '/oauth/token',
+      { 'Content-Type': 'application/json' },
+      JSON.stringify({ client_id: CREDS.clientId }),
+    ),
     request('POST', '/oauth/token', form, ''),
     request('POST', '/oauth/locationToken', company, `companyId=${COMPANY_ID}&locationId=${LOCATION_2_ID}`),
     request('POST', '/oauth/locationToken', company, `companyId=${COMPANY_ID}&locationId=loc%20nowhere`),
@@ -139,26 +155,64 @@ describe('sandbox front', () => {
         request('GET', `/contacts/search/duplicate?locationId=${LOCATION_ID}&number=%2B13055550142`, v2),
         request('POST', `/contacts/${CONTACTS.priya}/tags`, { ...v2, ...type }, json({ tags: ['Missed Call'] })),
         request('POST', `/contacts/${CONTACTS.priya}/tasks`, { ...v2, ...type }, json({ title: 'x' })),
-        request('POST', `/contacts/${CONTACTS.priya}/tasks`, { ...v2, 'Content-Type': 'application/json; charset=utf-8' }, json({ title: 'Call back', dueDate: '2026-01-05T15:15:00Z', completed: false })),
-        request('POST', '/contacts/upsert', { ...v2, ...type }, json({ locationId: LOCATION_ID, email: 'Owner@example.com', name: 'Owner', tags: ['Digest'] })),
-        request('POST', '/conversations/messages', { ...conv, ...type }, json({ type: 'SMS', contactId: CONTACTS.jane, message: 'Sorry we missed you', fromNumber: TRACKING_NUMBERS.facebook })),
-        request('POST', '/conversations/messages', { ...conv, ...type }, json({ type: 'SMS', contactId: CONTACTS.tom, message: 'hi' })),
+        request(
+          'POST',
+          `/contacts/${CONTACTS.priya}/tasks`,
+          { ...v2, 'Content-Type': 'application/json; charset=utf-8' },
+          json({ title: 'Call back', dueDate: '2026-01-05T15:15:00Z', completed: false }),
+        ),
+        request(
+          'POST',
+          '/contacts/upsert',
+          { ...v2, ...type },
+          json({ locationId: LOCATION_ID, email: 'Owner@example.com', name: 'Owner', tags: ['Digest'] }),
+        ),
+        request(
+          'POST',
+          '/conversations/messages',
+          { ...conv, ...type },
+          json({
+            type: 'SMS',
+            contactId: CONTACTS.jane,
+            message: 'Sorry we missed you',
+            fromNumber: TRACKING_NUMBERS.facebook,
+          }),
+        ),
+        request(
+          'POST',
+          '/conversations/messages',
+          { ...conv, ...type },
+          json({ type: 'SMS', contactId: CONTACTS.tom, message: 'hi' }),
+        ),
         request('POST', '/conversations/messages', { ...conv, ...type }, '{"type":'),
         request('POST', '/conversations/messages', { ...conv, ...type }, ' "text"'),
         request('POST', '/conversations/messages', { ...conv, ...type }, ''),
-        request('POST', '/conversations/messages', { ...conv, ...type }, '\ufeff{"type":"SMS","contactId":"con_jane_cooper","message":"caf\u00e9 \u2615"}'),
+        request(
+          'POST',
+          '/conversations/messages',
+          { ...conv, ...type },
+          '\ufeff{"type":"SMS","contactId":"con_jane_cooper","message":"caf\u00e9 \u2615"}',
+        ),
         request('GET', `/conversations/search?locationId=${LOCATION_ID}&contactId=${CONTACTS.jane}`, conv),
         request('GET', '/conversations/conv_000001/messages?limit=1', conv),
         request('GET', '/conversations/messages/msg_000002', conv),
         request('GET', `/conversations/messages/export?locationId=${LOCATION_ID}&channel=sms`, conv),
-        request('PUT', `/contacts/${CONTACTS.priya}/tasks/task_000001/completed`, { ...v2, ...type }, json({ completed: true })),
+        request(
+          'PUT',
+          `/contacts/${CONTACTS.priya}/tasks/task_000001/completed`,
+          { ...v2, ...type },
+          json({ completed: true }),
+        ),
         request('DELETE', `/contacts/${CONTACTS.priya}/tags`, { ...v2, ...type }, json({ tags: ['missed call'] })),
         ...Array.from({ length: 42 }, () => request('GET', `/locations/${LOCATION_2_ID}`, other)),
         ...oauthRequests(s),
       ];
     };
     const plain = await roundTrip(front, script(front));
-    const viaExpress = await roundTrip(reference, script(reference).map((r) => r.replace('\r\n', `\r\n${TO_EXPRESS}`)));
+    const viaExpress = await roundTrip(
+      reference,
+      script(reference).map((r) => r.replace('\r\n', `\r\n${TO_EXPRESS}`)),
+    );
     expect(plain.map(comparable)).toEqual(viaExpress.map(comparable));
     expect(plain.map((r) => r.head.split(' ')[1])).toContain('429');
     expect(front.requests).toEqual(reference.requests);
@@ -170,7 +224,10 @@ describe('sandbox front', () => {
       s.faults.add({ path: `/contacts/${CONTACTS.jane}`, kind: '5xx', status: 502, times: 1 });
       s.faults.add({ method: 'get', path: /^\/users/, kind: '429', retryAfterSeconds: 7, times: 1 });
       s.faults.add({ path: `/locations/${LOCATION_ID}`, kind: 'malformed', times: 1 });
-      const h = { Authorization: `Bearer ${s.issueTokens({ locationId: LOCATION_ID }).access_token}`, Version: '2021-07-28' };
+      const h = {
+        Authorization: `Bearer ${s.issueTokens({ locationId: LOCATION_ID }).access_token}`,
+        Version: '2021-07-28',
+      };
       return [
         request('GET', `/contacts/${CONTACTS.jane}`, h),
         request('GET', `/users/?locationId=${LOCATION_ID}`, h),
@@ -178,22 +235,37 @@ describe('sandbox front', () => {
       ];
     };
     const plain = await roundTrip(front, script(front));
-    const viaExpress = await roundTrip(reference, script(reference).map((r) => r.replace('\r\n', `\r\n${TO_EXPRESS}`)));
+    const viaExpress = await roundTrip(
+      reference,
+      script(reference).map((r) => r.replace('\r\n', `\r\n${TO_EXPRESS}`)),
+    );
     expect(plain.map(comparable)).toEqual(viaExpress.map(comparable));
     expect(front.requests).toEqual(reference.requests);
   });
 
   it('hands a connection to express at its first request that is not plain, pipelined ones included', async () => {
     const [sandbox] = await twoSandboxes();
-    const h = { Authorization: `Bearer ${sandbox.issueTokens({ locationId: LOCATION_ID }).access_token}`, Version: '2021-07-28' };
-    const answers = await roundTrip(sandbox, [
-      request('GET', `/contacts/${CONTACTS.jane}`, h),
-      request('HEAD', `/contacts/${CONTACTS.jane}`, h),
-      request('POST', '/oauth/token', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'grant_type=nope'),
-      request('GET', `/contacts/${CONTACTS.marcus}`, h),
-    ], true);
+    const h = {
+      Authorization: `Bearer ${sandbox.issueTokens({ locationId: LOCATION_ID }).access_token}`,
+      Version: '2021-07-28',
+    };
+    const answers = await roundTrip(
+      sandbox,
+      [
+        request('GET', `/contacts/${CONTACTS.jane}`, h),
+        request('HEAD', `/contacts/${CONTACTS.jane}`, h),
+        request('POST', '/oauth/token', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'grant_type=nope'),
+        request('GET', `/contacts/${CONTACTS.marcus}`, h),
+      ],
+      true,
+    );
     expect(answers.map((a) => a.head.split(' ')[1])).toEqual(['200', '200', '400', '200']);
     expect(JSON.parse(answers[3]?.body ?? '')).toMatchObject({ contact: { id: CONTACTS.marcus } });
-    expect(sandbox.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'HEAD 200', 'POST 400', 'GET 200']);
+    expect(sandbox.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+      'GET 200',
+      'HEAD 200',
+      'POST 400',
+      'GET 200',
+    ]);
   });
 });

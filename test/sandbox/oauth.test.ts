@@ -12,7 +12,10 @@ beforeEach(async () => {
 afterEach(() => sandbox.close());
 
 const refresh = (refreshToken: string) =>
-  fetch(`${sandbox.url}/oauth/token`, form({ ...clientForm(), grant_type: 'refresh_token', refresh_token: refreshToken }));
+  fetch(
+    `${sandbox.url}/oauth/token`,
+    form({ ...clientForm(), grant_type: 'refresh_token', refresh_token: refreshToken }),
+  );
 
 describe('sandbox OAuth', () => {
   it('redirects chooselocation to the callback with a single-use code that yields a Location token', async () => {
@@ -41,7 +44,7 @@ describe('sandbox OAuth', () => {
     expect(sandbox.store.isInstalled(LOCATION_ID)).toBe(true);
   });
 
-  it('answers a code exchange by the install\'s type: no user_type is fine, naming the other type is refused', async () => {
+  it("answers a code exchange by the install's type: no user_type is fine, naming the other type is refused", async () => {
     const codeFor = async (extra: string) => {
       const res = await fetch(
         `${sandbox.url}/v2/oauth/chooselocation?response_type=code&client_id=${CREDS.clientId}` +

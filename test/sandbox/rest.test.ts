@@ -87,7 +87,10 @@ describe('sandbox REST', () => {
     expect(sandbox.store.tasks(LOCATION_ID)).toHaveLength(1);
     const invalid = await call(`/contacts/${CONTACTS.priya}/tasks`, { method: 'POST', body: { title: 'x' } });
     expect(invalid.status).toBe(422);
-    await call(`/contacts/${CONTACTS.priya}/tasks/${created.id}/completed`, { method: 'PUT', body: { completed: true } });
+    await call(`/contacts/${CONTACTS.priya}/tasks/${created.id}/completed`, {
+      method: 'PUT',
+      body: { completed: true },
+    });
     expect(sandbox.store.task(created.id)?.completed).toBe(true);
     const dup = await call(`/contacts/search/duplicate?locationId=${LOCATION_ID}&number=%2B13055550142`);
     expect(await dup.json()).toMatchObject({ contact: { id: CONTACTS.jane } });
@@ -97,11 +100,20 @@ describe('sandbox REST', () => {
     });
     expect(await upsert.json()).toMatchObject({ new: true, contact: { email: 'owner@example.com', tags: ['Digest'] } });
     // UpsertContactDto.tags "will overwrite all current tags".
-    const again = await call('/contacts/upsert', { method: 'POST', body: { locationId: LOCATION_ID, email: 'owner@example.com', tags: ['Other'] } });
+    const again = await call('/contacts/upsert', {
+      method: 'POST',
+      body: { locationId: LOCATION_ID, email: 'owner@example.com', tags: ['Other'] },
+    });
     expect(await again.json()).toMatchObject({ new: false, contact: { tags: ['Other'] } });
-    const made = await call('/contacts/', { method: 'POST', body: { locationId: LOCATION_ID, email: 'new@example.com', tags: ['A'] } });
+    const made = await call('/contacts/', {
+      method: 'POST',
+      body: { locationId: LOCATION_ID, email: 'new@example.com', tags: ['A'] },
+    });
     expect(made.status).toBe(201);
-    const twice = await call('/contacts/', { method: 'POST', body: { locationId: LOCATION_ID, email: 'new@example.com' } });
+    const twice = await call('/contacts/', {
+      method: 'POST',
+      body: { locationId: LOCATION_ID, email: 'new@example.com' },
+    });
     expect(twice.status).toBe(400);
   });
 
@@ -109,10 +121,19 @@ describe('sandbox REST', () => {
     const post = api(sandbox, token, '2021-04-15');
     const sms = await post('/conversations/messages', {
       method: 'POST',
-      body: { type: 'SMS', contactId: CONTACTS.jane, message: 'Sorry we missed you', fromNumber: TRACKING_NUMBERS.facebook },
+      body: {
+        type: 'SMS',
+        contactId: CONTACTS.jane,
+        message: 'Sorry we missed you',
+        fromNumber: TRACKING_NUMBERS.facebook,
+      },
     });
     expect(sms.status).toBe(200);
-    expect(await sms.json()).toMatchObject({ conversationId: expect.any(String), messageId: expect.any(String), msg: expect.any(String) });
+    expect(await sms.json()).toMatchObject({
+      conversationId: expect.any(String),
+      messageId: expect.any(String),
+      msg: expect.any(String),
+    });
     const [stored] = sandbox.store.messages(LOCATION_ID, CONTACTS.jane);
     expect(stored).toMatchObject({ direction: 'outbound', source: 'api', dateAdded: clock.now().toISOString() });
     const dnd = await post('/conversations/messages', {
@@ -120,14 +141,19 @@ describe('sandbox REST', () => {
       body: { type: 'SMS', contactId: CONTACTS.tom, message: 'hi' },
     });
     expect(dnd.status).toBe(400);
-    expect(await dnd.json()).toMatchObject({ statusCode: 400, message: 'Cannot send message as DND is active for SMS.' });
+    expect(await dnd.json()).toMatchObject({
+      statusCode: 400,
+      message: 'Cannot send message as DND is active for SMS.',
+    });
     const email = await post('/conversations/messages', {
       method: 'POST',
       body: { type: 'Email', contactId: CONTACTS.olivia, subject: 'Hi', html: '<p>Hi</p>' },
     });
     expect(email.status).toBe(200);
     const { messageId: emailId } = (await email.json()) as { messageId: string };
-    const one = (await (await post(`/conversations/messages/${emailId}`)).json()) as { message: Record<string, unknown> };
+    const one = (await (await post(`/conversations/messages/${emailId}`)).json()) as {
+      message: Record<string, unknown>;
+    };
     // MessageMeta.email holds only messageIds; no subject anywhere in the REST message.
     expect(one.message['meta']).toEqual({ email: { messageIds: [emailId] } });
     expect(one.message).not.toHaveProperty('subject');
@@ -135,7 +161,9 @@ describe('sandbox REST', () => {
     const { conversations, total } = (await search.json()) as { conversations: { id: string }[]; total: number };
     expect(total).toBe(1);
     const thread = await post(`/conversations/${conversations[0]?.id}/messages`);
-    expect(await thread.json()).toMatchObject({ messages: { nextPage: false, messages: [{ body: 'Sorry we missed you' }] } });
+    expect(await thread.json()).toMatchObject({
+      messages: { nextPage: false, messages: [{ body: 'Sorry we missed you' }] },
+    });
     const exported = await post(`/conversations/messages/export?locationId=${LOCATION_ID}&channel=SMS&limit=10`);
     expect(await exported.json()).toMatchObject({ total: 1, nextCursor: null });
   });

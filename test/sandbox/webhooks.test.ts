@@ -125,7 +125,12 @@ describe('sandbox webhooks', () => {
   });
 
   it('delivers callbacks, replies, bookings, task completions, DND changes and installs', async () => {
-    await sandbox.phone.returnCall({ locationId: LOCATION_ID, contactId: CONTACTS.marcus, userId: USERS.ben, answered: false });
+    await sandbox.phone.returnCall({
+      locationId: LOCATION_ID,
+      contactId: CONTACTS.marcus,
+      userId: USERS.ben,
+      answered: false,
+    });
     expect(parsed(0)).toMatchObject({
       type: 'OutboundMessage',
       messageType: 'CALL',

@@ -21,9 +21,16 @@ export const START = '2026-01-05T15:00:00Z';
  */
 let ghl: { sandbox: Sandbox; key: Buffer } | null = null;
 
-export async function startApi(env: Record<string, string> = {}): Promise<{ rt: Runtime; clock: ManualClock; sandbox: Sandbox }> {
+export async function startApi(
+  env: Record<string, string> = {},
+): Promise<{ rt: Runtime; clock: ManualClock; sandbox: Sandbox }> {
   const clock = new ManualClock(START);
-  const sandbox = await createSandbox({ clock, clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET, sharedSecret: TEST_SHARED_SECRET });
+  const sandbox = await createSandbox({
+    clock,
+    clientId: TEST_CLIENT_ID,
+    clientSecret: TEST_CLIENT_SECRET,
+    sharedSecret: TEST_SHARED_SECRET,
+  });
   const config = testConfig({
     GHL_API_BASE_URL: sandbox.url,
     ...env,
@@ -87,8 +94,12 @@ export async function seedInstallation(db: Kysely<Database>, row: InstallRow, no
       updated_at: now,
     })
     .execute();
-  const address = row.businessAddress === undefined ? '120 Main Street, Springfield, IL 62701, US' : row.businessAddress;
-  await db.insertInto('location_profiles').values({ location_id: row.locationId, business_address: address, updated_at: now }).execute();
+  const address =
+    row.businessAddress === undefined ? '120 Main Street, Springfield, IL 62701, US' : row.businessAddress;
+  await db
+    .insertInto('location_profiles')
+    .values({ location_id: row.locationId, business_address: address, updated_at: now })
+    .execute();
 }
 
 export function ssoPayload(over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -112,11 +123,17 @@ export function nextIp(): string {
 }
 
 export function postSession(app: App, body: unknown, from = nextIp()) {
-  return request(app).post('/api/session').set('X-Forwarded-For', from).send(body as object);
+  return request(app)
+    .post('/api/session')
+    .set('X-Forwarded-For', from)
+    .send(body as object);
 }
 
 /** Makes GHL know `userId` as a user of `locationId` with `role` (what a sign-in is confirmed against). */
-export function ghlUser(locationId: string, user: { userId: string; role?: string; userName?: string; deleted?: boolean }): void {
+export function ghlUser(
+  locationId: string,
+  user: { userId: string; role?: string; userName?: string; deleted?: boolean },
+): void {
   if (!ghl) return;
   const name = user.userName || user.userId;
   const [firstName = '', lastName = ''] = name.split(' ');

@@ -20,7 +20,10 @@ afterAll(async () => rt?.close());
 
 async function put(doc: object) {
   const current = await api.get('/api/settings');
-  return api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(doc);
+  return api
+    .put('/api/settings')
+    .set('If-Match', current.headers.etag ?? '')
+    .send(doc);
 }
 
 describe('PUT /api/settings and the law', () => {
@@ -44,7 +47,12 @@ describe('PUT /api/settings and the law', () => {
 
   it('keeps step purposes and the consent tag, and takes a document written before they existed', async () => {
     const doc = defaultSettings();
-    expect(doc.sequence.map((s) => s.purpose)).toEqual(['informational', 'informational', 'informational', 'marketing']);
+    expect(doc.sequence.map((s) => s.purpose)).toEqual([
+      'informational',
+      'informational',
+      'informational',
+      'marketing',
+    ]);
     expect((await put({ ...doc, consent: { tag: 'Texts OK' } })).status).toBe(200);
     expect((await api.get('/api/settings')).body.consent).toEqual({ tag: 'Texts OK' });
     const { consent: _omitted, ...older } = doc;
@@ -52,14 +60,22 @@ describe('PUT /api/settings and the law', () => {
     expect(res.status).toBe(200);
     const saved = (await api.get('/api/settings')).body;
     expect(saved.consent).toEqual({ tag: 'SMS Consent' });
-    expect(saved.sequence.map((s: { purpose: string }) => s.purpose)).toEqual(['informational', 'informational', 'informational', 'informational']);
+    expect(saved.sequence.map((s: { purpose: string }) => s.purpose)).toEqual([
+      'informational',
+      'informational',
+      'informational',
+      'informational',
+    ]);
   });
 
   it('refuses a purpose that is neither, and an empty consent tag', async () => {
     const doc = defaultSettings();
     const res = await put({ ...doc, consent: { tag: ' ' }, sequence: [{ ...doc.sequence[0], purpose: 'promo' }] });
     expect(res.status).toBe(400);
-    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['consent.tag', 'sequence[0].purpose']);
+    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'consent.tag',
+      'sequence[0].purpose',
+    ]);
   });
 });
 
@@ -73,20 +89,29 @@ describe('the dry run', () => {
     expect(without.guards).toEqual([
       {
         kind: 'no-consent',
-        message: 'Text not sent: it is marketing, which needs written consent under Florida law (caller\'s area code 305), and the contact has no "SMS Consent" tag.',
+        message:
+          'Text not sent: it is marketing, which needs written consent under Florida law (caller\'s area code 305), and the contact has no "SMS Consent" tag.',
       },
     ]);
-    expect((await call(['SMS Consent'])).body.steps[3]).toMatchObject({ outcome: 'send', sendAt: { local: '2026-01-06 10:00' } });
+    expect((await call(['SMS Consent'])).body.steps[3]).toMatchObject({
+      outcome: 'send',
+      sendAt: { local: '2026-01-06 10:00' },
+    });
   });
 
   it('shows a split area code deferral with both zones and the rule that held it', async () => {
-    const res = await api.post('/api/test-call').send({ contact: { phone: '+18505550111' }, at: '2026-01-05T12:58:00Z' });
+    const res = await api
+      .post('/api/test-call')
+      .send({ contact: { phone: '+18505550111' }, at: '2026-01-05T12:58:00Z' });
     expect(res.body.recipient.zones).toEqual([
       { timeZone: 'America/New_York', why: "caller's area code 850" },
       { timeZone: 'America/Chicago', why: "caller's area code 850" },
     ]);
     expect(res.body.steps[0].guards).toEqual([
-      expect.objectContaining({ kind: 'outside-send-window', message: "Text waits until Mon 8:00 AM CST: Florida law, caller's area code 850." }),
+      expect.objectContaining({
+        kind: 'outside-send-window',
+        message: "Text waits until Mon 8:00 AM CST: Florida law, caller's area code 850.",
+      }),
     ]);
     expect(res.body.steps[0].sendAt.utc).toBe('2026-01-05T14:00:00.000Z');
   });

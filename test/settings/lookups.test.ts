@@ -29,8 +29,21 @@ describe('GET /api/lookups', () => {
     const api = authed(app, await tokenFor(rt.app, 'loc_l1'));
     const current = await api.get('/api/settings');
     expect(current.body.bookingLink).toBe('https://api.leadconnectorhq.com/widget/booking/cal_1');
-    const doc = { ...current.body, sources: [{ trackingNumber: '+15550001111', tag: 'Facebook' }, { trackingNumber: '+15559998888', tag: 'Print ad' }] };
-    expect((await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(doc)).status).toBe(200);
+    const doc = {
+      ...current.body,
+      sources: [
+        { trackingNumber: '+15550001111', tag: 'Facebook' },
+        { trackingNumber: '+15559998888', tag: 'Print ad' },
+      ],
+    };
+    expect(
+      (
+        await api
+          .put('/api/settings')
+          .set('If-Match', current.headers.etag ?? '')
+          .send(doc)
+      ).status,
+    ).toBe(200);
 
     const res = await api.get('/api/lookups');
     expect(res.status).toBe(200);
@@ -67,7 +80,14 @@ describe('GET /api/lookups', () => {
     // Without a user list, user ids are not checked against it: the save still works.
     const current = await api.get('/api/settings');
     const doc = { ...current.body, routing: { userIds: ['typed_user_id'], rules: [] } };
-    expect((await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(doc)).status).toBe(200);
+    expect(
+      (
+        await api
+          .put('/api/settings')
+          .set('If-Match', current.headers.etag ?? '')
+          .send(doc)
+      ).status,
+    ).toBe(200);
   });
 
   it('works with no GHL client at all', async () => {

@@ -8,7 +8,10 @@ import { startApi } from './api-helpers.js';
 let rt: Runtime;
 
 beforeAll(async () => {
-  ({ rt } = await startApi({ WHITE_LABEL_DOMAINS: 'app.myagency.com, *.agency.io', EXTRA_FRAME_ANCESTORS: 'http://127.0.0.1:4567' }));
+  ({ rt } = await startApi({
+    WHITE_LABEL_DOMAINS: 'app.myagency.com, *.agency.io',
+    EXTRA_FRAME_ANCESTORS: 'http://127.0.0.1:4567',
+  }));
 });
 afterAll(async () => rt?.close());
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findTemplateVariables, renderTemplate, smsSegments, TEMPLATE_VARIABLES } from '../../src/followup/templates.js';
+import {
+  findTemplateVariables,
+  renderTemplate,
+  smsSegments,
+  TEMPLATE_VARIABLES,
+} from '../../src/followup/templates.js';
 import { parseDuration } from '../../src/settings/duration.js';
 import { ADDRESS_PLACEHOLDER, defaultSettings, type SequenceStep, settingsSchema } from '../../src/settings/schema.js';
 
@@ -19,8 +24,20 @@ const designExample = {
       message:
         "Hi {{contact.firstName}}, sorry we missed your call! We'll call you back within 15 minutes. Or click here to schedule: {{bookingLink}}",
     },
-    { id: 'callback-task', after: 'PT15M', action: 'task', title: 'Call back {{contact.name}} ({{source}})', dueIn: 'PT0M' },
-    { id: 'resources-email', after: 'PT2H', action: 'email', subject: 'Sorry we missed you, {{contact.firstName}}', html: '<p>Hi</p>' },
+    {
+      id: 'callback-task',
+      after: 'PT15M',
+      action: 'task',
+      title: 'Call back {{contact.name}} ({{source}})',
+      dueIn: 'PT0M',
+    },
+    {
+      id: 'resources-email',
+      after: 'PT2H',
+      action: 'email',
+      subject: 'Sorry we missed you, {{contact.firstName}}',
+      html: '<p>Hi</p>',
+    },
     { id: 'final-sms', after: 'PT24H', action: 'sms', message: 'Still here for you: {{bookingLink}}' },
   ],
   stopWhen: { callReturned: true, answered: true, replied: true, booked: true, taskCompleted: true },
@@ -65,13 +82,29 @@ describe('settingsSchema', () => {
       routing: { userIds: [] },
     };
     const parsed = settingsSchema.parse(doc);
-    expect(parsed.sources[0]).toEqual({ trackingNumber: '+15550001111', tag: 'Website', highValue: false, messages: {}, assignTo: [] });
+    expect(parsed.sources[0]).toEqual({
+      trackingNumber: '+15550001111',
+      tag: 'Website',
+      highValue: false,
+      messages: {},
+      assignTo: [],
+    });
     expect(parsed.routing).toEqual({ userIds: [], rules: [] });
   });
 
   it('keeps an optional task body and rejects fields of another action', () => {
-    const task = { id: 't', after: 'PT1M', action: 'task', title: 'Call', dueIn: 'PT5M', body: 'Notes for {{rep.name}}' };
-    expect(settingsSchema.parse({ ...designExample, sequence: [task] }).sequence[0]).toEqual({ ...task, purpose: 'informational' });
+    const task = {
+      id: 't',
+      after: 'PT1M',
+      action: 'task',
+      title: 'Call',
+      dueIn: 'PT5M',
+      body: 'Notes for {{rep.name}}',
+    };
+    expect(settingsSchema.parse({ ...designExample, sequence: [task] }).sequence[0]).toEqual({
+      ...task,
+      purpose: 'informational',
+    });
     const smsWithTitle = { id: 's', after: 'PT1M', action: 'sms', message: 'hi', title: 'x' };
     expect(settingsSchema.safeParse({ ...designExample, sequence: [smsWithTitle] }).success).toBe(false);
   });
@@ -85,16 +118,66 @@ describe('settingsSchema', () => {
   });
 
   it.each([
-    ['root', (d: Doc) => { d.extra = 1; }],
-    ['stopWhen', (d: Doc) => { d.stopWhen.extra = 1; }],
-    ['a step', (d: Doc) => { d.sequence[0].extra = 1; }],
-    ['a source', (d: Doc) => { d.sources[0].extra = 1; }],
-    ['routing', (d: Doc) => { d.routing.extra = 1; }],
-    ['a rule', (d: Doc) => { d.routing.rules[0].extra = 1; }],
-    ['escalation', (d: Doc) => { d.escalation.extra = 1; }],
-    ['highValue', (d: Doc) => { d.highValue.extra = 1; }],
-    ['sendWindow', (d: Doc) => { d.sendWindow.extra = 1; }],
-    ['digest', (d: Doc) => { d.digest.extra = 1; }],
+    [
+      'root',
+      (d: Doc) => {
+        d.extra = 1;
+      },
+    ],
+    [
+      'stopWhen',
+      (d: Doc) => {
+        d.stopWhen.extra = 1;
+      },
+    ],
+    [
+      'a step',
+      (d: Doc) => {
+        d.sequence[0].extra = 1;
+      },
+    ],
+    [
+      'a source',
+      (d: Doc) => {
+        d.sources[0].extra = 1;
+      },
+    ],
+    [
+      'routing',
+      (d: Doc) => {
+        d.routing.extra = 1;
+      },
+    ],
+    [
+      'a rule',
+      (d: Doc) => {
+        d.routing.rules[0].extra = 1;
+      },
+    ],
+    [
+      'escalation',
+      (d: Doc) => {
+        d.escalation.extra = 1;
+      },
+    ],
+    [
+      'highValue',
+      (d: Doc) => {
+        d.highValue.extra = 1;
+      },
+    ],
+    [
+      'sendWindow',
+      (d: Doc) => {
+        d.sendWindow.extra = 1;
+      },
+    ],
+    [
+      'digest',
+      (d: Doc) => {
+        d.digest.extra = 1;
+      },
+    ],
   ])('rejects an unknown key in %s', (_where, mutate) => {
     const doc = structuredClone(designExample) as Doc;
     mutate(doc);
@@ -108,7 +191,7 @@ describe('defaultSettings', () => {
   const defaults = defaultSettings({ bookingLink: 'https://cal.example.com/acme' });
   const [apology, task, email, final] = defaults.sequence as [SequenceStep, SequenceStep, SequenceStep, SequenceStep];
 
-  it("is a valid document that survives the schema unchanged", () => {
+  it('is a valid document that survives the schema unchanged', () => {
     expect(settingsSchema.parse(defaults)).toEqual(defaults);
     expect(settingsSchema.parse(defaultSettings())).toEqual(defaultSettings());
   });

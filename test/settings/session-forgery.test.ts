@@ -32,13 +32,27 @@ afterAll(async () => rt?.close());
 
 /** GHL's field order (docs/security.md): userId, companyId, role, type, activeLocation, userName, email. */
 function claims(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return { userId: 'user_rep', companyId: 'comp_f', role: 'user', type: 'location', activeLocation: 'loc_f1', userName: 'Ana Lopez', email: 'ana@example.com', ...over };
+  return {
+    userId: 'user_rep',
+    companyId: 'comp_f',
+    role: 'user',
+    type: 'location',
+    activeLocation: 'loc_f1',
+    userName: 'Ana Lopez',
+    email: 'ana@example.com',
+    ...over,
+  };
 }
 
 async function canWrite(token: string): Promise<number> {
   const api = authed(rt.app, token);
   const current = await api.get('/api/settings');
-  return (await api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(current.body)).status;
+  return (
+    await api
+      .put('/api/settings')
+      .set('If-Match', current.headers.etag ?? '')
+      .send(current.body)
+  ).status;
 }
 
 /**
@@ -101,7 +115,9 @@ describe('the SSO payload names the user; GHL says what they may do', () => {
   });
 
   it('gives an admin GHL confirms write access, even when the payload calls them a user', async () => {
-    const res = await postSession(rt.app, { payload: encryptSso(claims({ userId: 'user_boss', role: 'user' }), TEST_SHARED_SECRET) });
+    const res = await postSession(rt.app, {
+      payload: encryptSso(claims({ userId: 'user_boss', role: 'user' }), TEST_SHARED_SECRET),
+    });
     expect(res.status).toBe(200);
     expect(res.body.role).toBe('admin');
     expect(await canWrite(res.body.token)).toBe(200);
@@ -112,7 +128,9 @@ describe('the SSO payload names the user; GHL says what they may do', () => {
     ['a user GHL lists as deleted', { userId: 'user_gone' }],
     ['a user of another sub-account', { userId: 'user_f2' }],
   ])('refuses %s with 403 USER_NOT_CONFIRMED', async (_name, over) => {
-    const res = await postSession(rt.app, { payload: encryptSso(claims({ ...over, role: 'admin' }), TEST_SHARED_SECRET) });
+    const res = await postSession(rt.app, {
+      payload: encryptSso(claims({ ...over, role: 'admin' }), TEST_SHARED_SECRET),
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('USER_NOT_CONFIRMED');
   });
@@ -160,25 +178,71 @@ describe('the SSO payload names the user; GHL says what they may do', () => {
 
 describe('agency users without an active location', () => {
   const agency = (over: Record<string, unknown>) =>
-    encryptSso({ userId: 'user_agent', companyId: 'comp_f', role: 'admin', type: 'agency', userName: 'Agent', email: 'a@x.com', ...over }, TEST_SHARED_SECRET);
+    encryptSso(
+      {
+        userId: 'user_agent',
+        companyId: 'comp_f',
+        role: 'admin',
+        type: 'agency',
+        userName: 'Agent',
+        email: 'a@x.com',
+        ...over,
+      },
+      TEST_SHARED_SECRET,
+    );
 
   it('are confirmed by GHL as users of the company that owns the location they pick', async () => {
-    sandbox.store.putAgencyUser({ id: 'user_agent', companyId: 'comp_f', locationIds: [], restrictSubAccount: false, firstName: 'Agent', lastName: '', name: 'Agent', email: 'a@x.com', phone: '', role: 'admin' });
+    sandbox.store.putAgencyUser({
+      id: 'user_agent',
+      companyId: 'comp_f',
+      locationIds: [],
+      restrictSubAccount: false,
+      firstName: 'Agent',
+      lastName: '',
+      name: 'Agent',
+      email: 'a@x.com',
+      phone: '',
+      role: 'admin',
+    });
     const res = await postSession(rt.app, { payload: agency({}), locationId: 'loc_f2' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ locationId: 'loc_f2', role: 'admin' });
   });
 
   it('are refused in a company they do not belong to, whatever companyId the payload names', async () => {
-    sandbox.store.putAgencyUser({ id: 'user_intruder', companyId: 'comp_g', locationIds: [], restrictSubAccount: false, firstName: 'I', lastName: '', name: 'I', email: 'i@x.com', phone: '', role: 'admin' });
+    sandbox.store.putAgencyUser({
+      id: 'user_intruder',
+      companyId: 'comp_g',
+      locationIds: [],
+      restrictSubAccount: false,
+      firstName: 'I',
+      lastName: '',
+      name: 'I',
+      email: 'i@x.com',
+      phone: '',
+      role: 'admin',
+    });
     const res = await postSession(rt.app, { payload: agency({ userId: 'user_intruder' }), locationId: 'loc_f1' });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('USER_NOT_CONFIRMED');
   });
 
   it('are refused in a sub-account GHL restricts them from', async () => {
-    sandbox.store.putAgencyUser({ id: 'user_narrow', companyId: 'comp_f', locationIds: ['loc_f2'], restrictSubAccount: true, firstName: 'N', lastName: '', name: 'N', email: 'n@x.com', phone: '', role: 'user' });
-    expect((await postSession(rt.app, { payload: agency({ userId: 'user_narrow' }), locationId: 'loc_f1' })).status).toBe(403);
+    sandbox.store.putAgencyUser({
+      id: 'user_narrow',
+      companyId: 'comp_f',
+      locationIds: ['loc_f2'],
+      restrictSubAccount: true,
+      firstName: 'N',
+      lastName: '',
+      name: 'N',
+      email: 'n@x.com',
+      phone: '',
+      role: 'user',
+    });
+    expect(
+      (await postSession(rt.app, { payload: agency({ userId: 'user_narrow' }), locationId: 'loc_f1' })).status,
+    ).toBe(403);
     const allowed = await postSession(rt.app, { payload: agency({ userId: 'user_narrow' }), locationId: 'loc_f2' });
     expect(allowed.status).toBe(200);
     expect(allowed.body.role).toBe('user');
@@ -195,7 +259,10 @@ describe('session tokens have a maximum age', () => {
     ['without exp', () => jwt.sign({ ...claimsOf, iat: now() }, SECRET, opts)],
     ['without iat', () => jwt.sign({ ...claimsOf, exp: now() + 600 }, SECRET, { ...opts, noTimestamp: true })],
     ['living a year', () => jwt.sign({ ...claimsOf, iat: now() }, SECRET, { ...opts, expiresIn: 365 * 86400 })],
-    ['issued two hours ago with an exp ahead', () => jwt.sign({ ...claimsOf, iat: now() - 7200, exp: now() + 600 }, SECRET, opts)],
+    [
+      'issued two hours ago with an exp ahead',
+      () => jwt.sign({ ...claimsOf, iat: now() - 7200, exp: now() + 600 }, SECRET, opts),
+    ],
     ['issued in the future', () => jwt.sign({ ...claimsOf, iat: now() + 3000, exp: now() + 3600 }, SECRET, opts)],
   ])('refuses a token signed with the real secret %s (401)', async (_name, make) => {
     const res = await get(make());

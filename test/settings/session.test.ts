@@ -6,7 +6,16 @@ import type { Runtime } from '../../src/runtime.js';
 import { encryptSso } from '../../src/sandbox/sso.js';
 import { signSession } from '../../src/settings/session.js';
 import { TEST_SHARED_SECRET } from '../helpers/config.js';
-import { authed, ghlUser, nextIp, postSession, seedInstallation, ssoPayload, startApi, tokenFor } from './api-helpers.js';
+import {
+  authed,
+  ghlUser,
+  nextIp,
+  postSession,
+  seedInstallation,
+  ssoPayload,
+  startApi,
+  tokenFor,
+} from './api-helpers.js';
 
 let rt: Runtime;
 let clock: ManualClock;
@@ -20,7 +29,8 @@ beforeAll(async () => {
   await seedInstallation(db, { locationId: 'loc_gone', companyId: 'comp_a', status: 'uninstalled' });
   await seedInstallation(db, { locationId: 'loc_other', companyId: 'comp_b' });
   // GHL knows the payloads' default user as an admin of each installed location.
-  for (const loc of ['loc_s1', 'loc_s2', 'loc_other']) ghlUser(loc, { userId: 'user_admin', role: 'admin', userName: 'Maya Patel' });
+  for (const loc of ['loc_s1', 'loc_s2', 'loc_other'])
+    ghlUser(loc, { userId: 'user_admin', role: 'admin', userName: 'Maya Patel' });
 });
 afterAll(async () => rt?.close());
 
@@ -30,8 +40,16 @@ describe('POST /api/session', () => {
   it('exchanges a location user payload for a 1-hour HS256 token with the contract claims', async () => {
     const res = await postSession(rt.app, { payload: sso({ activeLocation: 'loc_s1', companyId: 'comp_a' }) });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ locationId: 'loc_s1', userId: 'user_admin', role: 'admin', locationName: 'Alpha Dental' });
-    const decoded = jwt.verify(res.body.token, SECRET, { algorithms: ['HS256'], clockTimestamp: Math.floor(clock.now().getTime() / 1000) });
+    expect(res.body).toMatchObject({
+      locationId: 'loc_s1',
+      userId: 'user_admin',
+      role: 'admin',
+      locationName: 'Alpha Dental',
+    });
+    const decoded = jwt.verify(res.body.token, SECRET, {
+      algorithms: ['HS256'],
+      clockTimestamp: Math.floor(clock.now().getTime() / 1000),
+    });
     expect(decoded).toMatchObject({
       sub: 'user_admin',
       locationId: 'loc_s1',
@@ -133,11 +151,57 @@ describe('session tokens on /api', () => {
 
   it.each([
     ['signed with another secret', () => signSession(session, 'some-other-secret-0123456', clock.now()).token],
-    ['with alg none', () => jwt.sign({ ...session, sub: 'user_admin', iss: 'ringback', aud: 'ringback-settings' }, '', { algorithm: 'none' })],
-    ['for another audience', () => jwt.sign({ locationId: 'loc_s1', companyId: '', role: 'admin', userName: '' }, SECRET, { algorithm: 'HS256', subject: 'u', issuer: 'ringback', audience: 'elsewhere', expiresIn: 3600 })],
-    ['from another issuer', () => jwt.sign({ locationId: 'loc_s1', companyId: '', role: 'admin', userName: '' }, SECRET, { algorithm: 'HS256', subject: 'u', issuer: 'mallory', audience: 'ringback-settings', expiresIn: 3600 })],
-    ['signed HS512', () => jwt.sign({ locationId: 'loc_s1', companyId: '', role: 'admin', userName: '' }, SECRET, { algorithm: 'HS512', subject: 'u', issuer: 'ringback', audience: 'ringback-settings', expiresIn: 3600 })],
-    ['without a location claim', () => jwt.sign({ companyId: '', role: 'admin', userName: '' }, SECRET, { algorithm: 'HS256', subject: 'u', issuer: 'ringback', audience: 'ringback-settings', expiresIn: 3600 })],
+    [
+      'with alg none',
+      () =>
+        jwt.sign({ ...session, sub: 'user_admin', iss: 'ringback', aud: 'ringback-settings' }, '', {
+          algorithm: 'none',
+        }),
+    ],
+    [
+      'for another audience',
+      () =>
+        jwt.sign({ locationId: 'loc_s1', companyId: '', role: 'admin', userName: '' }, SECRET, {
+          algorithm: 'HS256',
+          subject: 'u',
+          issuer: 'ringback',
+          audience: 'elsewhere',
+          expiresIn: 3600,
+        }),
+    ],
+    [
+      'from another issuer',
+      () =>
+        jwt.sign({ locationId: 'loc_s1', companyId: '', role: 'admin', userName: '' }, SECRET, {
+          algorithm: 'HS256',
+          subject: 'u',
+          issuer: 'mallory',
+          audience: 'ringback-settings',
+          expiresIn: 3600,
+        }),
+    ],
+    [
+      'signed HS512',
+      () =>
+        jwt.sign({ locationId: 'loc_s1', companyId: '', role: 'admin', userName: '' }, SECRET, {
+          algorithm: 'HS512',
+          subject: 'u',
+          issuer: 'ringback',
+          audience: 'ringback-settings',
+          expiresIn: 3600,
+        }),
+    ],
+    [
+      'without a location claim',
+      () =>
+        jwt.sign({ companyId: '', role: 'admin', userName: '' }, SECRET, {
+          algorithm: 'HS256',
+          subject: 'u',
+          issuer: 'ringback',
+          audience: 'ringback-settings',
+          expiresIn: 3600,
+        }),
+    ],
   ])('refuses a forged token %s with 401 INVALID_TOKEN', async (_name, make) => {
     // Forged tokens carry the wall clock's iat; move the manual clock there so only the forgery is judged.
     clock.set(Date.now());
@@ -151,7 +215,10 @@ describe('session tokens on /api', () => {
     const api = authed(rt.app, token);
     const got = await api.get('/api/settings');
     expect(got.status).toBe(200);
-    const put = await api.put('/api/settings').set('If-Match', got.headers.etag ?? '').send(got.body);
+    const put = await api
+      .put('/api/settings')
+      .set('If-Match', got.headers.etag ?? '')
+      .send(got.body);
     expect(put.status).toBe(403);
     expect(put.body.error.code).toBe('FORBIDDEN');
   });
@@ -162,7 +229,11 @@ describe('uninstall', () => {
     await seedInstallation(rt.db.db, { locationId: 'loc_leaving' });
     const api = authed(rt.app, await tokenFor(rt.app, 'loc_leaving'));
     expect((await api.get('/api/settings')).status).toBe(200);
-    await rt.db.db.updateTable('installations').set({ status: 'uninstalled' }).where('location_id', '=', 'loc_leaving').execute();
+    await rt.db.db
+      .updateTable('installations')
+      .set({ status: 'uninstalled' })
+      .where('location_id', '=', 'loc_leaving')
+      .execute();
     const res = await api.get('/api/settings');
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('LOCATION_NOT_INSTALLED');

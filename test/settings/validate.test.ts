@@ -28,7 +28,12 @@ describe('validateSettings', () => {
   });
 
   it('applies the optional-inside-items defaults in the returned settings', () => {
-    const result = validateSettings(doc((d) => { d.sources = [{ trackingNumber: '+15550001111', tag: 'Ads' }]; }), {});
+    const result = validateSettings(
+      doc((d) => {
+        d.sources = [{ trackingNumber: '+15550001111', tag: 'Ads' }];
+      }),
+      {},
+    );
     expect(result.ok && result.settings.sources[0]).toEqual({
       trackingNumber: '+15550001111',
       tag: 'Ads',
@@ -49,7 +54,12 @@ describe('validateSettings', () => {
       d.sequence[2].subject = '{{ constructor }}';
       d.sequence[3].id = 'apology-sms';
       d.sources = [
-        { trackingNumber: '555-000-1111', tag: 'FB', messages: { 'apology-sms': 'Hey {{foo}}', ghost: 'x' }, assignTo: ['u9'] },
+        {
+          trackingNumber: '555-000-1111',
+          tag: 'FB',
+          messages: { 'apology-sms': 'Hey {{foo}}', ghost: 'x' },
+          assignTo: ['u9'],
+        },
       ];
       d.routing = { userIds: ['u1', 'u2'], rules: [{ ifTag: 'Service', userIds: ['u3'] }] };
       d.escalation = { afterMissedConnections: 0, withinDays: 0, managerUserId: 'boss' };
@@ -84,26 +94,78 @@ describe('validateSettings', () => {
   });
 
   it('says which variable is unknown and which ones are allowed', () => {
-    const [problem] = problems(doc((d) => { d.sequence[0].message = 'Hi {{contact.lastName}}'; }));
+    const [problem] = problems(
+      doc((d) => {
+        d.sequence[0].message = 'Hi {{contact.lastName}}';
+      }),
+    );
     expect(problem?.path).toBe('sequence[0].message');
     expect(problem?.message).toContain('{{contact.lastName}}');
     expect(problem?.message).toContain('{{contact.firstName}}');
   });
 
   it.each([
-    ['sms message', (d: Doc) => { d.sequence[0].message = '{{__proto__}}'; }, 'sequence[0].message'],
-    ['task title', (d: Doc) => { d.sequence[1].title = 'Call {{contact.phone}}'; }, 'sequence[1].title'],
-    ['task body', (d: Doc) => { d.sequence[1].body = '{{toString}}'; }, 'sequence[1].body'],
-    ['email subject', (d: Doc) => { d.sequence[2].subject = '{{business.phone}}'; }, 'sequence[2].subject'],
-    ['email html', (d: Doc) => { d.sequence[2].html = '<p>{{ rep.email }}</p>'; }, 'sequence[2].html'],
-    ['source message', (d: Doc) => { d.sources = [{ trackingNumber: '+15550001111', tag: 'x', messages: { 'final-sms': '{{x}}' } }]; }, 'sources[0].messages["final-sms"]'],
-    ['unclosed braces', (d: Doc) => { d.sequence[0].message = 'Hi {{contact.firstName'; }, 'sequence[0].message'],
+    [
+      'sms message',
+      (d: Doc) => {
+        d.sequence[0].message = '{{__proto__}}';
+      },
+      'sequence[0].message',
+    ],
+    [
+      'task title',
+      (d: Doc) => {
+        d.sequence[1].title = 'Call {{contact.phone}}';
+      },
+      'sequence[1].title',
+    ],
+    [
+      'task body',
+      (d: Doc) => {
+        d.sequence[1].body = '{{toString}}';
+      },
+      'sequence[1].body',
+    ],
+    [
+      'email subject',
+      (d: Doc) => {
+        d.sequence[2].subject = '{{business.phone}}';
+      },
+      'sequence[2].subject',
+    ],
+    [
+      'email html',
+      (d: Doc) => {
+        d.sequence[2].html = '<p>{{ rep.email }}</p>';
+      },
+      'sequence[2].html',
+    ],
+    [
+      'source message',
+      (d: Doc) => {
+        d.sources = [{ trackingNumber: '+15550001111', tag: 'x', messages: { 'final-sms': '{{x}}' } }];
+      },
+      'sources[0].messages["final-sms"]',
+    ],
+    [
+      'unclosed braces',
+      (d: Doc) => {
+        d.sequence[0].message = 'Hi {{contact.firstName';
+      },
+      'sequence[0].message',
+    ],
   ])('rejects an unknown variable in a %s', (_what, mutate, path) => {
     expect(paths(doc(mutate))).toEqual([path]);
   });
 
   it.each(['PT', '15m', 'PT1.5H', 'P1M', 'P1Y', '', 'PT-1M'])('rejects the duration %j', (after) => {
-    expect(paths(doc((d) => { d.sequence[1].after = after; }))).toEqual(['sequence[1].after']);
+    expect(
+      paths(
+        doc((d) => {
+          d.sequence[1].after = after;
+        }),
+      ),
+    ).toEqual(['sequence[1].after']);
   });
 
   it('checks every duration field', () => {
@@ -115,13 +177,25 @@ describe('validateSettings', () => {
   });
 
   it.each(['+15550001111', '+442071234567', '+1234567'])('accepts the E.164 number %s', (trackingNumber) => {
-    expect(paths(doc((d) => { d.sources = [{ trackingNumber, tag: 'x' }]; }))).toEqual([]);
+    expect(
+      paths(
+        doc((d) => {
+          d.sources = [{ trackingNumber, tag: 'x' }];
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it.each(['15550001111', '+1 555 000 1111', '+05550001111', '+123456', '+1234567890123456', '(555) 000-1111'])(
     'rejects the tracking number %j',
     (trackingNumber) => {
-      expect(paths(doc((d) => { d.sources = [{ trackingNumber, tag: 'x' }]; }))).toEqual(['sources[0].trackingNumber']);
+      expect(
+        paths(
+          doc((d) => {
+            d.sources = [{ trackingNumber, tag: 'x' }];
+          }),
+        ),
+      ).toEqual(['sources[0].trackingNumber']);
     },
   );
 
@@ -133,7 +207,9 @@ describe('validateSettings', () => {
         { trackingNumber: '+15550001111', tag: 'c' },
       ];
     });
-    expect(problems(input)).toEqual([{ path: 'sources[2].trackingNumber', message: 'is already mapped by sources[0]' }]);
+    expect(problems(input)).toEqual([
+      { path: 'sources[2].trackingNumber', message: 'is already mapped by sources[0]' },
+    ]);
   });
 
   it('checks user ids against the location users only when they are given', () => {
@@ -150,11 +226,21 @@ describe('validateSettings', () => {
       'escalation.managerUserId',
     ]);
     expect(problems(input, ['u1', 'u2'])[0]?.message).toBe('"ghost" is not a user of this location');
-    expect(paths(doc((d) => { d.escalation.managerUserId = null; }), [])).toEqual([]);
+    expect(
+      paths(
+        doc((d) => {
+          d.escalation.managerUserId = null;
+        }),
+        [],
+      ),
+    ).toEqual([]);
   });
 
   describe('send window', () => {
-    const window = (start: string, end: string) => doc((d) => { d.sendWindow = { start, end, maxTouchesPer24h: 3 }; });
+    const window = (start: string, end: string) =>
+      doc((d) => {
+        d.sendWindow = { start, end, maxTouchesPer24h: 3 };
+      });
 
     it('accepts the federal window and a window of one minute inside it', () => {
       expect(paths(window('08:00', '21:00'))).toEqual([]);
@@ -183,52 +269,181 @@ describe('validateSettings', () => {
     });
 
     it.each([0, 11, 2.5, -1, '3'])('rejects maxTouchesPer24h %j', (max) => {
-      expect(paths(doc((d) => { d.sendWindow.maxTouchesPer24h = max; }))).toEqual(['sendWindow.maxTouchesPer24h']);
+      expect(
+        paths(
+          doc((d) => {
+            d.sendWindow.maxTouchesPer24h = max;
+          }),
+        ),
+      ).toEqual(['sendWindow.maxTouchesPer24h']);
     });
 
     it.each([1, 10])('accepts maxTouchesPer24h %j', (max) => {
-      expect(paths(doc((d) => { d.sendWindow.maxTouchesPer24h = max; }))).toEqual([]);
+      expect(
+        paths(
+          doc((d) => {
+            d.sendWindow.maxTouchesPer24h = max;
+          }),
+        ),
+      ).toEqual([]);
     });
   });
 
   it('rejects duplicate step ids, naming the first holder', () => {
-    expect(problems(doc((d) => { d.sequence[2].id = 'apology-sms'; }))).toEqual([
-      { path: 'sequence[2].id', message: 'duplicate step id "apology-sms" (sequence[0] has it too)' },
-    ]);
+    expect(
+      problems(
+        doc((d) => {
+          d.sequence[2].id = 'apology-sms';
+        }),
+      ),
+    ).toEqual([{ path: 'sequence[2].id', message: 'duplicate step id "apology-sms" (sequence[0] has it too)' }]);
   });
 
   it('rejects per-source message keys that are not sms step ids', () => {
     const input = doc((d) => {
-      d.sources = [{ trackingNumber: '+15550001111', tag: 'x', messages: { 'apology-sms': 'ok', 'no-such-step': 'x', 'callback-task': 'y' } }];
+      d.sources = [
+        {
+          trackingNumber: '+15550001111',
+          tag: 'x',
+          messages: { 'apology-sms': 'ok', 'no-such-step': 'x', 'callback-task': 'y' },
+        },
+      ];
     });
     expect(paths(input)).toEqual(['sources[0].messages["no-such-step"]', 'sources[0].messages["callback-task"]']);
   });
 
   it.each([
-    ['digest recipient', (d: Doc) => { d.digest.recipients = ['owner@']; }, 'digest.recipients[0]'],
-    ['digest time', (d: Doc) => { d.digest.at = '24:00'; }, 'digest.at'],
-    ['timezone', (d: Doc) => { d.timezone = 'Eastern'; }, 'timezone'],
-    ['timezone offset', (d: Doc) => { d.timezone = '+05:00'; }, 'timezone'],
-    ['booking link scheme', (d: Doc) => { d.bookingLink = 'javascript:alert(1)'; }, 'bookingLink'],
-    ['booking link text', (d: Doc) => { d.bookingLink = 'example.com/book'; }, 'bookingLink'],
-    ['missed connections', (d: Doc) => { d.escalation.afterMissedConnections = 1.5; }, 'escalation.afterMissedConnections'],
-    ['within days', (d: Doc) => { d.escalation.withinDays = 0.5; }, 'escalation.withinDays'],
-    ['step id', (d: Doc) => { d.sequence[0].id = ''; }, 'sequence[0].id'],
-    ['empty message', (d: Doc) => { d.sequence[0].message = '   '; }, 'sequence[0].message'],
-    ['action', (d: Doc) => { d.sequence[0].action = 'call'; }, 'sequence[0].action'],
-    ['enabled', (d: Doc) => { d.enabled = 'yes'; }, 'enabled'],
+    [
+      'digest recipient',
+      (d: Doc) => {
+        d.digest.recipients = ['owner@'];
+      },
+      'digest.recipients[0]',
+    ],
+    [
+      'digest time',
+      (d: Doc) => {
+        d.digest.at = '24:00';
+      },
+      'digest.at',
+    ],
+    [
+      'timezone',
+      (d: Doc) => {
+        d.timezone = 'Eastern';
+      },
+      'timezone',
+    ],
+    [
+      'timezone offset',
+      (d: Doc) => {
+        d.timezone = '+05:00';
+      },
+      'timezone',
+    ],
+    [
+      'booking link scheme',
+      (d: Doc) => {
+        d.bookingLink = 'javascript:alert(1)';
+      },
+      'bookingLink',
+    ],
+    [
+      'booking link text',
+      (d: Doc) => {
+        d.bookingLink = 'example.com/book';
+      },
+      'bookingLink',
+    ],
+    [
+      'missed connections',
+      (d: Doc) => {
+        d.escalation.afterMissedConnections = 1.5;
+      },
+      'escalation.afterMissedConnections',
+    ],
+    [
+      'within days',
+      (d: Doc) => {
+        d.escalation.withinDays = 0.5;
+      },
+      'escalation.withinDays',
+    ],
+    [
+      'step id',
+      (d: Doc) => {
+        d.sequence[0].id = '';
+      },
+      'sequence[0].id',
+    ],
+    [
+      'empty message',
+      (d: Doc) => {
+        d.sequence[0].message = '   ';
+      },
+      'sequence[0].message',
+    ],
+    [
+      'action',
+      (d: Doc) => {
+        d.sequence[0].action = 'call';
+      },
+      'sequence[0].action',
+    ],
+    [
+      'enabled',
+      (d: Doc) => {
+        d.enabled = 'yes';
+      },
+      'enabled',
+    ],
   ])('rejects a bad %s', (_what, mutate, path) => {
     expect(paths(doc(mutate))).toEqual([path]);
   });
 
   it.each([
-    ['a null timezone', (d: Doc) => { d.timezone = null; }],
-    ['a real timezone', (d: Doc) => { d.timezone = 'America/Chicago'; }],
-    ['an empty booking link', (d: Doc) => { d.bookingLink = ''; }],
-    ['an http booking link', (d: Doc) => { d.bookingLink = 'http://example.com/x?y=1'; }],
-    ['PT0S', (d: Doc) => { d.sequence[0].after = 'PT0S'; }],
-    ['fractional withinDays', (d: Doc) => { d.escalation.withinDays = 1.5; }],
-    ['an empty sequence', (d: Doc) => { d.sequence = []; }],
+    [
+      'a null timezone',
+      (d: Doc) => {
+        d.timezone = null;
+      },
+    ],
+    [
+      'a real timezone',
+      (d: Doc) => {
+        d.timezone = 'America/Chicago';
+      },
+    ],
+    [
+      'an empty booking link',
+      (d: Doc) => {
+        d.bookingLink = '';
+      },
+    ],
+    [
+      'an http booking link',
+      (d: Doc) => {
+        d.bookingLink = 'http://example.com/x?y=1';
+      },
+    ],
+    [
+      'PT0S',
+      (d: Doc) => {
+        d.sequence[0].after = 'PT0S';
+      },
+    ],
+    [
+      'fractional withinDays',
+      (d: Doc) => {
+        d.escalation.withinDays = 1.5;
+      },
+    ],
+    [
+      'an empty sequence',
+      (d: Doc) => {
+        d.sequence = [];
+      },
+    ],
   ])('accepts %s', (_what, mutate) => {
     expect(paths(doc(mutate))).toEqual([]);
   });

@@ -11,7 +11,15 @@ let api: ReturnType<typeof authed>;
 
 beforeAll(async () => {
   ({ rt } = await startApi());
-  app = createApp({ ...rt.deps, ghl: fakeGhl({ users: [{ id: 'user_ana', name: 'Ana' }, { id: 'user_ben', name: 'Ben' }] }) });
+  app = createApp({
+    ...rt.deps,
+    ghl: fakeGhl({
+      users: [
+        { id: 'user_ana', name: 'Ana' },
+        { id: 'user_ben', name: 'Ben' },
+      ],
+    }),
+  });
   await seedInstallation(rt.db.db, { locationId: 'loc_v' });
   api = authed(app, await tokenFor(rt.app, 'loc_v'));
 });
@@ -27,52 +35,308 @@ const base = (): Doc => {
 
 async function put(doc: unknown) {
   const current = await api.get('/api/settings');
-  return api.put('/api/settings').set('If-Match', current.headers.etag ?? '').send(doc as object);
+  return api
+    .put('/api/settings')
+    .set('If-Match', current.headers.etag ?? '')
+    .send(doc as object);
 }
 
 // Each rule of the schema and of validate.ts, with the path the page highlights.
 const RULES: [string, (d: Doc) => void, string][] = [
-  ['enabled is a boolean', (d) => { (d as Record<string, unknown>).enabled = 'yes'; }, 'enabled'],
-  ['timezone is an IANA zone', (d) => { d.timezone = 'Mars/Olympus'; }, 'timezone'],
-  ['bookingLink is http(s)', (d) => { d.bookingLink = 'ftp://example.com'; }, 'bookingLink'],
-  ['a step delay is a duration', (d) => { d.sequence[0]!.after = 'soon'; }, 'sequence[0].after'],
-  ['a step id is a slug', (d) => { d.sequence[0]!.id = 'bad id!'; }, 'sequence[0].id'],
-  ['a step action is sms, task or email', (d) => { (d.sequence[1] as Record<string, unknown>).action = 'fax'; }, 'sequence[1].action'],
-  ['a template uses known variables', (d) => { (d.sequence[0] as { message: string }).message = 'Hi {{contact.age}}'; }, 'sequence[0].message'],
-  ['a template closes its braces', (d) => { (d.sequence[0] as { message: string }).message = 'Hi {{contact.firstName'; }, 'sequence[0].message'],
-  ['a message is not empty', (d) => { (d.sequence[3] as { message: string }).message = '  '; }, 'sequence[3].message'],
-  ['an SMS is at most 1600 characters', (d) => { (d.sequence[0] as { message: string }).message = 'x'.repeat(1601); }, 'sequence[0].message'],
-  ['a task due is a duration', (d) => { (d.sequence[1] as { dueIn: string }).dueIn = '15 minutes'; }, 'sequence[1].dueIn'],
-  ['an email subject is at most 250 characters', (d) => { (d.sequence[2] as { subject: string }).subject = 's'.repeat(251); }, 'sequence[2].subject'],
-  ['step ids are unique', (d) => { d.sequence[3]!.id = 'apology-sms'; }, 'sequence[3].id'],
-  ['a step has no unknown keys', (d) => { (d.sequence[0] as Record<string, unknown>).colour = 'red'; }, 'sequence[0].colour'],
-  ['the sequence has at most 20 steps', (d) => { d.sequence = Array.from({ length: 21 }, (_, i) => ({ id: `s${i}`, after: 'PT1M', action: 'sms' as const, purpose: 'informational' as const, message: 'Hi' })); }, 'sequence'],
-  ['stopWhen flags are booleans', (d) => { (d.stopWhen as Record<string, unknown>).booked = 'no'; }, 'stopWhen.booked'],
-  ['stopWhen has every flag', (d) => { delete (d.stopWhen as Record<string, unknown>).replied; }, 'stopWhen.replied'],
-  ['every top-level key is present', (d) => { delete (d as Record<string, unknown>).digest; }, 'digest'],
-  ['unknown top-level keys are refused', (d) => { d.extra = true; }, 'extra'],
-  ['a tracking number is E.164', (d) => { d.sources[0]!.trackingNumber = '555-1111'; }, 'sources[0].trackingNumber'],
-  ['a tracking number is mapped once', (d) => { d.sources.push({ ...d.sources[0]!, tag: 'Other' }); }, 'sources[1].trackingNumber'],
-  ['a source tag is not blank', (d) => { d.sources[0]!.tag = '  '; }, 'sources[0].tag'],
-  ['a source message names a step', (d) => { d.sources[0]!.messages = { nope: 'Hi' }; }, 'sources[0].messages.nope'],
-  ['a source message replaces an sms step', (d) => { d.sources[0]!.messages = { 'callback-task': 'Hi' }; }, 'sources[0].messages["callback-task"]'],
-  ['a source assignee is a user of the location', (d) => { d.sources[0]!.assignTo = ['user_ghost']; }, 'sources[0].assignTo[0]'],
-  ['a round-robin rep is a user of the location', (d) => { d.routing.userIds = ['user_ana', 'user_ghost']; }, 'routing.userIds[1]'],
-  ['a rule names at least one user', (d) => { d.routing.rules[0]!.userIds = []; }, 'routing.rules[0].userIds'],
-  ['a rule user is a user of the location', (d) => { d.routing.rules[0]!.userIds = ['user_ghost']; }, 'routing.rules[0].userIds[0]'],
-  ['a rule tag is not blank', (d) => { d.routing.rules[0]!.ifTag = ''; }, 'routing.rules[0].ifTag'],
-  ['the escalation threshold is at least 1', (d) => { d.escalation.afterMissedConnections = 0; }, 'escalation.afterMissedConnections'],
-  ['the escalation threshold is whole', (d) => { d.escalation.afterMissedConnections = 1.5; }, 'escalation.afterMissedConnections'],
-  ['the escalation window is at least a day', (d) => { d.escalation.withinDays = 0; }, 'escalation.withinDays'],
-  ['the manager is a user of the location', (d) => { d.escalation.managerUserId = 'user_ghost'; }, 'escalation.managerUserId'],
-  ['the high-value callback is a fixed duration', (d) => { d.highValue.callbackWithin = 'P1M'; }, 'highValue.callbackWithin'],
-  ['high-value tags are not blank', (d) => { d.highValue.tags = ['VIP', ' ']; }, 'highValue.tags[1]'],
-  ['the window start is HH:MM', (d) => { d.sendWindow.start = '8am'; }, 'sendWindow.start'],
-  ['the window end is HH:MM or 24:00', (d) => { d.sendWindow.end = '25:00'; }, 'sendWindow.end'],
-  ['the window ends after it starts', (d) => { d.sendWindow.start = '21:00'; d.sendWindow.end = '08:00'; }, 'sendWindow.end'],
-  ['the touch cap is 1 to 10', (d) => { d.sendWindow.maxTouchesPer24h = 11; }, 'sendWindow.maxTouchesPer24h'],
-  ['the digest time is HH:MM', (d) => { d.digest.at = '24:00'; }, 'digest.at'],
-  ['digest recipients are emails', (d) => { d.digest.recipients = ['owner@example.com', 'not-an-email']; }, 'digest.recipients[1]'],
+  [
+    'enabled is a boolean',
+    (d) => {
+      (d as Record<string, unknown>).enabled = 'yes';
+    },
+    'enabled',
+  ],
+  [
+    'timezone is an IANA zone',
+    (d) => {
+      d.timezone = 'Mars/Olympus';
+    },
+    'timezone',
+  ],
+  [
+    'bookingLink is http(s)',
+    (d) => {
+      d.bookingLink = 'ftp://example.com';
+    },
+    'bookingLink',
+  ],
+  [
+    'a step delay is a duration',
+    (d) => {
+      d.sequence[0]!.after = 'soon';
+    },
+    'sequence[0].after',
+  ],
+  [
+    'a step id is a slug',
+    (d) => {
+      d.sequence[0]!.id = 'bad id!';
+    },
+    'sequence[0].id',
+  ],
+  [
+    'a step action is sms, task or email',
+    (d) => {
+      (d.sequence[1] as Record<string, unknown>).action = 'fax';
+    },
+    'sequence[1].action',
+  ],
+  [
+    'a template uses known variables',
+    (d) => {
+      (d.sequence[0] as { message: string }).message = 'Hi {{contact.age}}';
+    },
+    'sequence[0].message',
+  ],
+  [
+    'a template closes its braces',
+    (d) => {
+      (d.sequence[0] as { message: string }).message = 'Hi {{contact.firstName';
+    },
+    'sequence[0].message',
+  ],
+  [
+    'a message is not empty',
+    (d) => {
+      (d.sequence[3] as { message: string }).message = '  ';
+    },
+    'sequence[3].message',
+  ],
+  [
+    'an SMS is at most 1600 characters',
+    (d) => {
+      (d.sequence[0] as { message: string }).message = 'x'.repeat(1601);
+    },
+    'sequence[0].message',
+  ],
+  [
+    'a task due is a duration',
+    (d) => {
+      (d.sequence[1] as { dueIn: string }).dueIn = '15 minutes';
+    },
+    'sequence[1].dueIn',
+  ],
+  [
+    'an email subject is at most 250 characters',
+    (d) => {
+      (d.sequence[2] as { subject: string }).subject = 's'.repeat(251);
+    },
+    'sequence[2].subject',
+  ],
+  [
+    'step ids are unique',
+    (d) => {
+      d.sequence[3]!.id = 'apology-sms';
+    },
+    'sequence[3].id',
+  ],
+  [
+    'a step has no unknown keys',
+    (d) => {
+      (d.sequence[0] as Record<string, unknown>).colour = 'red';
+    },
+    'sequence[0].colour',
+  ],
+  [
+    'the sequence has at most 20 steps',
+    (d) => {
+      d.sequence = Array.from({ length: 21 }, (_, i) => ({
+        id: `s${i}`,
+        after: 'PT1M',
+        action: 'sms' as const,
+        purpose: 'informational' as const,
+        message: 'Hi',
+      }));
+    },
+    'sequence',
+  ],
+  [
+    'stopWhen flags are booleans',
+    (d) => {
+      (d.stopWhen as Record<string, unknown>).booked = 'no';
+    },
+    'stopWhen.booked',
+  ],
+  [
+    'stopWhen has every flag',
+    (d) => {
+      delete (d.stopWhen as Record<string, unknown>).replied;
+    },
+    'stopWhen.replied',
+  ],
+  [
+    'every top-level key is present',
+    (d) => {
+      delete (d as Record<string, unknown>).digest;
+    },
+    'digest',
+  ],
+  [
+    'unknown top-level keys are refused',
+    (d) => {
+      d.extra = true;
+    },
+    'extra',
+  ],
+  [
+    'a tracking number is E.164',
+    (d) => {
+      d.sources[0]!.trackingNumber = '555-1111';
+    },
+    'sources[0].trackingNumber',
+  ],
+  [
+    'a tracking number is mapped once',
+    (d) => {
+      d.sources.push({ ...d.sources[0]!, tag: 'Other' });
+    },
+    'sources[1].trackingNumber',
+  ],
+  [
+    'a source tag is not blank',
+    (d) => {
+      d.sources[0]!.tag = '  ';
+    },
+    'sources[0].tag',
+  ],
+  [
+    'a source message names a step',
+    (d) => {
+      d.sources[0]!.messages = { nope: 'Hi' };
+    },
+    'sources[0].messages.nope',
+  ],
+  [
+    'a source message replaces an sms step',
+    (d) => {
+      d.sources[0]!.messages = { 'callback-task': 'Hi' };
+    },
+    'sources[0].messages["callback-task"]',
+  ],
+  [
+    'a source assignee is a user of the location',
+    (d) => {
+      d.sources[0]!.assignTo = ['user_ghost'];
+    },
+    'sources[0].assignTo[0]',
+  ],
+  [
+    'a round-robin rep is a user of the location',
+    (d) => {
+      d.routing.userIds = ['user_ana', 'user_ghost'];
+    },
+    'routing.userIds[1]',
+  ],
+  [
+    'a rule names at least one user',
+    (d) => {
+      d.routing.rules[0]!.userIds = [];
+    },
+    'routing.rules[0].userIds',
+  ],
+  [
+    'a rule user is a user of the location',
+    (d) => {
+      d.routing.rules[0]!.userIds = ['user_ghost'];
+    },
+    'routing.rules[0].userIds[0]',
+  ],
+  [
+    'a rule tag is not blank',
+    (d) => {
+      d.routing.rules[0]!.ifTag = '';
+    },
+    'routing.rules[0].ifTag',
+  ],
+  [
+    'the escalation threshold is at least 1',
+    (d) => {
+      d.escalation.afterMissedConnections = 0;
+    },
+    'escalation.afterMissedConnections',
+  ],
+  [
+    'the escalation threshold is whole',
+    (d) => {
+      d.escalation.afterMissedConnections = 1.5;
+    },
+    'escalation.afterMissedConnections',
+  ],
+  [
+    'the escalation window is at least a day',
+    (d) => {
+      d.escalation.withinDays = 0;
+    },
+    'escalation.withinDays',
+  ],
+  [
+    'the manager is a user of the location',
+    (d) => {
+      d.escalation.managerUserId = 'user_ghost';
+    },
+    'escalation.managerUserId',
+  ],
+  [
+    'the high-value callback is a fixed duration',
+    (d) => {
+      d.highValue.callbackWithin = 'P1M';
+    },
+    'highValue.callbackWithin',
+  ],
+  [
+    'high-value tags are not blank',
+    (d) => {
+      d.highValue.tags = ['VIP', ' '];
+    },
+    'highValue.tags[1]',
+  ],
+  [
+    'the window start is HH:MM',
+    (d) => {
+      d.sendWindow.start = '8am';
+    },
+    'sendWindow.start',
+  ],
+  [
+    'the window end is HH:MM or 24:00',
+    (d) => {
+      d.sendWindow.end = '25:00';
+    },
+    'sendWindow.end',
+  ],
+  [
+    'the window ends after it starts',
+    (d) => {
+      d.sendWindow.start = '21:00';
+      d.sendWindow.end = '08:00';
+    },
+    'sendWindow.end',
+  ],
+  [
+    'the touch cap is 1 to 10',
+    (d) => {
+      d.sendWindow.maxTouchesPer24h = 11;
+    },
+    'sendWindow.maxTouchesPer24h',
+  ],
+  [
+    'the digest time is HH:MM',
+    (d) => {
+      d.digest.at = '24:00';
+    },
+    'digest.at',
+  ],
+  [
+    'digest recipients are emails',
+    (d) => {
+      d.digest.recipients = ['owner@example.com', 'not-an-email'];
+    },
+    'digest.recipients[1]',
+  ],
 ];
 
 describe('PUT /api/settings validation', () => {
@@ -109,6 +373,12 @@ describe('PUT /api/settings validation', () => {
     doc.sources = [{ trackingNumber: '+15550002222', tag: 'Web' } as Settings['sources'][number]];
     const res = await put(doc);
     expect(res.status).toBe(200);
-    expect(res.body.sources[0]).toEqual({ trackingNumber: '+15550002222', tag: 'Web', highValue: false, messages: {}, assignTo: [] });
+    expect(res.body.sources[0]).toEqual({
+      trackingNumber: '+15550002222',
+      tag: 'Web',
+      highValue: false,
+      messages: {},
+      assignTo: [],
+    });
   });
 });

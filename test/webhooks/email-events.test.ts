@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS } from '../helpers/engine.js';
+import {
+  type EngineStack,
+  HOUR,
+  LOCATION_ID,
+  MIN,
+  PHONES,
+  startEngineStack,
+  TRACKING_NUMBERS,
+} from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -7,7 +15,12 @@ afterEach(async () => {
 });
 
 async function missedCall() {
-  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: PHONES.jane, to: TRACKING_NUMBERS.facebook, outcome: 'voicemail' });
+  const call = await s.sandbox.phone.placeCall({
+    locationId: LOCATION_ID,
+    from: PHONES.jane,
+    to: TRACKING_NUMBERS.facebook,
+    outcome: 'voicemail',
+  });
   expect(call.delivery.status).toBe(200);
   await s.settle();
   return call;
@@ -20,8 +33,16 @@ describe('email webhooks as GHL documents them (to, cc, bcc as arrays)', () => {
     await s.at(2 * MIN);
     expect(s.sent(contactId).sms).toHaveLength(1);
     await s.at(10 * MIN);
-    const reply = await s.sandbox.phone.replyByEmail({ locationId: LOCATION_ID, contactId, body: '<p>Please call me at 4pm</p>' });
-    expect(reply.delivery.event).toMatchObject({ type: 'InboundMessage', messageType: 'Email', to: [expect.any(String)] });
+    const reply = await s.sandbox.phone.replyByEmail({
+      locationId: LOCATION_ID,
+      contactId,
+      body: '<p>Please call me at 4pm</p>',
+    });
+    expect(reply.delivery.event).toMatchObject({
+      type: 'InboundMessage',
+      messageType: 'Email',
+      to: [expect.any(String)],
+    });
     expect(reply.delivery.status).toBe(200);
     await s.settle();
     await s.at(25 * HOUR);
@@ -53,10 +74,22 @@ describe('email webhooks as GHL documents them (to, cc, bcc as arrays)', () => {
       conversationProviderId: null,
     };
     const inbound = await s.sandbox.deliver({ ...email, type: 'InboundMessage', direction: 'inbound' });
-    const outbound = await s.sandbox.deliver({ ...email, type: 'OutboundMessage', direction: 'outbound', source: 'app', emailMessageId: 'em_2', cc: null, bcc: ['audit@example.com'] });
+    const outbound = await s.sandbox.deliver({
+      ...email,
+      type: 'OutboundMessage',
+      direction: 'outbound',
+      source: 'app',
+      emailMessageId: 'em_2',
+      cc: null,
+      bcc: ['audit@example.com'],
+    });
     expect([inbound.status, outbound.status]).toEqual([200, 200]);
     await s.settle();
-    const rows = await s.rt.db.db.selectFrom('webhook_inbox').select(['webhook_id', 'processed_at', 'error']).where('webhook_id', 'in', [inbound.webhookId, outbound.webhookId]).execute();
+    const rows = await s.rt.db.db
+      .selectFrom('webhook_inbox')
+      .select(['webhook_id', 'processed_at', 'error'])
+      .where('webhook_id', 'in', [inbound.webhookId, outbound.webhookId])
+      .execute();
     expect(rows.map((r) => [r.processed_at !== null, r.error])).toEqual([
       [true, null],
       [true, null],

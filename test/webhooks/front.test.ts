@@ -29,7 +29,11 @@ function send(way: Way, raw: Buffer, headers: Record<string, string>, path = '/w
         port: url.port,
         path,
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers, ...(way === 'front' ? { 'content-length': raw.length } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...headers,
+          ...(way === 'front' ? { 'content-length': raw.length } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -48,12 +52,27 @@ function send(way: Way, raw: Buffer, headers: Record<string, string>, path = '/w
 
 /** What both ways must agree on: everything but the transport's own headers and express's ETag. */
 function comparable(a: Answer) {
-  const { date, etag, connection, 'keep-alive': _k, 'content-length': _l, 'transfer-encoding': _t, ...headers } = a.headers;
+  const {
+    date,
+    etag,
+    connection,
+    'keep-alive': _k,
+    'content-length': _l,
+    'transfer-encoding': _t,
+    ...headers
+  } = a.headers;
   return { status: a.status, headers, body: a.body };
 }
 
 function eventBytes(webhookId: string, over: Record<string, unknown> = {}): Buffer {
-  const call = { type: 'InboundMessage', locationId: 'loc_front', contactId: `con_${webhookId}`, messageType: 'CALL', direction: 'inbound', status: 'no-answer' };
+  const call = {
+    type: 'InboundMessage',
+    locationId: 'loc_front',
+    contactId: `con_${webhookId}`,
+    messageType: 'CALL',
+    direction: 'inbound',
+    status: 'no-answer',
+  };
   return Buffer.from(JSON.stringify({ ...call, webhookId, timestamp: clock.now().toISOString(), ...over }));
 }
 
@@ -72,7 +91,9 @@ async function counters(): Promise<Record<string, number>> {
 }
 
 function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).flatMap(([k, v]) => (v !== (before[k] ?? 0) ? [[k, v - (before[k] ?? 0)]] : [])));
+  return Object.fromEntries(
+    Object.entries(after).flatMap(([k, v]) => (v !== (before[k] ?? 0) ? [[k, v - (before[k] ?? 0)]] : [])),
+  );
 }
 
 /** Sends the case made by `make(way)` the front's way, then the express way; returns both answers and counter moves. */
@@ -121,11 +142,34 @@ describe('POST /webhooks/ghl: the front and the express route answer alike', () 
 
   it.each([
     ['no signature', (raw: Buffer) => ({ raw, headers: {} }), 401, 'INVALID_SIGNATURE'],
-    ['a body that is not JSON', () => ({ raw: Buffer.from('{"type":'), headers: signed(Buffer.from('{"type":')) }), 400, 'BAD_REQUEST'],
-    ['a timestamp 91 minutes old', () => { const raw = eventBytes('wh_stale', { timestamp: '2026-01-05T13:29:00Z' }); return { raw, headers: signed(raw) }; }, 400, 'STALE_WEBHOOK'],
-    ['a timestamp 6 minutes ahead', () => { const raw = eventBytes('wh_ahead', { timestamp: '2026-01-05T15:06:00Z' }); return { raw, headers: signed(raw) }; }, 400, 'STALE_WEBHOOK'],
+    [
+      'a body that is not JSON',
+      () => ({ raw: Buffer.from('{"type":'), headers: signed(Buffer.from('{"type":')) }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a timestamp 91 minutes old',
+      () => {
+        const raw = eventBytes('wh_stale', { timestamp: '2026-01-05T13:29:00Z' });
+        return { raw, headers: signed(raw) };
+      },
+      400,
+      'STALE_WEBHOOK',
+    ],
+    [
+      'a timestamp 6 minutes ahead',
+      () => {
+        const raw = eventBytes('wh_ahead', { timestamp: '2026-01-05T15:06:00Z' });
+        return { raw, headers: signed(raw) };
+      },
+      400,
+      'STALE_WEBHOOK',
+    ],
   ])('%s: the same error, the same counters, nothing stored', async (_name, make, status, code) => {
-    const before = Number((await sql<{ n: number }>`select count(*)::int as n from webhook_inbox`.execute(live.rt.db.db)).rows[0]?.n);
+    const before = Number(
+      (await sql<{ n: number }>`select count(*)::int as n from webhook_inbox`.execute(live.rt.db.db)).rows[0]?.n,
+    );
     const r = await bothWays(() => make(eventBytes('wh_rejected')));
     expect(r.front.answer.status).toBe(status);
     expect((r.front.answer.body as { error: { code: string } }).error.code).toBe(code);
@@ -134,7 +178,9 @@ describe('POST /webhooks/ghl: the front and the express route answer alike', () 
     expect(comparable(r.front.answer)).toEqual(comparable(r.express.answer));
     expect(r.front.moved).toEqual(r.express.moved);
     expect(Object.keys(r.front.moved)).toContain(`ringback_http_requests_total{status="4xx"}`);
-    const after = Number((await sql<{ n: number }>`select count(*)::int as n from webhook_inbox`.execute(live.rt.db.db)).rows[0]?.n);
+    const after = Number(
+      (await sql<{ n: number }>`select count(*)::int as n from webhook_inbox`.execute(live.rt.db.db)).rows[0]?.n,
+    );
     expect(after).toBe(before);
   });
 
@@ -166,7 +212,9 @@ describe('POST /webhooks/ghl: the front and the express route answer alike', () 
       });
       expect(r.front.answer.status).toBe(429);
       expect(r.front.answer.headers['retry-after']).toBe('60');
-      expect(r.front.answer.body).toEqual({ error: { code: 'BUSY', message: 'the event could not be stored; deliver it again later' } });
+      expect(r.front.answer.body).toEqual({
+        error: { code: 'BUSY', message: 'the event could not be stored; deliver it again later' },
+      });
       expect(comparable(r.front.answer)).toEqual(comparable(r.express.answer));
       expect(r.front.moved).toEqual(r.express.moved);
     } finally {

@@ -13,7 +13,11 @@ function controlledWrite() {
   return { calls, write };
 }
 
-const settled = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+const settled = <T>(p: Promise<T>) =>
+  p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('group commit', () => {

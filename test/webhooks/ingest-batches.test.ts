@@ -12,7 +12,14 @@ const db = () => live.rt.db.db;
 
 /** A missed call as GHL posts it; `extra` is spliced into the JSON text as is (numbers JSON.stringify cannot write). */
 function eventText(webhookId: string, extra = ''): string {
-  const call = { type: 'InboundMessage', locationId: 'loc_batch', contactId: `con_${webhookId}`, messageType: 'CALL', direction: 'inbound', status: 'no-answer' };
+  const call = {
+    type: 'InboundMessage',
+    locationId: 'loc_batch',
+    contactId: `con_${webhookId}`,
+    messageType: 'CALL',
+    direction: 'inbound',
+    status: 'no-answer',
+  };
   return `${JSON.stringify({ ...call, webhookId, timestamp: clock.now().toISOString() }).slice(0, -1)}${extra}}`;
 }
 
@@ -33,12 +40,21 @@ async function rowsOf(ids: string[]) {
 }
 async function jobCount(ids: string[]): Promise<number> {
   const keys = ids.map((id) => `webhook:${id}`);
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from jobs where unique_key = any(${keys})`.execute(db());
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from jobs where unique_key = any(${keys})`.execute(db());
   return rows[0]?.n ?? 0;
 }
 
 function incoming(webhookId: string, body = eventText(webhookId)): IncomingWebhook {
-  return { webhookId, type: 'InboundMessage', locationId: 'loc_batch', body, signatureKind: 'ed25519', receivedAt: clock.now() };
+  return {
+    webhookId,
+    type: 'InboundMessage',
+    locationId: 'loc_batch',
+    body,
+    signatureKind: 'ed25519',
+    receivedAt: clock.now(),
+  };
 }
 
 describe('webhook ingestion under concurrency (group commit)', () => {
@@ -102,7 +118,11 @@ describe('webhook ingestion under concurrency (group commit)', () => {
   });
 
   it('a batch holding a body Postgres refuses: the others are stored, the refused one fails and stores nothing', async () => {
-    const store = groupCommit((b: readonly IncomingWebhook[]) => storeWebhooks(db(), b), { maxBatch: 50, maxInFlight: 1, timeoutMs: 5_000 });
+    const store = groupCommit((b: readonly IncomingWebhook[]) => storeWebhooks(db(), b), {
+      maxBatch: 50,
+      maxInFlight: 1,
+      timeoutMs: 5_000,
+    });
     // Submitted in one turn of the event loop: one batch, which the poison fails.
     const poison = incoming('gc-poison', eventText('gc-poison', ',"n":1e1000000'));
     const outcomes = await Promise.all(
@@ -114,13 +134,20 @@ describe('webhook ingestion under concurrency (group commit)', () => {
       ),
     );
     expect(outcomes).toEqual(['stored', 'failed', 'stored', 'stored']);
-    expect((await rowsOf(['gc-p1', 'gc-p2', 'gc-p3', 'gc-poison'])).map((r) => r.webhook_id).sort()).toEqual(['gc-p1', 'gc-p2', 'gc-p3']);
+    expect((await rowsOf(['gc-p1', 'gc-p2', 'gc-p3', 'gc-poison'])).map((r) => r.webhook_id).sort()).toEqual([
+      'gc-p1',
+      'gc-p2',
+      'gc-p3',
+    ]);
     expect(await jobCount(['gc-poison'])).toBe(0);
   });
 
   it('over HTTP, a refused body among 30 concurrent webhooks answers 429 alone; every 200 is a stored row', async () => {
     const ids = Array.from({ length: 30 }, (_, i) => `gc-mixed-${i}`);
-    const [bad, ...good] = await Promise.all([post(eventText('gc-mixed-poison', ',"n":1e1000000')), ...ids.map((id) => post(eventText(id)))]);
+    const [bad, ...good] = await Promise.all([
+      post(eventText('gc-mixed-poison', ',"n":1e1000000')),
+      ...ids.map((id) => post(eventText(id))),
+    ]);
     expect(bad?.status).toBe(429);
     expect(good.map((a) => a.status)).toEqual(ids.map(() => 200));
     expect(await rowsOf([...ids, 'gc-mixed-poison'])).toHaveLength(30);

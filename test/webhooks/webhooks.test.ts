@@ -26,7 +26,11 @@ function listen(deps: AppDeps): Promise<{ server: Server; url: string }> {
 }
 
 function withKeys(deps: AppDeps, signer: WebhookSigner): AppDeps {
-  const ghl = { ...deps.config.ghl, webhookEd25519PublicKey: signer.keys.ed25519PublicPem, webhookRsaPublicKey: signer.keys.rsaPublicPem };
+  const ghl = {
+    ...deps.config.ghl,
+    webhookEd25519PublicKey: signer.keys.ed25519PublicPem,
+    webhookRsaPublicKey: signer.keys.rsaPublicPem,
+  };
   return { ...deps, config: { ...deps.config, ghl } };
 }
 
@@ -42,36 +46,68 @@ afterAll(async () => {
 });
 
 const db = () => stack.rt.db.db;
-const inboxCount = async () => Number((await sql<{ n: number }>`select count(*)::int as n from webhook_inbox`.execute(db())).rows[0]?.n);
+const inboxCount = async () =>
+  Number((await sql<{ n: number }>`select count(*)::int as n from webhook_inbox`.execute(db())).rows[0]?.n);
 const jobsFor = (webhookId: string) =>
   db().selectFrom('jobs').selectAll().where('unique_key', '=', `webhook:${webhookId}`).execute();
 
 function post(url: string, raw: string | Buffer, headers: Record<string, string>) {
   const body = typeof raw === 'string' ? raw : new Uint8Array(raw);
-  return fetch(`${url}/webhooks/ghl`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  return fetch(`${url}/webhooks/ghl`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 
 function forged(body: string, mode: 'ed25519' | 'rsa' | 'both' = 'ed25519') {
   return post(forgedUrl, body, forger.headers(Buffer.from(body), mode));
 }
 
-const call = { type: 'InboundMessage', locationId: LOCATION_ID, contactId: CONTACTS.jane, messageType: 'CALL', direction: 'inbound', status: 'voicemail' };
+const call = {
+  type: 'InboundMessage',
+  locationId: LOCATION_ID,
+  contactId: CONTACTS.jane,
+  messageType: 'CALL',
+  direction: 'inbound',
+  status: 'voicemail',
+};
 
 describe('POST /webhooks/ghl: signatures', () => {
-  it.each(['ed25519', 'rsa', 'both'] as const)('accepts an event signed with %s, stores it and enqueues it once', async (sign) => {
-    const d = await stack.sandbox.deliver(call, { sign });
-    expect(d.status).toBe(200);
-    const row = await db().selectFrom('webhook_inbox').selectAll().where('webhook_id', '=', d.webhookId).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ type: 'InboundMessage', location_id: LOCATION_ID, signature_kind: sign === 'rsa' ? 'rsa' : 'ed25519' });
-    expect(row.body).toEqual(d.event);
-    expect(await jobsFor(d.webhookId)).toHaveLength(1);
-  });
+  it.each(['ed25519', 'rsa', 'both'] as const)(
+    'accepts an event signed with %s, stores it and enqueues it once',
+    async (sign) => {
+      const d = await stack.sandbox.deliver(call, { sign });
+      expect(d.status).toBe(200);
+      const row = await db()
+        .selectFrom('webhook_inbox')
+        .selectAll()
+        .where('webhook_id', '=', d.webhookId)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({
+        type: 'InboundMessage',
+        location_id: LOCATION_ID,
+        signature_kind: sign === 'rsa' ? 'rsa' : 'ed25519',
+      });
+      expect(row.body).toEqual(d.event);
+      expect(await jobsFor(d.webhookId)).toHaveLength(1);
+    },
+  );
 
   it('a real missed call from the phone arrives, and processing marks it processed exactly once', async () => {
-    const placed = await stack.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: '+13055550142', to: TRACKING_NUMBERS.facebook, outcome: 'missed' });
+    const placed = await stack.sandbox.phone.placeCall({
+      locationId: LOCATION_ID,
+      from: '+13055550142',
+      to: TRACKING_NUMBERS.facebook,
+      outcome: 'missed',
+    });
     expect(placed.delivery.status).toBe(200);
     await stack.rt.worker.drain();
-    const row = await db().selectFrom('webhook_inbox').selectAll().where('webhook_id', '=', placed.delivery.webhookId).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('webhook_inbox')
+      .selectAll()
+      .where('webhook_id', '=', placed.delivery.webhookId)
+      .executeTakeFirstOrThrow();
     expect(row.processed_at).toEqual(stack.clock.now());
     expect((await jobsFor(placed.delivery.webhookId))[0]?.state).toBe('done');
   });
@@ -79,11 +115,21 @@ describe('POST /webhooks/ghl: signatures', () => {
   it('accepts every event the platform sends: calls (flat and nested), replies, bookings, DND, tasks', async () => {
     const loc = LOCATION_ID;
     const deliveries = [
-      (await stack.sandbox.phone.placeCall({ locationId: loc, from: '+12125550187', to: TRACKING_NUMBERS.facebook, outcome: 'voicemail', shape: 'nested' })).delivery,
+      (
+        await stack.sandbox.phone.placeCall({
+          locationId: loc,
+          from: '+12125550187',
+          to: TRACKING_NUMBERS.facebook,
+          outcome: 'voicemail',
+          shape: 'nested',
+        })
+      ).delivery,
       (await stack.sandbox.phone.returnCall({ locationId: loc, contactId: CONTACTS.marcus, answered: false })).delivery,
-      (await stack.sandbox.phone.reply({ locationId: loc, contactId: CONTACTS.marcus, body: 'call me later' })).delivery,
+      (await stack.sandbox.phone.reply({ locationId: loc, contactId: CONTACTS.marcus, body: 'call me later' }))
+        .delivery,
       (await stack.sandbox.phone.bookAppointment({ locationId: loc, contactId: CONTACTS.marcus })).delivery,
-      (await stack.sandbox.phone.setDnd({ locationId: loc, contactId: CONTACTS.marcus, channels: { SMS: 'active' } })).delivery,
+      (await stack.sandbox.phone.setDnd({ locationId: loc, contactId: CONTACTS.marcus, channels: { SMS: 'active' } }))
+        .delivery,
     ];
     // A task made in GHL directly (Ringback has no token here: this file installs nothing).
     const { access_token } = stack.sandbox.issueTokens({ locationId: loc });
@@ -103,7 +149,11 @@ describe('POST /webhooks/ghl: signatures', () => {
       ['TaskComplete', 200],
     ]);
     await stack.rt.worker.drain();
-    const open = await db().selectFrom('webhook_inbox').select('webhook_id').where('processed_at', 'is', null).execute();
+    const open = await db()
+      .selectFrom('webhook_inbox')
+      .select('webhook_id')
+      .where('processed_at', 'is', null)
+      .execute();
     expect(open.filter((r) => deliveries.some((d) => d.webhookId === r.webhook_id))).toEqual([]);
   });
 
@@ -123,7 +173,9 @@ describe('POST /webhooks/ghl: signatures', () => {
     const downgrade = await post(stack.url, tampered, { 'x-ghl-signature': 'AAAA', 'x-wh-signature': rsaOk });
     expect(downgrade.status).toBe(401);
     expect(await inboxCount()).toBe(before + 1); // only the genuine tamper-source delivery
-    expect(await stack.rt.deps.metrics.render()).toMatch(/ringback_webhooks_rejected_total\{reason="invalid_signature"\} 4/);
+    expect(await stack.rt.deps.metrics.render()).toMatch(
+      /ringback_webhooks_rejected_total\{reason="invalid_signature"\} 4/,
+    );
   });
 });
 
@@ -164,7 +216,11 @@ describe('POST /webhooks/ghl: bodies', () => {
       expect(res.status).toBe(400);
       expect((await res.json()).error.code).toBe('BAD_REQUEST');
     }
-    const bad = await stack.sandbox.deliver({ type: 'AppointmentCreate', locationId: LOCATION_ID, appointment: { title: 'no id' } });
+    const bad = await stack.sandbox.deliver({
+      type: 'AppointmentCreate',
+      locationId: LOCATION_ID,
+      appointment: { title: 'no id' },
+    });
     expect(bad.status).toBe(400);
     expect(await inboxCount()).toBe(before);
   });
@@ -178,10 +234,19 @@ describe('POST /webhooks/ghl: bodies', () => {
   it('stores and acknowledges an unknown event type, and tolerates nested call fields and extra keys', async () => {
     const unknown = await stack.sandbox.deliver({ type: 'OpportunityCreate', locationId: LOCATION_ID, id: 'opp_1' });
     expect(unknown.status).toBe(200);
-    const nested = await stack.sandbox.deliver({ ...call, status: undefined, meta: { call: { status: 'no-answer', duration: 0 } }, extra: { a: 1 } });
+    const nested = await stack.sandbox.deliver({
+      ...call,
+      status: undefined,
+      meta: { call: { status: 'no-answer', duration: 0 } },
+      extra: { a: 1 },
+    });
     expect(nested.status).toBe(200);
     await stack.rt.worker.drain();
-    const rows = await db().selectFrom('webhook_inbox').select(['type', 'processed_at']).where('webhook_id', 'in', [unknown.webhookId, nested.webhookId]).execute();
+    const rows = await db()
+      .selectFrom('webhook_inbox')
+      .select(['type', 'processed_at'])
+      .where('webhook_id', 'in', [unknown.webhookId, nested.webhookId])
+      .execute();
     expect(rows.map((r) => r.type).sort()).toEqual(['InboundMessage', 'OpportunityCreate']);
     expect(rows.every((r) => r.processed_at !== null)).toBe(true);
   });
@@ -189,11 +254,34 @@ describe('POST /webhooks/ghl: bodies', () => {
   it('accepts null, not only missing, in every optional field of the events it reads', async () => {
     const loc = LOCATION_ID;
     const events = [
-      { ...call, status: null, callStatus: null, callDuration: null, userId: null, attachments: null, meta: null, from: null, to: null, cc: null, dateAdded: null, messageId: null },
+      {
+        ...call,
+        status: null,
+        callStatus: null,
+        callDuration: null,
+        userId: null,
+        attachments: null,
+        meta: null,
+        from: null,
+        to: null,
+        cc: null,
+        dateAdded: null,
+        messageId: null,
+      },
       { ...call, meta: { call: null } },
-      { type: 'AppointmentUpdate', locationId: loc, appointment: { id: 'appt_null', contactId: null, calendarId: null, appointmentStatus: null, startTime: null } },
+      {
+        type: 'AppointmentUpdate',
+        locationId: loc,
+        appointment: { id: 'appt_null', contactId: null, calendarId: null, appointmentStatus: null, startTime: null },
+      },
       { type: 'TaskComplete', locationId: loc, id: 'task_null', contactId: null, assignedTo: null, title: null },
-      { type: 'ContactDndUpdate', locationId: loc, id: CONTACTS.jane, dnd: null, dndSettings: { SMS: null, Email: { status: null } } },
+      {
+        type: 'ContactDndUpdate',
+        locationId: loc,
+        id: CONTACTS.jane,
+        dnd: null,
+        dndSettings: { SMS: null, Email: { status: null } },
+      },
       { type: 'UNINSTALL', appId: null, locationId: 'loc_gone', companyId: null, userId: null },
     ];
     for (const e of events) expect([e.type, (await stack.sandbox.deliver(e)).status]).toEqual([e.type, 200]);
@@ -205,7 +293,9 @@ describe('POST /webhooks/ghl: bodies', () => {
     expect(await again.json()).toEqual({ ok: true, duplicate: true });
     const third = await stack.sandbox.deliver(call, { webhookId: 'dup-1' });
     expect(third.status).toBe(200);
-    expect(await db().selectFrom('webhook_inbox').select('id').where('webhook_id', '=', 'dup-1').execute()).toHaveLength(1);
+    expect(
+      await db().selectFrom('webhook_inbox').select('id').where('webhook_id', '=', 'dup-1').execute(),
+    ).toHaveLength(1);
     expect(await jobsFor('dup-1')).toHaveLength(1);
   });
 
@@ -258,7 +348,11 @@ describe('POST /webhooks/ghl: bodies', () => {
       await new Promise((resolve) => broken.server.close(resolve));
       await down.destroy();
     }
-    const row = await db().selectFrom('webhook_inbox').select(['body']).where('webhook_id', '=', 'redelivered-last').executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('webhook_inbox')
+      .select(['body'])
+      .where('webhook_id', '=', 'redelivered-last')
+      .executeTakeFirstOrThrow();
     const age = stack.clock.now().getTime() - Date.parse(String((row.body as { timestamp: string }).timestamp));
     expect(age).toBeGreaterThanOrEqual(55 * 60_000);
     expect(await jobsFor('redelivered-late')).toHaveLength(1);

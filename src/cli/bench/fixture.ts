@@ -50,7 +50,8 @@ export async function installAll(f: Fixture, serviceUrl: string): Promise<void> 
   const callback = chosen.headers.get('location');
   if (chosen.status !== 302 || !callback) throw new Error(`chooselocation answered ${chosen.status}`);
   const res = await fetch(callback, { redirect: 'manual' });
-  if (res.status >= 400) throw new Error(`install callback answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  if (res.status >= 400)
+    throw new Error(`install callback answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
 }
 
 /**

@@ -6,7 +6,15 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebhookSigner } from '../../sandbox/webhook-signer.js';
-import { type ClosedArg, type EventPlan, type LoadApi, type LoadResult, missedCallEvent, type OpenArg, planEvent } from './protocol.js';
+import {
+  type ClosedArg,
+  type EventPlan,
+  type LoadApi,
+  type LoadResult,
+  missedCallEvent,
+  type OpenArg,
+  planEvent,
+} from './protocol.js';
 import { serve } from './rpc.js';
 import { postBytes, WireClient } from './wire-client.js';
 import { summarize } from './stats.js';
@@ -49,7 +57,17 @@ class Recorder {
     const rate = this.ok / (elapsedMs / 1000);
     this.#loop.disable();
     const loopDelayMs = { p99: this.#loop.percentile(99) / 1e6, max: this.#loop.max / 1e6 };
-    return { issued, sent: this.sent, ok: this.ok, failed: this.sent - this.ok, statuses: this.statuses, elapsedMs, rate, latency: summarize(this.latencies), loopDelayMs };
+    return {
+      issued,
+      sent: this.sent,
+      ok: this.ok,
+      failed: this.sent - this.ok,
+      statuses: this.statuses,
+      elapsedMs,
+      rate,
+      latency: summarize(this.latencies),
+      loopDelayMs,
+    };
   }
 }
 
@@ -119,4 +137,7 @@ async function open(a: OpenArg): Promise<LoadResult> {
   return rec.result(performance.now() - (start + warm * interval), count - warm);
 }
 
-serve<LoadApi>({ closed, open }, { ed25519PublicPem: signer.keys.ed25519PublicPem, rsaPublicPem: signer.keys.rsaPublicPem });
+serve<LoadApi>(
+  { closed, open },
+  { ed25519PublicPem: signer.keys.ed25519PublicPem, rsaPublicPem: signer.keys.rsaPublicPem },
+);

@@ -48,7 +48,9 @@ export interface ThroughputResult {
 
 /** A counter of the service's /metrics (Prometheus text), summed over the series matching `labels`. */
 async function counter(s: Stack, name: string, labels: string): Promise<number> {
-  const text = await (await fetch(`${s.url}/metrics`, { headers: { Authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
+  const text = await (
+    await fetch(`${s.url}/metrics`, { headers: { Authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })
+  ).text();
   let sum = 0;
   for (const line of text.split('\n')) {
     if (line.startsWith(`${name}{`) && line.includes(labels)) sum += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;

@@ -25,7 +25,9 @@ export interface IngestOptions {
 export interface IngestResult {
   closed: Array<{ connections: number; cpu: CpuPer } & LoadResult>;
   max: { connections: number; rate: number; cpu: CpuPer };
-  open: Array<{ label: string; target: number; serviceLoopDelayMs: { p99: number; max: number }; stealPct: number } & LoadResult>;
+  open: Array<
+    { label: string; target: number; serviceLoopDelayMs: { p99: number; max: number }; stealPct: number } & LoadResult
+  >;
   bare: Array<{ connections: number; cpu: CpuPer } & LoadResult>;
   bareMax: number;
   inserts: CeilingResult;
@@ -42,7 +44,8 @@ async function closedRun(s: Stack, arg: ClosedArg, target: 'service' | 'bare'): 
   const before = s.cpu.snapshot();
   const r = await s.load.call('closed', arg);
   const cpu = CpuMeter.perUnit(before, s.cpu.snapshot(), r.issued);
-  if (target === 'service') cpu['roundTrips'] = ((await s.service.call('roundTrips', null)) - trips) / Math.max(1, r.issued);
+  if (target === 'service')
+    cpu['roundTrips'] = ((await s.service.call('roundTrips', null)) - trips) / Math.max(1, r.issued);
   return { ...r, cpu };
 }
 
@@ -51,7 +54,11 @@ export async function measureIngestion(s: Stack, o: IngestOptions, log: (m: stri
   const url = `${s.url}/webhooks/ghl`;
   const bare: IngestResult['bare'] = [];
   for (const connections of o.bareConnections) {
-    const r = await closedRun(s, { url: bareUrl, connections, warmupMs: o.warmupMs, durationMs: o.durationMs, plan: plan(s) }, 'bare');
+    const r = await closedRun(
+      s,
+      { url: bareUrl, connections, warmupMs: o.warmupMs, durationMs: o.durationMs, plan: plan(s) },
+      'bare',
+    );
     bare.push({ connections, ...r });
     log(`  bare express, ${connections} connections: ${Math.round(r.rate)}/s`);
   }
@@ -69,20 +76,34 @@ export async function measureIngestion(s: Stack, o: IngestOptions, log: (m: stri
   const openRun = async (label: string, target: number) => {
     await s.service.call('loopDelay', null);
     const ticks = machineTicks();
-    const r = await s.load.call('open', { url, rate: target, warmupMs: o.warmupMs, durationMs: o.openDurationMs, plan: plan(s) });
+    const r = await s.load.call('open', {
+      url,
+      rate: target,
+      warmupMs: o.warmupMs,
+      durationMs: o.openDurationMs,
+      plan: plan(s),
+    });
     const stealPct = stealPercent(ticks, machineTicks());
     const serviceLoopDelayMs = await s.service.call('loopDelay', null);
     open.push({ label, target, ...r, serviceLoopDelayMs, stealPct });
     const stalls = `event-loop delay p99/max: service ${serviceLoopDelayMs.p99.toFixed(1)}/${serviceLoopDelayMs.max.toFixed(1)}, load ${r.loopDelayMs.p99.toFixed(1)}/${r.loopDelayMs.max.toFixed(1)} ms; CPU steal ${stealPct.toFixed(1)}%`;
-    log(`  ingestion open-loop at ${target}/s (${label}): p50 ${r.latency.p50.toFixed(1)} p99 ${r.latency.p99.toFixed(1)} max ${r.latency.max.toFixed(1)} ms; ${stalls}`);
+    log(
+      `  ingestion open-loop at ${target}/s (${label}): p50 ${r.latency.p50.toFixed(1)} p99 ${r.latency.p99.toFixed(1)} max ${r.latency.max.toFixed(1)} ms; ${stalls}`,
+    );
   };
   for (const rate of o.fixedRates) await openRun(`${rate}/s`, rate);
 
   const closed: IngestResult['closed'] = [];
   for (const connections of o.connections) {
-    const r = await closedRun(s, { url, connections, warmupMs: o.warmupMs, durationMs: o.durationMs, plan: plan(s) }, 'service');
+    const r = await closedRun(
+      s,
+      { url, connections, warmupMs: o.warmupMs, durationMs: o.durationMs, plan: plan(s) },
+      'service',
+    );
     closed.push({ connections, ...r });
-    log(`  ingestion, ${connections} connections: ${Math.round(r.rate)}/s, p99 ${r.latency.p99.toFixed(1)} ms, failed ${r.failed}`);
+    log(
+      `  ingestion, ${connections} connections: ${Math.round(r.rate)}/s, p99 ${r.latency.p99.toFixed(1)} ms, failed ${r.failed}`,
+    );
   }
   const best = closed.reduce((a, b) => (b.rate > a.rate ? b : a));
   const max = { connections: best.connections, rate: best.rate, cpu: best.cpu };

@@ -36,7 +36,10 @@ export async function measureScale(
   const t0 = performance.now();
   const chunk = 250_000;
   for (let done = 0; done < o.pending; done += chunk) {
-    await s.service.call('sql', { text: SEED_FUTURE_JOBS, values: [Math.min(chunk, o.pending - done), s.fixture.locations, done] });
+    await s.service.call('sql', {
+      text: SEED_FUTURE_JOBS,
+      values: [Math.min(chunk, o.pending - done), s.fixture.locations, done],
+    });
   }
   await s.service.call('sql', { text: 'vacuum analyze jobs' });
   // The insert writes over a gigabyte of WAL: without this, the checkpoint it starts ran in the middle of the
@@ -82,7 +85,10 @@ async function backlog(s: Stack): Promise<number> {
   return Number(rows[0]?.['n'] ?? 0);
 }
 
-export async function measureSize(s: Stack, o: { calls: number; rate: number; maxWaitMs: number }): Promise<SizeResult> {
+export async function measureSize(
+  s: Stack,
+  o: { calls: number; rate: number; maxWaitMs: number },
+): Promise<SizeResult> {
   const plan: EventPlan = { locations: s.fixture.locations, lines: s.fixture.lines, contactPrefix: 'size_' };
   addCallers(s.fixture.sandbox, plan, o.calls);
   await checkpoint(s);
@@ -113,7 +119,7 @@ export async function measureSize(s: Stack, o: { calls: number; rate: number; ma
     bytesBefore: before.bytes,
     bytesAfter: after.bytes,
     method: before.method,
-    per100kMb: ((after.bytes - before.bytes) / Math.max(1, ingest.ok)) * 100_000 / 1024 / 1024,
+    per100kMb: (((after.bytes - before.bytes) / Math.max(1, ingest.ok)) * 100_000) / 1024 / 1024,
     ingest,
     ingestRate: o.rate,
     processedPerSecond: ingest.ok / processSeconds,

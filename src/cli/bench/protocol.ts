@@ -39,7 +39,8 @@ export function planEvent(plan: EventPlan, i: number): PlannedCall {
     // 416: Toronto, no US zone or state, so the location's `timezone` setting places the caller (fixture.ts).
     from: `+1416${String(5_000_000 + (n % 5_000_000)).padStart(7, '0')}`,
     to: plan.lines[l] ?? '',
-    dateAdded: plan.dateAddedMs === undefined ? null : new Date(plan.dateAddedMs + i * (plan.dateStepMs ?? 0)).toISOString(),
+    dateAdded:
+      plan.dateAddedMs === undefined ? null : new Date(plan.dateAddedMs + i * (plan.dateStepMs ?? 0)).toISOString(),
   };
 }
 

@@ -57,7 +57,12 @@ function ingestionRows(i: IngestResult, db: 'postgres' | 'pglite'): Row[] {
   const out: Row[] = [
     ['Ceiling: bare express (same load process)', `${n0(i.bareMax)}/s`, '', ''],
     [`Ceiling: single-row insert commits (${i.inserts.concurrency} conn)`, `${n0(i.inserts.rate)}/s`, '', ''],
-    [`Ingestion max, closed loop (best of ${i.closed.map((c) => c.connections).join('/')} conn: ${i.max.connections})`, `${n0(i.max.rate)}/s`, '>= 2,000/s', verdict(i.max.rate >= 2000)],
+    [
+      `Ingestion max, closed loop (best of ${i.closed.map((c) => c.connections).join('/')} conn: ${i.max.connections})`,
+      `${n0(i.max.rate)}/s`,
+      '>= 2,000/s',
+      verdict(i.max.rate >= 2000),
+    ],
     ['Ingestion / insert-commit ceiling', `${(ratio * 100).toFixed(0)}%`, '>= 25%', verdict(ratio >= 0.25)],
     ['Ingestion / bare express ceiling', `${((i.max.rate / i.bareMax) * 100).toFixed(0)}%`, '', ''],
     ['CPU per webhook at the max (ms)', cpuText(i.max.cpu, ['service', 'postgres', 'load'], db), '', ''],
@@ -66,7 +71,12 @@ function ingestionRows(i: IngestResult, db: 'postgres' | 'pglite'): Row[] {
   for (const o of i.open) {
     const failed = o.failed ? `, ${o.failed} failed` : '';
     const target = o.label === '1000/s' ? 'p99 < 25 ms' : '';
-    out.push([`Ack latency at ${n0(o.target)}/s (${o.label}), open loop`, `${lat(o.latency)}${failed}${steal(o.stealPct)}`, target, target ? verdict(o.latency.p99 < 25 && o.failed === 0) : '']);
+    out.push([
+      `Ack latency at ${n0(o.target)}/s (${o.label}), open loop`,
+      `${lat(o.latency)}${failed}${steal(o.stealPct)}`,
+      target,
+      target ? verdict(o.latency.p99 < 25 && o.failed === 0) : '',
+    ]);
   }
   return out;
 }
@@ -81,8 +91,22 @@ function followupRows(r: BenchResults): Row[] {
   const out: Row[] = [];
   if (r.lag) {
     out.push(
-      [`Follow-up lag at ${r.lag.rate} due steps/s (${r.lag.sent}/${r.lag.steps} sent in time)`, lagText(r.lag), 'p99 < 1 s', lagOk(r.lag)],
-      ...(r.lag.warmup ? [[`  the ${n0(r.lag.warmup.steps)} steps due before it (warm-up; the worker had just started)`, lat(r.lag.warmup.lagMs), '', ''] as Row] : []),
+      [
+        `Follow-up lag at ${r.lag.rate} due steps/s (${r.lag.sent}/${r.lag.steps} sent in time)`,
+        lagText(r.lag),
+        'p99 < 1 s',
+        lagOk(r.lag),
+      ],
+      ...(r.lag.warmup
+        ? [
+            [
+              `  the ${n0(r.lag.warmup.steps)} steps due before it (warm-up; the worker had just started)`,
+              lat(r.lag.warmup.lagMs),
+              '',
+              '',
+            ] as Row,
+          ]
+        : []),
       ['GHL calls per step', r.lag.callsPerStep.toFixed(2), '', ''],
     );
   }
@@ -91,9 +115,15 @@ function followupRows(r: BenchResults): Row[] {
     const first = t.workers > 1 ? ' in the first' : '';
     const inside = `step ${ms(t.meanStepMs)} ms, ${t.meanInFlight.toFixed(1)} in flight, ${t.roundTripsPerStep.toFixed(1)} db round trips${first}`;
     out.push([label, `${n0(t.sustained)}/s sustained, ${n0(t.overall)}/s overall (${inside})`, '', '']);
-    out.push([`  CPU per step, ${t.workers} worker${t.workers > 1 ? 's' : ''} (ms)`, cpuText(t.cpu, ['service', 'worker2', 'postgres', 'sandbox'], r.meta.db), '', '']);
+    out.push([
+      `  CPU per step, ${t.workers} worker${t.workers > 1 ? 's' : ''} (ms)`,
+      cpuText(t.cpu, ['service', 'worker2', 'postgres', 'sandbox'], r.meta.db),
+      '',
+      '',
+    ]);
   }
-  if (r.throughput && r.meta.db === 'pglite') out.push(['Steps/s, 2 worker processes', 'n/a (PGlite is one process)', '', '']);
+  if (r.throughput && r.meta.db === 'pglite')
+    out.push(['Steps/s, 2 worker processes', 'n/a (PGlite is one process)', '', '']);
   return out;
 }
 
@@ -102,27 +132,62 @@ function scaleRows(sc: ScaleResult): Row[] {
   const ratio = sc.claimFull.claimMs.p50 / Math.max(0.001, sc.claimEmpty.claimMs.p50);
   return [
     ['Claim time, empty queue', lat(sc.claimEmpty.claimMs), '', ''],
-    [`Claim time, ${pending} future jobs pending`, `${lat(sc.claimFull.claimMs)} (${ratio.toFixed(2)}x)`, '<= 2x empty (p50)', verdict(ratio <= 2)],
-    [`Follow-up lag at ${sc.lag.rate}/s with ${pending} pending (${sc.lag.sent}/${sc.lag.steps} sent in time)`, lagText(sc.lag), 'p99 < 1 s', lagOk(sc.lag)],
+    [
+      `Claim time, ${pending} future jobs pending`,
+      `${lat(sc.claimFull.claimMs)} (${ratio.toFixed(2)}x)`,
+      '<= 2x empty (p50)',
+      verdict(ratio <= 2),
+    ],
+    [
+      `Follow-up lag at ${sc.lag.rate}/s with ${pending} pending (${sc.lag.sent}/${sc.lag.steps} sent in time)`,
+      lagText(sc.lag),
+      'p99 < 1 s',
+      lagOk(sc.lag),
+    ],
   ];
 }
 
 export function rows(r: BenchResults): Row[] {
-  const out: Row[] = [...(r.ingestion ? ingestionRows(r.ingestion, r.meta.db) : []), ...followupRows(r), ...(r.scale ? scaleRows(r.scale) : [])];
+  const out: Row[] = [
+    ...(r.ingestion ? ingestionRows(r.ingestion, r.meta.db) : []),
+    ...followupRows(r),
+    ...(r.scale ? scaleRows(r.scale) : []),
+  ];
   const peak = r.rssBeforeSize ?? r.rss['service'];
   const peakMb = peak?.hwmMb ?? peak?.sampledMaxMb ?? 0;
   const end = r.rss['service']?.hwmMb ?? 0;
   const after = end > peakMb + 1 ? `; ${n0(end)} MB once the size phase ran` : '';
-  out.push(['Peak RSS of the service (VmHWM)', `${n0(peakMb)} MB (${n0(peak?.afterStartMb ?? 0)} MB idle after start${after})`, '< 300 MB', verdict(peakMb < 300)]);
+  out.push([
+    'Peak RSS of the service (VmHWM)',
+    `${n0(peakMb)} MB (${n0(peak?.afterStartMb ?? 0)} MB idle after start${after})`,
+    '< 300 MB',
+    verdict(peakMb < 300),
+  ]);
   const w2 = r.rss['worker2'];
-  if (w2 && w2.sampledMaxMb > 0) out.push(['Peak RSS of the second worker process', `${n0(w2.hwmMb ?? w2.sampledMaxMb)} MB`, '', '']);
+  if (w2 && w2.sampledMaxMb > 0)
+    out.push(['Peak RSS of the second worker process', `${n0(w2.hwmMb ?? w2.sampledMaxMb)} MB`, '', '']);
   const z = r.size;
   if (z) {
     out.push(
-      [`Database size per 100,000 missed calls (${n0(z.calls)} measured)`, `${n0(z.per100kMb)} MB (${z.method}${z.leftover ? `; ${z.leftover} jobs still unprocessed` : ''})`, '', ''],
-      ['Missed calls processed end to end, worker running', `${n0(z.processedPerSecond)}/s (acks at ${n0(z.ingestRate)}/s: ${lat(z.ingest.latency)})`, '', ''],
+      [
+        `Database size per 100,000 missed calls (${n0(z.calls)} measured)`,
+        `${n0(z.per100kMb)} MB (${z.method}${z.leftover ? `; ${z.leftover} jobs still unprocessed` : ''})`,
+        '',
+        '',
+      ],
+      [
+        'Missed calls processed end to end, worker running',
+        `${n0(z.processedPerSecond)}/s (acks at ${n0(z.ingestRate)}/s: ${lat(z.ingest.latency)})`,
+        '',
+        '',
+      ],
       ['  Database round trips per missed call, ack + processing', z.roundTripsPerCall.toFixed(1), '', ''],
-      ['  CPU per missed call, ack + processing (ms)', cpuText(z.cpu, ['service', 'postgres', 'sandbox', 'load'], r.meta.db), '', ''],
+      [
+        '  CPU per missed call, ack + processing (ms)',
+        cpuText(z.cpu, ['service', 'postgres', 'sandbox', 'load'], r.meta.db),
+        '',
+        '',
+      ],
     );
   }
   return out;
@@ -131,11 +196,17 @@ export function rows(r: BenchResults): Row[] {
 export function formatTable(r: BenchResults): string {
   const all: Row[] = [['metric', 'measured', 'target', ''], ...rows(r)];
   const width = [0, 1, 2, 3].map((c) => Math.max(...all.map((row) => row[c]?.length ?? 0)));
-  const line = (row: Row) => row.map((cell, c) => cell.padEnd(width[c] ?? 0)).join(' | ').trimEnd();
+  const line = (row: Row) =>
+    row
+      .map((cell, c) => cell.padEnd(width[c] ?? 0))
+      .join(' | ')
+      .trimEnd();
   const rule = width.map((w) => '-'.repeat(w)).join('-+-');
   const m = r.meta;
   const load = m.loadAverageAtStart.map((v) => v.toFixed(2)).join(' ');
   const head = `Ringback bench: ${m.db}${m.quick ? ' (quick)' : ''}, ${m.locations} locations, ${m.startedAt}, ${m.seconds.toFixed(0)} s, ${m.cpus} CPUs, load average at start ${load}`;
   const notes = m.notes.map((n) => `  * ${n}`);
-  return [head, line(all[0]!), rule, ...all.slice(1).map(line), ...(notes.length ? ['notes:', ...notes] : [])].join('\n');
+  return [head, line(all[0]!), rule, ...all.slice(1).map(line), ...(notes.length ? ['notes:', ...notes] : [])].join(
+    '\n',
+  );
 }

@@ -29,7 +29,8 @@ export function serve<A extends Api>(handlers: Handlers<A>, info: Record<string,
     }
     handler(call.arg).then(
       (result) => send({ id: call.id, ok: true, result }),
-      (err: unknown) => send({ id: call.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+      (err: unknown) =>
+        send({ id: call.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
     );
   });
   process.on('disconnect', () => process.exit(0));
@@ -67,7 +68,10 @@ export function spawnChild<A extends Api>(entry: string, opts: SpawnOptions): Pr
   let exited = false;
   const exit = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not start (see ${opts.logFile})`)), opts.startTimeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${entry} did not start (see ${opts.logFile})`)),
+      opts.startTimeoutMs ?? 60_000,
+    );
     proc.on('exit', (code) => {
       exited = true;
       clearTimeout(timer);

@@ -30,13 +30,52 @@ export interface Params {
   pending: number;
 }
 
-export const QUICK: Omit<Params, 'pending'> = { locations: 200, conns: [16, 64], bareConns: [64], warm: 500, dur: 2_000, open: 3_000, ceiling: 2_000, lagRate: 200, lagMs: 5_000, lagWarm: 2_000, graceMs: 3_000, tpSteps: 2_000, tpWindowMs: 5_000, claimRounds: 100, sizeCalls: 300, sizeWaitMs: 15_000 };
-export const FULL: Omit<Params, 'pending'> = { locations: 400, conns: [8, 32, 64, 128], bareConns: [32, 128], warm: 1_000, dur: 5_000, open: 8_000, ceiling: 5_000, lagRate: 200, lagMs: 20_000, lagWarm: 5_000, graceMs: 10_000, tpSteps: 6_000, tpWindowMs: 15_000, claimRounds: 300, sizeCalls: 1_000, sizeWaitMs: 45_000 };
+export const QUICK: Omit<Params, 'pending'> = {
+  locations: 200,
+  conns: [16, 64],
+  bareConns: [64],
+  warm: 500,
+  dur: 2_000,
+  open: 3_000,
+  ceiling: 2_000,
+  lagRate: 200,
+  lagMs: 5_000,
+  lagWarm: 2_000,
+  graceMs: 3_000,
+  tpSteps: 2_000,
+  tpWindowMs: 5_000,
+  claimRounds: 100,
+  sizeCalls: 300,
+  sizeWaitMs: 15_000,
+};
+export const FULL: Omit<Params, 'pending'> = {
+  locations: 400,
+  conns: [8, 32, 64, 128],
+  bareConns: [32, 128],
+  warm: 1_000,
+  dur: 5_000,
+  open: 8_000,
+  ceiling: 5_000,
+  lagRate: 200,
+  lagMs: 20_000,
+  lagWarm: 5_000,
+  graceMs: 10_000,
+  tpSteps: 6_000,
+  tpWindowMs: 15_000,
+  claimRounds: 300,
+  sizeCalls: 1_000,
+  sizeWaitMs: 45_000,
+};
 
 type Measured = Omit<BenchResults, 'meta' | 'rss' | 'rssBeforeSize'> & Partial<Pick<BenchResults, 'rssBeforeSize'>>;
 
 /** A backlog drained by one worker, then (Postgres only) by two worker processes on the same database. */
-async function measureWorkers(s: Stack, P: Params, leadMs: number, log: (m: string) => void): Promise<ThroughputResult[]> {
+async function measureWorkers(
+  s: Stack,
+  P: Params,
+  leadMs: number,
+  log: (m: string) => void,
+): Promise<ThroughputResult[]> {
   const tp = [await measureThroughput(s, { steps: P.tpSteps, workers: 1, leadMs, windowMs: P.tpWindowMs })];
   log(`  steps/s, 1 worker: ${tp[0]?.sustained.toFixed(0)} sustained`);
   if (s.kind === 'pglite') return tp;
@@ -51,7 +90,12 @@ async function measureWorkers(s: Stack, P: Params, leadMs: number, log: (m: stri
   return tp;
 }
 
-export async function runPhases(s: Stack, P: Params, only: ReadonlySet<Phase>, say: (m: string) => void): Promise<Measured> {
+export async function runPhases(
+  s: Stack,
+  P: Params,
+  only: ReadonlySet<Phase>,
+  say: (m: string) => void,
+): Promise<Measured> {
   const out: Measured = {};
   // Each line says the service's resident memory so far, so the report can say which phase set the peak.
   const log = (m: string) => {
@@ -64,7 +108,15 @@ export async function runPhases(s: Stack, P: Params, only: ReadonlySet<Phase>, s
     log('ingestion (worker stopped) and its ceilings');
     out.ingestion = await measureIngestion(
       s,
-      { connections: P.conns, bareConnections: P.bareConns, warmupMs: P.warm, durationMs: P.dur, openDurationMs: P.open, fixedRates: [1000], ceilingMs: P.ceiling },
+      {
+        connections: P.conns,
+        bareConnections: P.bareConns,
+        warmupMs: P.warm,
+        durationMs: P.dur,
+        openDurationMs: P.open,
+        fixedRates: [1000],
+        ceilingMs: P.ceiling,
+      },
       log,
     );
   }
@@ -72,19 +124,41 @@ export async function runPhases(s: Stack, P: Params, only: ReadonlySet<Phase>, s
   await s.service.call('worker', { run: true });
   if (only.has('lag')) {
     log(`follow-up lag at ${P.lagRate} due steps/s for ${P.lagMs / 1000} s`);
-    const lag = await measureLag(s, { rate: P.lagRate, durationMs: P.lagMs, warmupMs: P.lagWarm, leadMs: lead, graceMs: P.graceMs });
-    log(`  lag p50 ${lag.lagMs.p50.toFixed(0)} p99 ${lag.lagMs.p99.toFixed(0)} max ${lag.lagMs.max.toFixed(0)} ms, ${lag.sent}/${lag.steps} sent; CPU steal ${lag.stealPct.toFixed(1)}%`);
-    log(`  lag over the ${P.lagWarm / 1000} s warm-up before it: p50 ${lag.warmup.lagMs.p50.toFixed(0)} p99 ${lag.warmup.lagMs.p99.toFixed(0)} max ${lag.warmup.lagMs.max.toFixed(0)} ms`);
-    log(`  GHL calls per step: ${Object.entries(lag.callsByPath).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    const lag = await measureLag(s, {
+      rate: P.lagRate,
+      durationMs: P.lagMs,
+      warmupMs: P.lagWarm,
+      leadMs: lead,
+      graceMs: P.graceMs,
+    });
+    log(
+      `  lag p50 ${lag.lagMs.p50.toFixed(0)} p99 ${lag.lagMs.p99.toFixed(0)} max ${lag.lagMs.max.toFixed(0)} ms, ${lag.sent}/${lag.steps} sent; CPU steal ${lag.stealPct.toFixed(1)}%`,
+    );
+    log(
+      `  lag over the ${P.lagWarm / 1000} s warm-up before it: p50 ${lag.warmup.lagMs.p50.toFixed(0)} p99 ${lag.warmup.lagMs.p99.toFixed(0)} max ${lag.warmup.lagMs.max.toFixed(0)} ms`,
+    );
+    log(
+      `  GHL calls per step: ${Object.entries(lag.callsByPath)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
     out.lag = lag;
   }
   if (only.has('tp')) out.throughput = await measureWorkers(s, P, lead, log);
   if (claimEmpty) {
     log(`scale: ${P.pending.toLocaleString('en-US')} future-dated jobs`);
-    const lag = { rate: P.lagRate, durationMs: Math.min(P.lagMs, 10_000), warmupMs: P.lagWarm, leadMs: lead, graceMs: P.graceMs };
+    const lag = {
+      rate: P.lagRate,
+      durationMs: Math.min(P.lagMs, 10_000),
+      warmupMs: P.lagWarm,
+      leadMs: lead,
+      graceMs: P.graceMs,
+    };
     out.scale = await measureScale(s, { pending: P.pending, rounds: P.claimRounds, claimEmpty, lag }, log);
     const sc = out.scale;
-    log(`  claim p50 ${sc.claimEmpty.claimMs.p50.toFixed(2)} -> ${sc.claimFull.claimMs.p50.toFixed(2)} ms; lag p99 ${sc.lag.lagMs.p99.toFixed(0)} ms`);
+    log(
+      `  claim p50 ${sc.claimEmpty.claimMs.p50.toFixed(2)} -> ${sc.claimFull.claimMs.p50.toFixed(2)} ms; lag p99 ${sc.lag.lagMs.p99.toFixed(0)} ms`,
+    );
   }
   // The size phase dumps PGlite's whole data dir into memory to weigh it: the service's peak is read before.
   out.rssBeforeSize = s.rss.peakMb('service');

@@ -20,7 +20,13 @@ function isSendOf(r: RecordedRequest, prefix: string): boolean {
 }
 
 /** Waits until `count` sends of the prefix reached the sandbox (or the deadline), and returns them. */
-export async function collectSends(s: Stack, from: number, prefix: string, count: number, deadline: number): Promise<RecordedRequest[]> {
+export async function collectSends(
+  s: Stack,
+  from: number,
+  prefix: string,
+  count: number,
+  deadline: number,
+): Promise<RecordedRequest[]> {
   const requests = s.fixture.sandbox.requests;
   const sends: RecordedRequest[] = [];
   let scanned = from;
@@ -33,4 +39,3 @@ export async function collectSends(s: Stack, from: number, prefix: string, count
     await sleep(250);
   }
 }
-

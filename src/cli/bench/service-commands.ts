@@ -17,7 +17,11 @@ export async function runSql(db: K, text: string, values: unknown[]): Promise<Re
  * timestamp) through the service's own pool, `concurrency` loops at once.
  */
 export async function insertCeiling(db: K, arg: { durationMs: number; concurrency: number }): Promise<CeilingResult> {
-  await runSql(db, 'create table if not exists bench_ceiling (id bigserial primary key, k text not null unique, body jsonb not null, at timestamptz not null)', []);
+  await runSql(
+    db,
+    'create table if not exists bench_ceiling (id bigserial primary key, k text not null unique, body jsonb not null, at timestamptz not null)',
+    [],
+  );
   const body = JSON.stringify({ type: 'InboundMessage', padding: 'x'.repeat(560) });
   let commits = 0;
   const start = performance.now();

@@ -23,7 +23,12 @@ proto.query = function (this: unknown, ...args: unknown[]) {
   roundTrips += 1;
   if (trace) {
     const first = args[0];
-    const text = typeof first === 'string' ? first : typeof first === 'object' && first && 'text' in first ? String(first.text) : '?';
+    const text =
+      typeof first === 'string'
+        ? first
+        : typeof first === 'object' && first && 'text' in first
+          ? String(first.text)
+          : '?';
     process.stderr.write(`${new Date().toISOString()} sql ${text.replace(/\s+/g, ' ').slice(0, 140)}\n`);
   }
   return Reflect.apply(query, this, args);
@@ -31,7 +36,14 @@ proto.query = function (this: unknown, ...args: unknown[]) {
 
 const config = loadConfig(process.env);
 const logger = createLogger(config.logLevel);
-const rt = await startRuntime({ config, clock: systemClock, logger, listen: true, startWorker: false, digestCron: false });
+const rt = await startRuntime({
+  config,
+  clock: systemClock,
+  logger,
+  listen: true,
+  startWorker: false,
+  digestCron: false,
+});
 // The port is known only once listening; the OAuth redirect URI is built from the config at request time.
 if (rt.url) config.appBaseUrl = rt.url;
 

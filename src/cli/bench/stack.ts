@@ -40,7 +40,10 @@ export interface Stack {
 export async function startStack(env: BenchEnv, locationCount: number): Promise<Stack> {
   const fixture = await createFixture(locationCount);
   const load = await spawnChild<LoadApi>(here('./load.ts'), { env: baseEnv(), logFile: `${env.logDir}/load.log` });
-  const bare = await spawnChild<Record<string, never>>(here('./bare.ts'), { env: baseEnv(), logFile: `${env.logDir}/bare.log` });
+  const bare = await spawnChild<Record<string, never>>(here('./bare.ts'), {
+    env: baseEnv(),
+    logFile: `${env.logDir}/bare.log`,
+  });
   const secret = randomBytes(32).toString('base64');
   const startService = (role: 'all' | 'worker') =>
     spawnChild<ServiceApi>(here('./service.ts'), {

@@ -19,14 +19,18 @@ export function parseArgs(argv: readonly string[]): DemoArgs | { error: string }
   const args: DemoArgs = { speed: 720, exit: false, verbose: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     if (flag === '--exit') args.exit = true;
     else if (flag === '--verbose') args.verbose = true;
     else if (flag === '--help' || flag === '-h') args.help = true;
     else if (flag === '--speed') {
       const value = inline ?? argv[++i];
       const speed = Number(value);
-      if (!Number.isFinite(speed) || speed < 1 || speed > 1_000_000) return { error: `--speed must be a number from 1 to 1000000, not ${value ?? 'nothing'}` };
+      if (!Number.isFinite(speed) || speed < 1 || speed > 1_000_000)
+        return { error: `--speed must be a number from 1 to 1000000, not ${value ?? 'nothing'}` };
       args.speed = speed;
     } else return { error: `unknown option ${arg}` };
   }

@@ -13,7 +13,9 @@ export interface Check {
 
 /** What Ringback sent a contact through GHL: texts and emails by the API, and tasks. */
 function sentTo(sandbox: Sandbox, contactId: string | undefined) {
-  const messages = contactId ? sandbox.store.messages(LOCATION_ID, contactId).filter((m) => m.direction === 'outbound' && m.source === 'api') : [];
+  const messages = contactId
+    ? sandbox.store.messages(LOCATION_ID, contactId).filter((m) => m.direction === 'outbound' && m.source === 'api')
+    : [];
   return {
     sms: messages.filter((m) => m.messageType === 'TYPE_SMS').map((m) => new Date(m.dateAdded).getTime()),
     email: messages.filter((m) => m.messageType === 'TYPE_EMAIL'),
@@ -22,7 +24,11 @@ function sentTo(sandbox: Sandbox, contactId: string | undefined) {
 }
 
 /** The outcomes the day must produce; `--exit` fails when one did not happen. */
-export async function checkOutcomes(sandbox: Sandbox, db: Db['db'], contacts: Map<CallerKey, string>): Promise<Check[]> {
+export async function checkOutcomes(
+  sandbox: Sandbox,
+  db: Db['db'],
+  contacts: Map<CallerKey, string>,
+): Promise<Check[]> {
   const sent = (who: CallerKey) => sentTo(sandbox, contacts.get(who));
   const run = async (who: CallerKey) =>
     db
@@ -34,7 +40,8 @@ export async function checkOutcomes(sandbox: Sandbox, db: Db['db'], contacts: Ma
       .executeTakeFirst();
   const checks: Check[] = [];
   const check = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
-  const summary = (s: ReturnType<typeof sent>) => `${s.sms.length} SMS, ${s.tasks.length} task(s), ${s.email.length} email(s)`;
+  const summary = (s: ReturnType<typeof sent>) =>
+    `${s.sms.length} SMS, ${s.tasks.length} task(s), ${s.email.length} email(s)`;
 
   const jane = sent('jane');
   check(
@@ -53,30 +60,54 @@ export async function checkOutcomes(sandbox: Sandbox, db: Db['db'], contacts: Ma
     `${marcusRun?.outcome ?? 'no run'} (${marcusRun?.outcome_reason ?? '-'}), ${summary(marcus)}`,
   );
   const replied = await run('replier');
-  check('Reply stopped the sequence', replied?.outcome_reason === 'replied' && sent('replier').tasks.length === 0, `${replied?.outcome ?? 'no run'} (${replied?.outcome_reason ?? '-'})`);
+  check(
+    'Reply stopped the sequence',
+    replied?.outcome_reason === 'replied' && sent('replier').tasks.length === 0,
+    `${replied?.outcome ?? 'no run'} (${replied?.outcome_reason ?? '-'})`,
+  );
   const booked = await run('booker');
-  check('Booking stopped the sequence', booked?.outcome_reason === 'booked' && sent('booker').tasks.length === 0, `${booked?.outcome ?? 'no run'} (${booked?.outcome_reason ?? '-'})`);
+  check(
+    'Booking stopped the sequence',
+    booked?.outcome_reason === 'booked' && sent('booker').tasks.length === 0,
+    `${booked?.outcome ?? 'no run'} (${booked?.outcome_reason ?? '-'})`,
+  );
   const manager = sent('repeat').tasks.filter((t) => t.assignedTo === USERS.maya);
   check(
     'Repeat caller escalated to the manager at the 3rd missed call',
-    manager.length === 1 && manager[0]!.title.startsWith('PRIORITY') && new Date(manager[0]!.dateAdded).getTime() === et(0, '11:45').getTime(),
+    manager.length === 1 &&
+      manager[0]!.title.startsWith('PRIORITY') &&
+      new Date(manager[0]!.dateAdded).getTime() === et(0, '11:45').getTime(),
     `${manager.length} manager task(s)`,
   );
   const priya = sent('priya').tasks[0];
   check(
     'High-value caller (Priya) got a priority task within 5 min',
-    !!priya && priya.title.startsWith('PRIORITY') && new Date(priya.dateAdded).getTime() - et(0, '13:00').getTime() <= 5 * 60_000,
+    !!priya &&
+      priya.title.startsWith('PRIORITY') &&
+      new Date(priya.dateAdded).getTime() - et(0, '13:00').getTime() <= 5 * 60_000,
     priya ? `"${priya.title}" at ${priya.dateAdded}` : 'no task',
   );
   const tom = sent('tom');
-  check('DND contact (Tom) got no text or email, a rep still got a task', tom.sms.length === 0 && tom.email.length === 0 && tom.tasks.length === 1, summary(tom));
+  check(
+    'DND contact (Tom) got no text or email, a rep still got a task',
+    tom.sms.length === 0 && tom.email.length === 0 && tom.tasks.length === 1,
+    summary(tom),
+  );
   const late = sent('late');
-  check('23:00 caller got the first SMS at 08:00, not before', late.sms[0] === et(1, '08:00').getTime(), `first SMS at ${late.sms[0] ? new Date(late.sms[0]).toISOString() : 'never'}`);
+  check(
+    '23:00 caller got the first SMS at 08:00, not before',
+    late.sms[0] === et(1, '08:00').getTime(),
+    `first SMS at ${late.sms[0] ? new Date(late.sms[0]).toISOString() : 'never'}`,
+  );
   const digest = sandbox.store
     .messages(LOCATION_ID)
     .filter((m) => m.messageType === 'TYPE_EMAIL' && (m.subject ?? '').startsWith('Ringback daily digest 2026-01-06'))
     .filter((m) => sandbox.store.contact(m.contactId)?.email === DIGEST_RECIPIENT);
-  check('Daily digest emailed to the owner Tue 08:00', digest.length === 1 && digest[0]!.dateAdded === et(1, '08:00').toISOString(), `${digest.length} digest email(s)`);
+  check(
+    'Daily digest emailed to the owner Tue 08:00',
+    digest.length === 1 && digest[0]!.dateAdded === et(1, '08:00').toISOString(),
+    `${digest.length} digest email(s)`,
+  );
   const dead = await db.selectFrom('jobs').select(['kind', 'last_error']).where('state', '=', 'dead').execute();
   check('No job gave up', dead.length === 0, dead.map((d) => `${d.kind}: ${d.last_error}`).join('; ') || 'none dead');
   return checks;

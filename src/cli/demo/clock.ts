@@ -40,7 +40,8 @@ export class DemoClock implements Clock {
   openUntil(gateMs: number): void {
     this.now();
     this.#gate = Math.max(gateMs, this.#last);
-    if (!this.#running && this.#gate > this.#last) this.#running = new AcceleratedClock(new Date(this.#last), this.#speed);
+    if (!this.#running && this.#gate > this.#last)
+      this.#running = new AcceleratedClock(new Date(this.#last), this.#speed);
   }
 
   /** No more gates: time runs on freely at `speed` (1 = real time) from where it stands. */

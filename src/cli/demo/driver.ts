@@ -22,7 +22,9 @@ export interface PlayOptions {
 const TAGS: Record<LineKind, string> = { phone: 'phone', clock: 'clock', ghl: 'GHL  ', note: 'note ', warn: 'warn ' };
 
 export function printLine(out: Output, line: TimelineLine): void {
-  const paint = { phone: out.c.cyan, clock: out.c.magenta, ghl: out.c.green, note: out.c.yellow, warn: out.c.red }[line.kind];
+  const paint = { phone: out.c.cyan, clock: out.c.magenta, ghl: out.c.green, note: out.c.yellow, warn: out.c.red }[
+    line.kind
+  ];
   const text = line.kind === 'phone' || line.kind === 'clock' ? out.c.bold(line.text) : line.text;
   out.line(`${out.c.dim(nyDayTime(line.at))}  ${paint(TAGS[line.kind])}  ${text}`);
 }
@@ -79,7 +81,11 @@ export async function play(o: PlayOptions): Promise<void> {
       o.wakeWorker();
       if (stuck.at !== now) stuck = { at: now, since: Date.now() };
       else if (Date.now() - stuck.since > STUCK_MS) {
-        printLine(o.out, { at: new Date(now), kind: 'warn', text: 'work due now is still not done after 15 s; letting time move on' });
+        printLine(o.out, {
+          at: new Date(now),
+          kind: 'warn',
+          text: 'work due now is still not done after 15 s; letting time move on',
+        });
         gate = now + 60_000;
         stuck = { at: -1, since: Date.now() };
       }

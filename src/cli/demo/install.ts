@@ -18,7 +18,8 @@ export async function installThroughOAuth(appUrl: string, locationId: string): P
   const callback = chosen.headers.get('location');
   if (chosen.status !== 302 || !callback) throw new Error(`GHL chooselocation answered ${chosen.status}`);
   const done = await fetch(callback, { redirect: 'manual' });
-  if (done.status !== 200 && done.status !== 302) throw new Error(`/oauth/callback answered ${done.status}: ${await done.text()}`);
+  if (done.status !== 200 && done.status !== 302)
+    throw new Error(`/oauth/callback answered ${done.status}: ${await done.text()}`);
 }
 
 export const DIGEST_RECIPIENT = 'owner@brightsmile.example';

@@ -20,18 +20,26 @@ function median(values: number[]): number | null {
 /** Per source (the tag of the line dialled) and in total, from the runs and missed_calls tables. */
 export async function outcomesBySource(db: Db['db'], locationId: string): Promise<SourceRow[]> {
   const [runs, calls] = await Promise.all([
-    db.selectFrom('runs').select(['source_tag', 'outcome', 'started_at', 'first_followup_at']).where('location_id', '=', locationId).execute(),
+    db
+      .selectFrom('runs')
+      .select(['source_tag', 'outcome', 'started_at', 'first_followup_at'])
+      .where('location_id', '=', locationId)
+      .execute(),
     db.selectFrom('missed_calls').select(['source_tag']).where('location_id', '=', locationId).execute(),
   ]);
   const label = (tag: string | null) => tag ?? '(no source mapped)';
-  const sources = [...new Set([...runs.map((r) => label(r.source_tag)), ...calls.map((c) => label(c.source_tag))])].sort();
+  const sources = [
+    ...new Set([...runs.map((r) => label(r.source_tag)), ...calls.map((c) => label(c.source_tag))]),
+  ].sort();
   const row = (source: string, rs: typeof runs, cs: typeof calls): SourceRow => ({
     source,
     missedCalls: cs.length,
     callers: rs.length,
     recovered: rs.filter((r) => r.outcome === 'recovered').length,
     medianFirstFollowupMin: median(
-      rs.filter((r) => r.first_followup_at).map((r) => (r.first_followup_at!.getTime() - r.started_at.getTime()) / 60_000),
+      rs
+        .filter((r) => r.first_followup_at)
+        .map((r) => (r.first_followup_at!.getTime() - r.started_at.getTime()) / 60_000),
     ),
   });
   const rows = sources.map((s) =>
@@ -61,7 +69,8 @@ export function printOutcomes(out: Output, rows: SourceRow[]): void {
     minutes(r.medianFirstFollowupMin),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   out.line(out.c.bold(fmt(head)));
   out.line(widths.map((w) => '─'.repeat(w)).join('  '));
   body.forEach((cells, i) => {

@@ -9,7 +9,12 @@ const dayTime = new Intl.DateTimeFormat('en-US', {
   minute: '2-digit',
   hourCycle: 'h23',
 });
-const timeOnly = new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const timeOnly = new Intl.DateTimeFormat('en-US', {
+  timeZone: TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 
 /** `Mon 09:02` in New York time. */
 export function nyDayTime(at: Date): string {
@@ -34,7 +39,15 @@ export interface Colors {
 
 function colors(on: boolean): Colors {
   const code = (open: number, close: number): Paint => (on ? (t) => `\x1b[${open}m${t}\x1b[${close}m` : (t) => t);
-  return { bold: code(1, 22), dim: code(2, 22), cyan: code(36, 39), green: code(32, 39), yellow: code(33, 39), red: code(31, 39), magenta: code(35, 39) };
+  return {
+    bold: code(1, 22),
+    dim: code(2, 22),
+    cyan: code(36, 39),
+    green: code(32, 39),
+    yellow: code(33, 39),
+    red: code(31, 39),
+    magenta: code(35, 39),
+  };
 }
 
 type Stream = NodeJS.WritableStream & Partial<Pick<WriteStream, 'isTTY' | 'hasColors' | 'columns'>>;

@@ -11,29 +11,45 @@ import { SHARED_SECRET, type DemoStack, startDemoStack } from './stack.js';
 import { formatPhone, Timeline } from './timeline.js';
 
 function printUrls(out: Output, stack: DemoStack): void {
-  out.line(`  GHL sub-account with Ringback's settings page: ${out.c.cyan(`${stack.sandbox.url}/location/${LOCATION_ID}/ringback`)}`);
+  out.line(
+    `  GHL sub-account with Ringback's settings page: ${out.c.cyan(`${stack.sandbox.url}/location/${LOCATION_ID}/ringback`)}`,
+  );
   out.line(`  Ringback:                                     ${out.c.cyan(stack.url)}`);
 }
 
 function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  return new Promise((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
 }
 
 /** The whole demo; resolves with the exit code. */
 export async function runDemo(args: DemoArgs, signal: AbortSignal, out = new Output(process.stdout)): Promise<number> {
   const { c } = out;
   const clock = new DemoClock(DEMO_START, args.speed);
-  out.line(c.bold(`Ringback demo: a day of missed calls at Bright Smile Dental (New York), product time ×${args.speed}`));
+  out.line(
+    c.bold(`Ringback demo: a day of missed calls at Bright Smile Dental (New York), product time ×${args.speed}`),
+  );
   out.line(c.dim('Starting the GHL sandbox and Ringback on an in-memory Postgres (PGlite)…'));
   const stack = await startDemoStack({ clock, verbose: args.verbose });
   try {
     const { sandbox, rt } = stack;
     const db = rt.db.db;
     await installThroughOAuth(stack.url, LOCATION_ID);
-    const via = await applySettings({ appUrl: stack.url, sharedSecret: SHARED_SECRET, db, settings: demoSettings(), now: clock.now() });
-    out.line(`Installed through GHL's OAuth flow; settings saved ${via === 'api' ? 'through PUT /api/settings' : 'into location_settings (no settings API yet)'}.`);
+    const via = await applySettings({
+      appUrl: stack.url,
+      sharedSecret: SHARED_SECRET,
+      db,
+      settings: demoSettings(),
+      now: clock.now(),
+    });
+    out.line(
+      `Installed through GHL's OAuth flow; settings saved ${via === 'api' ? 'through PUT /api/settings' : 'into location_settings (no settings API yet)'}.`,
+    );
     printUrls(out, stack);
-    out.line(c.dim(`phone: what callers and reps do · GHL: what GHL received from Ringback · note: waits, skips and outcomes`));
+    out.line(
+      c.dim(`phone: what callers and reps do · GHL: what GHL received from Ringback · note: waits, skips and outcomes`),
+    );
     out.line();
     const contacts = new Map<CallerKey, string>();
     const nameOf = (contactId: string | undefined, phone?: string | null) => {
@@ -41,7 +57,8 @@ export async function runDemo(args: DemoArgs, signal: AbortSignal, out = new Out
       const number = contact?.phone ?? phone;
       return contact?.name || (number ? formatPhone(number) : contactId) || 'unknown caller';
     };
-    const tickDigest = () => rt.tickDigest().catch((err: unknown) => out.line(c.red(`digest tick failed: ${String(err)}`)));
+    const tickDigest = () =>
+      rt.tickDigest().catch((err: unknown) => out.line(c.red(`digest tick failed: ${String(err)}`)));
     const ctx: ScenarioContext = { sandbox, contacts, nameOf, tickDigest };
     await play({
       db,

@@ -55,7 +55,12 @@ function call(at: Date, who: CallerKey, line: string, outcome: 'voicemail' | 'mi
     describe: (ctx) =>
       `${ctx.nameOf(ctx.sandbox.store.contactByPhone(LOCATION_ID, CALLERS[who])?.id, CALLERS[who])}${note} calls the ${LINES[line] ?? line}: ${outcome === 'voicemail' ? 'no answer, leaves a voicemail' : 'no answer'}`,
     async run(ctx) {
-      const result = await ctx.sandbox.phone.placeCall({ locationId: LOCATION_ID, from: CALLERS[who], to: line, outcome });
+      const result = await ctx.sandbox.phone.placeCall({
+        locationId: LOCATION_ID,
+        from: CALLERS[who],
+        to: line,
+        outcome,
+      });
       ctx.contacts.set(who, result.contactId);
     },
   };
@@ -81,7 +86,12 @@ export function buildScenario(): Action[] {
       kind: 'phone',
       describe: (ctx) => `Ben Carter calls ${ctx.nameOf(ctx.contacts.get('marcus'))} back: answered, they talk 3 min`,
       run: async (ctx) => {
-        await ctx.sandbox.phone.returnCall({ locationId: LOCATION_ID, contactId: contactOf(ctx, 'marcus'), userId: USERS.ben, answered: true });
+        await ctx.sandbox.phone.returnCall({
+          locationId: LOCATION_ID,
+          contactId: contactOf(ctx, 'marcus'),
+          userId: USERS.ben,
+          answered: true,
+        });
       },
     },
     call(et(0, '10:00'), 'replier', website, 'missed', ' (a new number)'),
@@ -90,16 +100,25 @@ export function buildScenario(): Action[] {
       kind: 'phone',
       describe: (ctx) => `${ctx.nameOf(ctx.contacts.get('replier'))} texts back: "Can you call me at noon?"`,
       run: async (ctx) => {
-        await ctx.sandbox.phone.reply({ locationId: LOCATION_ID, contactId: contactOf(ctx, 'replier'), body: 'Can you call me at noon?' });
+        await ctx.sandbox.phone.reply({
+          locationId: LOCATION_ID,
+          contactId: contactOf(ctx, 'replier'),
+          body: 'Can you call me at noon?',
+        });
       },
     },
     call(et(0, '10:30'), 'booker', facebook, 'voicemail', ' (a new number)'),
     {
       at: et(0, '10:34'),
       kind: 'phone',
-      describe: (ctx) => `${ctx.nameOf(ctx.contacts.get('booker'))} books a consultation for Tue 10:00 through the link`,
+      describe: (ctx) =>
+        `${ctx.nameOf(ctx.contacts.get('booker'))} books a consultation for Tue 10:00 through the link`,
       run: async (ctx) => {
-        await ctx.sandbox.phone.bookAppointment({ locationId: LOCATION_ID, contactId: contactOf(ctx, 'booker'), startTime: et(1, '10:00') });
+        await ctx.sandbox.phone.bookAppointment({
+          locationId: LOCATION_ID,
+          contactId: contactOf(ctx, 'booker'),
+          startTime: et(1, '10:00'),
+        });
       },
     },
     ...repeatCalls,
@@ -115,4 +134,3 @@ export function buildScenario(): Action[] {
   ];
   return actions.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
-

@@ -31,7 +31,9 @@ export async function startDemoStack(opts: { clock: Clock; verbose: boolean }): 
   };
   const preferred = await pickPort(4100, '127.0.0.1');
   // Another process may take the port between the probe and the listen: then any free port does.
-  const sandbox = await createSandbox({ ...sandboxOptions, port: preferred }).catch(() => createSandbox({ ...sandboxOptions, port: 0 }));
+  const sandbox = await createSandbox({ ...sandboxOptions, port: preferred }).catch(() =>
+    createSandbox({ ...sandboxOptions, port: 0 }),
+  );
   try {
     const port = await pickPort(3000, '0.0.0.0');
     const url = `http://127.0.0.1:${port}`;

@@ -11,10 +11,21 @@ export interface TimelineLine {
   text: string;
 }
 
-const MessageBody = z.object({ type: z.string(), contactId: z.string(), message: z.string().optional(), subject: z.string().optional() });
+const MessageBody = z.object({
+  type: z.string(),
+  contactId: z.string(),
+  message: z.string().optional(),
+  subject: z.string().optional(),
+});
 const TaskBody = z.object({ title: z.string(), assignedTo: z.string().nullish(), dueDate: z.string().nullish() });
 const TagsBody = z.object({ tags: z.array(z.string()) });
-const EventDetail = z.object({ reason: z.string().optional(), text: z.string().optional(), until: z.string().optional(), outcome: z.string().optional(), error: z.string().optional() });
+const EventDetail = z.object({
+  reason: z.string().optional(),
+  text: z.string().optional(),
+  until: z.string().optional(),
+  outcome: z.string().optional(),
+  error: z.string().optional(),
+});
 
 const REASONS: Record<string, string> = {
   'outside-send-window': 'outside send window',
@@ -95,7 +106,8 @@ export class Timeline {
 
   #describe(r: RecordedRequest): TimelineLine | null {
     const ghl = (text: string): TimelineLine => ({ at: r.at, kind: 'ghl', text });
-    const relevant = r.method === 'POST' && (r.path === '/conversations/messages' || TASKS.test(r.path) || TAGS.test(r.path));
+    const relevant =
+      r.method === 'POST' && (r.path === '/conversations/messages' || TASKS.test(r.path) || TAGS.test(r.path));
     if (!relevant) return null;
     if (r.status >= 300) {
       const retried = r.status === 429 || r.status >= 500 ? ' (Ringback will retry)' : '';
@@ -144,7 +156,8 @@ export class Timeline {
         const when = nyDayTime(until).slice(0, 3) === nyDayTime(row.at).slice(0, 3) ? nyTime(until) : nyDayTime(until);
         // The engine's own words name the rule and why it applies ("Texas law, caller's area code 512").
         note(d.text ? `${who}: ${step}: ${d.text}` : `${who}: ${step} waits until ${when}: ${reason}`);
-      } else if (row.kind === 'skipped') note(d.text ? `${who}: ${step}: ${d.text}` : `${who}: ${step} skipped: ${reason}`);
+      } else if (row.kind === 'skipped')
+        note(d.text ? `${who}: ${step}: ${d.text}` : `${who}: ${step} skipped: ${reason}`);
       else if (row.kind === 'run-ended') note(`${who}: ${d.outcome ?? 'ended'}${reason ? ` (${reason})` : ''}`);
       else if (row.kind === 'recovered-late') note(`${who}: recovered after the sequence (${reason})`);
       else if (row.kind === 'step-failed') note(`${who}: ${step} failed: ${d.error ?? 'unknown error'}`, 'warn');

@@ -50,7 +50,11 @@ export async function api(method, path, body, headers = {}, retried = false) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await res.json().catch(() => ({}));
-  if (res.status === 401 && !retried && (data.error?.code === 'TOKEN_EXPIRED' || data.error?.code === 'INVALID_TOKEN')) {
+  if (
+    res.status === 401 &&
+    !retried &&
+    (data.error?.code === 'TOKEN_EXPIRED' || data.error?.code === 'INVALID_TOKEN')
+  ) {
     await renew();
     return api(method, path, body, headers, true);
   }

@@ -10,7 +10,13 @@ const OUTCOMES = { recovered: 'badge-green', lost: 'badge-red', suppressed: 'bad
 let timeZone;
 
 function when(iso) {
-  return new Date(iso).toLocaleString(undefined, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleString(undefined, {
+    timeZone,
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 function entryText(e) {
@@ -24,27 +30,51 @@ function entryText(e) {
     const until = typeof e.detail.until === 'string' ? ` Next try: ${when(e.detail.until)}.` : '';
     return `${e.detail.text}${until}${e.stepId ? ` (${e.stepId})` : ''}`;
   }
-  const detail = e.detail && typeof e.detail === 'object' ? Object.entries(e.detail).filter(([, v]) => typeof v !== 'object').map(([k, v]) => `${k}: ${v}`).join(', ') : '';
+  const detail =
+    e.detail && typeof e.detail === 'object'
+      ? Object.entries(e.detail)
+          .filter(([, v]) => typeof v !== 'object')
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')
+      : '';
   return `${e.kind.replaceAll('_', ' ')}${e.stepId ? ` (${e.stepId})` : ''}${detail ? ` – ${detail}` : ''}`;
 }
 
 function timeline(call) {
   const run = call.run;
-  return h('div', { class: 'stack' },
-    h('p', { class: 'hint' },
+  return h(
+    'div',
+    { class: 'stack' },
+    h(
+      'p',
+      { class: 'hint' },
       `Run #${run.id} · ${run.missedConnections} missed connection(s)`,
       run.assignedUserId ? ` · assigned to ${userName(run.assignedUserId)}` : '',
       run.escalated ? ' · escalated to the manager' : '',
       ` · first follow-up ${shortDuration(run.timeToFirstFollowupSeconds)} · first human contact ${shortDuration(run.timeToFirstHumanContactSeconds)}`,
     ),
-    call.voicemailUrl ? h('p', {}, h('a', { href: call.voicemailUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Voicemail / recording')) : null,
+    call.voicemailUrl
+      ? h(
+          'p',
+          {},
+          h('a', { href: call.voicemailUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Voicemail / recording'),
+        )
+      : null,
     call.timeline.length === 0
       ? h('p', { class: 'muted' }, 'Nothing has happened for this call yet.')
-      : h('ol', { class: 'timeline' }, call.timeline.map((e) => h('li', {},
-          h('div', { class: 'when' }, when(e.at)),
-          h('div', { class: e.type === 'step' && e.state === 'failed' ? 'error' : '' }, entryText(e)),
-          e.type === 'step' && e.summary ? h('div', { class: 'hint' }, e.summary) : null,
-        ))),
+      : h(
+          'ol',
+          { class: 'timeline' },
+          call.timeline.map((e) =>
+            h(
+              'li',
+              {},
+              h('div', { class: 'when' }, when(e.at)),
+              h('div', { class: e.type === 'step' && e.state === 'failed' ? 'error' : '' }, entryText(e)),
+              e.type === 'step' && e.summary ? h('div', { class: 'hint' }, e.summary) : null,
+            ),
+          ),
+        ),
   );
 }
 
@@ -53,10 +83,24 @@ function callRow(call) {
   const run = call.run;
   const outcome = run.outcome ?? (run.status === 'active' ? 'in progress' : 'ended');
   const panel = h('div', { id: panelId, hidden: true }, timeline(call));
-  const button = h('button', { type: 'button', class: 'call-head', 'aria-expanded': 'false', 'aria-controls': panelId },
+  const button = h(
+    'button',
+    { type: 'button', class: 'call-head', 'aria-expanded': 'false', 'aria-controls': panelId },
     h('span', {}, when(call.calledAt)),
-    h('span', {}, h('strong', {}, call.callerNumber ?? call.contactId), ' ', h('span', { class: 'muted' }, call.sourceTag ?? call.trackingNumber ?? ''), call.highValue ? h('span', { class: 'badge badge-blue' }, ' High value') : null),
-    h('span', {}, h('span', { class: `badge ${OUTCOMES[run.outcome] ?? ''}` }, outcome), run.outcomeReason ? h('div', { class: 'hint' }, run.outcomeReason) : null),
+    h(
+      'span',
+      {},
+      h('strong', {}, call.callerNumber ?? call.contactId),
+      ' ',
+      h('span', { class: 'muted' }, call.sourceTag ?? call.trackingNumber ?? ''),
+      call.highValue ? h('span', { class: 'badge badge-blue' }, ' High value') : null,
+    ),
+    h(
+      'span',
+      {},
+      h('span', { class: `badge ${OUTCOMES[run.outcome] ?? ''}` }, outcome),
+      run.outcomeReason ? h('div', { class: 'hint' }, run.outcomeReason) : null,
+    ),
     h('span', { class: 'hint' }, `1st follow-up ${shortDuration(run.timeToFirstFollowupSeconds)}`),
     h('span', { 'aria-hidden': 'true' }, '▸'),
   );
@@ -84,8 +128,21 @@ export function recentCalls(zone) {
     more.disabled = false;
   }
   more.addEventListener('click', page);
-  const card = h('section', { class: 'card', id: 'dash-calls', 'aria-labelledby': 'dash-calls-title' },
-    h('header', {}, h('div', {}, h('h2', { id: 'dash-calls-title' }, 'Recent missed calls'), h('p', {}, 'Open a call to see everything Ringback did.'))),
-    list, more);
+  const card = h(
+    'section',
+    { class: 'card', id: 'dash-calls', 'aria-labelledby': 'dash-calls-title' },
+    h(
+      'header',
+      {},
+      h(
+        'div',
+        {},
+        h('h2', { id: 'dash-calls-title' }, 'Recent missed calls'),
+        h('p', {}, 'Open a call to see everything Ringback did.'),
+      ),
+    ),
+    list,
+    more,
+  );
   return { card, load: page };
 }

@@ -31,7 +31,18 @@ function wrap({ label, path, hint, control, id, after }) {
 }
 
 /** A text-like input. `parse` turns the text into the stored value, `format` the reverse. */
-export function textField({ label, path, hint, type = 'text', placeholder, parse = (v) => v, format = (v) => v ?? '', onInput, after, attrs = {} }) {
+export function textField({
+  label,
+  path,
+  hint,
+  type = 'text',
+  placeholder,
+  parse = (v) => v,
+  format = (v) => v ?? '',
+  onInput,
+  after,
+  attrs = {},
+}) {
   const id = uid('f');
   const input = h('input', { id, type, placeholder, value: format(get(path)), ...attrs });
   input.addEventListener('input', () => {
@@ -70,7 +81,11 @@ export function listField({ label, path, hint, placeholder }) {
     path,
     hint,
     placeholder,
-    parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean),
+    parse: (v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     format: (v) => (Array.isArray(v) ? v.join(', ') : ''),
   });
 }
@@ -103,7 +118,13 @@ export function userPicker({ label, path, hint, single = false }) {
   const users = state.lookups.users;
   if (users.length === 0) {
     if (single) {
-      return textField({ label, path, hint: hint ?? 'User id from HighLevel', parse: (v) => v.trim() || null, format: (v) => v ?? '' });
+      return textField({
+        label,
+        path,
+        hint: hint ?? 'User id from HighLevel',
+        parse: (v) => v.trim() || null,
+        format: (v) => v ?? '',
+      });
     }
     return listField({ label, path, hint: hint ?? 'User ids from HighLevel, comma-separated' });
   }
@@ -123,12 +144,22 @@ export function userPicker({ label, path, hint, single = false }) {
       if (input.checked) now.add(u.id);
       else now.delete(u.id);
       // Keep the order of GHL's list so round-robin order is stable and predictable.
-      set(path, [...users.map((x) => x.id).filter((x) => now.has(x)), ...[...now].filter((x) => !users.some((y) => y.id === x))]);
+      set(path, [
+        ...users.map((x) => x.id).filter((x) => now.has(x)),
+        ...[...now].filter((x) => !users.some((y) => y.id === x)),
+      ]);
     });
     return h('label', { class: 'check', for: id }, input, u.name);
   });
   const error = h('p', { class: 'error', hidden: true });
-  const node = h('fieldset', { dataset: { path: key } }, h('legend', {}, label), h('div', { class: 'checks' }, boxes), hint ? h('p', { class: 'hint' }, hint) : null, error);
+  const node = h(
+    'fieldset',
+    { dataset: { path: key } },
+    h('legend', {}, label),
+    h('div', { class: 'checks' }, boxes),
+    hint ? h('p', { class: 'hint' }, hint) : null,
+    error,
+  );
   registry.set(key, { node, control: boxes[0]?.querySelector('input') ?? node, error });
   return node;
 }
@@ -151,7 +182,9 @@ export function showErrors(problems) {
     }
     entry.node.classList.add('invalid');
     entry.error.hidden = false;
-    entry.error.textContent = entry.error.textContent ? `${entry.error.textContent}; ${problem.message}` : problem.message;
+    entry.error.textContent = entry.error.textContent
+      ? `${entry.error.textContent}; ${problem.message}`
+      : problem.message;
   }
   return unplaced;
 }

@@ -29,11 +29,28 @@ export function renderForm(focusKey) {
   // The settings sit in one fieldset, disabled for a rep: every control in it, added steps included, is read-only.
   // The test call (a dry run) and the carrier text (copy only) change nothing and stay usable.
   const editable = state.session?.role === 'admin';
-  replace(form,
-    h('fieldset', { class: 'settings-fields', disabled: !editable }, renderGeneral(renderForm), renderSequence(renderForm), renderSources(renderForm), renderRouting(renderForm), renderWindow()),
-    renderTestCall(), renderA2p());
-  replace(byId('section-nav'), SECTIONS.map(([id, label]) => h('a', { href: `#${id}` }, label)));
-  replace(byId('lookup-warnings'), state.lookups.warnings.map((w) => h('p', { class: 'banner banner-warn' }, w)));
+  replace(
+    form,
+    h(
+      'fieldset',
+      { class: 'settings-fields', disabled: !editable },
+      renderGeneral(renderForm),
+      renderSequence(renderForm),
+      renderSources(renderForm),
+      renderRouting(renderForm),
+      renderWindow(),
+    ),
+    renderTestCall(),
+    renderA2p(),
+  );
+  replace(
+    byId('section-nav'),
+    SECTIONS.map(([id, label]) => h('a', { href: `#${id}` }, label)),
+  );
+  replace(
+    byId('lookup-warnings'),
+    state.lookups.warnings.map((w) => h('p', { class: 'banner banner-warn' }, w)),
+  );
   applyErrors();
   if (focusKey) form.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
 }
@@ -48,21 +65,43 @@ function applyErrors() {
     return;
   }
   summary.hidden = false;
-  replace(summary,
+  replace(
+    summary,
     h('strong', {}, `Nothing was saved: ${problems.length} problem${problems.length === 1 ? '' : 's'} to fix.`),
-    h('ul', {}, problems.map((p) => h('li', {},
-      h('button', { type: 'button', class: 'linklike', onclick: () => fieldFor(p.path)?.focus() }, p.path || 'settings'),
-      `: ${p.message}`,
-      unplaced.includes(p) ? ' (no field on this page)' : '',
-    ))),
+    h(
+      'ul',
+      {},
+      problems.map((p) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            { type: 'button', class: 'linklike', onclick: () => fieldFor(p.path)?.focus() },
+            p.path || 'settings',
+          ),
+          `: ${p.message}`,
+          unplaced.includes(p) ? ' (no field on this page)' : '',
+        ),
+      ),
+    ),
   );
 }
 
 function showConflict(message) {
   const banner = byId('conflict');
   banner.hidden = false;
-  replace(banner, h('strong', {}, 'Someone else saved these settings while you were editing. '), message, ' ',
-    h('button', { type: 'button', class: 'btn btn-secondary btn-small', id: 'reload-settings', onclick: reloadSettings }, 'Reload their version (discards your changes)'));
+  replace(
+    banner,
+    h('strong', {}, 'Someone else saved these settings while you were editing. '),
+    message,
+    ' ',
+    h(
+      'button',
+      { type: 'button', class: 'btn btn-secondary btn-small', id: 'reload-settings', onclick: reloadSettings },
+      'Reload their version (discards your changes)',
+    ),
+  );
   banner.scrollIntoView({ block: 'center' });
 }
 

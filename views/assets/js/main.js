@@ -9,9 +9,16 @@ import { discard, isDirty, load, onChange, state } from './state.js';
 function chooseLocation(choices) {
   return new Promise((resolve) => {
     replace(byId('signin-message'), 'You opened Ringback as an agency user. Choose the sub-account to configure:');
-    replace(byId('signin-choices'), h('div', { class: 'choices' }, choices.map((c) =>
-      h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => resolve(c.locationId) }, c.name),
-    )));
+    replace(
+      byId('signin-choices'),
+      h(
+        'div',
+        { class: 'choices' },
+        choices.map((c) =>
+          h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => resolve(c.locationId) }, c.name),
+        ),
+      ),
+    );
   });
 }
 
@@ -56,7 +63,9 @@ function wireSaveBar() {
   const update = () => {
     const dirty = isDirty();
     const admin = currentSession()?.role === 'admin';
-    note.textContent = dirty ? 'You have unsaved changes' : `All changes saved${state.updatedByName ? ` · last by ${state.updatedByName}` : ''}`;
+    note.textContent = dirty
+      ? 'You have unsaved changes'
+      : `All changes saved${state.updatedByName ? ` · last by ${state.updatedByName}` : ''}`;
     note.classList.toggle('dirty', dirty);
     byId('save').disabled = !dirty || !admin;
     byId('discard').disabled = !dirty;

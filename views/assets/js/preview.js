@@ -18,7 +18,12 @@ function sampleValues(sourceTag) {
 export function livePreview({ html = false, sourceTag = null, label = 'Preview for Jane Cooper' } = {}) {
   const meta = h('span', {});
   const body = h('div', { class: html ? 'preview' : 'preview bubble' });
-  const node = h('div', { class: 'mt', 'aria-live': 'polite' }, h('div', { class: 'preview-label' }, h('span', {}, label), meta), body);
+  const node = h(
+    'div',
+    { class: 'mt', 'aria-live': 'polite' },
+    h('div', { class: 'preview-label' }, h('span', {}, label), meta),
+    body,
+  );
   const run = debounce(async (text) => {
     if (!text || text.trim() === '') {
       replace(body, h('span', { class: 'muted' }, 'Nothing to preview yet.'));
@@ -34,8 +39,16 @@ export function livePreview({ html = false, sourceTag = null, label = 'Preview f
         const s = data.segments;
         notes.push(`${s.segments} SMS segment${s.segments === 1 ? '' : 's'} · ${s.characters} chars · ${s.encoding}`);
       }
-      if (data.unknownVariables.length) notes.push(`unknown: ${data.unknownVariables.map((v) => `{{${v}}}`).join(', ')}`);
-      replace(meta, h('span', { class: data.unknownVariables.length || (data.segments?.segments ?? 1) > 2 ? 'error' : '' }, notes.join(' · ')));
+      if (data.unknownVariables.length)
+        notes.push(`unknown: ${data.unknownVariables.map((v) => `{{${v}}}`).join(', ')}`);
+      replace(
+        meta,
+        h(
+          'span',
+          { class: data.unknownVariables.length || (data.segments?.segments ?? 1) > 2 ? 'error' : '' },
+          notes.join(' · '),
+        ),
+      );
     } catch (err) {
       replace(meta, h('span', { class: 'error' }, `Preview unavailable: ${err.message}`));
     }

@@ -4,7 +4,11 @@ import { h } from './dom.js';
 import { state } from './state.js';
 
 function block(label, text) {
-  const area = h('textarea', { readonly: true, rows: Math.min(8, Math.max(2, Math.ceil(text.length / 90))), 'aria-label': label });
+  const area = h('textarea', {
+    readonly: true,
+    rows: Math.min(8, Math.max(2, Math.ceil(text.length / 90))),
+    'aria-label': label,
+  });
   area.value = text;
   const copy = h('button', { type: 'button', class: 'btn btn-secondary' }, 'Copy');
   copy.addEventListener('click', async () => {
@@ -22,12 +26,34 @@ function block(label, text) {
 export function renderA2p() {
   const campaign = state.lookups.a2pCampaign;
   const warnings = state.lookups.deliveryWarnings ?? [];
-  return h('section', { class: 'card', id: 'sec-a2p', 'aria-labelledby': 'sec-a2p-title' },
-    h('header', {}, h('div', {},
-      h('h2', { id: 'sec-a2p-title' }, 'Carrier registration (A2P 10DLC)'),
-      h('p', {}, 'US carriers only deliver business texts from registered campaigns, and reject missed-call campaigns that explain consent badly. Use this text for your campaign in GHL (Phone System → Trust Center).'))),
-    h('div', { class: 'stack' },
-      warnings.map((w) => h('div', { class: 'banner banner-warn', dataset: { code: w.code } }, w.message, ` (${w.occurrences} text${w.occurrences === 1 ? '' : 's'})`)),
+  return h(
+    'section',
+    { class: 'card', id: 'sec-a2p', 'aria-labelledby': 'sec-a2p-title' },
+    h(
+      'header',
+      {},
+      h(
+        'div',
+        {},
+        h('h2', { id: 'sec-a2p-title' }, 'Carrier registration (A2P 10DLC)'),
+        h(
+          'p',
+          {},
+          'US carriers only deliver business texts from registered campaigns, and reject missed-call campaigns that explain consent badly. Use this text for your campaign in GHL (Phone System → Trust Center).',
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'stack' },
+      warnings.map((w) =>
+        h(
+          'div',
+          { class: 'banner banner-warn', dataset: { code: w.code } },
+          w.message,
+          ` (${w.occurrences} text${w.occurrences === 1 ? '' : 's'})`,
+        ),
+      ),
       campaign
         ? [
             block('Use case', campaign.useCase),

@@ -10,9 +10,27 @@ const LABELS = { sms: 'Text message (SMS)', task: 'Callback task', email: 'Email
 
 const TEMPLATES = {
   // Plain ASCII (no curly quotes): one character outside GSM-7 makes every segment 70 characters instead of 160.
-  sms: () => ({ after: 'PT1H', action: 'sms', purpose: 'informational', message: "Hi {{contact.firstName}}, it's {{business.name}}. Sorry we missed your call! Book a time here: {{bookingLink}} Reply STOP to opt out" }),
-  task: () => ({ after: 'PT15M', action: 'task', purpose: 'informational', title: 'Call back {{contact.name}} ({{source}})', dueIn: 'PT0M' }),
-  email: () => ({ after: 'PT2H', action: 'email', purpose: 'informational', subject: 'Sorry we missed you, {{contact.firstName}}', html: '<p>Hi {{contact.firstName}},</p>\n<p>Sorry we missed your call. Book a time: <a href="{{bookingLink}}">{{bookingLink}}</a></p>' }),
+  sms: () => ({
+    after: 'PT1H',
+    action: 'sms',
+    purpose: 'informational',
+    message:
+      "Hi {{contact.firstName}}, it's {{business.name}}. Sorry we missed your call! Book a time here: {{bookingLink}} Reply STOP to opt out",
+  }),
+  task: () => ({
+    after: 'PT15M',
+    action: 'task',
+    purpose: 'informational',
+    title: 'Call back {{contact.name}} ({{source}})',
+    dueIn: 'PT0M',
+  }),
+  email: () => ({
+    after: 'PT2H',
+    action: 'email',
+    purpose: 'informational',
+    subject: 'Sorry we missed you, {{contact.firstName}}',
+    html: '<p>Hi {{contact.firstName}},</p>\n<p>Sorry we missed your call. Book a time: <a href="{{bookingLink}}">{{bookingLink}}</a></p>',
+  }),
 };
 
 // Why a step is sent, in the owner's words (docs/compliance-hours.md, "Consent").
@@ -47,20 +65,41 @@ function editor(step, i) {
   if (step.action === 'sms') {
     const preview = livePreview();
     preview.update(step.message);
-    return textareaField({ label: 'Message', path: [...base, 'message'], hint: VARIABLES_HINT, onInput: preview.update, after: preview.node });
+    return textareaField({
+      label: 'Message',
+      path: [...base, 'message'],
+      hint: VARIABLES_HINT,
+      onInput: preview.update,
+      after: preview.node,
+    });
   }
   if (step.action === 'task') {
-    return h('div', { class: 'grid-2' },
+    return h(
+      'div',
+      { class: 'grid-2' },
       textField({ label: 'Task title', path: [...base, 'title'], hint: VARIABLES_HINT }),
       delayField([...base, 'dueIn'], step.dueIn, 'Task due', 'after it is created'),
-      textareaField({ label: 'Task notes (optional)', path: [...base, 'body'], parse: (v) => (v.trim() === '' ? undefined : v) }),
+      textareaField({
+        label: 'Task notes (optional)',
+        path: [...base, 'body'],
+        parse: (v) => (v.trim() === '' ? undefined : v),
+      }),
     );
   }
   const preview = livePreview({ html: true, label: 'What the reader sees (for Jane Cooper)' });
   preview.update(step.html);
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     textField({ label: 'Subject', path: [...base, 'subject'] }),
-    textareaField({ label: 'Email body (HTML)', path: [...base, 'html'], tall: true, hint: `${VARIABLES_HINT}. Keep your street address and an unsubscribe line in the footer (CAN-SPAM).`, onInput: preview.update, after: preview.node }),
+    textareaField({
+      label: 'Email body (HTML)',
+      path: [...base, 'html'],
+      tall: true,
+      hint: `${VARIABLES_HINT}. Keep your street address and an unsubscribe line in the footer (CAN-SPAM).`,
+      onInput: preview.update,
+      after: preview.node,
+    }),
   );
 }
 
@@ -78,32 +117,73 @@ function move(i, delta, rerender) {
 
 function stepCard(step, i, count, rerender) {
   const title = `Step ${i + 1}: ${LABELS[step.action] ?? step.action}`;
-  const controls = h('div', { class: 'row' },
-    h('button', { type: 'button', class: 'btn btn-ghost btn-small', disabled: i === 0, 'aria-label': `Move step ${i + 1} up`, dataset: { focus: `step-up-${i}` }, onclick: () => move(i, -1, rerender) }, '↑ Up'),
-    h('button', { type: 'button', class: 'btn btn-ghost btn-small', disabled: i === count - 1, 'aria-label': `Move step ${i + 1} down`, dataset: { focus: `step-down-${i}` }, onclick: () => move(i, 1, rerender) }, '↓ Down'),
-    h('button', {
-      type: 'button',
-      class: 'btn btn-ghost btn-small btn-danger',
-      'aria-label': `Remove step ${i + 1}`,
-      onclick: () => {
-        mutate((doc) => doc.sequence.splice(i, 1));
-        rerender('add-step');
+  const controls = h(
+    'div',
+    { class: 'row' },
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-ghost btn-small',
+        disabled: i === 0,
+        'aria-label': `Move step ${i + 1} up`,
+        dataset: { focus: `step-up-${i}` },
+        onclick: () => move(i, -1, rerender),
       },
-    }, 'Remove'),
+      '↑ Up',
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-ghost btn-small',
+        disabled: i === count - 1,
+        'aria-label': `Move step ${i + 1} down`,
+        dataset: { focus: `step-down-${i}` },
+        onclick: () => move(i, 1, rerender),
+      },
+      '↓ Down',
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-ghost btn-small btn-danger',
+        'aria-label': `Remove step ${i + 1}`,
+        onclick: () => {
+          mutate((doc) => doc.sequence.splice(i, 1));
+          rerender('add-step');
+        },
+      },
+      'Remove',
+    ),
   );
-  return h('div', { class: 'item', dataset: { step: step.id } },
+  return h(
+    'div',
+    { class: 'item', dataset: { step: step.id } },
     h('div', { class: 'spread' }, h('h3', {}, title), controls),
-    h('div', { class: 'stack' },
-      h('div', { class: 'grid' },
+    h(
+      'div',
+      { class: 'stack' },
+      h(
+        'div',
+        { class: 'grid' },
         delayField(['sequence', i, 'after'], step.after, 'Send after', 'after the missed call'),
         textField({ label: 'Step id', path: ['sequence', i, 'id'], hint: 'Used by per-source messages.' }),
-        selectField({ label: 'Kind', path: ['sequence', i, 'action'], options: Object.entries(LABELS).map(([value, label]) => ({ value, label })) }),
+        selectField({
+          label: 'Kind',
+          path: ['sequence', i, 'action'],
+          options: Object.entries(LABELS).map(([value, label]) => ({ value, label })),
+        }),
         selectField({
           label: 'Purpose',
           path: ['sequence', i, 'purpose'],
           options: PURPOSES,
           format: (v) => v ?? 'informational',
-          hint: step.action === 'sms' ? 'A sales text needs written consent in Florida, Oklahoma and Maryland: it only goes to contacts there with your consent tag.' : '',
+          hint:
+            step.action === 'sms'
+              ? 'A sales text needs written consent in Florida, Oklahoma and Maryland: it only goes to contacts there with your consent tag.'
+              : '',
         }),
       ),
       editor(step, i),
@@ -117,14 +197,43 @@ export function renderSequence(rerender) {
     mutate((doc) => doc.sequence.push({ id: newId(action), ...TEMPLATES[action]() }));
     rerender(`step-up-${state.doc.sequence.length - 1}`);
   };
-  const card = h('section', { class: 'card', id: 'sec-sequence', 'aria-labelledby': 'sec-sequence-title' },
-    h('header', {}, h('div', {}, h('h2', { id: 'sec-sequence-title' }, 'Follow-up sequence'), h('p', {}, 'What happens after a missed call, in order. Each step re-checks whether the caller was already reached.'))),
-    h('div', { class: 'stack', dataset: { path: 'sequence' } },
-      steps.length === 0 ? h('p', { class: 'banner banner-warn' }, 'The sequence is empty: missed calls will be recorded but nobody is followed up.') : null,
+  const card = h(
+    'section',
+    { class: 'card', id: 'sec-sequence', 'aria-labelledby': 'sec-sequence-title' },
+    h(
+      'header',
+      {},
+      h(
+        'div',
+        {},
+        h('h2', { id: 'sec-sequence-title' }, 'Follow-up sequence'),
+        h(
+          'p',
+          {},
+          'What happens after a missed call, in order. Each step re-checks whether the caller was already reached.',
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'stack', dataset: { path: 'sequence' } },
+      steps.length === 0
+        ? h(
+            'p',
+            { class: 'banner banner-warn' },
+            'The sequence is empty: missed calls will be recorded but nobody is followed up.',
+          )
+        : null,
       steps.map((step, i) => stepCard(step, i, steps.length, rerender)),
     ),
-    h('div', { class: 'row mt' },
-      h('button', { type: 'button', class: 'btn btn-secondary', dataset: { focus: 'add-step' }, onclick: add('sms') }, '+ Add text'),
+    h(
+      'div',
+      { class: 'row mt' },
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-secondary', dataset: { focus: 'add-step' }, onclick: add('sms') },
+        '+ Add text',
+      ),
       h('button', { type: 'button', class: 'btn btn-secondary', onclick: add('task') }, '+ Add callback task'),
       h('button', { type: 'button', class: 'btn btn-secondary', onclick: add('email') }, '+ Add email'),
     ),
@@ -137,7 +246,12 @@ export function renderSequence(rerender) {
     const i = Number(match[1]);
     mutate((doc) => {
       const old = doc.sequence[i];
-      doc.sequence[i] = { ...TEMPLATES[old.action](), id: old.id, after: old.after, purpose: old.purpose ?? 'informational' };
+      doc.sequence[i] = {
+        ...TEMPLATES[old.action](),
+        id: old.id,
+        after: old.after,
+        purpose: old.purpose ?? 'informational',
+      };
     });
     rerender(`step-up-${i}`);
   });

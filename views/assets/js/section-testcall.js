@@ -3,8 +3,19 @@ import { api } from './api.js';
 import { h, replace, uid } from './dom.js';
 import { isDirty, state } from './state.js';
 
-const OUTCOME = { send: ['Would be sent', 'badge-green'], skip: ['Skipped', 'badge-amber'], stop: ['Stopped', 'badge-red'] };
-const VIA = { settings: 'the time zone setting', contact: 'the contact’s time zone', state: 'the contact’s state', 'area-code': 'the phone’s area code', location: 'the sub-account’s time zone', fallback: 'the default (New York)' };
+const OUTCOME = {
+  send: ['Would be sent', 'badge-green'],
+  skip: ['Skipped', 'badge-amber'],
+  stop: ['Stopped', 'badge-red'],
+};
+const VIA = {
+  settings: 'the time zone setting',
+  contact: 'the contact’s time zone',
+  state: 'the contact’s state',
+  'area-code': 'the phone’s area code',
+  location: 'the sub-account’s time zone',
+  fallback: 'the default (New York)',
+};
 
 function input(label, name, attrs = {}) {
   const id = uid('t');
@@ -15,13 +26,32 @@ function stepRow(step) {
   const [label, badge] = OUTCOME[step.outcome] ?? [step.outcome, ''];
   const r = step.rendered;
   const text = r.kind === 'sms' ? r.message : r.kind === 'task' ? `Task: ${r.title}` : `Email: ${r.subject}`;
-  return h('tr', {},
+  return h(
+    'tr',
+    {},
     h('td', {}, h('strong', {}, step.id), h('div', { class: 'hint' }, step.action)),
     h('td', {}, h('span', { class: `badge ${badge}` }, label)),
-    h('td', {}, step.sendAt ? [h('div', {}, `${step.sendAt.local} (${step.sendAt.timeZone})`), h('div', { class: 'hint' }, `${step.sendAt.utc} UTC`)] : '–'),
-    h('td', {},
+    h(
+      'td',
+      {},
+      step.sendAt
+        ? [
+            h('div', {}, `${step.sendAt.local} (${step.sendAt.timeZone})`),
+            h('div', { class: 'hint' }, `${step.sendAt.utc} UTC`),
+          ]
+        : '–',
+    ),
+    h(
+      'td',
+      {},
       h('div', { class: r.kind === 'sms' ? 'preview bubble' : 'preview' }, text),
-      step.segments ? h('div', { class: 'hint' }, `${step.segments.segments} segment(s), ${step.segments.encoding}${r.overriddenBySource ? ' · this source’s own text' : ''}`) : null,
+      step.segments
+        ? h(
+            'div',
+            { class: 'hint' },
+            `${step.segments.segments} segment(s), ${step.segments.encoding}${r.overriddenBySource ? ' · this source’s own text' : ''}`,
+          )
+        : null,
       r.kind === 'task' && r.note ? h('div', { class: 'hint' }, r.note) : null,
       step.guards.map((g) => h('div', { class: 'hint' }, `⚠ ${g.message}${g.until ? ` → ${g.until.local}` : ''}`)),
     ),
@@ -30,18 +60,65 @@ function stepRow(step) {
 
 function showResult(out, result) {
   const w = result.recipient.window;
-  replace(out,
-    result.enabled ? null : h('p', { class: 'banner banner-warn' }, 'Ringback is switched off: this is what would happen once it is on.'),
-    h('dl', { class: 'grid mt' },
-      h('div', {}, h('dt', { class: 'hint' }, 'Source matched'), h('dd', {}, result.source ? `${result.source.tag} (${result.source.trackingNumber})` : 'None: no source for that number')),
+  replace(
+    out,
+    result.enabled
+      ? null
+      : h('p', { class: 'banner banner-warn' }, 'Ringback is switched off: this is what would happen once it is on.'),
+    h(
+      'dl',
+      { class: 'grid mt' },
+      h(
+        'div',
+        {},
+        h('dt', { class: 'hint' }, 'Source matched'),
+        h(
+          'dd',
+          {},
+          result.source ? `${result.source.tag} (${result.source.trackingNumber})` : 'None: no source for that number',
+        ),
+      ),
       h('div', {}, h('dt', { class: 'hint' }, 'Tags applied'), h('dd', {}, result.tags.join(', '))),
-      h('div', {}, h('dt', { class: 'hint' }, 'Callback assigned to'), h('dd', {}, result.assignee.name ? `${result.assignee.name} (by ${result.assignee.via})` : 'Nobody (unassigned)')),
-      h('div', {}, h('dt', { class: 'hint' }, 'Caller’s time zone'), h('dd', {}, `${result.recipient.timeZone}, from ${VIA[result.recipient.via] ?? result.recipient.via}`)),
-      h('div', {}, h('dt', { class: 'hint' }, 'Send window that day'), h('dd', {}, w ? `${w.start}–${w.end}${result.recipient.state ? ` (${result.recipient.state} rules)` : ''}` : 'Closed')),
+      h(
+        'div',
+        {},
+        h('dt', { class: 'hint' }, 'Callback assigned to'),
+        h(
+          'dd',
+          {},
+          result.assignee.name ? `${result.assignee.name} (by ${result.assignee.via})` : 'Nobody (unassigned)',
+        ),
+      ),
+      h(
+        'div',
+        {},
+        h('dt', { class: 'hint' }, 'Caller’s time zone'),
+        h('dd', {}, `${result.recipient.timeZone}, from ${VIA[result.recipient.via] ?? result.recipient.via}`),
+      ),
+      h(
+        'div',
+        {},
+        h('dt', { class: 'hint' }, 'Send window that day'),
+        h(
+          'dd',
+          {},
+          w ? `${w.start}–${w.end}${result.recipient.state ? ` (${result.recipient.state} rules)` : ''}` : 'Closed',
+        ),
+      ),
       h('div', {}, h('dt', { class: 'hint' }, 'Call time'), h('dd', {}, `${result.at.local} (${result.at.timeZone})`)),
     ),
-    h('table', { class: 'mt' },
-      h('thead', {}, h('tr', {}, ['Step', 'Outcome', 'When', 'What'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'table',
+      { class: 'mt' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Step', 'Outcome', 'When', 'What'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
       h('tbody', {}, result.steps.map(stepRow)),
     ),
   );
@@ -51,20 +128,42 @@ export function renderTestCall() {
   const out = h('div', { 'aria-live': 'polite' });
   const sources = state.doc.sources;
   const numberId = uid('t');
-  const form = h('div', { class: 'grid' },
+  const form = h(
+    'div',
+    { class: 'grid' },
     input('First name', 'firstName', { value: 'Jane' }),
     input('Last name', 'lastName', { value: 'Cooper' }),
     input('Phone', 'phone', { value: '+13055550142', type: 'tel' }),
     input('State (optional)', 'state', { placeholder: 'FL' }),
     input('Contact tags (optional)', 'tags', { placeholder: 'VIP' }),
-    h('div', { class: 'field' }, h('label', { for: numberId }, 'Line they called'),
-      h('select', { id: numberId, name: 'trackingNumber' }, h('option', { value: '' }, 'An unmapped number'), sources.map((s, i) => h('option', { value: s.trackingNumber, selected: i === 0 }, `${s.tag} (${s.trackingNumber})`)))),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: numberId }, 'Line they called'),
+      h(
+        'select',
+        { id: numberId, name: 'trackingNumber' },
+        h('option', { value: '' }, 'An unmapped number'),
+        sources.map((s, i) =>
+          h('option', { value: s.trackingNumber, selected: i === 0 }, `${s.tag} (${s.trackingNumber})`),
+        ),
+      ),
+    ),
     input('Call time, caller’s local (optional)', 'atLocal', { type: 'datetime-local' }),
   );
   const run = async () => {
     const value = (name) => form.querySelector(`[name="${name}"]`).value.trim();
     const body = {
-      contact: { firstName: value('firstName'), lastName: value('lastName'), phone: value('phone'), state: value('state') || null, tags: value('tags').split(',').map((t) => t.trim()).filter(Boolean) },
+      contact: {
+        firstName: value('firstName'),
+        lastName: value('lastName'),
+        phone: value('phone'),
+        state: value('state') || null,
+        tags: value('tags')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      },
       trackingNumber: value('trackingNumber') || null,
       ...(value('atLocal') ? { atLocal: value('atLocal').slice(0, 16) } : {}),
     };
@@ -72,14 +171,42 @@ export function renderTestCall() {
     try {
       showResult(out, (await api('POST', '/api/test-call', body)).data);
     } catch (err) {
-      replace(out, h('p', { class: 'banner banner-error' }, err.details?.length ? err.details.map((d) => `${d.path}: ${d.message}`).join('; ') : err.message));
+      replace(
+        out,
+        h(
+          'p',
+          { class: 'banner banner-error' },
+          err.details?.length ? err.details.map((d) => `${d.path}: ${d.message}`).join('; ') : err.message,
+        ),
+      );
     }
   };
-  return h('section', { class: 'card', id: 'sec-test', 'aria-labelledby': 'sec-test-title' },
-    h('header', {}, h('div', {}, h('h2', { id: 'sec-test-title' }, 'Test call'), h('p', {}, 'See what Ringback would do for a missed call, with your saved settings. Nothing is sent.'))),
-    isDirty() ? h('p', { class: 'banner banner-info' }, 'You have unsaved changes: the test uses the saved settings until you save.') : null,
+  return h(
+    'section',
+    { class: 'card', id: 'sec-test', 'aria-labelledby': 'sec-test-title' },
+    h(
+      'header',
+      {},
+      h(
+        'div',
+        {},
+        h('h2', { id: 'sec-test-title' }, 'Test call'),
+        h('p', {}, 'See what Ringback would do for a missed call, with your saved settings. Nothing is sent.'),
+      ),
+    ),
+    isDirty()
+      ? h(
+          'p',
+          { class: 'banner banner-info' },
+          'You have unsaved changes: the test uses the saved settings until you save.',
+        )
+      : null,
     form,
-    h('div', { class: 'row mt' }, h('button', { type: 'button', class: 'btn btn-primary', id: 'run-test-call', onclick: run }, 'Run test call')),
+    h(
+      'div',
+      { class: 'row mt' },
+      h('button', { type: 'button', class: 'btn btn-primary', id: 'run-test-call', onclick: run }, 'Run test call'),
+    ),
     out,
   );
 }

@@ -14,9 +14,18 @@ export function looseningWarnings(w) {
   const out = [];
   const start = minutes(w.start);
   const end = minutes(w.end);
-  if (start !== null && start < 8 * 60) out.push(`The window cannot open before 08:00: federal law (TCPA) allows no automated texts before 8:00 AM in the recipient’s time. Saving will be refused.`);
-  if (end !== null && end > 21 * 60) out.push(`The window cannot close after 21:00: federal law (TCPA) allows no automated texts from 9:00 PM in the recipient’s time. Saving will be refused.`);
-  if (typeof w.maxTouchesPer24h === 'number' && w.maxTouchesPer24h > 3) out.push(`Callers in Florida, Oklahoma and Maryland still get at most 3 automated texts per 24 hours: their law’s cap applies whatever you set.`);
+  if (start !== null && start < 8 * 60)
+    out.push(
+      `The window cannot open before 08:00: federal law (TCPA) allows no automated texts before 8:00 AM in the recipient’s time. Saving will be refused.`,
+    );
+  if (end !== null && end > 21 * 60)
+    out.push(
+      `The window cannot close after 21:00: federal law (TCPA) allows no automated texts from 9:00 PM in the recipient’s time. Saving will be refused.`,
+    );
+  if (typeof w.maxTouchesPer24h === 'number' && w.maxTouchesPer24h > 3)
+    out.push(
+      `Callers in Florida, Oklahoma and Maryland still get at most 3 automated texts per 24 hours: their law’s cap applies whatever you set.`,
+    );
   return out;
 }
 
@@ -24,34 +33,112 @@ export function renderWindow() {
   const warnings = h('div', { 'aria-live': 'polite' });
   const refresh = () => {
     const list = looseningWarnings(state.doc.sendWindow);
-    warnings.replaceChildren(...(list.length ? [h('div', { class: 'banner banner-warn' }, h('strong', {}, 'You are loosening the compliance defaults. This is your decision:'), h('ul', {}, list.map((t) => h('li', {}, t))))] : []));
+    warnings.replaceChildren(
+      ...(list.length
+        ? [
+            h(
+              'div',
+              { class: 'banner banner-warn' },
+              h('strong', {}, 'You are loosening the compliance defaults. This is your decision:'),
+              h(
+                'ul',
+                {},
+                list.map((t) => h('li', {}, t)),
+              ),
+            ),
+          ]
+        : []),
+    );
   };
   refresh();
-  const clock = (label, key, hint) => textField({ label, path: ['sendWindow', key], placeholder: 'HH:MM', hint, onInput: refresh, attrs: { inputmode: 'numeric', maxlength: 5 } });
-  const cap = numberField({ label: 'Max automated texts per contact per 24 h', path: ['sendWindow', 'maxTouchesPer24h'], min: 1, max: 10, hint: 'Default 3. A text over the cap waits; it is never dropped.' });
+  const clock = (label, key, hint) =>
+    textField({
+      label,
+      path: ['sendWindow', key],
+      placeholder: 'HH:MM',
+      hint,
+      onInput: refresh,
+      attrs: { inputmode: 'numeric', maxlength: 5 },
+    });
+  const cap = numberField({
+    label: 'Max automated texts per contact per 24 h',
+    path: ['sendWindow', 'maxTouchesPer24h'],
+    min: 1,
+    max: 10,
+    hint: 'Default 3. A text over the cap waits; it is never dropped.',
+  });
   cap.querySelector('input').addEventListener('input', refresh);
-  return h('section', { class: 'card', id: 'sec-window', 'aria-labelledby': 'sec-window-title' },
-    h('header', {}, h('div', {}, h('h2', { id: 'sec-window-title' }, 'Send window and limits'), h('p', {}, 'Texts only go out inside this window, in each caller’s own local time. Outside it they wait for the next open minute.'))),
-    h('div', { class: 'stack' },
-      h('div', { class: 'banner banner-info' },
+  return h(
+    'section',
+    { class: 'card', id: 'sec-window', 'aria-labelledby': 'sec-window-title' },
+    h(
+      'header',
+      {},
+      h(
+        'div',
+        {},
+        h('h2', { id: 'sec-window-title' }, 'Send window and limits'),
+        h(
+          'p',
+          {},
+          'Texts only go out inside this window, in each caller’s own local time. Outside it they wait for the next open minute.',
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'stack' },
+      h(
+        'div',
+        { class: 'banner banner-info' },
         h('strong', {}, 'The law’s limits are floors: '),
-        'your window can be narrower than 08:00–21:00, never wider (federal law). Whatever you set, each caller’s own state rules apply in every time zone they may be in (their contact time zone and state, and their phone’s area code, even when the number moved): Florida, Oklahoma, Maryland, Washington and Massachusetts 08:00–20:00, Connecticut 09:00–20:00, Texas 09:00–21:00 (12:00 on Sundays), Rhode Island 09:00–18:00 weekdays and 10:00–17:00 Saturdays, and no texts on Sundays in Alabama, Louisiana, Mississippi and Rhode Island. Florida, Oklahoma and Maryland allow at most 3 automated texts per 24 hours. A text outside the hours waits; it is never dropped. Emails and tasks are not limited.'),
-      h('div', { class: 'grid' },
+        'your window can be narrower than 08:00–21:00, never wider (federal law). Whatever you set, each caller’s own state rules apply in every time zone they may be in (their contact time zone and state, and their phone’s area code, even when the number moved): Florida, Oklahoma, Maryland, Washington and Massachusetts 08:00–20:00, Connecticut 09:00–20:00, Texas 09:00–21:00 (12:00 on Sundays), Rhode Island 09:00–18:00 weekdays and 10:00–17:00 Saturdays, and no texts on Sundays in Alabama, Louisiana, Mississippi and Rhode Island. Florida, Oklahoma and Maryland allow at most 3 automated texts per 24 hours. A text outside the hours waits; it is never dropped. Emails and tasks are not limited.',
+      ),
+      h(
+        'div',
+        { class: 'grid' },
         clock('Window opens', 'start', 'Default 08:00.'),
         clock('Window closes', 'end', 'Default 21:00, the latest the law allows.'),
         cap,
       ),
       warnings,
       h('h3', { class: 'mt' }, 'Consent for sales texts'),
-      h('p', {}, 'Steps marked “Sales follow-up” need written consent in Florida, Oklahoma and Maryland. They go to callers there only when the contact carries this tag in GHL; otherwise the step is skipped and the call’s timeline says why.'),
-      h('div', { class: 'grid' },
-        textField({ label: 'Consent tag', path: ['consent', 'tag'], placeholder: 'SMS Consent', hint: 'Default “SMS Consent”. Add it in GHL (a form’s consent checkbox, a workflow) to contacts who agreed in writing.' }),
+      h(
+        'p',
+        {},
+        'Steps marked “Sales follow-up” need written consent in Florida, Oklahoma and Maryland. They go to callers there only when the contact carries this tag in GHL; otherwise the step is skipped and the call’s timeline says why.',
+      ),
+      h(
+        'div',
+        { class: 'grid' },
+        textField({
+          label: 'Consent tag',
+          path: ['consent', 'tag'],
+          placeholder: 'SMS Consent',
+          hint: 'Default “SMS Consent”. Add it in GHL (a form’s consent checkbox, a workflow) to contacts who agreed in writing.',
+        }),
       ),
       h('h3', { class: 'mt' }, 'Daily digest'),
-      h('div', {}, checkbox({ label: 'Email a digest of yesterday’s missed calls every morning', path: ['digest', 'enabled'] })),
-      h('div', { class: 'grid' },
-        textField({ label: 'Send at (location time)', path: ['digest', 'at'], placeholder: '08:00', attrs: { inputmode: 'numeric', maxlength: 5 } }),
-        listField({ label: 'Recipients', path: ['digest', 'recipients'], placeholder: 'owner@example.com, manager@example.com', hint: 'Comma-separated email addresses.' }),
+      h(
+        'div',
+        {},
+        checkbox({ label: 'Email a digest of yesterday’s missed calls every morning', path: ['digest', 'enabled'] }),
+      ),
+      h(
+        'div',
+        { class: 'grid' },
+        textField({
+          label: 'Send at (location time)',
+          path: ['digest', 'at'],
+          placeholder: '08:00',
+          attrs: { inputmode: 'numeric', maxlength: 5 },
+        }),
+        listField({
+          label: 'Recipients',
+          path: ['digest', 'recipients'],
+          placeholder: 'owner@example.com, manager@example.com',
+          hint: 'Comma-separated email addresses.',
+        }),
       ),
     ),
   );

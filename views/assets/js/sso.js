@@ -31,7 +31,11 @@ export function requestUserData() {
     const patterns = allowedOrigins();
     const timer = setTimeout(() => {
       window.removeEventListener('message', onMessage);
-      reject(new Error('HighLevel did not answer with your user details. Reload the page; if it persists, check the app’s shared secret.'));
+      reject(
+        new Error(
+          'HighLevel did not answer with your user details. Reload the page; if it persists, check the app’s shared secret.',
+        ),
+      );
     }, TIMEOUT_MS);
     function onMessage(event) {
       if (event.source !== window.parent || !isAllowedOrigin(event.origin, patterns)) return;
