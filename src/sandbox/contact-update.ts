@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Answer, type ApiCall, traced } from './api.js';
-import { loadContact } from './contacts.js';
+import { loadContact } from './contact-load.js';
 import type { Contact, DndChannel } from './model.js';
 import { contactView, type Deps } from './records.js';
 

@@ -1,18 +1,11 @@
 import { z } from 'zod';
-import { type Answer, type ApiCall, type ApiRoute, grantOf, param, queryString, requireQuery, traced } from './api.js';
+import { type Answer, type ApiCall, type ApiRoute, grantOf, queryString, requireQuery, traced } from './api.js';
 import { authorizeLocation } from './auth.js';
 import { GhlError } from './ghl-http.js';
+import { loadContact } from './contact-load.js';
 import { updateContact } from './contact-update.js';
 import type { Contact } from './model.js';
 import { contactView, createContact, type Deps } from './records.js';
-
-/** The contact behind `:contactId`, checked against the caller's token (404 unknown, 403 another location). */
-export function loadContact(deps: Deps, call: ApiCall): Contact {
-  const contact = deps.store.contact(param(call, 'contactId'));
-  if (!contact) throw new GhlError(404, 'Contact not found');
-  authorizeLocation(grantOf(call), deps.store, contact.locationId);
-  return contact;
-}
 
 const Tags = z.object({ tags: z.array(z.string().min(1)).min(1) });
 

@@ -1,11 +1,19 @@
+import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { Exchange, type Replier } from './exchange.js';
+import { Exchange, type ExchangeDeps, type Replier } from './exchange.js';
 import { parseSimpleForm } from './form-body.js';
-import type { FrontDeps } from './http-front.js';
 import { ABORTED, parseStrictJson } from './json-body.js';
 import { formatReply } from './json-reply.js';
 import { type PlainRequest, plainRequest } from './plain-request.js';
+import type { RouteTable } from './route-table.js';
 import { readHead } from './request-head.js';
+
+export interface FrontDeps {
+  api: ExchangeDeps;
+  table: RouteTable;
+  /** The express app's server; never listens itself, it is handed the connections the front does not serve. */
+  http: HttpServer;
+}
 
 const EMPTY = Buffer.alloc(0);
 

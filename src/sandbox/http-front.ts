@@ -1,15 +1,5 @@
-import type { Server as HttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
-import type { ExchangeDeps } from './exchange.js';
-import { Connection } from './front-connection.js';
-import type { RouteTable } from './route-table.js';
-
-export interface FrontDeps {
-  api: ExchangeDeps;
-  table: RouteTable;
-  /** The express app's server; never listens itself, it is handed the connections the front does not serve. */
-  http: HttpServer;
-}
+import { Connection, type FrontDeps } from './front-connection.js';
 
 export interface Front {
   port: number;

@@ -1,5 +1,5 @@
 import type { Location } from './model.js';
-import type { PlatformDeps } from './phone.js';
+import type { PlatformDeps } from './phone-calls.js';
 import type { DeliveryResult } from './types.js';
 
 export interface LocationChange {

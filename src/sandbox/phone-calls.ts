@@ -9,6 +9,13 @@ export interface PhoneDeps extends Deps {
   baseUrl: () => string;
 }
 
+export interface PlatformDeps extends PhoneDeps {
+  appId: string;
+  companyName: string;
+  /** Invalidates the location's tokens (uninstall). */
+  revoke: (locationId: string) => void;
+}
+
 export type CallOutcome = 'missed' | 'voicemail' | 'answered' | 'busy' | 'no-answer';
 
 export interface PlaceCallInput {

@@ -4,7 +4,7 @@ import {
   contactIn,
   locationOf,
   type MessageResult,
-  type PhoneDeps,
+  type PlatformDeps,
   type PlaceCallInput,
   placeCall,
   type ReturnCallInput,
@@ -60,13 +60,6 @@ export interface DndInput {
   contactId: string;
   dnd?: boolean;
   channels?: Partial<Record<DndChannel, Extract<DndStatus, 'active' | 'inactive'>>>;
-}
-
-export interface PlatformDeps extends PhoneDeps {
-  appId: string;
-  companyName: string;
-  /** Invalidates the location's tokens (uninstall). */
-  revoke: (locationId: string) => void;
 }
 
 async function bookAppointment(deps: PlatformDeps, input: BookInput) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Answer, type ApiCall, type ApiRoute, param, traced } from './api.js';
-import { loadContact } from './contacts.js';
+import { loadContact } from './contact-load.js';
 import { GhlError } from './ghl-http.js';
 import type { Task } from './model.js';
 import type { Deps } from './records.js';
