@@ -12,6 +12,7 @@ import { ingestDeliveryStatus, stepByGhlId, stepStillSending } from './delivery-
 import { requestLocationRefresh } from '../installations/location-profile.js';
 import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
 import { triageInboundText } from './triage-reply.js';
+import { OPPORTUNITY_EVENTS, appointmentValue, ingestOpportunity } from './opportunities.js';
 
 type Db = Kysely<Database>;
 type Body = Record<string, unknown>;
@@ -34,6 +35,9 @@ export async function ingestEvent(trx: Db, deps: AppDeps, event: InboxEvent): Pr
   }
   const locationId = event.locationId ?? str(body.locationId);
   if (!locationId) return;
+  if ((OPPORTUNITY_EVENTS as readonly string[]).includes(event.type)) {
+    return ingestOpportunity(trx, event.type, locationId, body, event.receivedAt);
+  }
   const at = eventTime(body, event.receivedAt);
   switch (event.type) {
     case 'InboundMessage':
@@ -48,7 +52,18 @@ export async function ingestEvent(trx: Db, deps: AppDeps, event: InboxEvent): Pr
       const contactId = str(appt.contactId);
       const status = (str(appt.appointmentStatus) ?? '').toLowerCase();
       if (!contactId || ['cancelled', 'canceled', 'invalid', 'noshow'].includes(status)) return;
-      return humanContact(trx, locationId, contactId, 'booked', at, str(appt.id), 'booked', true);
+      const value = appointmentValue(appt);
+      return humanContact(
+        trx,
+        locationId,
+        contactId,
+        'booked',
+        at,
+        str(appt.id),
+        'booked',
+        true,
+        value ? { value } : {},
+      );
     }
     case 'TaskComplete': {
       const contactId = str(body.contactId);
@@ -161,8 +176,9 @@ async function humanContact(
   ref: string | null | undefined,
   recovery: string | null,
   byHuman: boolean,
+  detail: Record<string, unknown> = {},
 ): Promise<void> {
-  const fresh = await recordContactEvent(trx, { locationId, contactId, kind, at, ref: ref ?? null });
+  const fresh = await recordContactEvent(trx, { locationId, contactId, kind, at, ref: ref ?? null, detail });
   if (!fresh) return;
   const run = await lockActiveRun(trx, locationId, contactId);
   if (run && byHuman && !run.first_human_contact_at) {

@@ -135,12 +135,25 @@ export interface RemovedUsersTable {
   removed_at: Date;
 }
 
+/** GHL opportunities, latest snapshot each (migrations/0013_opportunities.sql). */
+export interface OpportunitiesTable {
+  location_id: string;
+  opportunity_id: string;
+  contact_id: string | null;
+  monetary_value: string | null;
+  status: string | null;
+  created_at: Date;
+  event_at: Date;
+  deleted: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
 export interface FollowupTables {
   runs: RunsTable;
   missed_calls: MissedCallsTable;
   run_steps: RunStepsTable;
   run_events: RunEventsTable;
   contact_events: ContactEventsTable;
+  opportunities: OpportunitiesTable;
   contact_flags: ContactFlagsTable;
   location_warnings: LocationWarningsTable;
   location_profiles: LocationProfilesTable;

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { escapeHtml } from '../followup/templates.js';
 import { formatLocal } from '../followup/step-content.js';
+import { aboutDollars, type Revenue, revenueLine } from './revenue.js';
 
 export interface DigestCall {
   calledAt: Date;
@@ -61,6 +62,8 @@ export function digestEmail(input: {
   localDate: string;
   timeZone: string;
   calls: DigestCall[];
+  /** The last 7 days' recovered leads and their worth (revenue.ts). */
+  revenue?: Revenue;
 }): { subject: string; html: string } {
   const { calls } = input;
   const recovered = calls.filter((c) => c.outcome === 'recovered').length;
@@ -75,8 +78,20 @@ export function digestEmail(input: {
     )
     .join('');
   const html = `<h2>${escapeHtml(input.businessName ?? 'Your business')}: missed calls of the last day</h2>
-<p>${calls.length} missed call(s); ${recovered} recovered so far.</p>
+<p>${calls.length} missed call(s); ${recovered} recovered so far.</p>${input.revenue ? revenueParagraph(input.revenue) : ''}
 <table border="1" cellpadding="6" cellspacing="0"><thead><tr><th>Caller</th><th>Source</th><th>When</th>
 <th>Steps done</th><th>Outcome</th><th>Time to first follow-up</th></tr></thead><tbody>${rows || '<tr><td colspan="6">No missed calls. Nice.</td></tr>'}</tbody></table>`;
   return { subject, html };
+}
+
+/** "Recovered this week: 7 leads, about $4,200. Facebook Ad Caller: 3 leads, about $2,400; ..." */
+function revenueParagraph(rev: Revenue): string {
+  const line = revenueLine(rev);
+  const parts = rev.bySource.map(
+    (s) =>
+      `${s.source ?? 'untracked numbers'}: ${s.leads} lead${s.leads === 1 ? '' : 's'}` +
+      (s.valuedLeads > 0 ? `, about ${aboutDollars(s.value)}` : ''),
+  );
+  const text = `${line.charAt(0).toUpperCase()}${line.slice(1)}.${parts.length ? ` ${parts.join('; ')}.` : ''}`;
+  return `\n<p>${escapeHtml(text)}</p>`;
 }

@@ -11,6 +11,7 @@ import type { GhlApi } from '../ghl/api.js';
 import { enqueueJob } from '../jobs/queries.js';
 import { defineJob } from '../jobs/registry.js';
 import { digestCalls, digestEmail } from './digest-content.js';
+import { computeRevenue } from './revenue.js';
 
 export const DIGEST_JOB = 'digest.email';
 export const DIGEST_TAG = 'Ringback Digest';
@@ -99,7 +100,13 @@ export function digestJob(deps: AppDeps, ghl: GhlApi) {
         if (!ctx.installed) return;
         const tz = ctx.settings.timezone ?? ctx.timezone ?? FALLBACK_TIMEZONE;
         const calls = await digestCalls(deps.db, p.locationId, new Date(p.until));
-        const email = digestEmail({ businessName: ctx.name, localDate: p.localDate, timeZone: tz, calls });
+        const until = new Date(p.until);
+        const revenue = await computeRevenue(deps.db, {
+          locationId: p.locationId,
+          since: new Date(until.getTime() - 7 * 86_400_000),
+          until,
+        });
+        const email = digestEmail({ businessName: ctx.name, localDate: p.localDate, timeZone: tz, calls, revenue });
         const contact = await digestContact(ghl, p.locationId, p.email);
         const since = new Date(new Date(p.until).getTime() - 60_000);
         const messages = await ghl.listMessagesSince(p.locationId, contact.id, since);

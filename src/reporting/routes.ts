@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import { FALLBACK_TIMEZONE, isValidTimeZone } from '../followup/timezone.js';
 import { sessionOf } from '../settings/auth.js';
 import { decodeCursor, listCalls } from './calls.js';
+import { computeRevenue } from './revenue.js';
 import { computeStats } from './stats.js';
 
 export function reportingRouter(deps: AppDeps): Router {
@@ -27,7 +28,11 @@ export function reportingRouter(deps: AppDeps): Router {
     const { locationId } = sessionOf(req);
     const days = intParam(req.query['days'], 'days', { min: 1, max: 90, fallback: 7 });
     const timeZone = await locationTimezone(deps.db, locationId);
-    res.json(await computeStats(deps.db, { locationId, days, now: deps.clock.now(), timeZone }));
+    const now = deps.clock.now();
+    const stats = await computeStats(deps.db, { locationId, days, now, timeZone });
+    // The same runs as `recovered` above, with what they were worth (revenue.ts).
+    const revenue = await computeRevenue(deps.db, { locationId, since: new Date(stats.from), until: now });
+    res.json({ ...stats, revenue });
   });
 
   return r;

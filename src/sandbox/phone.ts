@@ -16,6 +16,12 @@ import {
   sendSms,
 } from './phone-calls.js';
 import { type LocationChange, updateLocation } from './location-update.js';
+import {
+  createOpportunity,
+  type OpportunityChange,
+  type OpportunityInput,
+  updateOpportunity,
+} from './opportunities.js';
 import type { DeliveryResult } from './types.js';
 
 export interface Phone {
@@ -36,6 +42,9 @@ export interface Phone {
    */
   install(input: InstallInput): Promise<{ delivery: DeliveryResult }>;
   uninstall(input: { locationId: string }): Promise<{ delivery: DeliveryResult }>;
+  /** A rep opens a deal for the contact in a pipeline (OpportunityCreate), or changes its value or status. */
+  createOpportunity(input: OpportunityInput): Promise<{ opportunityId: string; delivery: DeliveryResult }>;
+  updateOpportunity(change: OpportunityChange): Promise<DeliveryResult[]>;
   /** The owner edits the business profile (address, time zone...): LocationUpdate. */
   updateLocation(input: LocationChange): Promise<{ delivery: DeliveryResult }>;
 }
@@ -125,6 +134,8 @@ export function createPhone(deps: PlatformDeps): Phone {
     completeTask: (input) => completeTask(deps, input),
     setDnd: (input) => setDnd(deps, input),
     updateLocation: (input) => updateLocation(deps, input),
+    createOpportunity: (input) => createOpportunity(deps, input),
+    updateOpportunity: (change) => updateOpportunity(deps, change),
     install: async ({ locationId, futureLocation, whitelabel }) => {
       const context = installContext(deps, locationId);
       deps.store.setInstalled(locationId, true);

@@ -92,6 +92,11 @@ export const sourceSchema = z.strictObject({
   highValue: z.boolean().default(false),
   messages: z.record(z.string(), template(1600)).default({}),
   assignTo: z.array(userId).default([]),
+  /**
+   * What a lead from this source is worth, in the location's currency, when GHL has no opportunity or service
+   * value for it (src/reporting/revenue.ts). Optional: documents without it are unchanged.
+   */
+  value: z.number().min(0, 'must be 0 or more').max(10_000_000, 'must be at most 10,000,000').nullable().optional(),
 });
 
 export const settingsSchema = z.strictObject({

@@ -110,6 +110,20 @@ export const UserDeleteEvent = z
   .looseObject({ type: z.literal('UserDelete'), ...userFields })
   .refine(hasUser, 'UserDelete needs an id');
 
+/**
+ * DOCS webhook OpportunityMonetaryValueUpdate: the whole opportunity (`id`, `contactId`, `monetaryValue`,
+ * `status`, `dateAdded`...); the other opportunity events are read as the same shape (docs/ghl-webhooks.md).
+ */
+export const OpportunityEvent = z.looseObject({
+  type: z.string().startsWith('Opportunity'),
+  locationId: id,
+  id,
+  contactId: text,
+  monetaryValue: z.union([z.number(), z.string()]).nullish(),
+  status: text,
+  dateAdded: text,
+});
+
 /** Agency-level installs carry only `companyId`; location ones `locationId` (and usually `companyId`). */
 const installFields = {
   appId: text,
@@ -143,6 +157,13 @@ const KNOWN: Record<string, z.ZodType> = {
   ContactDelete: ContactDeleteEvent,
   UserCreate: UserCreateEvent,
   UserDelete: UserDeleteEvent,
+  OpportunityCreate: OpportunityEvent,
+  OpportunityUpdate: OpportunityEvent,
+  OpportunityStatusUpdate: OpportunityEvent,
+  OpportunityMonetaryValueUpdate: OpportunityEvent,
+  OpportunityStageUpdate: OpportunityEvent,
+  OpportunityAssignedToUpdate: OpportunityEvent,
+  OpportunityDelete: OpportunityEvent,
   INSTALL: InstallEvent,
   UNINSTALL: UninstallEvent,
 };

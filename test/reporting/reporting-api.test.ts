@@ -184,6 +184,14 @@ describe('GET /api/stats', () => {
         { source: 'Google', missedCalls: 1, runs: 1, recovered: 0, recoveredPct: 0 },
         { source: null, missedCalls: 1, runs: 1, recovered: 0, recoveredPct: 0 },
       ],
+      // The two recovered leads, no value known for either (no opportunity, no source value set).
+      revenue: {
+        leads: 2,
+        value: 0,
+        valuedLeads: 0,
+        basis: { opportunity: 0, service: 0, sourceDefault: 0 },
+        bySource: [{ source: 'Facebook', leads: 2, value: 0, valuedLeads: 0 }],
+      },
     });
   });
 

@@ -4,6 +4,7 @@ import { recentCalls } from './calls.js';
 import { dayChart } from './chart.js';
 import { shortDuration } from './durations.js';
 import { byId, h, replace } from './dom.js';
+import { revenueFigures, sourceWorth } from './revenue.js';
 
 let days = 7;
 
@@ -37,6 +38,7 @@ function statsView(s) {
         'a rep reached them',
         'human',
       ),
+      kpi('Revenue recovered', revenueFigures(s.revenue).value, revenueFigures(s.revenue).sub, 'revenue'),
     ),
     h(
       'section',
@@ -80,6 +82,7 @@ function statsView(s) {
                   h('th', { scope: 'col' }, 'Source'),
                   h('th', { scope: 'col', class: 'num' }, 'Missed'),
                   h('th', { scope: 'col', class: 'num' }, 'Recovered'),
+                  h('th', { scope: 'col', class: 'num' }, 'Worth'),
                 ),
               ),
               h(
@@ -92,6 +95,7 @@ function statsView(s) {
                     h('td', {}, p.source ?? 'No source'),
                     h('td', { class: 'num' }, String(p.missedCalls)),
                     h('td', { class: 'num' }, `${p.recovered} (${pct(p.recoveredPct)})`),
+                    h('td', { class: 'num' }, sourceWorth(s.revenue, p.source)),
                   ),
                 ),
               ),

@@ -1,7 +1,7 @@
 // Tracking numbers → source tag, high-value flag, per-source texts and who gets the callback; the location's
 // HighLevel numbers with the unmapped ones flagged ("verify all numbers").
 import { h } from './dom.js';
-import { checkbox, textareaField, textField, userPicker } from './fields.js';
+import { checkbox, numberField, textareaField, textField, userPicker } from './fields.js';
 import { livePreview, VARIABLES_HINT } from './preview.js';
 import { mutate, state } from './state.js';
 
@@ -95,6 +95,12 @@ function sourceCard(source, i, rerender) {
           h('span', { class: 'legend' }, 'Lead value'),
           checkbox({ label: 'High-value source', path: ['sources', i, 'highValue'] }),
         ),
+        numberField({
+          label: 'A lead is worth ($)',
+          path: ['sources', i, 'value'],
+          hint: 'Counts a recovered lead when HighLevel has no opportunity value for it.',
+          min: 0,
+        }),
       ),
       userPicker({
         label: 'Callback goes to',
