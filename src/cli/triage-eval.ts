@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { evaluateTriage, MalformedSetError, parseReplies } from '../followup/triage-eval.js';
 import { COMMITTED_GATES, type GatedClass, gatesFrom, MIN_PRECISION } from '../followup/triage-gates.js';
-import { TRIAGE_CLASSES } from '../followup/triage.js';
+import { TRIAGE_CLASSES } from '../core/triage.js';
 
 const argv = process.argv.slice(2);
 const GATING_SET = 'test/fixtures/triage/replies.jsonl';

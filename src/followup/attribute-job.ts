@@ -1,20 +1,13 @@
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import type { GhlApi } from '../ghl/api.js';
+import { attributionTags, isHighValue } from '../core/attribution.js';
 import { defineJob } from '../jobs/registry.js';
 import { loadLocationContext } from './location-settings.js';
 import { ATTRIBUTE_JOB } from './missed-call.js';
 import { assignRep } from './round-robin.js';
 import { addRunEvent } from './runs.js';
 import { ghlErrorToJobError } from './step-errors.js';
-
-export const MISSED_CALL_TAG = 'Missed Call';
-export const HIGH_VALUE_TAG = 'High Value Lead';
-
-/** The tags a missed call puts on its contact: the line's source, Missed Call, and High Value Lead. */
-export function attributionTags(sourceTag: string | null, highValue: boolean): string[] {
-  return [sourceTag, MISSED_CALL_TAG, highValue ? HIGH_VALUE_TAG : null].filter((t): t is string => !!t);
-}
 
 /**
  * Right after a run starts: tag the contact by the line it dialled, decide whether it is high-value (source or
@@ -32,8 +25,7 @@ export function attributeJob(deps: AppDeps, ghl: GhlApi) {
       if (!ctx.installed) return;
       try {
         const contact = await ghl.getContact(run.location_id, run.contact_id);
-        const wanted = new Set(ctx.settings.highValue.tags.map((t) => t.toLowerCase()));
-        const highValue = run.high_value || contact.tags.some((t) => wanted.has(t.toLowerCase()));
+        const highValue = isHighValue(ctx.settings, run.high_value, contact.tags);
         const tags = attributionTags(run.source_tag, highValue);
         await ghl.addTags(run.location_id, run.contact_id, tags);
         const source =

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { enqueueJob } from '../jobs/queries.js';
 import { recordContactEvent } from './history.js';
-import { classifyReply } from './opt-out.js';
+import { classifyReply } from '../core/opt-out.js';
 import { addRunEvent, endRun, lockActiveRun } from './runs.js';
 
 type Db = Kysely<Database>;

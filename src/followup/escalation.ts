@@ -1,6 +1,6 @@
 import type { GhlContact } from '../ghl/api.js';
-import type { Settings } from '../settings/schema.js';
-import { callbackBrief, type RenderedStep } from './step-content.js';
+import type { Settings } from '../core/settings/schema.js';
+import { callbackBrief, type RenderedStep } from '../core/step-content.js';
 import type { StepFacts } from './step-facts.js';
 
 /** The manager's priority task: who keeps missing connections, and everything tried so far. */

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { RunHistory } from './decide.js';
+import type { RunHistory } from '../core/decide.js';
 
 /**
  * Kinds of contact history. Missed connections are `missed-call` and `outbound-unanswered`; human contact is

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app.js';
 import type { Database } from '../db/database.js';
 import type { InboxEvent } from '../webhooks/dispatch.js';
-import { type CallEvent, classifyCall, eventTime } from './call-events.js';
+import { type CallEvent, classifyCall, eventTime } from '../core/call-events.js';
 import { handleContactDelete, handleUserChange } from './crm-events.js';
 import { type ContactEventKind, recordContactEvent } from './history.js';
 import { handleMissedCall, maybeEscalate } from './missed-call.js';

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { Settings } from '../settings/schema.js';
+import type { Settings } from '../core/settings/schema.js';
 import { settingsFromText } from './settings-cache.js';
 
 export interface LocationContext {

@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app.js';
 import type { Database } from '../db/database.js';
 import { enqueueJob } from '../jobs/queries.js';
-import { parseDuration } from '../settings/duration.js';
-import { normalizePhone } from './area-codes.js';
-import type { CallEvent } from './call-events.js';
+import { parseDuration } from '../core/settings/duration.js';
+import { normalizePhone } from '../core/area-codes.js';
+import type { CallEvent } from '../core/call-events.js';
 import { countMissedConnections, recordContactEvent } from './history.js';
-import type { Settings } from '../settings/schema.js';
+import type { Settings } from '../core/settings/schema.js';
 import { loadLocationContext } from './location-settings.js';
 import { addRunEvent, endRun, scheduleStep, startOrJoinRun } from './runs.js';
 

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { AppDeps } from '../app.js';
 import type { GhlApi, GhlMessage } from '../ghl/api.js';
-import { classifyCall } from './call-events.js';
+import { classifyCall } from '../core/call-events.js';
 import { ingestInboundText, type TextChannel } from './consent.js';
 import { type ContactEventKind, type HistoryRow, recordContactEvent } from './history.js';
 import { recoverLatestRun } from './runs.js';

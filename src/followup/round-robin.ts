@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { Settings, SourceSettings } from '../settings/schema.js';
+import type { Settings, SourceSettings } from '../core/settings/schema.js';
 import { removedUserIds } from './crm-events.js';
-import { type Assignment, chooseAssignee } from './routing.js';
+import { type Assignment, chooseAssignee } from '../core/routing.js';
 
 /**
  * Chooses the rep for a run. When the choice takes turns, the pointer of that pool is advanced in one atomic

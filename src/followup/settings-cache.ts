@@ -1,5 +1,5 @@
 import { setBounded } from '../bounded-map.js';
-import { defaultSettings, type Settings, settingsSchema } from '../settings/schema.js';
+import { defaultSettings, type Settings, settingsSchema } from '../core/settings/schema.js';
 
 const MAX_ENTRIES = 5_000;
 const cache = new Map<string, { text: string; settings: Settings }>();

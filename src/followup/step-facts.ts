@@ -2,11 +2,11 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { PREPARED } from '../db/prepared.js';
 import type { GhlContact } from '../ghl/api.js';
-import type { Settings } from '../settings/schema.js';
+import type { Settings } from '../core/settings/schema.js';
 import { assignRep } from './round-robin.js';
 import type { HistoryRow } from './history.js';
 import { type LocationContext, locationContextFrom } from './location-settings.js';
-import type { RunFacts } from './step-content.js';
+import type { RunFacts } from '../core/step-content.js';
 import type { RunsTable, RunStepsTable, StepState } from './tables.js';
 
 type Db = Kysely<Database>;

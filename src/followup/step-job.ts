@@ -3,9 +3,9 @@ import type { AppDeps } from '../app.js';
 import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
 import { defineJob } from '../jobs/registry.js';
-import { emailAddressProblem } from '../settings/email-address.js';
+import { emailAddressProblem } from '../core/settings/email-address.js';
 import { contactHold, NOT_TEXTABLE_NOTE, REASON_WORDS } from './contact-holds.js';
-import { type StepDecision, decideStep, type StopReason } from './decide.js';
+import { type StepDecision, decideStep, type StopReason } from '../core/decide.js';
 import type { UserDirectory } from './directory.js';
 import { runHistoryFrom } from './history.js';
 import { ESCALATION_STEP } from './missed-call.js';
@@ -21,12 +21,12 @@ import {
 } from './runs.js';
 import { ghlErrorToJobError } from './step-errors.js';
 import { loadStepFacts, markStep } from './step-facts.js';
-import { effectiveCap } from './state-rules.js';
+import { effectiveCap } from '../core/state-rules.js';
 import { settleUnknownSend } from './step-retry.js';
 import { sendStepOnce } from './step-send.js';
 import { escalationContent } from './escalation.js';
-import { renderStep, templateValues } from './step-content.js';
-import { FALLBACK_TIMEZONE, recipientCandidates, recipientState } from './timezone.js';
+import { renderStep, templateValues } from '../core/step-content.js';
+import { FALLBACK_TIMEZONE, recipientCandidates, recipientState } from '../core/timezone.js';
 
 const OUTCOME_OF_STOP: Record<StopReason, ['recovered' | 'lost' | 'suppressed', string] | null> = {
   answered: ['recovered', 'connected'],

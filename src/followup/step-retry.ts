@@ -1,7 +1,7 @@
 import type { AppDeps } from '../app.js';
 import type { GhlApi } from '../ghl/api.js';
 import { addRunEvent, lockRun } from './runs.js';
-import type { RenderedStep } from './step-content.js';
+import type { RenderedStep } from '../core/step-content.js';
 import type { StepFacts } from './step-facts.js';
 import { findSent, markDone } from './step-send.js';
 

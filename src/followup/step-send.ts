@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { type GhlApi, GhlRateLimitedError, GhlRequestError, GhlScopeError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
 import { addRunEvent, finishRunIfComplete, lockRun } from './runs.js';
-import type { RenderedStep } from './step-content.js';
+import type { RenderedStep } from '../core/step-content.js';
 import { findOurMessage } from './sent-match.js';
 import type { StepFacts } from './step-facts.js';
 

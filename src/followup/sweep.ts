@@ -3,7 +3,7 @@ import type { AppDeps } from '../app.js';
 import type { GhlApi, GhlMessage } from '../ghl/api.js';
 import { defineJob } from '../jobs/registry.js';
 import { dispatchToFollowup } from '../webhooks/dispatch.js';
-import { classifyCall, isCallInProgress } from './call-events.js';
+import { classifyCall, isCallInProgress } from '../core/call-events.js';
 import { ghlErrorToJobError } from './step-errors.js';
 import { loadWatermark, SWEEP_JOB, saveWatermark } from './sweep-schedule.js';
 

@@ -3,7 +3,7 @@
  * CLI (src/cli/triage-eval.ts) prints it, and a test recomputes it to check the committed gates (triage-gates.ts)
  * still follow from the rules and the set.
  */
-import { TRIAGE_CLASSES, type TriageClass, triageReply } from './triage.js';
+import { TRIAGE_CLASSES, type TriageClass, triageReply } from '../core/triage.js';
 
 export interface LabelledReply {
   text: string;

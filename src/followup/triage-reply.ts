@@ -13,7 +13,7 @@ import type { InboundText } from './consent.js';
 import { recordContactEvent } from './history.js';
 import { loadLocationContext } from './location-settings.js';
 import { addRunEvent, endRun, lockActiveRun } from './runs.js';
-import { type Triage, triageReply } from './triage.js';
+import { type Triage, triageReply } from '../core/triage.js';
 import { actsAlone, type GatedClass } from './triage-gates.js';
 
 type Db = Kysely<Database>;

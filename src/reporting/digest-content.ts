@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import { escapeHtml } from '../followup/templates.js';
-import { formatLocal } from '../followup/step-content.js';
+import { escapeHtml } from '../core/templates.js';
+import { formatLocal } from '../core/step-content.js';
 import { aboutDollars, type Revenue, revenueLine } from './revenue.js';
 
 export interface DigestCall {

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
-import { FALLBACK_TIMEZONE, isValidTimeZone } from '../followup/timezone.js';
+import { FALLBACK_TIMEZONE, isValidTimeZone } from '../core/timezone.js';
 import { sessionOf } from '../settings/auth.js';
 import { decodeCursor, listCalls } from './calls.js';
 import { computeRevenue } from './revenue.js';

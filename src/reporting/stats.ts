@@ -5,7 +5,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import { addDays, localParts, localToInstant } from '../followup/timezone.js';
+import { addDays, localParts, localToInstant } from '../core/timezone.js';
 
 export interface Stats {
   days: number;

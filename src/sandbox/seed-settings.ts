@@ -1,4 +1,4 @@
-import { defaultSettings, type Settings } from '../settings/schema.js';
+import { defaultSettings, type Settings } from '../core/settings/schema.js';
 import { TRACKING_NUMBERS, USERS } from './seed.js';
 
 /**

@@ -6,8 +6,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { renderTemplate } from '../followup/templates.js';
-import type { Settings } from './schema.js';
+import { renderTemplate } from '../core/templates.js';
+import type { Settings } from '../core/settings/schema.js';
 
 export interface DeliveryWarning {
   code: string;

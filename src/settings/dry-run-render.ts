@@ -1,7 +1,7 @@
 /** The texts a dry-run step would carry, rendered by the engine's template function. */
-import { renderTemplate, type TemplateValues } from '../followup/templates.js';
-import { parseDuration } from './duration.js';
-import type { SequenceStep, SourceSettings } from './schema.js';
+import { renderTemplate, type TemplateValues } from '../core/templates.js';
+import { parseDuration } from '../core/settings/duration.js';
+import type { SequenceStep, SourceSettings } from '../core/settings/schema.js';
 
 export interface StepValues {
   vars: TemplateValues;

@@ -3,21 +3,21 @@
  * the engine's own pure helpers (decideStep, chooseAssignee, renderTemplate, nextOpenTime). Nothing is sent or
  * stored; the round-robin pointer is read, never advanced.
  */
-import { type DecisionContact, decideStep } from '../followup/decide.js';
-import { attributionTags } from '../followup/attribute-job.js';
-import { type Assignment, type AssignmentVia, chooseAssignee } from '../followup/routing.js';
-import { effectiveWindow } from '../followup/send-window.js';
-import { type SmsSegments, smsSegments } from '../followup/templates.js';
+import { type DecisionContact, decideStep } from '../core/decide.js';
+import { attributionTags } from '../core/attribution.js';
+import { type Assignment, type AssignmentVia, chooseAssignee } from '../core/routing.js';
+import { effectiveWindow } from '../core/send-window.js';
+import { type SmsSegments, smsSegments } from '../core/templates.js';
 import {
   FALLBACK_TIMEZONE,
   localParts,
   type RecipientCandidates,
   recipientCandidates,
   type TimezoneSource,
-} from '../followup/timezone.js';
-import { parseDuration } from './duration.js';
+} from '../core/timezone.js';
+import { parseDuration } from '../core/settings/duration.js';
 import { renderStep, type RenderedStep, type StepValues } from './dry-run-render.js';
-import type { SequenceStep, Settings, SourceSettings } from './schema.js';
+import type { SequenceStep, Settings, SourceSettings } from '../core/settings/schema.js';
 
 export interface TestContact {
   firstName: string;

@@ -5,11 +5,11 @@ import { AppError } from '../errors.js';
 import { requireAdmin, sessionOf } from './auth.js';
 import { businessAddress } from '../installations/location-profile.js';
 import { a2pCampaign, deliveryWarnings } from './a2p.js';
-import { emailAddressProblems } from './email-address.js';
+import { emailAddressProblems } from '../core/settings/email-address.js';
 import { locationProblems } from '../installations/problems.js';
 import type { LookupCache } from './lookups.js';
 import { createDefaultSettings, listAudit, loadSettings, type StoredSettings, saveSettings } from './store.js';
-import { validateSettings } from './validate.js';
+import { validateSettings } from '../core/settings/validate.js';
 
 export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
   const r = Router();

@@ -7,7 +7,7 @@ import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { GhlCalendar } from '../ghl/api.js';
 import { bookingLinkOf } from './booking-link.js';
-import { defaultSettings, type Settings, settingsSchema } from './schema.js';
+import { defaultSettings, type Settings, settingsSchema } from '../core/settings/schema.js';
 
 export interface StoredSettings {
   settings: Settings;

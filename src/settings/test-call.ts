@@ -9,13 +9,13 @@ import {
   renderTemplate,
   smsSegments,
   unknownVariables,
-} from '../followup/templates.js';
-import { localToInstant, resolveRecipientTimezone } from '../followup/timezone.js';
+} from '../core/templates.js';
+import { localToInstant, resolveRecipientTimezone } from '../core/timezone.js';
 import { sessionOf } from './auth.js';
 import { dryRun } from './dry-run.js';
 import { findInstalledLocation } from './locations.js';
 import type { LookupCache } from './lookups.js';
-import { defaultSettings } from './schema.js';
+import { defaultSettings } from '../core/settings/schema.js';
 import { loadSettings } from './store.js';
 
 /** The engine keeps one round-robin pointer per location and pool; the dry run reads this pool's. */

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { contactRecord } from '../../src/sandbox/seed.js';
-import type { Settings } from '../../src/settings/schema.js';
+import type { Settings } from '../../src/core/settings/schema.js';
 import {
   type EngineStack,
   HOUR,

@@ -4,11 +4,11 @@
  * UTC offsets instead of Intl, and a day-by-day walk over the rule rows instead of nextOpen.
  */
 import { describe, expect, it } from 'vitest';
-import { AREA_CODE_ZONES, areaCodeZones, type StateCode, US_STATES } from '../../src/followup/area-codes.js';
-import { decideStep, type StepDecision } from '../../src/followup/decide.js';
-import { FEDERAL_RULE, type StateRule, STATE_RULES, stateRule } from '../../src/followup/state-rules.js';
-import { recipientCandidates } from '../../src/followup/timezone.js';
-import { defaultSettings, type SequenceStep } from '../../src/settings/schema.js';
+import { AREA_CODE_ZONES, areaCodeZones, type StateCode, US_STATES } from '../../src/core/area-codes.js';
+import { decideStep, type StepDecision } from '../../src/core/decide.js';
+import { FEDERAL_RULE, type StateRule, STATE_RULES, stateRule } from '../../src/core/state-rules.js';
+import { recipientCandidates } from '../../src/core/timezone.js';
+import { defaultSettings, type SequenceStep } from '../../src/core/settings/schema.js';
 
 const settings = defaultSettings({ bookingLink: 'https://example.com/book' });
 const sms = settings.sequence[0] as SequenceStep;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { ADDRESS_PLACEHOLDER } from '../../src/settings/schema.js';
+import { ADDRESS_PLACEHOLDER } from '../../src/core/settings/schema.js';
 import {
   CONTACTS,
   type EngineStack,

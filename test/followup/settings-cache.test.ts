@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settingsFromText } from '../../src/followup/settings-cache.js';
-import { defaultSettings } from '../../src/settings/schema.js';
+import { defaultSettings } from '../../src/core/settings/schema.js';
 
 describe('validated settings, reused while the stored document is unchanged', () => {
   it('validates a document once, again when its text changes, and shares a frozen result', () => {

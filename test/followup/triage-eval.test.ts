@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TRIAGE_CLASSES } from '../../src/followup/triage.js';
+import { TRIAGE_CLASSES } from '../../src/core/triage.js';
 import { evaluateTriage, MalformedSetError, parseReplies } from '../../src/followup/triage-eval.js';
 import {
   actsAlone,

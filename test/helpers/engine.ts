@@ -1,7 +1,7 @@
 import type { ManualClock } from '../../src/clock.js';
 import { CONTACTS, LOCATION_ID, TRACKING_NUMBERS, USERS } from '../../src/sandbox/seed.js';
 import { seedSettings } from '../../src/sandbox/seed-settings.js';
-import type { Settings } from '../../src/settings/schema.js';
+import type { Settings } from '../../src/core/settings/schema.js';
 import { installVia, type Stack, type StackOptions, startStack } from './stack.js';
 
 export const MIN = 60_000;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/runtime.js';
-import { defaultSettings, type Settings } from '../../src/settings/schema.js';
+import { defaultSettings, type Settings } from '../../src/core/settings/schema.js';
 import { authed, ghlUser, seedInstallation, startApi, tokenFor } from '../settings/api-helpers.js';
 
 const SQLI = "'; drop table location_settings; --";

@@ -4,7 +4,7 @@ import { createDb, type Db } from '../../src/db/create-db.js';
 import { createSandbox, type LocationSeed, type Sandbox } from '../../src/sandbox/index.js';
 import type { Contact } from '../../src/sandbox/model.js';
 import { contactRecord } from '../../src/sandbox/seed.js';
-import { defaultSettings, type Settings, settingsSchema } from '../../src/settings/schema.js';
+import { defaultSettings, type Settings, settingsSchema } from '../../src/core/settings/schema.js';
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_SHARED_SECRET } from '../helpers/config.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/create-db.js';
-import { localParts } from '../../src/followup/timezone.js';
+import { localParts } from '../../src/core/timezone.js';
 import type { LocationSeed, Sandbox } from '../../src/sandbox/index.js';
 import { freshPostgresUrl, onPostgres } from '../helpers/db.js';
 import { audit, digestContactIds, report, waitForQuiet } from './audit.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/clock.js';
 import type { Runtime } from '../../src/runtime.js';
-import { defaultSettings } from '../../src/settings/schema.js';
+import { defaultSettings } from '../../src/core/settings/schema.js';
 import { createDefaultSettings, loadSettings } from '../../src/settings/store.js';
 import { authed, seedInstallation, startApi, tokenFor } from './api-helpers.js';
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import type { Runtime } from '../../src/runtime.js';
-import { defaultSettings, type Settings } from '../../src/settings/schema.js';
+import { defaultSettings, type Settings } from '../../src/core/settings/schema.js';
 import { assignRep } from '../../src/followup/round-robin.js';
 import { authed, seedInstallation, startApi, tokenFor } from './api-helpers.js';
 import { fakeGhl } from './fake-ghl.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import type { Runtime } from '../../src/runtime.js';
-import { defaultSettings, type Settings } from '../../src/settings/schema.js';
+import { defaultSettings, type Settings } from '../../src/core/settings/schema.js';
 import { authed, seedInstallation, startApi, tokenFor } from './api-helpers.js';
 import { fakeGhl } from './fake-ghl.js';
 

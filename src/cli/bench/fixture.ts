@@ -6,7 +6,7 @@
 import { systemClock } from '../../clock.js';
 import { createSandbox, type LocationSeed, type Sandbox } from '../../sandbox/index.js';
 import { contactRecord } from '../../sandbox/seed.js';
-import { defaultSettings } from '../../settings/schema.js';
+import { defaultSettings } from '../../core/settings/schema.js';
 import { type EventPlan, planEvent } from './protocol.js';
 
 export const CLIENT_ID = 'ringback-bench-app';

@@ -2,7 +2,7 @@ import type { Db } from '../../db/create-db.js';
 import { COMPANY_ID, LOCATION_ID, USERS } from '../../sandbox/seed.js';
 import { seedSettings } from '../../sandbox/seed-settings.js';
 import { encryptSso } from '../../sandbox/sso.js';
-import type { Settings } from '../../settings/schema.js';
+import type { Settings } from '../../core/settings/schema.js';
 
 /**
  * The owner's install journey, over HTTP as a browser makes it: Ringback's /oauth/install, GHL's location

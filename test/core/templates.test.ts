@@ -7,7 +7,7 @@ import {
   smsSegments,
   TEMPLATE_VARIABLES,
   unknownVariables,
-} from '../../src/followup/templates.js';
+} from '../../src/core/templates.js';
 
 describe('findTemplateVariables / unknownVariables', () => {
   it('lists every variable once, in order, tolerating spaces inside the braces', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isStateCode } from '../../src/followup/area-codes.js';
-import { consentStates, effectiveCap, FEDERAL_RULE, STATE_RULES, stateRule } from '../../src/followup/state-rules.js';
+import { isStateCode } from '../../src/core/area-codes.js';
+import { consentStates, effectiveCap, FEDERAL_RULE, STATE_RULES, stateRule } from '../../src/core/state-rules.js';
 
 // compliance.md's table, written out by hand: [Sun, Mon..Fri, Sat] hours, cap, written consent.
 type Hours = string | null;

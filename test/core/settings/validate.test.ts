@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSettings } from '../../src/settings/schema.js';
-import { formatPath, type SettingsProblem, validateSettings } from '../../src/settings/validate.js';
+import { defaultSettings } from '../../../src/core/settings/schema.js';
+import { formatPath, type SettingsProblem, validateSettings } from '../../../src/core/settings/validate.js';
 
 // Tests break documents in every way the type would forbid.
 // biome-ignore lint/suspicious/noExplicitAny: a deliberately untyped document

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Triage, type TriageClass, triageReply } from '../../src/followup/triage.js';
+import { type Triage, type TriageClass, triageReply } from '../../src/core/triage.js';
 
 // One row per reply: the class and, where it matters, which rule family must decide it.
 const TABLE: [body: string, cls: TriageClass, extra?: Partial<Triage>][] = [

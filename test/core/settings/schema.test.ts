@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { findTemplateVariables, renderTemplate, smsSegments, TEMPLATE_VARIABLES } from '../../../src/core/templates.js';
+import { parseDuration } from '../../../src/core/settings/duration.js';
 import {
-  findTemplateVariables,
-  renderTemplate,
-  smsSegments,
-  TEMPLATE_VARIABLES,
-} from '../../src/followup/templates.js';
-import { parseDuration } from '../../src/settings/duration.js';
-import { ADDRESS_PLACEHOLDER, defaultSettings, type SequenceStep, settingsSchema } from '../../src/settings/schema.js';
+  ADDRESS_PLACEHOLDER,
+  defaultSettings,
+  type SequenceStep,
+  settingsSchema,
+} from '../../../src/core/settings/schema.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests add keys the type would forbid
 type Doc = Record<string, any>;

@@ -5,8 +5,8 @@
  * `PUT /api/settings` should call.
  */
 import { z } from 'zod';
-import { hasUnbalancedBraces, TEMPLATE_VARIABLES, unknownVariables } from '../followup/templates.js';
-import { isValidTimeZone } from '../followup/timezone.js';
+import { hasUnbalancedBraces, TEMPLATE_VARIABLES, unknownVariables } from '../templates.js';
+import { isValidTimeZone } from '../timezone.js';
 import { isDuration } from './duration.js';
 
 /** The consent tag of a new install (and of a document saved before `consent` existed). */

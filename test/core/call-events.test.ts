@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyCall, eventTime } from '../../src/followup/call-events.js';
+import { classifyCall, eventTime } from '../../src/core/call-events.js';
 
 const base = {
   type: 'InboundMessage',

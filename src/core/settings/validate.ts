@@ -6,8 +6,8 @@
  * document with a bad email still gets its duplicate step ids reported in the same answer.
  */
 import type { z } from 'zod';
-import { parseClock } from '../followup/send-window.js';
-import { FEDERAL_RULE } from '../followup/state-rules.js';
+import { parseClock } from '../send-window.js';
+import { FEDERAL_RULE } from '../state-rules.js';
 import { type Settings, settingsSchema } from './schema.js';
 
 export interface SettingsProblem {

@@ -2,7 +2,7 @@
  * The sequence engine's decision for one due step: stop the run, skip the step, defer it, or send it.
  * Pure: the worker gathers the facts, this decides, the worker carries the decision out and records it.
  */
-import { DEFAULT_CONSENT_TAG, type SequenceStep, type Settings } from '../settings/schema.js';
+import { DEFAULT_CONSENT_TAG, type SequenceStep, type Settings } from './settings/schema.js';
 import { nextOpen } from './send-window.js';
 import { consentStates, effectiveCap, stateRule } from './state-rules.js';
 import type { RecipientCandidates } from './timezone.js';

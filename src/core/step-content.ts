@@ -1,8 +1,15 @@
-import type { GhlContact } from '../ghl/api.js';
-import { parseDuration } from '../settings/duration.js';
-import type { SequenceStep, Settings } from '../settings/schema.js';
+import { parseDuration } from './settings/duration.js';
+import type { SequenceStep, Settings } from './settings/schema.js';
 import { renderTemplate, type TemplateValues } from './templates.js';
 import { localParts } from './timezone.js';
+
+/** The contact's fields a step's text uses: GHL's contact (ghl/api.ts) has them, and so does the page's test caller. */
+export interface StepContact {
+  firstName?: string | null;
+  lastName?: string | null;
+  name?: string | null;
+  phone?: string | null;
+}
 
 export type RenderedStep =
   | { action: 'sms'; message: string; fromNumber?: string }
@@ -22,7 +29,7 @@ export interface RunFacts {
 }
 
 export function templateValues(input: {
-  contact: GhlContact;
+  contact: StepContact;
   settings: Settings;
   businessName: string | null;
   repName: string | null;
@@ -46,7 +53,7 @@ export function renderStep(input: {
   settings: Settings;
   values: TemplateValues;
   run: RunFacts;
-  contact: GhlContact;
+  contact: StepContact;
   timeZone: string;
   now: Date;
 }): RenderedStep {
@@ -81,7 +88,7 @@ export function renderStep(input: {
 }
 
 /** What a rep needs to call back well, in the task's body. */
-export function callbackBrief(input: { run: RunFacts; contact: GhlContact; timeZone: string }): string {
+export function callbackBrief(input: { run: RunFacts; contact: StepContact; timeZone: string }): string {
   const { run, contact, timeZone } = input;
   const when = formatLocal(run.startedAt, timeZone);
   const who = contact.name || [contact.firstName, contact.lastName].filter(Boolean).join(' ') || 'Unknown caller';

@@ -2,7 +2,7 @@
  * Who gets a callback task (docs/design.md §3 Routing): the source's `assignTo`, else the first `routing.rules` entry
  * whose tag the contact or the call's source carries, else round-robin over `routing.userIds`, else nobody.
  */
-import type { Settings, SourceSettings } from '../settings/schema.js';
+import type { Settings, SourceSettings } from './settings/schema.js';
 
 export type AssignmentVia = 'source' | 'rule' | 'round-robin' | 'none';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type DecideStepInput, decideStep, touchCapFreesAt } from '../../src/followup/decide.js';
-import { defaultSettings, type SequenceStep } from '../../src/settings/schema.js';
+import { type DecideStepInput, decideStep, touchCapFreesAt } from '../../src/core/decide.js';
+import { defaultSettings, type SequenceStep } from '../../src/core/settings/schema.js';
 
 const settings = defaultSettings({ bookingLink: 'https://example.com/book' });
 const [smsStep, taskStep, emailStep] = settings.sequence as [SequenceStep, SequenceStep, SequenceStep];

@@ -8,7 +8,7 @@ import {
   normalizePhone,
   phoneAreaCode,
   US_STATES,
-} from '../../src/followup/area-codes.js';
+} from '../../src/core/area-codes.js';
 
 describe('areaCodeState', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyReply, isOptOut, type ReplyKind } from '../../src/followup/opt-out.js';
+import { classifyReply, isOptOut, type ReplyKind } from '../../src/core/opt-out.js';
 
 // One row per reply: what it means for consent, and why (the label names the rule or the case it stands for).
 const TABLE: [label: string, body: string | null | undefined, kind: ReplyKind][] = [

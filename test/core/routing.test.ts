@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseAssignee } from '../../src/followup/routing.js';
+import { chooseAssignee } from '../../src/core/routing.js';
 
 const routing = (userIds: string[], rules: { ifTag: string; userIds: string[] }[] = []) => ({
   routing: { userIds, rules },

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatDurationWords, formatIsoDuration, isDuration, parseDuration } from '../../src/settings/duration.js';
+import {
+  formatDurationWords,
+  formatIsoDuration,
+  isDuration,
+  parseDuration,
+} from '../../../src/core/settings/duration.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

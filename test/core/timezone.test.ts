@@ -8,7 +8,7 @@ import {
   recipientState,
   recipientTimezone,
   resolveRecipientTimezone,
-} from '../../src/followup/timezone.js';
+} from '../../src/core/timezone.js';
 
 describe('isValidTimeZone', () => {
   it.each(['America/New_York', 'America/Chicago', 'Europe/London', 'UTC', 'America/Indiana/Indianapolis', 'Etc/GMT+5'])(
