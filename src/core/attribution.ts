@@ -1,4 +1,5 @@
-import type { Settings } from './settings/schema.js';
+import { normalizePhone } from './area-codes.js';
+import type { Settings, SourceSettings } from './settings/schema.js';
 
 export const MISSED_CALL_TAG = 'Missed Call';
 export const HIGH_VALUE_TAG = 'High Value Lead';
@@ -13,4 +14,17 @@ export function isHighValue(settings: Settings, lineIsHighValue: boolean, contac
   if (lineIsHighValue) return true;
   const wanted = new Set(settings.highValue.tags.map((t) => t.toLowerCase()));
   return contactTags.some((t) => wanted.has(t.toLowerCase()));
+}
+
+/**
+ * The line a call dialled and the source mapped to it: the number as the engine stores it (E.164 when it reads as
+ * a phone number), and the source whose number is the same once both are read that way.
+ */
+export function lineOf(
+  settings: Settings,
+  dialled: string | null,
+): { trackingNumber: string | null; source: SourceSettings | null } {
+  const trackingNumber = dialled ? (normalizePhone(dialled) ?? dialled) : null;
+  const source = settings.sources.find((s) => normalizePhone(s.trackingNumber) === trackingNumber) ?? null;
+  return { trackingNumber, source };
 }

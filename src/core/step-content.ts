@@ -47,6 +47,11 @@ export function templateValues(input: {
   };
 }
 
+/** How long after the call a step falls due: a high-value lead's callback task is created at once. */
+export function stepDelayMs(step: SequenceStep, highValue: boolean): number {
+  return step.action === 'task' && highValue ? 0 : (parseDuration(step.after) ?? 0);
+}
+
 /** The text of a step for this contact: the source's own wording when it has one, else the step's. */
 export function renderStep(input: {
   step: SequenceStep;

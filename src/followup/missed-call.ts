@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app.js';
 import type { Database } from '../db/database.js';
 import { enqueueJob } from '../jobs/queries.js';
-import { parseDuration } from '../core/settings/duration.js';
-import { normalizePhone } from '../core/area-codes.js';
+import { lineOf } from '../core/attribution.js';
 import type { CallEvent } from '../core/call-events.js';
+import { stepDelayMs } from '../core/step-content.js';
 import { countMissedConnections, recordContactEvent } from './history.js';
 import type { Settings } from '../core/settings/schema.js';
 import { loadLocationContext } from './location-settings.js';
@@ -43,8 +43,7 @@ export async function handleMissedCall(
   });
   if (!fresh) return;
 
-  const trackingNumber = call.to ? (normalizePhone(call.to) ?? call.to) : null;
-  const source = ctx.settings.sources.find((s) => normalizePhone(s.trackingNumber) === trackingNumber) ?? null;
+  const { trackingNumber, source } = lineOf(ctx.settings, call.to ?? null);
   const { runId, created } = await startOrJoinRun(trx, { locationId, contactId, at, now });
   await trx
     .insertInto('missed_calls')
@@ -88,7 +87,7 @@ export async function handleMissedCall(
     const highValue = source?.highValue ?? false;
     for (const step of ctx.settings.sequence) {
       // A high-value lead's callback task is created at once; its due time carries the shorter SLA.
-      const afterMs = step.action === 'task' && highValue ? 0 : (parseDuration(step.after) ?? 0);
+      const afterMs = stepDelayMs(step, highValue);
       await scheduleStep(
         trx,
         { runId, locationId, contactId, stepId: step.id, action: step.action, dueAt: new Date(at.getTime() + afterMs) },

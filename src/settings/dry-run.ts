@@ -1,23 +1,17 @@
 /**
  * `POST /api/test-call`: what Ringback would do for a missed call, with the current saved settings, computed by
- * the engine's own pure helpers (decideStep, chooseAssignee, renderTemplate, nextOpenTime). Nothing is sent or
- * stored; the round-robin pointer is read, never advanced.
+ * the engine's own pure core (decideStep, chooseAssignee, renderStep): the page shows the texts, titles and due
+ * times the engine would send. Nothing is sent or stored; the round-robin pointer is read, never advanced.
  */
-import { type DecisionContact, decideStep } from '../core/decide.js';
-import { attributionTags } from '../core/attribution.js';
+import { attributionTags, isHighValue, lineOf } from '../core/attribution.js';
 import { type Assignment, type AssignmentVia, chooseAssignee } from '../core/routing.js';
 import { effectiveWindow } from '../core/send-window.js';
+import { formatDurationWords, parseDuration } from '../core/settings/duration.js';
+import type { SequenceStep, Settings } from '../core/settings/schema.js';
+import { type RenderedStep, type RunFacts, renderStep, stepDelayMs, templateValues } from '../core/step-content.js';
 import { type SmsSegments, smsSegments } from '../core/templates.js';
-import {
-  FALLBACK_TIMEZONE,
-  localParts,
-  type RecipientCandidates,
-  recipientCandidates,
-  type TimezoneSource,
-} from '../core/timezone.js';
-import { parseDuration } from '../core/settings/duration.js';
-import { renderStep, type RenderedStep, type StepValues } from './dry-run-render.js';
-import type { SequenceStep, Settings, SourceSettings } from '../core/settings/schema.js';
+import { FALLBACK_TIMEZONE, localParts, recipientCandidates, type TimezoneSource } from '../core/timezone.js';
+import { type Plan, planStep, type StepOutcome } from './dry-run-plan.js';
 
 export interface TestContact {
   firstName: string;
@@ -34,7 +28,8 @@ export interface DryRunInput {
   contact: TestContact;
   trackingNumber: string | null;
   at: Date;
-  location: { name: string | null; timezone: string | null };
+  /** The location as the engine reads it: its name, zone and the postal address GHL has for it. */
+  location: { name: string | null; timezone: string | null; address: string | null };
   userNames: ReadonlyMap<string, string>;
   /** Who the engine would assign next (peekRep); without it, the first of the round-robin. */
   assignment?: Assignment;
@@ -47,8 +42,6 @@ export interface LocalTime {
   timeZone: string;
 }
 
-export type StepOutcome = 'send' | 'skip' | 'stop';
-
 export interface DryRunStep {
   id: string;
   action: SequenceStep['action'];
@@ -58,7 +51,13 @@ export interface DryRunStep {
   /** When it would actually go out (after deferrals); null when skipped or stopped. */
   sendAt: LocalTime | null;
   guards: { kind: string; message: string; until?: LocalTime }[];
+  /** Exactly what the engine would send: its own renderStep, with the run this call would start. */
   rendered: RenderedStep;
+  /** The line's own wording replaced the step's. */
+  ownText: boolean;
+  /** A task's due time on the recipient's clock; null for texts and emails. */
+  due: LocalTime | null;
+  note: string | null;
   segments: SmsSegments | null;
 }
 
@@ -81,11 +80,9 @@ export interface DryRun {
   steps: DryRunStep[];
 }
 
-const MAX_DEFERRALS = 5;
-
 export function dryRun(input: DryRunInput): DryRun {
   const { settings, contact, at } = input;
-  const source = settings.sources.find((s) => s.trackingNumber === input.trackingNumber) ?? null;
+  const { trackingNumber, source } = lineOf(settings, input.trackingNumber);
   const recipient = recipientCandidates({
     settingsTimezone: settings.timezone,
     contact: { timezone: contact.timezone, state: contact.state, phone: contact.phone },
@@ -94,29 +91,16 @@ export function dryRun(input: DryRunInput): DryRun {
   const zone = recipient.zones[0] ?? { timeZone: FALLBACK_TIMEZONE, via: 'fallback' as const, why: '' };
   const states = recipient.states.map((s) => s.state);
   const state = states[0] ?? null;
-  const highValue = isHighValue(settings, source, contact.tags);
+  const highValue = isHighValue(settings, source?.highValue ?? false, contact.tags);
   const assignment =
     input.assignment ??
     chooseAssignee({ settings, source, contactTags: contact.tags, sourceTag: source?.tag ?? null, roundRobinIndex: 0 });
   const repName = assignment.userId ? (input.userNames.get(assignment.userId) ?? assignment.userId) : null;
-  const values: StepValues = {
-    vars: {
-      'contact.firstName': contact.firstName,
-      'contact.name': `${contact.firstName} ${contact.lastName}`.trim(),
-      bookingLink: settings.bookingLink,
-      source: source?.tag ?? null,
-      'business.name': input.location.name,
-      'rep.name': repName,
-    },
-    source,
-    highValue,
-    callbackWithin: settings.highValue.callbackWithin,
-  };
   const time = (d: Date): LocalTime => localTime(d, zone.timeZone);
   const touches: Date[] = [];
-  const steps = settings.sequence.map((step) => {
-    const scheduled = new Date(at.getTime() + (parseDuration(step.after) ?? 0));
-    const planned = planStep({
+  const plans = settings.sequence.map((step) => {
+    const scheduled = new Date(at.getTime() + stepDelayMs(step, highValue));
+    const plan = planStep({
       step,
       settings,
       contact,
@@ -127,18 +111,53 @@ export function dryRun(input: DryRunInput): DryRun {
       recipient,
       at,
     });
-    if (planned.outcome === 'send' && step.action === 'sms' && planned.sendAt) touches.push(planned.sendAt);
-    const rendered = renderStep(step, values, planned.sendAt ?? scheduled);
+    if (plan.outcome === 'send' && step.action === 'sms' && plan.sendAt) touches.push(plan.sendAt);
+    return { step, scheduled, plan };
+  });
+  const ghlContact = { firstName: contact.firstName, lastName: contact.lastName, phone: contact.phone };
+  const values = templateValues({
+    contact: ghlContact,
+    settings,
+    businessName: input.location.name,
+    repName,
+    sourceTag: source?.tag ?? null,
+  });
+  values['business.address'] = input.location.address;
+  const run: Omit<RunFacts, 'stepsDone'> = {
+    startedAt: at,
+    sourceTag: source?.tag ?? null,
+    trackingNumber,
+    callerPhone: contact.phone,
+    highValue,
+    missedConnections: 1,
+    assignedUserId: assignment.userId,
+    voicemailUrl: null,
+  };
+  const steps = plans.map(({ step, scheduled, plan }) => {
+    const now = plan.sendAt ?? scheduled;
+    const stepsDone = sentBefore(plans, now);
+    const rendered = renderStep({
+      step,
+      settings,
+      values,
+      run: { ...run, stepsDone },
+      contact: ghlContact,
+      timeZone: zone.timeZone,
+      now,
+    });
     return {
       id: step.id,
       action: step.action,
       after: step.after,
       scheduled: time(scheduled),
-      outcome: planned.outcome,
-      sendAt: planned.sendAt ? time(planned.sendAt) : null,
-      guards: planned.guards.map((g) => ({ ...g, until: g.until ? time(g.until) : undefined })),
+      outcome: plan.outcome,
+      sendAt: plan.sendAt ? time(plan.sendAt) : null,
+      guards: plan.guards.map((g) => ({ ...g, until: g.until ? time(g.until) : undefined })),
       rendered,
-      segments: rendered.kind === 'sms' ? smsSegments(rendered.message) : null,
+      ownText: source?.messages[step.id] !== undefined,
+      due: rendered.action === 'task' ? time(new Date(rendered.dueDate)) : null,
+      note: step.action === 'task' && highValue ? highValueNote(settings) : null,
+      segments: rendered.action === 'sms' ? smsSegments(rendered.message) : null,
     };
   });
   const window = effectiveWindow(settings.sendWindow, states, localParts(at, zone.timeZone).date);
@@ -161,80 +180,17 @@ export function dryRun(input: DryRunInput): DryRun {
   };
 }
 
-interface PlanInput {
-  step: SequenceStep;
-  settings: Settings;
-  contact: TestContact;
-  scheduled: Date;
-  touches: Date[];
-  timeZone: string;
-  state: string | null;
-  recipient: RecipientCandidates;
-  at: Date;
+/** The steps the engine would have sent before `now`, as its task brief lists them ("Already sent: ..."). */
+function sentBefore(plans: { step: SequenceStep; plan: Plan }[], now: Date): RunFacts['stepsDone'] {
+  return plans
+    .filter(({ plan }) => plan.outcome === 'send' && plan.sendAt && plan.sendAt < now)
+    .map(({ step, plan }) => ({ stepId: step.id, action: step.action, at: plan.sendAt as Date }))
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-interface Plan {
-  outcome: StepOutcome;
-  sendAt: Date | null;
-  guards: { kind: string; message: string; until?: Date }[];
-}
-
-// The engine's decision at the due time, repeated at each deferral's end, as the worker would.
-function planStep(p: PlanInput): Plan {
-  const contact: DecisionContact = {
-    dnd: p.contact.dnd,
-    dndSettings: null,
-    optedOutSms: false,
-    notTextable: false,
-    tags: p.contact.tags,
-  };
-  const guards: Plan['guards'] = [];
-  let now = p.scheduled;
-  for (let i = 0; i <= MAX_DEFERRALS; i += 1) {
-    const decision = decideStep({
-      step: p.step,
-      settings: p.settings,
-      run: { startedAt: p.at },
-      contact,
-      history: {},
-      touchesLast24h: p.touches,
-      now,
-      timeZone: p.timeZone,
-      state: p.state,
-      recipient: p.recipient,
-    });
-    if (decision.type === 'send') return { outcome: 'send', sendAt: now, guards };
-    if (decision.type === 'stop')
-      return {
-        outcome: 'stop',
-        sendAt: null,
-        guards: [...guards, { kind: decision.reason, message: GUARD_TEXT[decision.reason] ?? decision.reason }],
-      };
-    if (decision.type === 'skip') {
-      const message = decision.note ?? GUARD_TEXT[decision.reason] ?? decision.reason;
-      return { outcome: 'skip', sendAt: null, guards: [...guards, { kind: decision.reason, message }] };
-    }
-    const message = decision.note ?? GUARD_TEXT[decision.reason] ?? decision.reason;
-    guards.push({ kind: decision.reason, message, until: decision.until });
-    now = decision.until;
-  }
-  return { outcome: 'skip', sendAt: null, guards };
-}
-
-const GUARD_TEXT: Record<string, string> = {
-  'outside-send-window': "outside the send window in the recipient's local time: deferred to the next open minute",
-  'touch-cap': 'the contact already had the maximum automated texts in the last 24 hours: deferred',
-  'dnd-sms': 'the contact has Do Not Disturb on: no text is sent',
-  'dnd-email': 'the contact has Do Not Disturb on: no email is sent',
-  'no-send-window': "the send window never opens for this recipient's state rules: skipped",
-  'no-consent': 'a marketing text needs written consent in this state, and the contact has no consent tag: skipped',
-  disabled: 'Ringback is switched off: nothing is sent',
-};
-
-function isHighValue(settings: Settings, source: SourceSettings | null, tags: readonly string[]): boolean {
-  if (source?.highValue) return true;
-  const wanted = new Set(settings.highValue.tags.map((t) => t.trim().toLowerCase()));
-  return tags.some((t) => wanted.has(t.trim().toLowerCase()));
+function highValueNote(settings: Settings): string {
+  const within = parseDuration(settings.highValue.callbackWithin) ?? 300_000;
+  return `High-value lead: the callback task is created at once, due within ${formatDurationWords(within)}.`;
 }
 
 export function localTime(at: Date, timeZone: string): LocalTime {

@@ -11,6 +11,8 @@ import {
   unknownVariables,
 } from '../core/templates.js';
 import { localToInstant, resolveRecipientTimezone } from '../core/timezone.js';
+import { lineOf } from '../core/attribution.js';
+import { businessAddress } from '../installations/location-profile.js';
 import { sessionOf } from './auth.js';
 import { dryRun } from './dry-run.js';
 import { findInstalledLocation } from './locations.js';
@@ -57,15 +59,16 @@ export function testCallRouter(deps: AppDeps, lookups: LookupCache): Router {
   r.post('/api/test-call', async (req, res) => {
     const { locationId } = sessionOf(req);
     const body = TestCallBody.parse(req.body ?? {});
-    const [stored, location, found] = await Promise.all([
+    const [stored, location, found, address] = await Promise.all([
       loadSettings(deps.db, locationId),
       findInstalledLocation(deps.db, locationId),
       lookups.get(locationId),
+      businessAddress(deps.db, locationId),
     ]);
     const settings = stored?.settings ?? defaultSettings();
     const contact = { ...body.contact, state: body.contact.state ?? null, timezone: body.contact.timezone ?? null };
     const trackingNumber = body.trackingNumber ?? settings.sources[0]?.trackingNumber ?? null;
-    const source = settings.sources.find((s) => s.trackingNumber === trackingNumber) ?? null;
+    const { source } = lineOf(settings, trackingNumber);
     const next = await peekRep(deps.db, {
       locationId,
       settings,
@@ -73,7 +76,7 @@ export function testCallRouter(deps: AppDeps, lookups: LookupCache): Router {
       contactTags: contact.tags,
       sourceTag: source?.tag ?? null,
     });
-    const locationInfo = { name: location?.name ?? null, timezone: location?.timezone ?? null };
+    const locationInfo = { name: location?.name ?? null, timezone: location?.timezone ?? null, address };
     let at = body.at ? new Date(body.at) : deps.clock.now();
     if (body.atLocal) {
       const { timeZone } = resolveRecipientTimezone({

@@ -200,6 +200,8 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     const text = (await frame.textContent('#sec-test')) ?? '';
     expect(text).toContain('Facebook Ad Caller (+15550001111)');
     expect(text).toContain('Would be sent');
+    // The callback task's due time, on the caller's clock, as the engine would set it.
+    expect(text).toMatch(/Due \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(America\/New_York\)/);
     await shoot(page, frame, 1440, ['sec-test'], '-result');
   });
 

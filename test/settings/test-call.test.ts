@@ -127,12 +127,25 @@ describe('POST /api/test-call', () => {
     expect(first.body.tags).toEqual(['Facebook Ad Caller', 'Missed Call', 'High Value Lead']);
     expect(first.body.assignee).toEqual({ userId: 'user_ben', name: 'Ben Carter', via: 'round-robin' });
     expect(first.body.steps[0].rendered).toEqual({
-      kind: 'sms',
+      action: 'sms',
       message: 'Hi Jane, thanks for calling about our ad! Ben Carter will call you.',
-      overriddenBySource: true,
+      fromNumber: '+15550001111',
     });
-    expect(first.body.steps[1].rendered.title).toBe('Call back Jane Cooper (Facebook Ad Caller)');
-    expect(first.body.steps[1].rendered.note).toMatch(/high-value/);
+    expect(first.body.steps[0].ownText).toBe(true);
+    // A high-value line's callback: created at the call, titled PRIORITY, due within the high-value time.
+    const task = first.body.steps[1];
+    expect(task.rendered).toMatchObject({
+      title: 'PRIORITY: Call back Jane Cooper (Facebook Ad Caller)',
+      dueDate: '2026-01-05T15:05:00.000Z',
+      assignedTo: 'user_ben',
+    });
+    expect(task.scheduled.local).toBe('2026-01-05 10:00');
+    expect(task.due).toEqual({
+      utc: '2026-01-05T15:05:00.000Z',
+      local: '2026-01-05 10:05',
+      timeZone: 'America/New_York',
+    });
+    expect(task.note).toMatch(/High-value lead/);
     const second = await api.post('/api/test-call').send(body);
     expect(second.body.assignee.userId).toBe('user_ben');
     const pointer = await rt.db.db

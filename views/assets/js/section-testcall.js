@@ -25,7 +25,7 @@ function input(label, name, attrs = {}) {
 function stepRow(step) {
   const [label, badge] = OUTCOME[step.outcome] ?? [step.outcome, ''];
   const r = step.rendered;
-  const text = r.kind === 'sms' ? r.message : r.kind === 'task' ? `Task: ${r.title}` : `Email: ${r.subject}`;
+  const text = r.action === 'sms' ? r.message : r.action === 'task' ? `Task: ${r.title}` : `Email: ${r.subject}`;
   return h(
     'tr',
     {},
@@ -44,15 +44,17 @@ function stepRow(step) {
     h(
       'td',
       {},
-      h('div', { class: r.kind === 'sms' ? 'preview bubble' : 'preview' }, text),
+      h('div', { class: r.action === 'sms' ? 'preview bubble' : 'preview' }, text),
       step.segments
         ? h(
             'div',
             { class: 'hint' },
-            `${step.segments.segments} segment(s), ${step.segments.encoding}${r.overriddenBySource ? ' · this source’s own text' : ''}`,
+            `${step.segments.segments} segment(s), ${step.segments.encoding}${step.ownText ? ' · this source’s own text' : ''}`,
           )
         : null,
-      r.kind === 'task' && r.note ? h('div', { class: 'hint' }, r.note) : null,
+      step.ownText && r.action !== 'sms' ? h('div', { class: 'hint' }, 'This source’s own text') : null,
+      step.due ? h('div', { class: 'hint' }, `Due ${step.due.local} (${step.due.timeZone})`) : null,
+      step.note ? h('div', { class: 'hint' }, step.note) : null,
       step.guards.map((g) => h('div', { class: 'hint' }, `⚠ ${g.message}${g.until ? ` → ${g.until.local}` : ''}`)),
     ),
   );
