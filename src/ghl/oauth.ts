@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { TokenUserType } from '../installations/tables.js';
-import { GhlRequestError, GhlUnavailableError } from './api.js';
+import { GhlRequestError, GhlUnavailableError, type GhlUserAccess } from './api.js';
 import { rateLimitedError } from './rate-limit.js';
+import { UserAnswer } from './schemas.js';
 
 /** A token answer of `/oauth/token` or `/oauth/locationToken` (docs/ghl-platform.md §4), in our names. */
 export interface TokenGrant {
@@ -39,6 +40,9 @@ export const TokenAnswer = z.looseObject({
   locationId: opt(z.string()),
 });
 
+/** `GET /users/search` (docs/ghl-platform.md §7): a page of users; one unreadable user is left out, not fatal. */
+const UserSearchAnswer = z.looseObject({ users: z.array(z.unknown()) });
+
 export const InstalledAnswer = z.looseObject({
   locations: z.array(z.looseObject({ _id: z.string(), name: opt(z.string()), isInstalled: opt(z.boolean()) })),
   count: opt(z.number()),
@@ -59,6 +63,8 @@ export interface GhlOAuth {
     companyId: string,
     opts?: { locationId?: string },
   ): Promise<Array<{ id: string; name: string | null }>>;
+  /** The company's user with this id as `GET /users/search?companyId=&ids=` answers it; null when not listed. */
+  companyUser(companyAccessToken: string, companyId: string, userId: string): Promise<GhlUserAccess | null>;
 }
 
 export interface OAuthDeps {
@@ -129,6 +135,21 @@ export function createGhlOAuth(deps: OAuthDeps): GhlOAuth {
         if (page.locations.length < PAGE) break;
       }
       return out;
+    },
+    async companyUser(companyAccessToken, companyId, userId) {
+      const res = await send(() =>
+        http.get('/users/search', {
+          params: { companyId, ids: userId, limit: '25' },
+          headers: { Accept: 'application/json', Authorization: `Bearer ${companyAccessToken}`, Version: '2021-07-28' },
+        }),
+      );
+      const page = parseAnswer(res, deps.clock, UserSearchAnswer);
+      // `ids` filters on GHL's side [U: exact matching]; the id is checked here again either way.
+      for (const raw of page.users) {
+        const user = UserAnswer.safeParse(raw);
+        if (user.success && user.data.id === userId) return user.data;
+      }
+      return null;
     },
   };
 }

@@ -91,6 +91,29 @@ function oneUser(deps: Deps) {
   };
 }
 
+/**
+ * `GET /users/search` (apps/users.json search-users, Agency-Access or Location-Access, `companyId` required, `ids`
+ * a comma-separated filter, `skip`/`limit` strings defaulting to 0/25): `{users: UserSchema[], count}`. A token
+ * of another company is refused [U: GHL's wording]; a Location token sees the users of its own location and
+ * the company's agency users.
+ */
+function searchUsers(deps: Deps) {
+  return (call: ApiCall): Answer => {
+    const grant = grantOf(call);
+    const companyId = requireQuery(call, 'companyId');
+    if (grant.companyId !== companyId) throw new GhlError(403, 'The token does not have access to this company');
+    const locations = grant.locationId ? [grant.locationId] : deps.store.locations(companyId).map((l) => l.id);
+    const wanted = queryString(call, 'ids')?.split(',').filter(Boolean);
+    const byId = new Map<string, User | AgencyUser>();
+    for (const u of deps.store.agencyUsers(companyId)) byId.set(u.id, u);
+    for (const l of locations) for (const u of deps.store.users(l)) if (!byId.has(u.id)) byId.set(u.id, u);
+    const all = [...byId.values()].filter((u) => wanted === undefined || wanted.includes(u.id));
+    const skip = Number(queryString(call, 'skip') ?? 0) || 0;
+    const limit = Number(queryString(call, 'limit') ?? 25) || 25;
+    return traced(200, { users: all.slice(skip, skip + limit).map(userView), count: all.length });
+  };
+}
+
 function location(deps: Deps) {
   return (call: ApiCall): Answer => {
     const l = deps.store.location(param(call, 'locationId'));
@@ -125,6 +148,8 @@ function calendars(deps: Deps) {
 export function directoryRoutes(deps: Deps): ApiRoute[] {
   return [
     { method: 'get', path: '/users', handler: usersOf(deps) },
+    // Before `/users/:userId`: the first matching route answers.
+    { method: 'get', path: '/users/search', handler: searchUsers(deps) },
     { method: 'get', path: '/users/:userId', handler: oneUser(deps) },
     { method: 'get', path: '/locations/:locationId', handler: location(deps) },
     { method: 'get', path: '/phone-system/numbers/location/:locationId', handler: numbers(deps) },

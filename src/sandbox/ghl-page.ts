@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { queryString } from './api.js';
 import { GhlError } from './ghl-http.js';
-import type { Location, User } from './model.js';
+import type { AgencyUser, Location, User } from './model.js';
 import { LOCATION_ID } from './seed.js';
 import { encryptSso, type SsoPayload } from './sso.js';
 import type { SandboxStore } from './store.js';
@@ -34,7 +34,15 @@ nav li.active{background:#1f2937;color:#fff}main{flex:1;display:flex;flex-direct
 header{height:52px;background:#fff;border-bottom:1px solid #e5e7eb;display:flex;align-items:center;
 padding:0 20px;justify-content:space-between;font-size:14px}iframe{flex:1;border:0;background:#fff}`;
 
-function page(location: Location, user: User, payload: string, appUrl: string | undefined): string {
+/** What the shell shows around the frame: the sub-account, or the agency view. */
+interface Shell {
+  title: string;
+  subtitle: string;
+  userName: string;
+  role: string;
+}
+
+function page(shell: Shell, payload: string, appUrl: string | undefined): string {
   const nav = ['Dashboard', 'Conversations', 'Calendars', 'Contacts', 'Opportunities', 'Ringback']
     .map((item) => `<li${item === 'Ringback' ? ' class="active"' : ''}>${html(item)}</li>`)
     .join('');
@@ -42,10 +50,10 @@ function page(location: Location, user: User, payload: string, appUrl: string | 
     ? `<iframe id="app" src="${html(`${appUrl}/app`)}" title="Ringback"></iframe>`
     : '<p style="padding:20px">The sandbox has no app base URL: call sandbox.setAppBaseUrl(url).</p>';
   const origin = appUrl ? new URL(appUrl).origin : '*';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${html(location.name)} - HighLevel</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${html(shell.title)} - HighLevel</title>
 <style>${STYLE}</style></head><body>
-<nav><h1>${html(location.name)}</h1><small>${html(location.id)}</small><ul>${nav}</ul></nav>
-<main><header><span>Ringback</span><span>${html(user.name)} (${html(user.role)})</span></header>${frame}</main>
+<nav><h1>${html(shell.title)}</h1><small>${html(shell.subtitle)}</small><ul>${nav}</ul></nav>
+<main><header><span>Ringback</span><span>${html(shell.userName)} (${html(shell.role)})</span></header>${frame}</main>
 <script>
 const payload = ${scriptValue(payload)};
 const appOrigin = ${scriptValue(origin)};
@@ -81,17 +89,54 @@ function render(deps: PageDeps) {
     const user = wanted ? users.find((u) => u.id === wanted) : (users.find((u) => u.role === 'admin') ?? users[0]);
     if (!user) throw new GhlError(404, 'User not found in this location');
     const payload = encryptSso(ssoPayloadFor(location, user), deps.sharedSecret);
-    const base = deps.appBaseUrl()?.replace(/\/+$/, '');
+    const shell = { title: location.name, subtitle: location.id, userName: user.name, role: user.role };
     res
       .status(200)
       .type('html')
-      .send(page(location, user, payload, base));
+      .send(page(shell, payload, deps.appBaseUrl()?.replace(/\/+$/, '')));
   };
 }
 
-/** `GET /` and `GET /location/:locationId/ringback?userId=`: the GHL sub-account shell with the app in an iframe. */
+/**
+ * The user context at agency level (docs/ghl-platform.md §8): `type: "agency"`, the company's id and no
+ * `activeLocation`. `?companyId=` sends `""` instead, as GHL does for some agency owners (ISSUE #41).
+ */
+export function agencySsoPayload(user: AgencyUser, companyId = user.companyId): SsoPayload {
+  return {
+    userId: user.id,
+    companyId,
+    role: user.role,
+    type: 'agency',
+    userName: user.name,
+    email: user.email,
+  };
+}
+
+function renderAgency(deps: PageDeps) {
+  return (req: Request, res: Response): void => {
+    const companyId = String(req.params['companyId']);
+    const wanted = queryString(req, 'userId');
+    const users = deps.store.agencyUsers(companyId);
+    const user = wanted ? users.find((u) => u.id === wanted) : (users.find((u) => u.role === 'admin') ?? users[0]);
+    if (!user) throw new GhlError(404, 'User not found in this agency');
+    const claimed = queryString(req, 'companyId');
+    const payload = encryptSso(agencySsoPayload(user, claimed ?? companyId), deps.sharedSecret);
+    const shell = { title: 'Agency view', subtitle: 'All sub-accounts', userName: user.name, role: user.role };
+    res
+      .status(200)
+      .type('html')
+      .send(page(shell, payload, deps.appBaseUrl()?.replace(/\/+$/, '')));
+  };
+}
+
+/**
+ * `GET /` and `GET /location/:locationId/ringback?userId=`: the GHL sub-account shell with the app in an iframe;
+ * `GET /agency/:companyId/ringback?userId=`: the agency-level shell.
+ */
 export function ghlPageRouter(deps: PageDeps): Router {
   const r = Router();
   r.get(['/', '/location/:locationId/ringback'], render(deps));
+  // The app opened from the agency's own menu, outside any sub-account.
+  r.get('/agency/:companyId/ringback', renderAgency(deps));
   return r;
 }

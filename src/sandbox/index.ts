@@ -80,6 +80,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const requests: RecordedRequest[] = [];
   const seed = buildSeed(clock.now().toISOString());
   for (const l of seed.locations) store.addLocation(l);
+  for (const u of seed.agencyUsers) store.putAgencyUser(u);
   const rate = opts.rateLimit ?? { max: 100, intervalMs: 10_000 };
   const limiter = new RateLimiter(clock, rate.max, rate.intervalMs, opts.dailyLimit ?? 200_000);
 

@@ -24,6 +24,7 @@ const SCOPES: Record<string, string> = {
   'put /contacts/:contactId/tasks/:taskId/completed': 'contacts.write',
   'get /users': 'users.readonly',
   'get /users/:userId': 'users.readonly',
+  'get /users/search': 'users.readonly',
   'get /locations/:locationId': 'locations.readonly',
   'get /calendars': 'calendars.readonly',
   'get /phone-system/numbers/location/:locationId': 'phonenumbers.read',

@@ -1,4 +1,4 @@
-import type { Calendar, Contact, Location, PhoneNumber, User } from './model.js';
+import type { AgencyUser, Calendar, Contact, Location, PhoneNumber, User } from './model.js';
 
 /** Deterministic ids of the seed, for tests and the demo to import. */
 export const COMPANY_ID = 'comp_ringback_demo';
@@ -14,6 +14,8 @@ export const TRACKING_NUMBERS = {
   main: '+15550009999',
 } as const;
 export const CALENDAR_ID = 'cal_bright_smile_consult';
+/** The agency's own users (`roles.type` `agency`): its owner, and an account manager limited to one sub-account. */
+export const AGENCY_USERS = { owner: 'user_agency_owner', manager: 'user_agency_manager' } as const;
 export const CONTACTS = {
   /** Miami (305), no state or timezone on the contact: the app must fall back to the area code. */
   jane: 'con_jane_cooper',
@@ -40,6 +42,7 @@ export interface SeedData {
   companyId: string;
   companyName: string;
   locations: LocationSeed[];
+  agencyUsers: AgencyUser[];
 }
 
 export type ContactInput = Pick<Contact, 'id' | 'firstName' | 'lastName' | 'phone'> & Partial<Contact>;
@@ -169,7 +172,15 @@ export function buildSeed(at: string): SeedData {
       contactRecord(l2, at, { id: CONTACTS.sam, firstName: 'Sam', lastName: 'Rivera', phone: '+17135550111' }),
     ],
   };
-  return { companyId: COMPANY_ID, companyName: COMPANY_NAME, locations: [dental, plumbing] };
+  const agency = (id: string, name: string, role: User['role'], locationIds: string[]): AgencyUser => {
+    const { locationId: _, ...rest } = user('', id, name, role);
+    return { ...rest, companyId: COMPANY_ID, locationIds, restrictSubAccount: locationIds.length > 0 };
+  };
+  const agencyUsers = [
+    agency(AGENCY_USERS.owner, 'Alex Morgan', 'admin', []),
+    agency(AGENCY_USERS.manager, 'Jamie Fox', 'user', [l2]),
+  ];
+  return { companyId: COMPANY_ID, companyName: COMPANY_NAME, locations: [dental, plumbing], agencyUsers };
 }
 
 export interface AddLocationInput {

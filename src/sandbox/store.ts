@@ -91,6 +91,9 @@ export class SandboxStore {
   agencyUser(userId: string): AgencyUser | undefined {
     return this.#agencyUsers.get(userId);
   }
+  agencyUsers(companyId: string): AgencyUser[] {
+    return [...this.#agencyUsers.values()].filter((u) => u.companyId === companyId);
+  }
   putAgencyUser(u: AgencyUser): void {
     this.#agencyUsers.set(u.id, u);
   }
