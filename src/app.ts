@@ -16,6 +16,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { installationsRouter } from './installations/routes.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { portfolioRouter } from './portfolio/routes.js';
 import { settingsApi } from './settings/api.js';
 import { settingsPage } from './settings/page.js';
 import { webhookFront } from './webhooks/front.js';
@@ -62,6 +63,8 @@ export function createApp(deps: AppDeps): App {
   app.use(webhooksRouter(intake));
   app.use(healthRouter(deps.db, deps.metrics, deps.config.metricsToken));
   app.use(installationsRouter(deps));
+  // Before the sub-account API: the agency view has its own session (a company token).
+  app.use(portfolioRouter(deps));
   app.use(settingsApi(deps));
   app.use(settingsPage(deps));
   app.use(notFound);

@@ -29,7 +29,12 @@ export async function onLocationInstalled(
   info: InstalledLocationInfo,
   now: Date,
 ): Promise<void> {
-  await createDefaultSettings(trx, locationId, { calendars: info.calendars, whiteLabelDomain: info.whiteLabelDomain });
+  // The agency's template, when it keeps one, is where a new sub-account starts (docs/design.md, agency portfolio).
+  await createDefaultSettings(trx, locationId, {
+    calendars: info.calendars,
+    whiteLabelDomain: info.whiteLabelDomain,
+    companyId: info.companyId,
+  });
   // The business address for email footers; when the install could not read the location, a job asks GHL
   // again (GHL is not called inside this transaction).
   if (info.postalAddress === undefined) await requestLocationRefresh(trx, locationId, now);

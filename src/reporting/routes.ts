@@ -1,14 +1,11 @@
 /** `GET /api/calls` and `GET /api/stats`: the session's location only. */
 import { Router } from 'express';
-import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app.js';
-import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
-import { FALLBACK_TIMEZONE, isValidTimeZone } from '../core/timezone.js';
 import { sessionOf } from '../settings/auth.js';
 import { decodeCursor, listCalls } from './calls.js';
 import { computeRevenue } from './revenue.js';
-import { computeStats } from './stats.js';
+import { computeStats, locationTimezone } from './stats.js';
 
 export function reportingRouter(deps: AppDeps): Router {
   const r = Router();
@@ -47,19 +44,4 @@ function intParam(raw: unknown, name: string, opts: { min: number; max: number; 
     });
   }
   return value;
-}
-
-/** Days are the location's days: its GHL timezone, else the settings' override, else the US default. */
-async function locationTimezone(db: Kysely<Database>, locationId: string): Promise<string> {
-  const row = await db
-    .selectFrom('installations')
-    .leftJoin('location_settings', 'location_settings.location_id', 'installations.location_id')
-    .select(['installations.timezone', 'location_settings.settings'])
-    .where('installations.location_id', '=', locationId)
-    .executeTakeFirst();
-  const settingsZone = (row?.settings as { timezone?: unknown } | null | undefined)?.timezone;
-  for (const zone of [row?.timezone, settingsZone]) {
-    if (typeof zone === 'string' && isValidTimeZone(zone)) return zone;
-  }
-  return FALLBACK_TIMEZONE;
 }

@@ -5,7 +5,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import { addDays, localParts, localToInstant } from '../core/timezone.js';
+import { addDays, FALLBACK_TIMEZONE, isValidTimeZone, localParts, localToInstant } from '../core/timezone.js';
 
 export interface Stats {
   days: number;
@@ -31,7 +31,27 @@ export interface Stats {
   }[];
 }
 
+/** The headline figures of one location over one window: the dashboard's totals and a portfolio row alike. */
+export interface Figures {
+  missedCalls: number;
+  runs: number;
+  recovered: number;
+  recoveredPct: number | null;
+  booked: number;
+  bookedPct: number | null;
+  timeToFirstFollowupSeconds: { p50: number | null; p90: number | null };
+  timeToFirstHumanContactSeconds: { p50: number | null };
+}
+
+/** A location's window: calls and runs from `since` (inclusive) to `until` (exclusive). */
+export interface Window {
+  locationId: string;
+  since: Date;
+  until: Date;
+}
+
 interface Totals {
+  location_id: string;
   missed: number;
   runs: number;
   recovered: number;
@@ -44,6 +64,74 @@ interface Totals {
 // A run counts as recovered when its outcome says so within 72 h of the first missed call (docs/design.md §1.9).
 const RECOVERED = sql<boolean>`r.outcome = 'recovered' and r.outcome_at <= r.started_at + interval '72 hours'`;
 
+/** The first instant of the last `days` local days (today included) in `timeZone`. */
+export function windowStart(now: Date, days: number, timeZone: string): Date {
+  return localToInstant(addDays(localParts(now, timeZone).date, -(days - 1)), 0, timeZone);
+}
+
+/**
+ * The figures of many windows in one statement (the agency portfolio asks for every sub-account and two
+ * periods at once). Keyed `locationId|since`: a location may come with several windows.
+ */
+export async function figuresOf(db: Kysely<Database>, windows: readonly Window[]): Promise<Map<string, Figures>> {
+  const out = new Map<string, Figures>();
+  if (windows.length === 0) return out;
+  const ids = windows.map((w) => w.locationId);
+  const sinces = windows.map((w) => w.since.toISOString());
+  const untils = windows.map((w) => w.until.toISOString());
+  const rows = await sql<Totals & { since: Date }>`
+    with w as (
+      select * from unnest(${ids}::text[], ${sinces}::timestamptz[], ${untils}::timestamptz[]) as w(location_id, since, until)
+    )
+    select
+      w.location_id, w.since,
+      (select count(*) from missed_calls m
+        where m.location_id = w.location_id and m.called_at >= w.since and m.called_at < w.until) as missed,
+      count(r.id) as runs,
+      count(*) filter (where ${RECOVERED}) as recovered,
+      count(*) filter (where ${RECOVERED} and r.outcome_reason = 'booked') as booked,
+      percentile_cont(0.5) within group (order by extract(epoch from r.first_followup_at - r.started_at)::float8) as ttf_p50,
+      percentile_cont(0.9) within group (order by extract(epoch from r.first_followup_at - r.started_at)::float8) as ttf_p90,
+      percentile_cont(0.5) within group (order by extract(epoch from r.first_human_contact_at - r.started_at)::float8) as human_p50
+    from w left join runs r on r.location_id = w.location_id and r.started_at >= w.since and r.started_at < w.until
+    group by w.location_id, w.since, w.until`.execute(db);
+  for (const t of rows.rows) {
+    const runs = Number(t.runs);
+    const recovered = Number(t.recovered);
+    const booked = Number(t.booked);
+    out.set(`${t.location_id}|${new Date(t.since).toISOString()}`, {
+      missedCalls: Number(t.missed),
+      runs,
+      recovered,
+      recoveredPct: pct(recovered, runs),
+      booked,
+      bookedPct: pct(booked, runs),
+      timeToFirstFollowupSeconds: { p50: seconds(t.ttf_p50), p90: seconds(t.ttf_p90) },
+      timeToFirstHumanContactSeconds: { p50: seconds(t.human_p50) },
+    });
+  }
+  return out;
+}
+
+/** Days are the location's days: its GHL timezone, else the settings' override, else the US default. */
+export async function locationTimezone(db: Kysely<Database>, locationId: string): Promise<string> {
+  const row = await db
+    .selectFrom('installations')
+    .leftJoin('location_settings', 'location_settings.location_id', 'installations.location_id')
+    .select(['installations.timezone', 'location_settings.settings'])
+    .where('installations.location_id', '=', locationId)
+    .executeTakeFirst();
+  return zoneFor(row?.timezone, (row?.settings as { timezone?: unknown } | null | undefined)?.timezone);
+}
+
+/** The zone of a location's days: its GHL time zone, else its settings' zone, else the US default. */
+export function zoneFor(ghlZone: unknown, settingsZone: unknown): string {
+  for (const zone of [ghlZone, settingsZone]) {
+    if (typeof zone === 'string' && isValidTimeZone(zone)) return zone;
+  }
+  return FALLBACK_TIMEZONE;
+}
+
 export async function computeStats(
   db: Kysely<Database>,
   input: { locationId: string; days: number; now: Date; timeZone: string },
@@ -55,16 +143,9 @@ export async function computeStats(
   const runsIn = sql`runs r where r.location_id = ${loc} and r.started_at >= ${since} and r.started_at <= ${now}`;
   const callsIn = sql`missed_calls m where m.location_id = ${loc} and m.called_at >= ${since} and m.called_at <= ${now}`;
 
-  const totals = await sql<Totals>`
-    select
-      (select count(*) from ${callsIn}) as missed,
-      count(*) as runs,
-      count(*) filter (where ${RECOVERED}) as recovered,
-      count(*) filter (where ${RECOVERED} and r.outcome_reason = 'booked') as booked,
-      percentile_cont(0.5) within group (order by extract(epoch from r.first_followup_at - r.started_at)::float8) as ttf_p50,
-      percentile_cont(0.9) within group (order by extract(epoch from r.first_followup_at - r.started_at)::float8) as ttf_p90,
-      percentile_cont(0.5) within group (order by extract(epoch from r.first_human_contact_at - r.started_at)::float8) as human_p50
-    from ${runsIn}`.execute(db);
+  // `now` itself included, as always: the window ends a millisecond after it.
+  const until = new Date(now.getTime() + 1);
+  const totals = (await figuresOf(db, [{ locationId: loc, since, until }])).get(`${loc}|${since.toISOString()}`);
 
   const suppressed = await sql<{ reason: string; count: number }>`
     select coalesce(r.outcome_reason, 'unknown') as reason, count(*) as count
@@ -94,24 +175,21 @@ export async function computeStats(
     group by src
     order by 2 desc, 3 desc, 1`.execute(db);
 
-  const t = totals.rows[0];
-  const runs = Number(t?.runs ?? 0);
-  const recovered = Number(t?.recovered ?? 0);
-  const booked = Number(t?.booked ?? 0);
+  if (!totals) throw new Error(`no figures for ${loc}`);
   return {
     days,
     timeZone: tz,
     from: since.toISOString(),
     to: now.toISOString(),
-    missedCalls: Number(t?.missed ?? 0),
-    runs,
-    recovered,
-    recoveredPct: pct(recovered, runs),
-    booked,
-    bookedPct: pct(booked, runs),
+    missedCalls: totals.missedCalls,
+    runs: totals.runs,
+    recovered: totals.recovered,
+    recoveredPct: totals.recoveredPct,
+    booked: totals.booked,
+    bookedPct: totals.bookedPct,
     suppressed: suppressed.rows.map((r) => ({ reason: r.reason, count: Number(r.count) })),
-    timeToFirstFollowupSeconds: { p50: seconds(t?.ttf_p50), p90: seconds(t?.ttf_p90) },
-    timeToFirstHumanContactSeconds: { p50: seconds(t?.human_p50) },
+    timeToFirstFollowupSeconds: totals.timeToFirstFollowupSeconds,
+    timeToFirstHumanContactSeconds: totals.timeToFirstHumanContactSeconds,
     perDay: perDay.rows.map((r) => ({ day: r.day, missed: Number(r.missed), recovered: Number(r.recovered) })),
     perSource: perSource.rows.map((r) => ({
       source: r.source,

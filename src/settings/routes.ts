@@ -75,6 +75,7 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
         changedByName: e.changedByName,
         changedAt: e.changedAt.toISOString(),
         changed: changedKeys(e.before, e.after),
+        via: e.via,
       })),
     });
   });

@@ -10,6 +10,8 @@ import type { AppDeps } from '../app.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { addressReader } from '../http/client-address.js';
+import { companySession } from './company-session.js';
+import { agencyUserConfirmer } from './confirm-agency-user.js';
 import { userConfirmer } from './confirm-user.js';
 import { findInstalledLocation, type InstalledLocation, listInstalledLocationsOfCompany } from './locations.js';
 import { rateLimitByAddress, windowCounter } from './rate-limit.js';
@@ -19,6 +21,8 @@ import { decryptSso, GHL_ID, type SsoUser } from './sso.js';
 const SessionBody = z.object({
   payload: z.string().min(1).max(8192),
   locationId: z.string().regex(GHL_ID).optional(),
+  // An agency user asking for the agency view rather than a sub-account (company-session.ts).
+  scope: z.literal('company').optional(),
 });
 
 const NOT_INSTALLED = 'Ringback is not installed in this sub-account; install it from the marketplace first';
@@ -29,6 +33,7 @@ export const SIGN_IN_LIMITS = { perAddress: { max: 30, windowMs: 60_000 }, perLo
 export function sessionRouter(deps: AppDeps): Router {
   const r = Router();
   const confirm = userConfirmer(deps);
+  const confirmAgency = agencyUserConfirmer(deps);
   const perLocation = windowCounter(deps.clock, {
     ...SIGN_IN_LIMITS.perLocation,
     message: 'too many sign-ins to this sub-account; wait a minute',
@@ -40,6 +45,11 @@ export function sessionRouter(deps: AppDeps): Router {
     const claimed = decryptSso(body.data.payload, deps.config.ghl.sharedSecret);
     if (!claimed) {
       throw new AppError(401, 'SSO_DECRYPT_FAILED', 'the GoHighLevel user data could not be read; reload the page');
+    }
+    if (body.data.scope === 'company') {
+      perLocation(`company:${claimed.companyId}`);
+      res.status(200).json(await companySession(deps, confirmAgency, claimed));
+      return;
     }
     const picked = await pickLocation(deps.db, claimed, body.data.locationId);
     if ('choices' in picked) {

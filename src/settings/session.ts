@@ -33,23 +33,28 @@ const Claims = z.object({
 });
 
 export function signSession(session: Session, secret: string, now: Date): { token: string; expiresAt: Date } {
+  const { userId, ...claims } = session;
+  return signToken(claims, { subject: userId, audience: SESSION_AUDIENCE }, secret, now);
+}
+
+/** Signs `claims` for `audience` with our issuer, `iat` from `now` and the one-hour lifetime. */
+export function signToken(
+  claims: Record<string, unknown>,
+  to: { subject: string; audience: string },
+  secret: string,
+  now: Date,
+): { token: string; expiresAt: Date } {
   const iat = Math.floor(now.getTime() / 1000);
   const token = jwt.sign(
-    {
-      locationId: session.locationId,
-      companyId: session.companyId,
-      role: session.role,
-      userName: session.userName,
-      // Set explicitly: jsonwebtoken would otherwise take iat (and so exp) from the wall clock.
-      iat,
-    },
+    // iat set explicitly: jsonwebtoken would otherwise take iat (and so exp) from the wall clock.
+    { ...claims, iat },
     Buffer.from(secret, 'utf8'),
     {
       algorithm: 'HS256',
       expiresIn: SESSION_TTL_SECONDS,
       issuer: SESSION_ISSUER,
-      audience: SESSION_AUDIENCE,
-      subject: session.userId,
+      audience: to.audience,
+      subject: to.subject,
     },
   );
   return { token, expiresAt: new Date((iat + SESSION_TTL_SECONDS) * 1000) };
@@ -57,12 +62,27 @@ export function signSession(session: Session, secret: string, now: Date): { toke
 
 /** The session of a valid token; 401 TOKEN_EXPIRED or INVALID_TOKEN otherwise. Expiry is judged by `now`. */
 export function verifySession(token: string, secret: string, now: Date): Session {
+  const { sub, ...rest } = verifyToken(token, SESSION_AUDIENCE, Claims, secret, now);
+  return { userId: sub, ...rest };
+}
+
+/**
+ * The claims of a token we signed for `audience`, checked against `schema` (which must require `sub`, `iat` and
+ * `exp`); 401 TOKEN_EXPIRED or INVALID_TOKEN otherwise. A token for another audience is INVALID_TOKEN.
+ */
+export function verifyToken<S extends z.ZodType<{ sub: string; iat: number; exp: number }>>(
+  token: string,
+  audience: string,
+  schema: S,
+  secret: string,
+  now: Date,
+): Omit<z.output<S>, 'iat' | 'exp'> {
   let decoded: unknown;
   try {
     decoded = jwt.verify(token, Buffer.from(secret, 'utf8'), {
       algorithms: ['HS256'],
       issuer: SESSION_ISSUER,
-      audience: SESSION_AUDIENCE,
+      audience,
       clockTimestamp: Math.floor(now.getTime() / 1000),
       // Needs iat; an hour old (plus skew) is expired whatever exp says.
       maxAge: SESSION_TTL_SECONDS + SESSION_SKEW_SECONDS,
@@ -73,13 +93,13 @@ export function verifySession(token: string, secret: string, now: Date): Session
     }
     throw new AppError(401, 'INVALID_TOKEN', 'the session token is not valid; reload the page to sign in again');
   }
-  const claims = Claims.safeParse(decoded);
+  const claims = schema.safeParse(decoded);
   if (!claims.success) throw new AppError(401, 'INVALID_TOKEN', 'the session token is not valid; reload the page');
-  const { sub, iat, exp, ...rest } = claims.data;
+  const { iat, exp, ...rest } = claims.data;
   const nowSeconds = Math.floor(now.getTime() / 1000);
   // A lifetime longer than ours, or an iat in the future, is no token this service signed.
   if (exp - iat > SESSION_TTL_SECONDS || iat > nowSeconds + SESSION_SKEW_SECONDS) {
     throw new AppError(401, 'INVALID_TOKEN', 'the session token is not valid; reload the page to sign in again');
   }
-  return { userId: sub, ...rest };
+  return rest as Omit<z.output<S>, 'iat' | 'exp'>;
 }

@@ -7,7 +7,12 @@ import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { GhlCalendar } from '../ghl/api.js';
 import { bookingLinkOf } from './booking-link.js';
+import { loadTemplate } from './company-template.js';
 import { defaultSettings, type Settings, settingsSchema } from '../core/settings/schema.js';
+import { withLocalFields } from './shared-fields.js';
+
+/** The audit's `via` of a sub-account whose first settings came from its agency's template. */
+export const VIA_TEMPLATE = 'agency template';
 
 export interface StoredSettings {
   settings: Settings;
@@ -19,14 +24,22 @@ export interface StoredSettings {
 
 /**
  * The install hook's call: the default settings unless the location already has some (a reinstall keeps what
- * the owner configured). Idempotent; returns whether a row was created.
+ * the owner configured), or, when its agency keeps a template, the template with the location's own local
+ * fields (an audited change "via agency template"). Idempotent; returns whether a row was created.
  */
 export async function createDefaultSettings(
   trx: Kysely<Database>,
   locationId: string,
-  info: { calendars: readonly GhlCalendar[]; whiteLabelDomain?: string | null; now?: Date },
+  info: {
+    calendars: readonly GhlCalendar[];
+    whiteLabelDomain?: string | null;
+    companyId?: string | null;
+    now?: Date;
+  },
 ): Promise<boolean> {
-  const settings = defaultSettings({ bookingLink: bookingLinkOf(info.calendars, info.whiteLabelDomain ?? null) });
+  const defaults = defaultSettings({ bookingLink: bookingLinkOf(info.calendars, info.whiteLabelDomain ?? null) });
+  const template = info.companyId ? await loadTemplate(trx, info.companyId) : null;
+  const settings = template ? withLocalFields(template.settings, defaults) : defaults;
   const result = await trx
     .insertInto('location_settings')
     .values({
@@ -38,7 +51,23 @@ export async function createDefaultSettings(
     })
     .onConflict((oc) => oc.column('location_id').doNothing())
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  const created = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  if (created && template) {
+    await trx
+      .insertInto('settings_audit')
+      .values({
+        location_id: locationId,
+        version: 1,
+        changed_by: null,
+        changed_by_name: template.updatedByName,
+        changed_at: info.now ?? sql<Date>`now()`,
+        before: null,
+        after: JSON.stringify(settings),
+        via: VIA_TEMPLATE,
+      })
+      .execute();
+  }
+  return created;
 }
 
 export async function loadSettings(db: Kysely<Database>, locationId: string): Promise<StoredSettings | null> {
@@ -75,6 +104,8 @@ export interface SaveInput {
   settings: Settings;
   user: { userId: string; userName: string };
   now: Date;
+  /** Where the change came from when not the sub-account's own page (an agency's copy); the audit keeps it. */
+  via?: string;
 }
 
 /** Replaces the document when its version is still `expectedVersion`; 409 VERSION_CONFLICT otherwise. */
@@ -121,6 +152,7 @@ export async function saveSettings(db: Kysely<Database>, input: SaveInput): Prom
         changed_at: input.now,
         before: current ? JSON.stringify(current.settings) : null,
         after,
+        via: input.via ?? null,
       })
       .execute();
     return {
@@ -140,12 +172,13 @@ export interface AuditEntry {
   changedAt: Date;
   before: unknown;
   after: unknown;
+  via: string | null;
 }
 
 export async function listAudit(db: Kysely<Database>, locationId: string, limit: number): Promise<AuditEntry[]> {
   const rows = await db
     .selectFrom('settings_audit')
-    .select(['version', 'changed_by', 'changed_by_name', 'changed_at', 'before', 'after'])
+    .select(['version', 'changed_by', 'changed_by_name', 'changed_at', 'before', 'after', 'via'])
     .where('location_id', '=', locationId)
     .orderBy('changed_at', 'desc')
     .orderBy('id', 'desc')
@@ -158,5 +191,6 @@ export async function listAudit(db: Kysely<Database>, locationId: string, limit:
     changedAt: r.changed_at,
     before: r.before,
     after: r.after,
+    via: r.via,
   }));
 }

@@ -19,9 +19,22 @@ export interface SettingsAuditTable {
   changed_at: Date;
   before: ColumnType<unknown, string | null, string | null>;
   after: Json;
+  /** Null for an edit on the page; what an agency's copy or template says it came from otherwise. */
+  via: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** An agency's template of settings (migration 0014): the document, without what is local to each sub-account. */
+export interface CompanySettingsTemplatesTable {
+  company_id: string;
+  settings: Json;
+  version: number;
+  updated_at: Date;
+  updated_by: string | null;
+  updated_by_name: string | null;
 }
 
 export interface SettingsTables {
   location_settings: LocationSettingsTable;
   settings_audit: SettingsAuditTable;
+  company_settings_templates: CompanySettingsTemplatesTable;
 }

@@ -30,7 +30,7 @@ export const FLOORS: ReadonlyArray<readonly string[]> = [
   // The follow-up engine.
   ['followup/'],
   // Features built on the engine.
-  ['installations/', 'settings/', 'reporting/', 'retention/'],
+  ['installations/', 'settings/', 'reporting/', 'retention/', 'portfolio/'],
   // The composition root.
   ['app.ts', 'runtime.ts', 'job-kinds.ts', 'main.ts'],
   // The fake GHL and the commands, which start whole runtimes.

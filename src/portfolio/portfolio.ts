@@ -1,0 +1,197 @@
+/**
+ * `GET /api/portfolio`: every sub-account of the agency user's company that has Ringback, with the same figures
+ * as each sub-account's dashboard (reporting/stats.ts: one definition of recovered, booked, first follow-up and
+ * first human contact) over its last N local days and the N days before, ranked, each with why it falls behind.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { type Figures, figuresOf, windowStart, zoneFor } from '../reporting/stats.js';
+import type { InstalledLocation } from '../settings/locations.js';
+import { type Settings, settingsSchema } from '../core/settings/schema.js';
+import { type Flag, flagsOf } from './checks.js';
+
+export interface Period {
+  missedCalls: number;
+  runs: number;
+  recovered: number;
+  recoveredPct: number | null;
+  booked: number;
+  bookedPct: number | null;
+  medianFirstFollowupSeconds: number | null;
+  medianFirstHumanContactSeconds: number | null;
+  /** Revenue is not measured yet: 0, with `revenueMeasured` false, so no one reads it as "nothing earned". */
+  revenueRecovered: number;
+  revenueMeasured: boolean;
+  from: string;
+  to: string;
+}
+
+export interface PortfolioRow extends Period {
+  rank: number;
+  locationId: string;
+  name: string;
+  timeZone: string;
+  previous: Period;
+  flags: Flag[];
+  behind: boolean;
+}
+
+export interface Portfolio {
+  days: number;
+  locations: PortfolioRow[];
+  totals: { current: Totals; previous: Totals };
+}
+
+interface Totals {
+  subAccounts: number;
+  missedCalls: number;
+  runs: number;
+  recovered: number;
+  recoveredPct: number | null;
+  booked: number;
+  bookedPct: number | null;
+}
+
+export type UnmappedNumbers = (locationId: string, settings: Settings) => Promise<number | null>;
+
+/** GHL is asked about this many sub-accounts at a time (each has its own rate limit, the process does not). */
+const PARALLEL = 6;
+
+export async function computePortfolio(
+  db: Kysely<Database>,
+  input: { locations: InstalledLocation[]; days: number; now: Date; unmapped: UnmappedNumbers },
+): Promise<Portfolio> {
+  const { locations, days, now } = input;
+  const settings = await settingsOf(
+    db,
+    locations.map((l) => l.locationId),
+  );
+  const spans = locations.map((l) => {
+    const timeZone = zoneFor(l.timezone, settings.get(l.locationId)?.timezone);
+    const since = windowStart(now, days, timeZone);
+    const previousSince = windowStart(new Date(since.getTime() - 1), days, timeZone);
+    return { location: l, timeZone, since, previousSince, until: new Date(now.getTime() + 1) };
+  });
+  const figures = await figuresOf(db, [
+    ...spans.map((s) => ({ locationId: s.location.locationId, since: s.since, until: s.until })),
+    ...spans.map((s) => ({ locationId: s.location.locationId, since: s.previousSince, until: s.since })),
+  ]);
+  const current = spans.map((s) => figures.get(`${s.location.locationId}|${s.since.toISOString()}`) ?? EMPTY);
+  const median = medianOf(current.map((f) => f.recoveredPct).filter((p): p is number => p !== null));
+  const unmapped = await inBatches(spans, PARALLEL, (s) => {
+    const own = settings.get(s.location.locationId);
+    return own ? input.unmapped(s.location.locationId, own) : Promise.resolve(null);
+  });
+  const rows: PortfolioRow[] = [];
+  for (const [i, s] of spans.entries()) {
+    const id = s.location.locationId;
+    const now_ = current[i] ?? EMPTY;
+    const flags = await flagsOf(db, {
+      locationId: id,
+      settings: settings.get(id) ?? null,
+      unmapped: unmapped[i] ?? null,
+      figures: now_,
+      medianRecoveredPct: median,
+      now,
+    });
+    rows.push({
+      rank: 0,
+      locationId: id,
+      name: s.location.name ?? 'Unnamed sub-account',
+      timeZone: s.timeZone,
+      ...period(now_, s.since, now),
+      previous: period(figures.get(`${id}|${s.previousSince.toISOString()}`) ?? EMPTY, s.previousSince, s.since),
+      flags,
+      behind: flags.length > 0,
+    });
+  }
+  rows.sort(byRank);
+  rows.forEach((r, i) => {
+    r.rank = i + 1;
+  });
+  return {
+    days,
+    locations: rows,
+    totals: { current: totalOf(rows), previous: totalOf(rows.map((r) => ({ ...r.previous }))) },
+  };
+}
+
+const EMPTY: Figures = {
+  missedCalls: 0,
+  runs: 0,
+  recovered: 0,
+  recoveredPct: null,
+  booked: 0,
+  bookedPct: null,
+  timeToFirstFollowupSeconds: { p50: null, p90: null },
+  timeToFirstHumanContactSeconds: { p50: null },
+};
+
+function period(f: Figures, from: Date, to: Date): Period {
+  return {
+    missedCalls: f.missedCalls,
+    runs: f.runs,
+    recovered: f.recovered,
+    recoveredPct: f.recoveredPct,
+    booked: f.booked,
+    bookedPct: f.bookedPct,
+    medianFirstFollowupSeconds: f.timeToFirstFollowupSeconds.p50,
+    medianFirstHumanContactSeconds: f.timeToFirstHumanContactSeconds.p50,
+    revenueRecovered: 0,
+    revenueMeasured: false,
+    from: from.toISOString(),
+    to: to.toISOString(),
+  };
+}
+
+/** Best recovery first; no calls yet last; then the busier sub-account, then by name. */
+function byRank(a: PortfolioRow, b: PortfolioRow): number {
+  const pa = a.recoveredPct ?? -1;
+  const pb = b.recoveredPct ?? -1;
+  return pb - pa || b.missedCalls - a.missedCalls || a.name.localeCompare(b.name);
+}
+
+function totalOf(rows: Period[]): Totals {
+  const sum = (pick: (p: Period) => number) => rows.reduce((n, p) => n + pick(p), 0);
+  const runs = sum((p) => p.runs);
+  const recovered = sum((p) => p.recovered);
+  const booked = sum((p) => p.booked);
+  const pct = (part: number) => (runs === 0 ? null : Math.round((part / runs) * 1000) / 10);
+  return {
+    subAccounts: rows.length,
+    missedCalls: sum((p) => p.missedCalls),
+    runs,
+    recovered,
+    recoveredPct: pct(recovered),
+    booked,
+    bookedPct: pct(booked),
+  };
+}
+
+function medianOf(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+async function settingsOf(db: Kysely<Database>, ids: string[]): Promise<Map<string, Settings>> {
+  const out = new Map<string, Settings>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom('location_settings')
+    .select(['location_id', 'settings'])
+    .where('location_id', 'in', ids)
+    .execute();
+  for (const r of rows) {
+    const parsed = settingsSchema.safeParse(r.settings);
+    if (parsed.success) out.set(r.location_id, parsed.data);
+  }
+  return out;
+}
+
+async function inBatches<T, R>(items: T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  return out;
+}
