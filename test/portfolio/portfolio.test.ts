@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRACKING_NUMBERS } from '../../src/sandbox/seed.js';
+import { loadSettings, saveSettings } from '../../src/settings/store.js';
+import { seedRun } from '../reporting/seed.js';
+import { type Agency, as, companyToken, LOCATION_2_ID, LOCATION_ID, startAgency } from './helpers.js';
+
+let agency: Agency;
+let token: string;
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  agency = await startAgency();
+  const db = agency.stack.rt.db.db;
+  const now = agency.stack.clock.now().getTime();
+  const ago = (ms: number) => new Date(now - ms).toISOString();
+  // Bright Smile: 4 runs this week, 3 recovered (1 booked), callbacks within minutes; last week 2 of 4.
+  for (let i = 0; i < 4; i++) {
+    await seedRun(db, {
+      locationId: LOCATION_ID,
+      contactId: `c-now-${i}`,
+      startedAt: ago((i + 1) * 3_600_000),
+      outcome: i < 3 ? 'recovered' : 'lost',
+      reason: i === 0 ? 'booked' : 'replied',
+      followupAfterSec: 120,
+      humanAfterSec: 600,
+    });
+    await seedRun(db, {
+      locationId: LOCATION_ID,
+      contactId: `c-prev-${i}`,
+      startedAt: ago(8 * DAY + i * 3_600_000),
+      outcome: i < 2 ? 'recovered' : 'lost',
+      reason: 'replied',
+      followupAfterSec: 300,
+    });
+  }
+  // Lakeside: 5 runs, 1 recovered, people called back after 3 hours; a carrier blocked texts.
+  for (let i = 0; i < 5; i++) {
+    await seedRun(db, {
+      locationId: LOCATION_2_ID,
+      contactId: `l-${i}`,
+      startedAt: ago((i + 2) * 3_600_000),
+      outcome: i === 0 ? 'recovered' : 'lost',
+      reason: 'connected',
+      followupAfterSec: 120,
+      humanAfterSec: 3 * 3600,
+    });
+  }
+  // A run 20 days ago counts in 30 days only.
+  await seedRun(db, { locationId: agency.third, contactId: 'h-old', startedAt: ago(20 * DAY), outcome: 'recovered' });
+  // Another agency's sub-account has calls too: they must never show.
+  await seedRun(db, { locationId: agency.rival, contactId: 'r-1', startedAt: ago(3_600_000), outcome: 'recovered' });
+  const at = new Date(now - DAY);
+  await db
+    .insertInto('location_warnings')
+    .values({ location_id: LOCATION_2_ID, code: '30007', first_at: at, last_at: at, occurrences: 3 })
+    .execute();
+  // Bright Smile has reps and every number mapped: nothing to flag there.
+  const stored = await loadSettings(db, LOCATION_ID);
+  if (!stored) throw new Error('no settings');
+  await saveSettings(db, {
+    locationId: LOCATION_ID,
+    expectedVersion: stored.version,
+    settings: {
+      ...stored.settings,
+      routing: { userIds: ['user_rep_ana'], rules: [] },
+      sources: Object.values(TRACKING_NUMBERS).map((n) => ({
+        trackingNumber: n,
+        tag: `Line ${n.slice(-4)}`,
+        highValue: false,
+        messages: {},
+        assignTo: [],
+      })),
+    },
+    user: { userId: 'user_mgr_maya', userName: 'Maya Patel' },
+    now: new Date(now),
+  });
+  token = await companyToken(agency.stack);
+});
+afterAll(async () => agency?.stack.close());
+
+interface Row {
+  rank: number;
+  locationId: string;
+  name: string;
+  missedCalls: number;
+  recoveredPct: number | null;
+  bookedPct: number | null;
+  medianFirstFollowupSeconds: number | null;
+  medianFirstHumanContactSeconds: number | null;
+  revenueRecovered: number;
+  revenueMeasured: boolean;
+  previous: { missedCalls: number; recoveredPct: number | null; medianFirstFollowupSeconds: number | null };
+  flags: { code: string; message: string }[];
+  behind: boolean;
+}
+
+describe('GET /api/portfolio', () => {
+  it('ranks every installed sub-account of the company with this week and the week before', async () => {
+    const res = await as(agency.stack, token).get('/api/portfolio?days=7');
+    expect(res.status).toBe(200);
+    const rows = res.body.locations as Row[];
+    expect(rows.map((r) => [r.rank, r.locationId])).toEqual([
+      [1, LOCATION_ID],
+      [2, LOCATION_2_ID],
+      [3, agency.third],
+    ]);
+    const [smile, lake, harbor] = rows;
+    expect(smile).toMatchObject({
+      name: 'Bright Smile Dental',
+      missedCalls: 4,
+      recoveredPct: 75,
+      bookedPct: 25,
+      medianFirstFollowupSeconds: 120,
+      medianFirstHumanContactSeconds: 600,
+      revenueRecovered: 0,
+      revenueMeasured: false,
+      previous: { missedCalls: 4, recoveredPct: 50, medianFirstFollowupSeconds: 300 },
+      flags: [],
+      behind: false,
+    });
+    expect(lake).toMatchObject({ missedCalls: 5, recoveredPct: 20, medianFirstHumanContactSeconds: 3 * 3600 });
+    expect(lake?.flags.map((f) => f.code).sort()).toEqual(
+      ['low-recovery', 'no-reps', 'numbers-unmapped', 'slow-callbacks', 'texts-failing'].sort(),
+    );
+    expect(lake?.behind).toBe(true);
+    expect(lake?.flags.find((f) => f.code === 'slow-callbacks')?.message).toBe(
+      'Half the callers wait more than 3 hours for a person to call back',
+    );
+    expect(harbor).toMatchObject({ missedCalls: 0, recoveredPct: null });
+    expect(res.body.totals.current).toMatchObject({ subAccounts: 3, missedCalls: 9, recovered: 4 });
+    expect(JSON.stringify(res.body)).not.toContain(agency.rival);
+  });
+
+  it('over 30 days takes in the older run and compares with the 30 days before', async () => {
+    const res = await as(agency.stack, token).get('/api/portfolio?days=30');
+    expect(res.status).toBe(200);
+    const harbor = (res.body.locations as Row[]).find((r) => r.locationId === agency.third);
+    expect(harbor).toMatchObject({ missedCalls: 1, recoveredPct: 100 });
+    const smile = (res.body.locations as Row[]).find((r) => r.locationId === LOCATION_ID);
+    expect(smile).toMatchObject({ missedCalls: 8, previous: { missedCalls: 0 } });
+  });
+
+  it('stops showing a sub-account once Ringback is uninstalled there', async () => {
+    await agency.stack.rt.db.db
+      .updateTable('installations')
+      .set({ status: 'uninstalled' })
+      .where('location_id', '=', agency.third)
+      .execute();
+    const res = await as(agency.stack, token).get('/api/portfolio');
+    expect((res.body.locations as Row[]).map((r) => r.locationId)).not.toContain(agency.third);
+  });
+});
