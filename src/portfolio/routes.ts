@@ -13,7 +13,7 @@ import type { GhlApi } from '../ghl/api.js';
 import type { GhlAuth } from '../ghl/client.js';
 import type { Logger } from '../logger.js';
 import { agencyOf, requireAgencyAdmin, requireCompanySession, visibleLocations } from '../settings/company-session.js';
-import { loadTemplate, saveTemplate } from '../settings/company-template.js';
+import { loadTemplate, type StoredTemplate, saveTemplate } from '../settings/company-template.js';
 import { agencyUserConfirmer } from '../settings/confirm-agency-user.js';
 import { defaultSettings } from '../core/settings/schema.js';
 import { sharedPart } from '../settings/shared-fields.js';
@@ -23,6 +23,8 @@ import { validateSettings } from '../core/settings/validate.js';
 import { numbersChecker } from './checks.js';
 import { copySettings } from './copy.js';
 import { computePortfolio } from './portfolio.js';
+
+const FromBody = z.strictObject({ locationId: z.string().regex(GHL_ID) });
 
 const CopyBody = z.strictObject({
   locationIds: z.array(z.string().regex(GHL_ID)).min(1).max(500),
@@ -85,12 +87,29 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       now: deps.clock.now(),
     });
     res.setHeader('ETag', `"${saved.version}"`);
-    res.json({
-      settings: saved.settings,
-      version: saved.version,
-      updatedAt: saved.updatedAt.toISOString(),
-      updatedByName: saved.updatedByName,
+    res.json(templateBody(saved));
+  });
+
+  // The template taken from one sub-account the agency has set up well (its local fields left out).
+  r.post('/api/portfolio/template/from-location', async (req, res) => {
+    const user = requireAgencyAdmin(req);
+    const body = FromBody.safeParse(req.body);
+    if (!body.success) throw new AppError(400, 'BAD_REQUEST', 'the body must be {"locationId": "..."}');
+    const visible = await visibleLocations(deps.db, user);
+    if (!visible.some((l) => l.locationId === body.data.locationId)) {
+      throw new AppError(403, 'FORBIDDEN', 'that sub-account is not one of your agency’s sub-accounts with Ringback');
+    }
+    const source = await loadSettings(deps.db, body.data.locationId);
+    if (!source) throw new AppError(409, 'CONFLICT', 'that sub-account has no settings yet');
+    const saved = await saveTemplate(deps.db, {
+      companyId: user.companyId,
+      expectedVersion: ifMatch(req),
+      settings: source.settings,
+      user,
+      now: deps.clock.now(),
     });
+    res.setHeader('ETag', `"${saved.version}"`);
+    res.json(templateBody(saved));
   });
 
   r.post('/api/portfolio/copy', async (req, res) => {
@@ -130,6 +149,15 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
   });
 
   return r;
+}
+
+function templateBody(t: StoredTemplate) {
+  return {
+    settings: t.settings,
+    version: t.version,
+    updatedAt: t.updatedAt.toISOString(),
+    updatedByName: t.updatedByName,
+  };
 }
 
 /** `If-Match: "3"` (the template's ETag; `"0"` before the first save). */

@@ -32,7 +32,8 @@ nav h1{font-size:15px;color:#fff;margin:0 0 4px}nav small{color:#9ca3af}
 nav ul{list-style:none;padding:0;margin:24px 0}nav li{padding:8px 10px;border-radius:6px;font-size:14px}
 nav li.active{background:#1f2937;color:#fff}main{flex:1;display:flex;flex-direction:column}
 header{height:52px;background:#fff;border-bottom:1px solid #e5e7eb;display:flex;align-items:center;
-padding:0 20px;justify-content:space-between;font-size:14px}iframe{flex:1;border:0;background:#fff}`;
+padding:0 20px;justify-content:space-between;font-size:14px}iframe{flex:1;border:0;background:#fff}
+@media (max-width:700px){nav{display:none}}`;
 
 /** What the shell shows around the frame: the sub-account, or the agency view. */
 interface Shell {

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { AGENCY_USERS, COMPANY_ID, LOCATION_2_ID, LOCATION_ID } from '../../src/sandbox/seed.js';
 import { encryptSso } from '../../src/sandbox/sso.js';
 import { TEST_SHARED_SECRET } from '../helpers/config.js';
-import { installVia, type Stack, startStack } from '../helpers/stack.js';
+import { FAST_GHL, installVia, type Stack, startStack } from '../helpers/stack.js';
 
 export { AGENCY_USERS, COMPANY_ID, LOCATION_2_ID, LOCATION_ID };
 export const OTHER_COMPANY = 'comp_rival_agency';
@@ -16,7 +16,7 @@ export interface Agency {
 }
 
 export async function startAgency(): Promise<Agency> {
-  const stack = await startStack();
+  const stack = await startStack({ ghlOptions: { ...FAST_GHL, timeoutMs: 15_000 } });
   const third = stack.sandbox.addLocation({
     companyId: COMPANY_ID,
     name: 'Harbor Auto Repair',
@@ -39,7 +39,7 @@ export async function startAgency(): Promise<Agency> {
   if (mine.status !== 200) throw new Error(`agency install: ${mine.status}`);
   const theirs = await installVia(stack, { company: true, locationId: rival.location.id });
   if (theirs.status !== 200) throw new Error(`rival install: ${theirs.status}`);
-  await stack.rt.worker.drain();
+  await settleNames(stack);
   return { stack, third: third.location.id, rival: rival.location.id };
 }
 
@@ -79,4 +79,23 @@ export function as(stack: Stack, token: string) {
     put: (path: string) => auth(request(stack.url).put(path)),
     post: (path: string) => auth(request(stack.url).post(path)),
   };
+}
+
+/**
+ * Until GHL's name of every installed sub-account is stored: on a loaded machine the install's read of a
+ * location can time out, and the location refresh job (retried on the clock) fills it in later.
+ */
+export async function settleNames(stack: Stack): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await stack.rt.worker.drain();
+    const missing = await stack.rt.db.db
+      .selectFrom('installations')
+      .select('location_id')
+      .where('status', '=', 'installed')
+      .where('name', 'is', null)
+      .execute();
+    if (missing.length === 0) return;
+    stack.clock.advance(60_000);
+  }
+  throw new Error('installed sub-accounts still have no name');
 }

@@ -3,6 +3,7 @@ import { api, currentSession, setSession } from './api.js';
 import { renderDashboard } from './dashboard.js';
 import { byId, h, replace } from './dom.js';
 import { lastChangedBy, renderForm, save } from './form.js';
+import { openPortfolio } from './portfolio.js';
 import { exchange, requestUserData } from './sso.js';
 import { discard, isDirty, load, onChange, state } from './state.js';
 
@@ -27,7 +28,8 @@ async function signIn() {
   let result = await exchange(payload);
   let locationId = null;
   if (result.choices) {
-    locationId = await chooseLocation(result.choices);
+    // At agency level the agency view comes first; "Open settings" on a sub-account continues below.
+    locationId = (await openPortfolio(payload)) ?? (await chooseLocation(result.choices));
     result = await exchange(payload, locationId);
   }
   setSession(result.session, locationId);
