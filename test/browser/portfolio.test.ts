@@ -87,7 +87,7 @@ describe.skipIf(!hasChromium)('the agency view inside GHL at agency level', () =
     );
     expect(await frame.textContent('#portfolio-table')).toContain('not measured yet');
     expect(await frame.textContent('#template-status')).toContain('8:00 AM');
-    const text = await frame.evaluate(() => document.body.innerText);
+    const text = await frame.evaluate(() => document.body.textContent ?? '');
     expect(text).not.toMatch(INTERNAL);
     await shoot(page, frame, 1440, ['portfolio']);
 

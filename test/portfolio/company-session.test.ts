@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptSso } from '../../src/sandbox/sso.js';
-import { TEST_SHARED_SECRET } from '../helpers/config.js';
 import {
   AGENCY_USERS,
   type Agency,
