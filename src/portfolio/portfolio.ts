@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { computeRevenueByLocation, type Revenue } from '../reporting/revenue.js';
 import { type Figures, figuresOf, windowStart, zoneFor } from '../reporting/stats.js';
 import type { InstalledLocation } from '../settings/locations.js';
 import { type Settings, settingsSchema } from '../core/settings/schema.js';
@@ -19,7 +20,10 @@ export interface Period {
   bookedPct: number | null;
   medianFirstFollowupSeconds: number | null;
   medianFirstHumanContactSeconds: number | null;
-  /** Revenue is not measured yet: 0, with `revenueMeasured` false, so no one reads it as "nothing earned". */
+  /**
+   * What the recovered leads were worth (reporting/revenue.ts). `revenueMeasured` is false when leads were
+   * recovered but none has a known value yet: then 0 means "not measured", not "nothing earned".
+   */
   revenueRecovered: number;
   revenueMeasured: boolean;
   from: string;
@@ -76,6 +80,10 @@ export async function computePortfolio(
     ...spans.map((s) => ({ locationId: s.location.locationId, since: s.since, until: s.until })),
     ...spans.map((s) => ({ locationId: s.location.locationId, since: s.previousSince, until: s.since })),
   ]);
+  const revenue = await revenueOf(db, [
+    ...spans.map((s) => ({ locationId: s.location.locationId, since: s.since, until: s.until })),
+    ...spans.map((s) => ({ locationId: s.location.locationId, since: s.previousSince, until: s.since })),
+  ]);
   const current = spans.map((s) => figures.get(`${s.location.locationId}|${s.since.toISOString()}`) ?? EMPTY);
   const median = medianOf(current.map((f) => f.recoveredPct).filter((p): p is number => p !== null));
   const unmapped = await inBatches(spans, PARALLEL, (s) => {
@@ -99,8 +107,13 @@ export async function computePortfolio(
       locationId: id,
       name: s.location.name ?? 'Unnamed sub-account',
       timeZone: s.timeZone,
-      ...period(now_, s.since, now),
-      previous: period(figures.get(`${id}|${s.previousSince.toISOString()}`) ?? EMPTY, s.previousSince, s.since),
+      ...period(now_, revenue.get(`${id}|${s.since.toISOString()}`), s.since, now),
+      previous: period(
+        figures.get(`${id}|${s.previousSince.toISOString()}`) ?? EMPTY,
+        revenue.get(`${id}|${s.previousSince.toISOString()}`),
+        s.previousSince,
+        s.since,
+      ),
       flags,
       behind: flags.length > 0,
     });
@@ -127,7 +140,7 @@ const EMPTY: Figures = {
   timeToFirstHumanContactSeconds: { p50: null },
 };
 
-function period(f: Figures, from: Date, to: Date): Period {
+function period(f: Figures, rev: Revenue | undefined, from: Date, to: Date): Period {
   return {
     missedCalls: f.missedCalls,
     runs: f.runs,
@@ -137,8 +150,8 @@ function period(f: Figures, from: Date, to: Date): Period {
     bookedPct: f.bookedPct,
     medianFirstFollowupSeconds: f.timeToFirstFollowupSeconds.p50,
     medianFirstHumanContactSeconds: f.timeToFirstHumanContactSeconds.p50,
-    revenueRecovered: 0,
-    revenueMeasured: false,
+    revenueRecovered: rev?.value ?? 0,
+    revenueMeasured: rev !== undefined && (rev.leads === 0 || rev.valuedLeads > 0),
     from: from.toISOString(),
     to: to.toISOString(),
   };
@@ -186,6 +199,30 @@ async function settingsOf(db: Kysely<Database>, ids: string[]): Promise<Map<stri
   for (const r of rows) {
     const parsed = settingsSchema.safeParse(r.settings);
     if (parsed.success) out.set(r.location_id, parsed.data);
+  }
+  return out;
+}
+
+/**
+ * Revenue per window, keyed like `figuresOf`: one statement per distinct window (sub-accounts in the same time
+ * zone share theirs). Windows end before `until`; revenue.ts counts up to and including it, hence the 1 ms.
+ */
+async function revenueOf(
+  db: Kysely<Database>,
+  windows: { locationId: string; since: Date; until: Date }[],
+): Promise<Map<string, Revenue>> {
+  const groups = new Map<string, { since: Date; until: Date; ids: string[] }>();
+  for (const w of windows) {
+    const key = `${w.since.toISOString()}|${w.until.toISOString()}`;
+    const group = groups.get(key) ?? { since: w.since, until: w.until, ids: [] };
+    group.ids.push(w.locationId);
+    groups.set(key, group);
+  }
+  const out = new Map<string, Revenue>();
+  for (const g of groups.values()) {
+    const until = new Date(g.until.getTime() - 1);
+    const found = await computeRevenueByLocation(db, { locationIds: g.ids, since: g.since, until });
+    for (const [id, rev] of found) out.set(`${id}|${g.since.toISOString()}`, rev);
   }
   return out;
 }

@@ -23,6 +23,8 @@ beforeAll(async () => {
       reason: i === 0 ? 'booked' : 'replied',
       followupAfterSec: 120,
       humanAfterSec: 600,
+      // The Facebook line, which the owner values at $150 a lead.
+      source: 'Line 1111',
     });
     await seedRun(db, {
       locationId: LOCATION_ID,
@@ -69,6 +71,7 @@ beforeAll(async () => {
         highValue: false,
         messages: {},
         assignTo: [],
+        value: n === TRACKING_NUMBERS.facebook ? 150 : null,
       })),
     },
     user: { userId: 'user_mgr_maya', userName: 'Maya Patel' },
@@ -112,9 +115,11 @@ describe('GET /api/portfolio', () => {
       bookedPct: 25,
       medianFirstFollowupSeconds: 120,
       medianFirstHumanContactSeconds: 600,
-      revenueRecovered: 0,
-      revenueMeasured: false,
-      previous: { missedCalls: 4, recoveredPct: 50, medianFirstFollowupSeconds: 300 },
+      // Three recovered leads from the Facebook line at $150 each (reporting/revenue.ts).
+      revenueRecovered: 450,
+      revenueMeasured: true,
+      // Recovered last week but worth nothing known: not measured, rather than $0 earned.
+      previous: { missedCalls: 4, recoveredPct: 50, medianFirstFollowupSeconds: 300, revenueMeasured: false },
       flags: [],
       behind: false,
     });

@@ -54,7 +54,8 @@ function cell(label, now, before) {
 
 function row(r) {
   const p = r.previous;
-  const revenue = r.revenueMeasured ? `$${r.revenueRecovered}` : 'not measured yet';
+  const dollars = (v) => `about $${Math.round(v).toLocaleString('en-US')}`;
+  const revenue = r.revenueMeasured ? dollars(r.revenueRecovered) : 'not measured yet';
   return h(
     'tr',
     { class: r.behind ? 'behind' : '', dataset: { rank: String(r.rank) } },
