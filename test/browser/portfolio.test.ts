@@ -2,7 +2,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPANY_ID, LOCATION_2_ID, LOCATION_ID } from '../../src/sandbox/seed.js';
 import { saveTemplate } from '../../src/settings/company-template.js';
-import { defaultSettings } from '../../src/settings/schema.js';
+import { defaultSettings } from '../../src/core/settings/schema.js';
 import { FAST_GHL, installVia, type Stack, startStack } from '../helpers/stack.js';
 import { settleNames } from '../portfolio/helpers.js';
 import { seedRun } from '../reporting/seed.js';

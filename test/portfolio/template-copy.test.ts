@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Settings } from '../../src/settings/schema.js';
+import type { Settings } from '../../src/core/settings/schema.js';
 import { listAudit, loadSettings, saveSettings } from '../../src/settings/store.js';
 import {
   AGENCY_USERS,
