@@ -7,7 +7,7 @@ import { loadLocationContext } from './location-settings.js';
 import { ATTRIBUTE_JOB } from './missed-call.js';
 import { assignRep } from './round-robin.js';
 import { addRunEvent } from './runs.js';
-import { ghlErrorToJobError } from './step-errors.js';
+import { ghlJobError } from '../ghl/job-errors.js';
 
 /**
  * Right after a run starts: tag the contact by the line it dialled, decide whether it is high-value (source or
@@ -66,7 +66,7 @@ export function attributeJob(deps: AppDeps, ghl: GhlApi) {
         });
         deps.wakeWorker?.();
       } catch (err) {
-        throw ghlErrorToJobError(err, clock.now());
+        throw ghlJobError(err);
       }
     },
   });

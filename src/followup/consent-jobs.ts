@@ -3,13 +3,14 @@ import type { AppDeps } from '../app.js';
 import type { GhlApi } from '../ghl/api.js';
 import { defineJob } from '../jobs/registry.js';
 import { CONFIRM_OPT_OUT_JOB, DND_WRITE_JOB } from './consent.js';
-import { ghlErrorToJobError } from './step-errors.js';
+import { ghlJobError } from '../ghl/job-errors.js';
 
 /**
  * An opt-out Ringback received, written to GHL as that channel's DND (PUT /contacts/{id} `dndSettings`,
  * docs/compliance-signals.md), so GHL's own workflows and campaigns stop too. Setting it twice is harmless.
+ * The factory shape of every job kind, though this one needs only GHL.
  */
-export function dndWriteJob(deps: AppDeps, ghl: GhlApi) {
+export function dndWriteJob(_deps: AppDeps, ghl: GhlApi) {
   return defineJob({
     kind: DND_WRITE_JOB,
     schema: z.object({ locationId: z.string(), contactId: z.string(), channel: z.enum(['SMS', 'Email']) }),
@@ -21,7 +22,7 @@ export function dndWriteJob(deps: AppDeps, ghl: GhlApi) {
           message: channel === 'SMS' ? 'Opted out by text reply (Ringback)' : 'Unsubscribed by email reply (Ringback)',
         });
       } catch (err) {
-        throw ghlErrorToJobError(err, deps.clock.now());
+        throw ghlJobError(err);
       }
     },
   });
@@ -72,7 +73,7 @@ export function confirmOptOutJob(deps: AppDeps, ghl: GhlApi) {
           .where('sms_held_at', 'is not', null)
           .execute();
       } catch (err) {
-        throw ghlErrorToJobError(err, clock.now());
+        throw ghlJobError(err);
       }
     },
   });

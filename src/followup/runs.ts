@@ -22,9 +22,9 @@ export async function addRunEvent(
 }
 
 /**
- * Every transaction that moves a run's steps takes the run's row lock first. One order (run, then steps) for
- * all of them means concurrent steps of one run never deadlock, and the last step to finish sees the others'
- * states when it decides how the run ended.
+ * Every transaction that moves a run's steps takes the run's row lock first (settle.ts does, in SQL). One order
+ * (run, then steps) for all of them means concurrent steps of one run never deadlock, and the last step to
+ * finish sees the others' states when it decides how the run ended.
  */
 export async function lockRun(db: Db, runId: number): Promise<void> {
   await db.selectFrom('runs').select('id').where('id', '=', runId).forUpdate().execute();
@@ -108,7 +108,8 @@ export async function scheduleStep(
 
 /**
  * Ends an active run with its outcome and stops its steps still waiting; a no-op on an ended run (false).
- * The work is ringback_end_run (migrations/0005_run_functions.sql), shared with the run-finishing functions.
+ * The work is ringback_end_run (migrations/0005_run_functions.sql), which a step's settle also ends runs with
+ * (settle.ts).
  */
 export async function endRun(db: Db, runId: number, outcome: RunOutcome, reason: string, at: Date): Promise<boolean> {
   const { rows } = await sql<{
@@ -152,17 +153,6 @@ export async function recoverLatestRun(
     .execute();
   await addRunEvent(db, run.id, at, 'recovered-late', { reason });
   return run.id;
-}
-
-/**
- * When every step reached a final state the run ends. Suppressed when no message could go out (every text and
- * email skipped for DND or opt-out); otherwise lost: the sequence ended without the lead coming back.
- * Two steps of one run finishing at once (recovered jobs after a crash) must not each see the other still open:
- * the function takes the run's row lock, and its count runs with a snapshot taken after the lock was granted
- * (test/reliability/run-finish.test.ts).
- */
-export async function finishRunIfComplete(db: Db, runId: number, at: Date): Promise<void> {
-  await sql`select ringback_finish_run_if_complete(${runId}, ${at})`.execute(db);
 }
 
 /**

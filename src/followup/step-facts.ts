@@ -7,7 +7,7 @@ import { assignRep } from './round-robin.js';
 import type { HistoryRow } from './history.js';
 import { type LocationContext, locationContextFrom } from './location-settings.js';
 import type { RunFacts } from '../core/step-content.js';
-import type { RunsTable, RunStepsTable, StepState } from './tables.js';
+import type { RunsTable, RunStepsTable } from './tables.js';
 
 type Db = Kysely<Database>;
 const DAY_MS = 86_400_000;
@@ -145,22 +145,4 @@ function reviveDates(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) out[k] = k.endsWith('_at') && typeof v === 'string' ? new Date(v) : v;
   return out;
-}
-
-/** Moves a step between states, only from the states given: the guard that keeps transitions single. */
-export async function markStep(
-  db: Db,
-  runStepId: number,
-  from: StepState[],
-  to: StepState,
-  reason: string | null,
-  now: Date,
-) {
-  return db
-    .updateTable('run_steps')
-    .set({ state: to, reason, done_at: now })
-    .where('id', '=', runStepId)
-    .where('state', 'in', from)
-    .returning(['id', 'run_id', 'step_id'])
-    .executeTakeFirst();
 }

@@ -10,36 +10,16 @@ import type { UserDirectory } from './directory.js';
 import { runHistoryFrom } from './history.js';
 import { ESCALATION_STEP } from './missed-call.js';
 import { checkGhlForContact } from './rest-check.js';
-import {
-  addRunEvent,
-  endRun,
-  finishRunIfComplete,
-  lockRun,
-  markRestChecked,
-  STEP_JOB,
-  stopLocationRuns,
-} from './runs.js';
-import { ghlErrorToJobError } from './step-errors.js';
-import { loadStepFacts, markStep } from './step-facts.js';
+import { addRunEvent, markRestChecked, STEP_JOB, stopLocationRuns } from './runs.js';
+import { settleStep } from './settle.js';
+import { ghlJobError } from '../ghl/job-errors.js';
+import { loadStepFacts } from './step-facts.js';
 import { effectiveCap } from '../core/state-rules.js';
 import { settleUnknownSend } from './step-retry.js';
 import { sendStepOnce } from './step-send.js';
 import { escalationContent } from './escalation.js';
 import { renderStep, templateValues } from '../core/step-content.js';
 import { FALLBACK_TIMEZONE, recipientCandidates, recipientState } from '../core/timezone.js';
-
-const OUTCOME_OF_STOP: Record<StopReason, ['recovered' | 'lost' | 'suppressed', string] | null> = {
-  answered: ['recovered', 'connected'],
-  replied: ['recovered', 'replied'],
-  booked: ['recovered', 'booked'],
-  'task-completed': ['recovered', 'callback-completed'],
-  // The team called back but did not connect: the sequence hands over to humans; a later connection within
-  // 72 h still turns the run recovered.
-  'call-returned': ['lost', 'call-returned'],
-  'opted-out': ['suppressed', 'opted-out'],
-  disabled: ['suppressed', 'disabled'],
-  'run-stopped': null,
-};
 
 /**
  * One due step of a run: re-check the stop conditions and guards, then carry out exactly one of stop, skip,
@@ -60,19 +40,17 @@ export function stepJob(deps: AppDeps, ghl: GhlApi, users: UserDirectory) {
           await deps.db.transaction().execute((trx) => stopInstallRuns(trx, err, deps.clock.now()));
           return;
         }
-        throw ghlErrorToJobError(err, deps.clock.now());
+        throw ghlJobError(err);
       }
     },
     async onDead({ runStepId }, error) {
-      const now = deps.clock.now();
-      const row = await deps.db.selectFrom('run_steps').select('run_id').where('id', '=', runStepId).executeTakeFirst();
-      if (!row) return;
-      await deps.db.transaction().execute(async (trx) => {
-        await lockRun(trx, row.run_id);
-        const step = await markStep(trx, runStepId, ['pending', 'sending'], 'failed', `gave up: ${error}`, now);
-        if (!step) return;
-        await addRunEvent(trx, step.run_id, now, 'step-failed', { error }, step.step_id);
-        await finishRunIfComplete(trx, step.run_id, now);
+      await settleStep(deps.db, {
+        runStepId,
+        from: ['pending', 'sending'],
+        to: 'failed',
+        reason: `gave up: ${error}`,
+        event: { kind: 'step-failed', detail: { error } },
+        at: deps.clock.now(),
       });
     },
   });
@@ -94,7 +72,15 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   if (!facts || !['pending', 'sending'].includes(facts.step.state)) return;
   const { step, run, location: ctx } = facts;
   if (!ctx.installed) {
-    await db.transaction().execute((trx) => endRun(trx, run.id, 'suppressed', 'uninstalled', clock.now()));
+    await settleStep(db, {
+      runStepId,
+      from: ['pending', 'sending'],
+      to: 'stopped',
+      reason: 'uninstalled',
+      event: { kind: 'stopped', detail: { reason: 'uninstalled' } },
+      at: clock.now(),
+      stop: 'uninstalled',
+    });
     return;
   }
   // A retry of a send whose outcome is unknown: done if GHL has it, else decided again from the top below.
@@ -105,11 +91,11 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   const isEscalation = step.step_id === ESCALATION_STEP;
   const def = ctx.settings.sequence.find((s) => s.id === step.step_id);
   if (!isEscalation && !def) {
-    await finish(deps, run.id, runStepId, 'skipped', 'step-removed', false);
+    await finish(deps, runStepId, 'skipped', 'step-removed', false);
     return;
   }
   if (run.status === 'ended' && !isEscalation) {
-    await finish(deps, run.id, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`, false);
+    await finish(deps, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`, false);
     return;
   }
   const contact = await ghl.getContact(step.location_id, step.contact_id);
@@ -152,20 +138,16 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   const noAddress = def?.action === 'email' && emailAddressProblem(def.html, facts.businessAddress) !== null;
   const hold = goes ? (contactHold(step.action, facts, found) ?? (noAddress ? 'no-postal-address' : null)) : null;
   if (hold) {
-    await finish(deps, run.id, runStepId, 'skipped', hold, restChecked);
+    await finish(deps, runStepId, 'skipped', hold, restChecked);
     return;
   }
   if (decision.type === 'stop') {
-    const outcome = OUTCOME_OF_STOP[decision.reason];
-    await db.transaction().execute(async (trx) => {
-      await lockRun(trx, run.id);
-      if (outcome) await endRun(trx, run.id, outcome[0], outcome[1], now);
-      await markStep(trx, runStepId, ['pending'], 'stopped', decision.reason, now);
-    });
+    // The stop condition ends the run; how (recovered, lost, suppressed) is the settle's rule.
+    await finish(deps, runStepId, 'stopped', decision.reason, restChecked, undefined, decision.reason);
     return;
   }
   if (decision.type === 'skip') {
-    await finish(deps, run.id, runStepId, 'skipped', decision.reason, restChecked, decision.note);
+    await finish(deps, runStepId, 'skipped', decision.reason, restChecked, decision.note);
     return;
   }
   if (decision.type === 'defer') {
@@ -201,7 +183,7 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
     rendered.assignedTo = await facts.routeNow(ctx.settings, contact);
   }
   if (isEscalation && rendered.action === 'task' && !rendered.assignedTo) {
-    await finish(deps, run.id, runStepId, 'skipped', 'no-manager', restChecked);
+    await finish(deps, runStepId, 'skipped', 'no-manager', restChecked);
     return;
   }
   const smsCap =
@@ -214,30 +196,25 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
   await sendStepOnce(deps, ghl, facts, rendered, { restChecked, smsCap });
 }
 
+/** A pending step skipped or stopped, with its reason in the owner's words when there are some. */
 async function finish(
   deps: AppDeps,
-  runId: number,
   runStepId: number,
   state: 'skipped' | 'stopped',
   reason: string,
   restChecked: boolean,
   note?: string,
+  stop?: StopReason,
 ): Promise<void> {
-  const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
-    await lockRun(trx, runId);
-    if (restChecked) await markRestChecked(trx, runId, now);
-    const step = await markStep(trx, runStepId, ['pending'], state, reason, now);
-    if (!step) return;
-    const words = note ?? REASON_WORDS[reason];
-    await addRunEvent(
-      trx,
-      step.run_id,
-      now,
-      state === 'skipped' ? 'skipped' : 'stopped',
-      { reason, ...(words ? { text: words } : {}) },
-      step.step_id,
-    );
-    await finishRunIfComplete(trx, step.run_id, now);
+  const words = note ?? REASON_WORDS[reason];
+  await settleStep(deps.db, {
+    runStepId,
+    from: ['pending'],
+    to: state,
+    reason,
+    event: { kind: state, detail: { reason, ...(words ? { text: words } : {}) } },
+    at: deps.clock.now(),
+    restChecked,
+    stop,
   });
 }

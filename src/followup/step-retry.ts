@@ -1,6 +1,6 @@
 import type { AppDeps } from '../app.js';
 import type { GhlApi } from '../ghl/api.js';
-import { addRunEvent, lockRun } from './runs.js';
+import { settleStep } from './settle.js';
 import type { RenderedStep } from '../core/step-content.js';
 import type { StepFacts } from './step-facts.js';
 import { findSent, markDone } from './step-send.js';
@@ -22,25 +22,18 @@ export async function settleUnknownSend(deps: AppDeps, ghl: GhlApi, facts: StepF
       return 'sent';
     }
   }
-  const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
-    await lockRun(trx, run.id);
-    const back = await trx
-      .updateTable('run_steps')
-      .set({ state: 'pending' })
-      .where('id', '=', step.id)
-      .where('state', '=', 'sending')
-      .returning('id')
-      .executeTakeFirst();
-    if (!back) return;
-    await addRunEvent(
-      trx,
-      run.id,
-      now,
-      'retry-checked',
-      { text: 'The last attempt did not reach the contact; every rule was checked again before trying once more.' },
-      step.step_id,
-    );
+  await settleStep(deps.db, {
+    runStepId: step.id,
+    from: ['sending'],
+    to: 'pending',
+    reason: null,
+    event: {
+      kind: 'retry-checked',
+      detail: {
+        text: 'The last attempt did not reach the contact; every rule was checked again before trying once more.',
+      },
+    },
+    at: deps.clock.now(),
   });
   return 'unsent';
 }

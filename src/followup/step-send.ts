@@ -3,7 +3,8 @@ import { PREPARED } from '../db/prepared.js';
 import { sql } from 'kysely';
 import { type GhlApi, GhlRateLimitedError, GhlRequestError, GhlScopeError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
-import { addRunEvent, finishRunIfComplete, lockRun } from './runs.js';
+import { addRunEvent, lockRun } from './runs.js';
+import { settleStep } from './settle.js';
 import type { RenderedStep } from '../core/step-content.js';
 import { findOurMessage } from './sent-match.js';
 import type { StepFacts } from './step-facts.js';
@@ -49,16 +50,13 @@ export async function sendStepOnce(
         .where('state', '=', 'sending')
         .execute();
     } else if (err instanceof GhlRequestError) {
-      const now = clock.now();
-      await db.transaction().execute(async (trx) => {
-        await lockRun(trx, run.id);
-        await trx
-          .updateTable('run_steps')
-          .set({ state: 'failed', reason: `GHL refused (${err.status}): ${err.message}`.slice(0, 500), done_at: now })
-          .where('id', '=', step.id)
-          .execute();
-        await addRunEvent(trx, run.id, now, 'step-failed', { status: err.status, error: err.message }, step.step_id);
-        await finishRunIfComplete(trx, run.id, now);
+      await settleStep(db, {
+        runStepId: step.id,
+        from: ['sending'],
+        to: 'failed',
+        reason: `GHL refused (${err.status}): ${err.message}`.slice(0, 500),
+        event: { kind: 'step-failed', detail: { status: err.status, error: err.message } },
+        at: clock.now(),
       });
       return;
     }
@@ -186,7 +184,7 @@ export async function findSent(
   return findOurMessage(ghl, locationId, messages, wanted);
 }
 
-/** Done with GHL's id, in one round trip: ringback_step_sent (migrations/0005_run_functions.sql). */
+/** Done with GHL's id (only from 'sending', so a step is done once), the send on the run's timeline. */
 export async function markDone(
   deps: AppDeps,
   facts: StepFacts,
@@ -194,11 +192,16 @@ export async function markDone(
   content: RenderedStep,
   opts: { recovered: boolean; restChecked: boolean },
 ): Promise<void> {
-  const detail = JSON.stringify({ action: content.action, ghlId, preview: preview(content) });
-  const reason = opts.recovered ? 'found in GHL after a restart' : null;
-  await sql`${sql.raw(PREPARED)}select ringback_step_sent(${facts.step.id}, ${ghlId}, ${reason}, ${deps.clock.now()}, ${detail}::jsonb, ${opts.restChecked})`.execute(
-    deps.db,
-  );
+  await settleStep(deps.db, {
+    runStepId: facts.step.id,
+    from: ['sending'],
+    to: 'done',
+    reason: opts.recovered ? 'found in GHL after a restart' : null,
+    ghlId,
+    event: { kind: 'sent', detail: { action: content.action, ghlId, preview: preview(content) } },
+    at: deps.clock.now(),
+    restChecked: opts.restChecked,
+  });
 }
 
 function preview(content: RenderedStep): string {

@@ -4,7 +4,7 @@ import type { GhlApi, GhlMessage } from '../ghl/api.js';
 import { defineJob } from '../jobs/registry.js';
 import { dispatchToFollowup } from '../webhooks/dispatch.js';
 import { classifyCall, isCallInProgress } from '../core/call-events.js';
-import { ghlErrorToJobError } from './step-errors.js';
+import { ghlJobError } from '../ghl/job-errors.js';
 import { loadWatermark, SWEEP_JOB, saveWatermark } from './sweep-schedule.js';
 
 const MIN = 60_000;
@@ -141,7 +141,7 @@ export function sweepJob(deps: AppDeps, ghl: GhlApi) {
       try {
         await sweepLocation(deps, ghl, locationId);
       } catch (err) {
-        throw ghlErrorToJobError(err, deps.clock.now());
+        throw ghlJobError(err);
       }
     },
   });

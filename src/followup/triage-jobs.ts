@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import type { GhlApi } from '../ghl/api.js';
 import { defineJob } from '../jobs/registry.js';
-import { ghlErrorToJobError } from './step-errors.js';
+import { ghlJobError } from '../ghl/job-errors.js';
 import { GATED_CLASSES } from './triage-gates.js';
 import { TRIAGE_TASK_JOB } from './triage-reply.js';
 
@@ -51,7 +51,7 @@ export function triageTaskJob(deps: AppDeps, ghl: GhlApi) {
           assignedTo,
         });
       } catch (err) {
-        throw ghlErrorToJobError(err, clock.now());
+        throw ghlJobError(err);
       }
     },
   });

@@ -5,7 +5,7 @@ import type { Database } from '../db/database.js';
 import type { GhlApi } from '../ghl/api.js';
 import { enqueueJob } from '../jobs/queries.js';
 import { defineJob } from '../jobs/registry.js';
-import { ghlErrorToJobError } from '../followup/step-errors.js';
+import { ghlJobError } from '../ghl/job-errors.js';
 
 export const LOCATION_REFRESH_JOB = 'location.refresh';
 
@@ -48,7 +48,7 @@ export function locationRefreshJob(deps: AppDeps, ghl: GhlApi) {
     maxAttempts: 8,
     async handle({ locationId }) {
       const location = await ghl.getLocation(locationId).catch((err) => {
-        throw ghlErrorToJobError(err, deps.clock.now());
+        throw ghlJobError(err);
       });
       const now = deps.clock.now();
       await deps.db.transaction().execute(async (trx) => {

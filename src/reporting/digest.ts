@@ -4,7 +4,7 @@ import type { AppDeps } from '../app.js';
 import type { Database } from '../db/database.js';
 import { loadLocationContext } from '../followup/location-settings.js';
 import { findOurMessage } from '../followup/sent-match.js';
-import { ghlErrorToJobError } from '../followup/step-errors.js';
+import { ghlJobError } from '../ghl/job-errors.js';
 import { FALLBACK_TIMEZONE, localParts, localToInstant } from '../core/timezone.js';
 import { parseClock } from '../core/send-window.js';
 import type { GhlApi } from '../ghl/api.js';
@@ -119,7 +119,7 @@ export function digestJob(deps: AppDeps, ghl: GhlApi) {
           .where('local_date', '=', p.localDate)
           .execute();
       } catch (err) {
-        throw ghlErrorToJobError(err, deps.clock.now());
+        throw ghlJobError(err);
       }
     },
   });

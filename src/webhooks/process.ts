@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
-import { GhlNotInstalledError, GhlRateLimitedError, GhlRequestError } from '../ghl/api.js';
+import { ghlJobError } from '../ghl/job-errors.js';
 import { ghlOf } from '../installations/deps.js';
 import { handleInstallEvent, handleUninstallEvent } from '../installations/install.js';
-import { PermanentJobError, RetryAtError } from '../jobs/errors.js';
+import { PermanentJobError } from '../jobs/errors.js';
 import { defineJob, type JobDefinition } from '../jobs/registry.js';
 import { dispatchToFollowup, type InboxEvent } from './dispatch.js';
 import { InstallEvent, UninstallEvent } from './events.js';
@@ -53,12 +53,10 @@ export async function processWebhook(deps: AppDeps, webhookId: string): Promise<
   }
 }
 
+/** A stored event that does not parse never will; GHL's answers map as for every job (ghl/job-errors.ts). */
 function asJobError(err: unknown): unknown {
-  if (err instanceof GhlRateLimitedError) return new RetryAtError(err.retryAt, err.message);
-  if (err instanceof GhlNotInstalledError || err instanceof GhlRequestError || err instanceof z.ZodError) {
-    return new PermanentJobError(err.message, { cause: err });
-  }
-  return err;
+  if (err instanceof z.ZodError) return new PermanentJobError(err.message, { cause: err });
+  return ghlJobError(err, 'final');
 }
 
 export function webhookProcessJob(deps: AppDeps): JobDefinition {
