@@ -1,7 +1,9 @@
+import { setBounded } from '../bounded-map.js';
 import type { Clock } from '../clock.js';
 import type { GhlApi, GhlUser } from '../ghl/api.js';
 
 const TTL_MS = 5 * 60_000;
+const CACHE_MAX = 10_000;
 
 /**
  * Rep names for messages and tasks, cached per location for a few minutes: names rarely change and every step
@@ -20,7 +22,7 @@ export function createUserDirectory(ghl: GhlApi, clock: Clock) {
       if (!entry || clock.now().getTime() - entry.at > TTL_MS) {
         const users = await ghl.listUsers(locationId).catch(() => [] as GhlUser[]);
         entry = { at: clock.now().getTime(), users };
-        cache.set(locationId, entry);
+        setBounded(cache, locationId, entry, CACHE_MAX);
       }
       return entry.users.find((u) => u.id === userId)?.name ?? null;
     },

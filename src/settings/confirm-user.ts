@@ -4,6 +4,7 @@
  * settings, is GHL's answer to `GET /users/{userId}` with the location's own token. An answer is kept for a
  * session's lifetime, so reloading the page does not ask GHL again.
  */
+import { setBounded } from '../bounded-map.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import {
@@ -70,9 +71,7 @@ export function userConfirmer(deps: { ghl?: GhlApi; clock: Clock }) {
     if (found.id !== userId || !mayEnter(found, locationId))
       throw new AppError(403, 'USER_NOT_CONFIRMED', NOT_CONFIRMED);
     const user: ConfirmedUser = { userId, role: found.role === 'admin' ? 'admin' : 'user', userName: found.name };
-    cache.delete(key);
-    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
-    cache.set(key, { user, until: now + SESSION_TTL_SECONDS * 1000 });
+    setBounded(cache, key, { user, until: now + SESSION_TTL_SECONDS * 1000 }, CACHE_MAX);
     return user;
   };
 }

@@ -4,6 +4,7 @@
  * (no client, a missing scope, an outage) the list is empty and a warning says so: the page still works with
  * typed-in values.
  */
+import { setBounded } from '../bounded-map.js';
 import type { Clock } from '../clock.js';
 import { type GhlApi, GhlNotInstalledError, GhlRequestError } from '../ghl/api.js';
 import type { GhlCalendar, GhlPhoneNumber, GhlUser } from '../ghl/api.js';
@@ -17,6 +18,8 @@ export interface Lookups {
 }
 
 const TTL_MS = 60_000;
+// One entry per location whose page was opened within the process's life, the oldest dropped past this.
+const CACHE_MAX = 5_000;
 
 const WHAT = {
   users: { label: 'users', scope: 'users.readonly', fallback: 'type user ids by hand' },
@@ -67,11 +70,10 @@ export function createLookupCache(deps: { ghl?: GhlApi; clock: Clock; logger: Lo
       const cached = entries.get(locationId);
       if (!opts.fresh && cached && now - cached.at < TTL_MS) return cached.value;
       const value = load(locationId);
-      entries.set(locationId, { at: now, value });
+      setBounded(entries, locationId, { at: now, value }, CACHE_MAX);
       // A failed lookup is not kept: the next page load asks GHL again.
       const result = await value;
       if (result.warnings.length > 0 && entries.get(locationId)?.value === value) entries.delete(locationId);
-      if (entries.size > 5_000) entries.clear();
       return result;
     },
   };
