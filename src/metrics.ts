@@ -21,6 +21,7 @@ export class Metrics {
   readonly #series = new Map<string, Series>();
   readonly #collectors: Array<() => Promise<void>> = [];
   /**
+   * Speed: replaces sorting and escaping the labels on every increment, about 1% of an acknowledgement's CPU.
    * Label sets already formatted, by a cheap join of the labels as given: sorting and escaping on every
    * increment was about 1% of a webhook acknowledgement's CPU. It grows with the distinct label sets, as the
    * series do.

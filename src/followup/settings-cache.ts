@@ -1,3 +1,4 @@
+// Speed: replaces parsing and validating the settings document on every step, a tenth of a step's CPU (commit 27c5b57; steps/s before and after not recorded).
 import { setBounded } from '../bounded-map.js';
 import { defaultSettings, type Settings, settingsSchema } from '../core/settings/schema.js';
 

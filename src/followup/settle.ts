@@ -1,3 +1,4 @@
+// Speed: one round trip for every branch; recording a send and finishing the run was ten as separate statements (commit 171b450, migrations/0005_run_functions.sql).
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { PREPARED } from '../db/prepared.js';

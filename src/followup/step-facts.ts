@@ -49,6 +49,8 @@ interface FactsRow {
 }
 
 /**
+ * Speed: replaces eight small queries; with the intent and the settle, a step in 5 round trips instead of 27
+ * (commit 171b450).
  * Everything a step decides on, in one statement: it runs for every step, and each round trip is a context
  * switch on both sides; eight small queries cost several times this one. Rows come back as JSON: timestamps
  * (the `*_at` columns) are revived to dates.

@@ -1,3 +1,4 @@
+// Speed: replaces axios's own node:http adapter; CPU per GHL call about 0.25 -> 0.1 ms, four calls a step (commit f99be90).
 import http from 'node:http';
 import https from 'node:https';
 import { type AxiosAdapter, AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';

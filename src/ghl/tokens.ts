@@ -24,6 +24,7 @@ import { type GhlOAuth, OAuthGrantError, type TokenGrant } from './oauth.js';
 /** Refresh a little before expiry so a token never dies between our check and GHL's. */
 const EXPIRY_MARGIN_MS = 60_000;
 /**
+ * Speed: replaces reading and decrypting the install row on every GHL call, a fifth of a step's round trips.
  * A follow-up step makes four or five GHL calls: reading and decrypting the install row for each was a fifth of
  * its database round trips. A decrypted token is reused for this long (product time) within its validity; a
  * token GHL rejects, or an install found gone, is dropped at once, so an uninstall costs at most one 401.

@@ -1,3 +1,4 @@
+// Speed: replaces one completion statement per job with one per batch under load (commit 367b801); figure not recorded.
 import type { Executor } from './queries.js';
 import { completeJobs } from './queries.js';
 

