@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--cpu-prof] [--only=ingest,lag,tp,scale,size]`: Ringback driven as GHL drives
+ * `npm run bench [-- --quick] [--cpu-prof] [--only=ingest,lag,tp,e2e,scale,size] [--traffic=missedCalls=5,...]`: Ringback driven as GHL drives
  * it, on PGlite, or on Postgres when DATABASE_URL is set (an empty database the caller creates and drops).
  * Prints a table and writes bench-results/<timestamp>-<db>.json. A benchmark, not a test: figures measured on a
  * shared machine are noisy (the load average at start is printed with them); CPU per unit varies much less.
@@ -13,11 +13,13 @@ import { installAll, settingsRows, UPSERT_SETTINGS } from './bench/fixture.js';
 import { type BenchResults, formatTable } from './bench/report.js';
 import { FULL, type Phase, PHASES, QUICK, runPhases } from './bench/run.js';
 import { startStack } from './bench/stack.js';
+import { parseTraffic } from './bench/traffic-model.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = new Set<Phase>(onlyArg ? PHASES.filter((p) => onlyArg.split(',').includes(p)) : PHASES);
+const traffic = parseTraffic(argv.find((a) => a.startsWith('--traffic='))?.slice('--traffic='.length));
 const databaseUrl = process.env['DATABASE_URL'] || undefined;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const outDir = 'bench-results';
@@ -42,7 +44,13 @@ const pending = pglite ? (quick ? 50_000 : 200_000) : quick ? 100_000 : 1_000_00
 const params = {
   ...base,
   pending,
-  ...(pglite ? { tpSteps: Math.min(base.tpSteps, 1_500), sizeCalls: Math.min(base.sizeCalls, 500) } : {}),
+  ...(pglite
+    ? {
+        tpSteps: Math.min(base.tpSteps, 1_500),
+        sizeCalls: Math.min(base.sizeCalls, 500),
+        e2eRates: quick ? [50, 100] : [50, 100, 200],
+      }
+    : {}),
 };
 const notes: string[] = [];
 try {
@@ -51,7 +59,7 @@ try {
   log(`service up (${stack.kind}, pid ${stack.service.pid}); installing ${base.locations} locations through OAuth`);
   await installAll(stack.fixture, stack.url);
   await stack.service.call('sql', { text: UPSERT_SETTINGS, values: [JSON.stringify(settingsRows(stack.fixture))] });
-  const measured = await runPhases(stack, params, only, log);
+  const measured = await runPhases(stack, params, only, log, traffic);
 
   if (pglite && only.has('scale'))
     notes.push(`PGlite: ${pending.toLocaleString('en-US')} pending jobs, not 1,000,000 (wasm insert speed)`);

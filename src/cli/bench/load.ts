@@ -14,6 +14,7 @@ import {
   missedCallEvent,
   type OpenArg,
   planEvent,
+  trafficEvent,
 } from './protocol.js';
 import { serve } from './rpc.js';
 import { postBytes, WireClient } from './wire-client.js';
@@ -28,7 +29,8 @@ const MAX_PRESIGN = 40_000;
 function signedRequest(target: URL, plan: EventPlan, i: number): Buffer {
   const call = planEvent(plan, i);
   const now = new Date();
-  const body = { ...missedCallEvent(call, now), timestamp: now.toISOString(), webhookId: `wh_${call.contactId}` };
+  const event = plan.traffic ? trafficEvent(call, i, now) : missedCallEvent(call, now);
+  const body = { ...event, timestamp: now.toISOString(), webhookId: `wh_${call.contactId}` };
   const raw = Buffer.from(JSON.stringify(body));
   const signature = signer.headers(raw, 'ed25519')['x-ghl-signature'] ?? '';
   return postBytes(target, { 'Content-Type': 'application/json', 'X-GHL-Signature': signature }, raw);

@@ -15,6 +15,11 @@ export interface EventPlan {
   /** Call time of event i: dateAddedMs + i * dateStepMs; without it, the time the event is signed. */
   dateAddedMs?: number;
   dateStepMs?: number;
+  /**
+   * Not missed calls but the rest of what GHL sends for an installed sub-account (trafficEvent): texts and emails
+   * in and out, the contacts without a run.
+   */
+  traffic?: boolean;
 }
 
 export interface PlannedCall {
@@ -64,6 +69,80 @@ export function missedCallEvent(c: PlannedCall, now: Date): Record<string, unkno
     from: c.from,
     to: c.to,
   };
+}
+
+/**
+ * Event i of a traffic plan: an inbound text, a text a rep sent from GHL, an inbound email, an email a GHL
+ * workflow sent, in turn (the shapes of the sandbox's `messageEvent`, docs/ghl-webhooks.md).
+ */
+export function trafficEvent(c: PlannedCall, i: number, now: Date): Record<string, unknown> {
+  const common = {
+    locationId: c.locationId,
+    contactId: c.contactId,
+    conversationId: c.conversationId,
+    dateAdded: c.dateAdded ?? now.toISOString(),
+    conversationProviderId: 'sandbox_default_provider',
+  };
+  switch (i % 4) {
+    case 0:
+      return {
+        ...common,
+        type: 'InboundMessage',
+        attachments: [],
+        body: 'Ok thanks, Tuesday at 10 works for me',
+        contentType: 'text/plain',
+        direction: 'inbound',
+        messageType: 'SMS',
+        messageId: c.messageId,
+        userId: null,
+        status: 'delivered',
+        from: c.from,
+        to: c.to,
+      };
+    case 1:
+      return {
+        ...common,
+        type: 'OutboundMessage',
+        attachments: [],
+        body: 'Hi, this is Dana from the office: your quote is attached',
+        contentType: 'text/plain',
+        direction: 'outbound',
+        messageType: 'SMS',
+        messageId: c.messageId,
+        userId: `${c.locationId}_rep_1`,
+        source: 'app',
+        status: 'delivered',
+        from: c.to,
+        to: c.from,
+      };
+    case 2:
+      return {
+        ...common,
+        type: 'InboundMessage',
+        body: '<p>Thanks for the quote, can you do Friday instead?</p>',
+        direction: 'inbound',
+        messageType: 'Email',
+        emailMessageId: c.messageId,
+        threadId: c.messageId,
+        subject: 'Re: your quote',
+        from: 'Caller <caller@example.com>',
+        to: ['office@example.com'],
+      };
+    default:
+      return {
+        ...common,
+        type: 'OutboundMessage',
+        body: '<p>Our spring newsletter</p>',
+        direction: 'outbound',
+        messageType: 'Email',
+        emailMessageId: c.messageId,
+        threadId: c.messageId,
+        subject: 'Spring newsletter',
+        source: 'workflow',
+        from: 'Office <office@example.com>',
+        to: ['caller@example.com'],
+      };
+  }
 }
 
 export interface LoadResult {
@@ -122,6 +201,8 @@ export type ServiceApi = {
   insertCeiling: { arg: { durationMs: number; concurrency: number }; result: CeilingResult };
   claimBench: { arg: { rounds: number; limit: number }; result: ClaimResult };
   dbSize: { arg: null; result: { bytes: number; method: string } };
+  /** Runs retention as it would run `aheadMs` from now (src/retention/retention.ts). */
+  retention: { arg: { aheadMs: number }; result: null };
   /** Statements the service's pool has sent since it started. */
   roundTrips: { arg: null; result: number };
   /** The service's event-loop delay since the last call (which resets it): how long requests waited for it. */

@@ -2,7 +2,9 @@
 import type { LagResult, ThroughputResult } from './phase-followup.js';
 import type { IngestResult } from './phase-ingest.js';
 import type { ScaleResult, SizeResult } from './phase-scale.js';
-import type { Summary } from './stats.js';
+import type { E2eResult } from './phase-e2e.js';
+import { cpuText, lat, ms, n0, type Row, verdict } from './report-cells.js';
+import { capacity, e2eRows } from './report-e2e.js';
 
 export interface BenchResults {
   meta: {
@@ -22,6 +24,7 @@ export interface BenchResults {
   throughput?: ThroughputResult[];
   scale?: ScaleResult;
   size?: SizeResult;
+  e2e?: E2eResult;
   rss: Record<string, Rss>;
   /** The service's memory before the size phase, whose PGlite dump is a measuring artifact. */
   rssBeforeSize?: Rss;
@@ -31,25 +34,6 @@ export interface Rss {
   hwmMb: number | null;
   sampledMaxMb: number;
   afterStartMb: number;
-}
-
-type Row = [string, string, string, string];
-
-const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
-const ms = (v: number) => (v >= 100 ? n0(v) : v.toFixed(1));
-const lat = (s: Summary) => `p50 ${ms(s.p50)} / p99 ${ms(s.p99)} / max ${ms(s.max)} ms`;
-const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
-
-/**
- * CPU ms per unit for Ringback's own processes and Postgres (the load process and the sandbox stand for GHL,
- * which is not on this machine in production), and what two idle cores would then sustain.
- */
-function cpuText(cpu: Record<string, number>, names: string[], db: 'postgres' | 'pglite'): string {
-  const parts = names.filter((n) => cpu[n] !== undefined).map((n) => `${n} ${(cpu[n] ?? 0).toFixed(2)}`);
-  const ours = ['service', 'worker2', 'postgres'].reduce((sum, n) => sum + (cpu[n] ?? 0), 0);
-  // PGlite runs the database on the service's own thread: one core is all it can use.
-  const ceiling = db === 'pglite' ? `1 core / service` : '2 idle cores / (Ringback + Postgres)';
-  return `${parts.join(' + ')} ms; ${ceiling} = ${n0((db === 'pglite' ? 1000 : 2000) / Math.max(0.001, ours))}/s`;
 }
 
 function ingestionRows(i: IngestResult, db: 'postgres' | 'pglite'): Row[] {
@@ -151,6 +135,7 @@ export function rows(r: BenchResults): Row[] {
   const out: Row[] = [
     ...(r.ingestion ? ingestionRows(r.ingestion, r.meta.db) : []),
     ...followupRows(r),
+    ...(r.e2e ? e2eRows(r.e2e, r.meta.db) : []),
     ...(r.scale ? scaleRows(r.scale) : []),
   ];
   const peak = r.rssBeforeSize ?? r.rss['service'];
@@ -206,6 +191,7 @@ export function formatTable(r: BenchResults): string {
   const load = m.loadAverageAtStart.map((v) => v.toFixed(2)).join(' ');
   const head = `Ringback bench: ${m.db}${m.quick ? ' (quick)' : ''}, ${m.locations} locations, ${m.startedAt}, ${m.seconds.toFixed(0)} s, ${m.cpus} CPUs, load average at start ${load}`;
   const notes = m.notes.map((n) => `  * ${n}`);
+  if (r.e2e) notes.push(...capacity(r.e2e.model, r.e2e, m.db).map((n) => `  * ${n}`));
   return [head, line(all[0]!), rule, ...all.slice(1).map(line), ...(notes.length ? ['notes:', ...notes] : [])].join(
     '\n',
   );

@@ -1,11 +1,13 @@
 /** The phases in their order; `only` picks some of them (to iterate on one while profiling). */
 import { measureLag, measureThroughput, type ThroughputResult } from './phase-followup.js';
+import { measureEndToEnd } from './phase-e2e.js';
 import { measureIngestion } from './phase-ingest.js';
 import { measureClaim, measureScale, measureSize } from './phase-scale.js';
 import type { BenchResults } from './report.js';
 import type { Stack } from './stack.js';
+import { DEFAULT_TRAFFIC, type TrafficModel } from './traffic-model.js';
 
-export const PHASES = ['ingest', 'lag', 'tp', 'scale', 'size'] as const;
+export const PHASES = ['ingest', 'lag', 'tp', 'e2e', 'scale', 'size'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface Params {
@@ -28,6 +30,9 @@ export interface Params {
   claimRounds: number;
   sizeCalls: number;
   pending: number;
+  /** Missed calls per second held in the end-to-end phase, one window each. */
+  e2eRates: number[];
+  e2eMs: number;
 }
 
 export const QUICK: Omit<Params, 'pending'> = {
@@ -47,6 +52,8 @@ export const QUICK: Omit<Params, 'pending'> = {
   claimRounds: 100,
   sizeCalls: 300,
   sizeWaitMs: 15_000,
+  e2eRates: [100, 250],
+  e2eMs: 4_000,
 };
 export const FULL: Omit<Params, 'pending'> = {
   locations: 400,
@@ -65,6 +72,8 @@ export const FULL: Omit<Params, 'pending'> = {
   claimRounds: 300,
   sizeCalls: 1_000,
   sizeWaitMs: 45_000,
+  e2eRates: [100, 250, 500],
+  e2eMs: 10_000,
 };
 
 type Measured = Omit<BenchResults, 'meta' | 'rss' | 'rssBeforeSize'> & Partial<Pick<BenchResults, 'rssBeforeSize'>>;
@@ -95,6 +104,7 @@ export async function runPhases(
   P: Params,
   only: ReadonlySet<Phase>,
   say: (m: string) => void,
+  model: TrafficModel = DEFAULT_TRAFFIC,
 ): Promise<Measured> {
   const out: Measured = {};
   // Each line says the service's resident memory so far, so the report can say which phase set the peak.
@@ -145,6 +155,14 @@ export async function runPhases(
     out.lag = lag;
   }
   if (only.has('tp')) out.throughput = await measureWorkers(s, P, lead, log);
+  if (only.has('e2e')) {
+    log(`end to end: missed calls at ${P.e2eRates.join(', ')}/s, first SMS due at once, worker running`);
+    out.e2e = await measureEndToEnd(
+      s,
+      { rates: P.e2eRates, warmupMs: P.warm, durationMs: P.e2eMs, graceMs: P.graceMs, ceilingMs: P.ceiling, model },
+      log,
+    );
+  }
   if (claimEmpty) {
     log(`scale: ${P.pending.toLocaleString('en-US')} future-dated jobs`);
     const lag = {

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { systemClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
+import { applyRetention } from '../../retention/retention.js';
 import { startRuntime } from '../../runtime.js';
 import type { ServiceApi } from './protocol.js';
 import { serve } from './rpc.js';
@@ -71,6 +72,10 @@ serve<ServiceApi>(
     insertCeiling: (arg) => insertCeiling(rt.db.db, arg),
     claimBench: (arg) => claimBench(rt.db.db, arg),
     dbSize: () => databaseSize(rt.db),
+    async retention({ aheadMs }) {
+      await applyRetention(rt.db.db, new Date(Date.now() + aheadMs), config.retention);
+      return null;
+    },
     roundTrips: async () => roundTrips,
     async loopDelay() {
       const out = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };

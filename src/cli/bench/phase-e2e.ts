@@ -1,0 +1,226 @@
+/**
+ * End to end: signed missed-call webhooks at a fixed rate into the one Ringback process (ROLE=all, worker
+ * running), each location's first SMS due at once. Per rate: acknowledgements, every webhook's status, the
+ * first SMS's lag behind its due time, and what one missed call costs until that SMS is sent (database round
+ * trips, service and Postgres CPU), next to the ceilings of the same run. Then the database's growth per missed
+ * call once retention has run, and the non-missed-call traffic (texts and emails, no active run) absorbed.
+ */
+import { CpuMeter } from './cpu.js';
+import { addCallers, settingsRows, UPSERT_SETTINGS } from './fixture.js';
+import type { EventPlan, LoadResult } from './protocol.js';
+import { collectSends } from './sends.js';
+import type { Stack } from './stack.js';
+import { machineTicks, stealPercent } from './steal.js';
+import { type Summary, summarize } from './stats.js';
+import type { TrafficModel } from './traffic-model.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface E2eOptions {
+  rates: number[];
+  warmupMs: number;
+  durationMs: number;
+  /** How long after the last webhook its first SMS may still be sent; later ones lag at least this much. */
+  graceMs: number;
+  /** Closed-loop window of the ceilings and of the traffic phase. */
+  ceilingMs: number;
+  model: TrafficModel;
+}
+
+export interface E2eRate {
+  rate: number;
+  /** Calls posted, warm-up included: every per-call cost below divides by it. */
+  calls: number;
+  ack: LoadResult;
+  /** Statuses of every webhook of the rate, warm-up included. */
+  every2xx: boolean;
+  /** First SMS sent minus its due time (at once: the later of the call and its webhook's arrival). */
+  lagMs: Summary;
+  sent: number;
+  stealPct: number;
+  roundTripsPerCall: number;
+  /** CPU ms per missed call, per process, until its first SMS is sent and its jobs are done. */
+  cpu: Record<string, number>;
+  /** Seconds from the first webhook to the last first SMS. */
+  seconds: number;
+}
+
+export interface TrafficResult {
+  webhooks: number;
+  /** Acknowledged and processed (inbox row marked) per second, worker running. */
+  absorbedPerSecond: number;
+  ackRate: number;
+  failed: number;
+  roundTripsPerWebhook: number;
+  cpu: Record<string, number>;
+}
+
+export interface E2eResult {
+  ceilings: { bareHttp: number; inserts: number; insertConnections: number };
+  rates: E2eRate[];
+  /** Database growth per missed call, retention applied as it is 8 days later, measured after VACUUM FULL. */
+  bytesPerCall: number;
+  sizeMethod: string;
+  traffic: TrafficResult;
+  model: TrafficModel;
+}
+
+/** Every location's first step (the apology text) due at once, the rest of the sequence as configured. */
+async function firstSmsAtOnce(s: Stack, atOnce: boolean): Promise<void> {
+  const rows = settingsRows(s.fixture).map((r) => {
+    const settings = r.s as { sequence: Array<{ after: string }> };
+    if (!atOnce) return r;
+    return {
+      id: r.id,
+      s: { ...settings, sequence: settings.sequence.map((st, i) => (i ? st : { ...st, after: 'PT0S' })) },
+    };
+  });
+  await s.service.call('sql', { text: UPSERT_SETTINGS, values: [JSON.stringify(rows)] });
+}
+
+/** Due webhook and attribute jobs, and inbox rows not yet processed. */
+async function dueWork(s: Stack): Promise<number> {
+  const rows = await s.service.call('sql', {
+    text: `select (select count(*) from jobs where state in ('pending', 'running') and run_at <= now())::int
+                + (select count(*) from webhook_inbox where processed_at is null)::int as n`,
+  });
+  return Number(rows[0]?.['n'] ?? 0);
+}
+
+async function waitIdle(s: Stack, deadline: number): Promise<void> {
+  while ((await dueWork(s)) > 0 && Date.now() < deadline) await sleep(100);
+}
+
+async function oneRate(s: Stack, o: E2eOptions, rate: number, n: number): Promise<E2eRate> {
+  const prefix = `e2e${n}_`;
+  const warm = Math.round((rate * o.warmupMs) / 1000);
+  const count = warm + Math.round((rate * o.durationMs) / 1000);
+  const plan: EventPlan = { locations: s.fixture.locations, lines: s.fixture.lines, contactPrefix: prefix };
+  addCallers(s.fixture.sandbox, plan, count);
+  await waitIdle(s, Date.now() + 30_000);
+  const from = s.fixture.sandbox.requests.length;
+  const trips = await s.service.call('roundTrips', null);
+  const cpuBefore = s.cpu.snapshot();
+  const ticks = machineTicks();
+  const t0 = Date.now();
+  const ack = await s.load.call('open', {
+    url: `${s.url}/webhooks/ghl`,
+    rate,
+    warmupMs: o.warmupMs,
+    durationMs: o.durationMs,
+    plan,
+  });
+  // Costs are per missed call fully handled: the wait for the last first SMS and job is long, the lag counts it.
+  const wait = Math.max(o.graceMs, 60_000);
+  const sends = await collectSends(s, from, prefix, count, Date.now() + wait);
+  const stealPct = stealPercent(ticks, machineTicks());
+  const seconds = (Date.now() - t0) / 1000;
+  await waitIdle(s, Date.now() + wait);
+  const cpu = CpuMeter.perUnit(cpuBefore, s.cpu.snapshot(), count);
+  const roundTripsPerCall = ((await s.service.call('roundTrips', null)) - trips) / count;
+  const deadline = Date.now();
+  // Due at once: the step's due time, or its webhook's arrival when the event was signed before it was posted.
+  const dues = await s.service.call('sql', {
+    text: `select st.contact_id, (extract(epoch from greatest(st.due_at, w.received_at)) * 1000)::float8 as due_ms
+           from run_steps st join webhook_inbox w on w.webhook_id = 'wh_' || st.contact_id
+           where st.step_id = 'apology-sms' and st.contact_id like $1`,
+    values: [`${prefix}%`],
+  });
+  const sentAt = new Map(sends.map((r) => [(r.body as { contactId: string }).contactId, r.at.getTime()]));
+  const measured = dues.filter((r) => Number(String(r['contact_id']).slice(prefix.length)) >= warm);
+  const lags = measured.map((r) => (sentAt.get(String(r['contact_id'])) ?? deadline) - Number(r['due_ms']));
+  // The warm-up's webhooks were posted too: their statuses count, only their latencies are not recorded.
+  const every2xx = ack.failed === 0 && ack.ok === ack.sent;
+  return {
+    rate,
+    calls: count,
+    ack,
+    every2xx,
+    lagMs: summarize(lags),
+    sent: measured.filter((r) => sentAt.has(String(r['contact_id']))).length,
+    stealPct,
+    roundTripsPerCall,
+    cpu,
+    seconds,
+  };
+}
+
+/** Retention as it runs 8 days from now (webhook bodies past their 7 days), then every table compacted. */
+async function settledSize(s: Stack): Promise<{ bytes: number; method: string }> {
+  await s.service.call('retention', { aheadMs: 8 * 86_400_000 });
+  // VACUUM FULL locks each table in turn: the worker waits, so no transaction of its own holds one meanwhile.
+  await s.service.call('worker', { run: false });
+  await s.service.call('sql', { text: 'vacuum full' });
+  const size = await s.service.call('dbSize', null);
+  await s.service.call('worker', { run: true });
+  return size;
+}
+
+async function measureTraffic(s: Stack, o: E2eOptions): Promise<TrafficResult> {
+  const plan: EventPlan = {
+    locations: s.fixture.locations,
+    lines: s.fixture.lines,
+    contactPrefix: 'traffic_',
+    traffic: true,
+  };
+  await waitIdle(s, Date.now() + 30_000);
+  const trips = await s.service.call('roundTrips', null);
+  const cpuBefore = s.cpu.snapshot();
+  const t0 = Date.now();
+  const r = await s.load.call('closed', {
+    url: `${s.url}/webhooks/ghl`,
+    connections: 64,
+    warmupMs: 0,
+    durationMs: o.ceilingMs,
+    plan,
+  });
+  await waitIdle(s, Date.now() + 60_000);
+  const seconds = (Date.now() - t0) / 1000;
+  return {
+    webhooks: r.issued,
+    absorbedPerSecond: r.ok / seconds,
+    ackRate: r.rate,
+    failed: r.failed,
+    roundTripsPerWebhook: ((await s.service.call('roundTrips', null)) - trips) / Math.max(1, r.issued),
+    cpu: CpuMeter.perUnit(cpuBefore, s.cpu.snapshot(), r.issued),
+  };
+}
+
+export async function measureEndToEnd(s: Stack, o: E2eOptions, log: (m: string) => void): Promise<E2eResult> {
+  const bare = await s.load.call('closed', {
+    url: `${s.bare.info['url']}/webhooks/ghl`,
+    connections: 64,
+    warmupMs: 500,
+    durationMs: o.ceilingMs,
+    plan: { locations: s.fixture.locations, lines: s.fixture.lines, contactPrefix: 'e2ebare_' },
+  });
+  const insertConnections = s.kind === 'postgres' ? 8 : 1;
+  const inserts = await s.service.call('insertCeiling', { durationMs: o.ceilingMs, concurrency: insertConnections });
+  log(`  ceilings: bare HTTP ${Math.round(bare.rate)}/s, single-row inserts ${Math.round(inserts.rate)}/s`);
+  await firstSmsAtOnce(s, true);
+  const before = await settledSize(s);
+  const rates: E2eRate[] = [];
+  let calls = 0;
+  for (const [i, rate] of o.rates.entries()) {
+    const r = await oneRate(s, o, rate, i + 1);
+    calls += r.calls;
+    rates.push(r);
+    log(
+      `  ${rate} missed calls/s: ack p50 ${r.ack.latency.p50.toFixed(1)} p99 ${r.ack.latency.p99.toFixed(1)} ms, ${r.every2xx ? 'every webhook 2xx' : `${r.ack.failed} failed`}; first SMS lag p99 ${r.lagMs.p99.toFixed(0)} ms (${r.sent}/${r.lagMs.n} sent); ${r.roundTripsPerCall.toFixed(1)} round trips, CPU ${(r.cpu['service'] ?? 0).toFixed(2)} + ${(r.cpu['postgres'] ?? 0).toFixed(2)} ms per call; CPU steal ${r.stealPct.toFixed(1)}%`,
+    );
+  }
+  const after = await settledSize(s);
+  await firstSmsAtOnce(s, false);
+  const traffic = await measureTraffic(s, o);
+  log(
+    `  texts and emails, no active run: ${Math.round(traffic.absorbedPerSecond)}/s absorbed (acks ${Math.round(traffic.ackRate)}/s), ${traffic.roundTripsPerWebhook.toFixed(2)} round trips each`,
+  );
+  return {
+    ceilings: { bareHttp: bare.rate, inserts: inserts.rate, insertConnections },
+    rates,
+    bytesPerCall: (after.bytes - before.bytes) / Math.max(1, calls),
+    sizeMethod: `${before.method} after retention and VACUUM FULL`,
+    traffic,
+    model: o.model,
+  };
+}
