@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { PREPARED } from '../db/prepared.js';
+import { type LaneName, laneFilter } from './lanes.js';
 import type { JobState } from './tables.js';
 
 export type Executor = Kysely<Database>;
@@ -47,16 +48,24 @@ export async function enqueueJob(db: Executor, job: EnqueueInput, now: Date): Pr
   return row?.id ?? null;
 }
 
-/** One statement: lock due rows others have not locked, mark them ours, return them. */
+/**
+ * One statement: lock due rows of the lane (lanes.ts; both when none is named) that others have not locked,
+ * mark them ours, return them.
+ */
 export async function claimJobs(
   db: Executor,
-  opts: { workerId: string; now: Date; limit: number },
+  opts: { workerId: string; now: Date; limit: number; lane?: LaneName },
 ): Promise<ClaimedJob[]> {
+  if (!opts.lane) {
+    const intake = await claimJobs(db, { ...opts, lane: 'intake' });
+    const rest = opts.limit - intake.length;
+    return rest > 0 ? [...intake, ...(await claimJobs(db, { ...opts, limit: rest, lane: 'outbound' }))] : intake;
+  }
   const res = await sql<ClaimedJob>`${sql.raw(PREPARED)}
     update jobs set state = 'running', locked_by = ${opts.workerId}, locked_at = ${opts.now},
       attempts = attempts + 1, updated_at = ${opts.now}
     where id in (
-      select id from jobs where state = 'pending' and run_at <= ${opts.now}
+      select id from jobs where state = 'pending' and ${laneFilter(opts.lane)} and run_at <= ${opts.now}
       order by run_at, id limit ${opts.limit} for update skip locked
     )
     returning id, kind, payload, attempts, max_attempts, location_id, run_at`.execute(db);

@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics.js';
 import { createCompletions } from './completions.js';
 import { PermanentJobError, RetryAtError } from './errors.js';
 import { type ClaimedJob, claimJobs, type Executor, failJob, recoverStaleJobs, rescheduleJob } from './queries.js';
+import type { Lane } from './lanes.js';
 import type { JobRegistry } from './registry.js';
 
 export interface WorkerOptions {
@@ -14,8 +15,10 @@ export interface WorkerOptions {
   logger: Logger;
   metrics?: Metrics;
   workerId?: string;
-  /** Jobs claimed and run together per round. */
+  /** Jobs of the outbound lane in flight at once (lanes.ts); runOnce claims up to this many of both lanes. */
   concurrency?: number;
+  /** Jobs of the intake lane (webhook processing) in flight at once, in slots of their own. */
+  intakeConcurrency?: number;
   /** Real milliseconds between polls when idle. */
   pollMs?: number;
   /** Product-time age after which a running job is presumed orphaned by a dead worker. */
@@ -37,12 +40,17 @@ export interface Worker {
 export function createWorker(opts: WorkerOptions): Worker {
   const id = opts.workerId ?? `w-${randomUUID().slice(0, 8)}`;
   const concurrency = opts.concurrency ?? 4;
+  const lanes: Lane[] = [
+    { name: 'intake', concurrency: opts.intakeConcurrency ?? Math.max(1, Math.ceil(concurrency / 3)) },
+    { name: 'outbound', concurrency },
+  ];
   const pollMs = opts.pollMs ?? 200;
   const staleAfterMs = opts.staleAfterMs ?? 5 * 60_000;
   const log = opts.logger.child({ worker: id });
   let running = false;
-  let loop: Promise<void> | null = null;
-  let wakeUp: (() => void) | null = null;
+  let loop: Promise<unknown> | null = null;
+  const wakeUps = new Set<() => void>();
+  const wakeLane = new Map<string, () => void>();
   let lastRecovery = 0;
   const complete = createCompletions(opts.db, id);
 
@@ -126,32 +134,39 @@ export function createWorker(opts: WorkerOptions): Worker {
     throw new Error(`drain did not settle after ${maxRounds} rounds`);
   }
 
-  function sleep(ms: number): Promise<void> {
+  /** Until `ms` passed or the lane is woken: by wake() (new work, any lane) or a job of its own finishing. */
+  function sleep(lane: Lane, ms: number): Promise<void> {
     return new Promise((resolve) => {
       const t = setTimeout(done, ms);
       function done() {
         clearTimeout(t);
-        wakeUp = null;
+        wakeUps.delete(done);
+        wakeLane.delete(lane.name);
         resolve();
       }
-      wakeUp = done;
+      wakeUps.add(done);
+      wakeLane.set(lane.name, done);
     });
   }
+  const wakeAll = () => {
+    for (const w of [...wakeUps]) w();
+  };
 
   /**
-   * Keeps up to `concurrency` jobs in flight and claims for a slot as soon as one frees. Rounds that wait for
-   * all their jobs (runOnce) let one GHL call hanging to its 10 s timeout hold up every webhook and step behind
-   * it (test/reliability/ghl-outage.test.ts).
+   * Keeps up to the lane's concurrency of its jobs in flight and claims for a slot as soon as one frees. Rounds
+   * that wait for all their jobs (runOnce) let one GHL call hanging to its 10 s timeout hold up every webhook and
+   * step behind it (test/reliability/ghl-outage.test.ts); each lane polls on its own, so a lane whose slots all
+   * wait on GHL leaves the other's free (test/jobs/lanes.test.ts).
    */
-  const inFlight = new Set<Promise<void>>();
-  async function poll(): Promise<void> {
+  async function poll(lane: Lane): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
     while (running) {
-      const free = concurrency - inFlight.size;
+      const free = lane.concurrency - inFlight.size;
       let claimed = 0;
       if (free > 0) {
         try {
           await recoverIfDue();
-          const jobs = await claimJobs(opts.db, { workerId: id, now: opts.clock.now(), limit: free });
+          const jobs = await claimJobs(opts.db, { workerId: id, now: opts.clock.now(), limit: free, lane: lane.name });
           claimed = jobs.length;
           for (const job of jobs) {
             const p: Promise<void> = runJob(job)
@@ -160,7 +175,7 @@ export function createWorker(opts: WorkerOptions): Worker {
               )
               .finally(() => {
                 inFlight.delete(p);
-                wakeUp?.();
+                wakeLane.get(lane.name)?.();
               });
             inFlight.add(p);
           }
@@ -170,7 +185,7 @@ export function createWorker(opts: WorkerOptions): Worker {
         }
       }
       // Full, or nothing more due: wait for a slot to free, a wake(), or the next poll.
-      if (running && (free === 0 || claimed < free)) await sleep(pollMs);
+      if (running && (free === 0 || claimed < free)) await sleep(lane, pollMs);
     }
     await Promise.all(inFlight);
   }
@@ -182,16 +197,16 @@ export function createWorker(opts: WorkerOptions): Worker {
     start() {
       if (running) return;
       running = true;
-      loop = poll();
+      loop = Promise.all(lanes.map(poll));
     },
     async stop() {
       running = false;
-      wakeUp?.();
+      wakeAll();
       await loop;
       loop = null;
     },
     wake() {
-      wakeUp?.();
+      wakeAll();
     },
   };
 }

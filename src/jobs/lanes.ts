@@ -1,0 +1,32 @@
+/**
+ * Claim lanes: the worker claims each lane's jobs with a statement of its own and runs them in slots of its
+ * own, so processing a webhook never waits behind jobs that call GHL (a step waiting out GHL's 10 s timeout, a
+ * backlog of steps retrying through an outage). Both lanes are rows of the same jobs table: one queue in
+ * Postgres, two claims over it, each served by a partial index (migrations/0013_job_lanes.sql).
+ */
+import { type RawBuilder, sql } from 'kysely';
+
+export type LaneName = 'intake' | 'outbound';
+
+/**
+ * Kinds of the intake lane: a stored webhook's processing (src/webhooks/process.ts), which writes to the
+ * database and never calls GHL (INSTALL excepted: it mints the location's token, once per install). The
+ * literal is the index's predicate in migrations/0013_job_lanes.sql: change both together.
+ */
+export const INTAKE_KINDS: readonly string[] = ['webhook.process'];
+
+export interface Lane {
+  name: LaneName;
+  /** Jobs of the lane in flight at once, per worker. */
+  concurrency: number;
+}
+
+export function laneOf(kind: string): LaneName {
+  return INTAKE_KINDS.includes(kind) ? 'intake' : 'outbound';
+}
+
+/** The claim's filter of a lane: literals, so the planner matches the partial index of its lane. */
+export function laneFilter(lane: LaneName): RawBuilder<unknown> {
+  const kinds = sql.join(INTAKE_KINDS.map((k) => sql.lit(k)));
+  return lane === 'intake' ? sql`kind in (${kinds})` : sql`kind not in (${kinds})`;
+}
