@@ -27,7 +27,12 @@ export function retentionJob(deps: AppDeps): JobDefinition {
     schema: z.object({ slot: z.string() }),
     async handle() {
       const result = await applyRetention(deps.db, deps.clock.now(), deps.config.retention);
-      if (result.inboxBodiesDropped || result.notInstalledBodiesDropped || result.locationsForgotten.length) {
+      if (
+        result.inboxBodiesDropped ||
+        result.notInstalledBodiesDropped ||
+        result.doneJobsDeleted ||
+        result.locationsForgotten.length
+      ) {
         deps.logger.info(result, 'retention applied');
       }
     },

@@ -2,6 +2,9 @@
  * What Ringback keeps, and for how long (README, "Data retention"):
  * - a webhook's body for RETENTION_INBOX_DAYS (7); after that only its dedupe key (webhook_id) and type stay,
  *   which is what stops a replay (docs/design.md: webhookIds are remembered at least 7 days);
+ * - a job that is done for as long, then it is deleted: what it did is in the rows it wrote (runs, steps,
+ *   timeline), and no job is enqueued twice by its unique key alone (a webhook's job comes with its inbox row,
+ *   a step's with its step row, attribution with its run); dead jobs stay, with their error;
  * - nothing but the dedupe key for locations that have not installed Ringback, once the event is processed;
  * - the contact data of an uninstalled location for RETENTION_UNINSTALLED_DAYS (30), then it is deleted
  *   (`npm run data:forget -- <locationId>` deletes it at once).
@@ -15,6 +18,7 @@ const LIFECYCLE = ['INSTALL', 'UNINSTALL'];
 export interface RetentionResult {
   inboxBodiesDropped: number;
   notInstalledBodiesDropped: number;
+  doneJobsDeleted: number;
   locationsForgotten: string[];
 }
 
@@ -32,6 +36,8 @@ export async function applyRetention(
       and not exists (select 1 from installations i where i.location_id = w.location_id and i.status = 'installed')`.execute(
     db,
   );
+  const doneJobs = await sql`
+    delete from jobs where state = 'done' and finished_at < ${inboxBefore}`.execute(db);
   const uninstalledBefore = new Date(now.getTime() - periods.uninstalledDays * 86_400_000);
   const gone = await sql<{ location_id: string }>`
     select location_id from installations
@@ -48,6 +54,7 @@ export async function applyRetention(
   return {
     inboxBodiesDropped: Number(aged.numAffectedRows ?? 0),
     notInstalledBodiesDropped: Number(strangers.numAffectedRows ?? 0),
+    doneJobsDeleted: Number(doneJobs.numAffectedRows ?? 0),
     locationsForgotten: forgotten,
   };
 }

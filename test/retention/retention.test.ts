@@ -88,6 +88,51 @@ describe('data retention', () => {
     expect(await bodyOf(placed.delivery.webhookId)).toEqual({ webhook_id: placed.delivery.webhookId, body: null });
   });
 
+  it('deletes a job 7 days after it is done, and keeps dead ones', async () => {
+    const placed = await stack.sandbox.phone.placeCall({
+      locationId: LOCATION_ID,
+      from: '+13055550143',
+      to: TRACKING_NUMBERS.facebook,
+      outcome: 'missed',
+    });
+    await stack.rt.worker.drain();
+    const jobOf = () =>
+      db()
+        .selectFrom('jobs')
+        .select('state')
+        .where('unique_key', '=', `webhook:${placed.delivery.webhookId}`)
+        .executeTakeFirst();
+    expect(await jobOf()).toEqual({ state: 'done' });
+    const now = stack.clock.now();
+    await db()
+      .insertInto('jobs')
+      .values({
+        kind: 'test.dead',
+        payload: '{}',
+        state: 'dead',
+        run_at: now,
+        created_at: now,
+        updated_at: now,
+        finished_at: now,
+      })
+      .execute();
+    stack.clock.advance(6 * DAY);
+    await runRetention();
+    expect(await jobOf()).toEqual({ state: 'done' });
+    stack.clock.advance(DAY + 60_000);
+    await runRetention();
+    expect(await jobOf()).toBeUndefined();
+    const dead = await db().selectFrom('jobs').select('id').where('kind', '=', 'test.dead').execute();
+    expect(dead).toHaveLength(1);
+    // Its webhook's dedupe key stays.
+    const keys = await db()
+      .selectFrom('webhook_inbox')
+      .select('id')
+      .where('webhook_id', '=', placed.delivery.webhookId)
+      .execute();
+    expect(keys).toHaveLength(1);
+  });
+
   it('deletes an uninstalled location’s contact data 30 days after the uninstall, and keeps its settings', async () => {
     await stack.sandbox.phone.placeCall({
       locationId: LOCATION_ID,
