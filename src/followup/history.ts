@@ -73,17 +73,23 @@ export function runHistoryFrom(rows: readonly HistoryRow[], callbackTaskIds: rea
   };
 }
 
-/** Missed inbound calls plus unanswered callbacks within the window ending at `now` (the escalation count). */
-export async function countMissedConnections(
+/**
+ * Counts the contact's missed connections (missed calls and unanswered callbacks) between `since` and `now`
+ * and stores the count on the run, in one statement; returns it.
+ */
+export async function recountMissedConnections(
   db: Kysely<Database>,
-  locationId: string,
-  contactId: string,
+  runId: number,
+  contact: { locationId: string; contactId: string },
   since: Date,
   now: Date,
 ): Promise<number> {
   const res = await sql<{ n: number }>`
-    select count(*)::int as n from contact_events
-    where location_id = ${locationId} and contact_id = ${contactId}
-      and kind in ('missed-call', 'outbound-unanswered') and at >= ${since} and at <= ${now}`.execute(db);
+    update runs set missed_connections = (
+      select count(*)::int from contact_events
+      where location_id = ${contact.locationId} and contact_id = ${contact.contactId}
+        and kind in ('missed-call', 'outbound-unanswered') and at >= ${since} and at <= ${now})
+    where id = ${runId}
+    returning missed_connections as n`.execute(db);
   return res.rows[0]?.n ?? 0;
 }

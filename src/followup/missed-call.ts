@@ -5,10 +5,11 @@ import { enqueueJob } from '../jobs/queries.js';
 import { lineOf } from '../core/attribution.js';
 import type { CallEvent } from '../core/call-events.js';
 import { stepDelayMs } from '../core/step-content.js';
-import { countMissedConnections, recordContactEvent } from './history.js';
+import { recordContactEvent, recountMissedConnections } from './history.js';
 import type { Settings } from '../core/settings/schema.js';
 import { loadLocationContext } from './location-settings.js';
 import { addRunEvent, endRun, scheduleStep, startOrJoinRun } from './runs.js';
+import { scheduleSteps } from './schedule-steps.js';
 
 type Db = Kysely<Database>;
 
@@ -85,15 +86,12 @@ export async function handleMissedCall(
       return;
     }
     const highValue = source?.highValue ?? false;
-    for (const step of ctx.settings.sequence) {
+    const steps = ctx.settings.sequence.map((step) => {
       // A high-value lead's callback task is created at once; its due time carries the shorter SLA.
       const afterMs = stepDelayMs(step, highValue);
-      await scheduleStep(
-        trx,
-        { runId, locationId, contactId, stepId: step.id, action: step.action, dueAt: new Date(at.getTime() + afterMs) },
-        now,
-      );
-    }
+      return { stepId: step.id, action: step.action, dueAt: new Date(at.getTime() + afterMs) };
+    });
+    await scheduleSteps(trx, { runId, locationId, contactId }, steps, now);
     await enqueueJob(
       trx,
       { kind: ATTRIBUTE_JOB, payload: { runId }, runAt: now, uniqueKey: `attribute:${runId}`, locationId },
@@ -118,14 +116,13 @@ export async function maybeEscalate(
   const { afterMissedConnections, withinDays } = settings.escalation;
   const now = deps.clock.now();
   const since = new Date(at.getTime() - withinDays * DAY_MS);
-  const count = await countMissedConnections(
+  const count = await recountMissedConnections(
     trx,
-    locationId,
-    contactId,
+    runId,
+    { locationId, contactId },
     since,
     new Date(Math.max(now.getTime(), at.getTime())),
   );
-  await trx.updateTable('runs').set({ missed_connections: count }).where('id', '=', runId).execute();
   if (count < afterMissedConnections) return;
   const scheduled = await scheduleStep(
     trx,
