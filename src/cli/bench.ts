@@ -54,7 +54,11 @@ const params = {
 };
 // --e2e-rates=50,100: the end-to-end phase's rates instead of the defaults.
 const e2eArg = argv.find((a) => a.startsWith('--e2e-rates='))?.slice('--e2e-rates='.length);
-if (e2eArg) params.e2eRates = e2eArg.split(',').map(Number).filter((n) => n > 0);
+if (e2eArg)
+  params.e2eRates = e2eArg
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
 const notes: string[] = [];
 try {
   const existing = await stack.service.call('sql', { text: 'select count(*)::int as n from runs' });
