@@ -2,7 +2,7 @@
  * Claim lanes: the worker claims each lane's jobs with a statement of its own and runs them in slots of its
  * own, so processing a webhook never waits behind jobs that call GHL (a step waiting out GHL's 10 s timeout, a
  * backlog of steps retrying through an outage). Both lanes are rows of the same jobs table: one queue in
- * Postgres, two claims over it, each served by a partial index (migrations/0015_job_lanes.sql).
+ * Postgres, two claims over it, each served by a partial index (migrations/0016_job_lanes.sql).
  */
 import { type RawBuilder, sql } from 'kysely';
 
@@ -11,7 +11,7 @@ export type LaneName = 'intake' | 'outbound';
 /**
  * Kinds of the intake lane: a stored webhook's processing (src/webhooks/process.ts), which writes to the
  * database and never calls GHL (INSTALL excepted: it mints the location's token, once per install). The
- * literal is the index's predicate in migrations/0015_job_lanes.sql: change both together.
+ * literal is the index's predicate in migrations/0016_job_lanes.sql: change both together.
  */
 export const INTAKE_KINDS: readonly string[] = ['webhook.process'];
 
