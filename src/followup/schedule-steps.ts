@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+// Speed: replaces scheduleStep once per step (two statements each, 8 for the default sequence) with one statement; figure: 8 fewer round trips per missed call counted, throughput before and after not recorded (loaded machine).
 import type { Database } from '../db/database.js';
 import { PREPARED } from '../db/prepared.js';
 import { STEP_JOB } from './runs.js';
