@@ -82,11 +82,12 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
 
   r.get('/api/lookups', async (req, res) => {
     const { locationId } = sessionOf(req);
-    const [found, stored, delivery, install] = await Promise.all([
+    const [found, stored, delivery, install, address] = await Promise.all([
       lookups.get(locationId),
       ensureSettings(locationId),
       deliveryWarnings(deps.db, locationId),
       deps.db.selectFrom('installations').select('name').where('location_id', '=', locationId).executeTakeFirst(),
+      businessAddress(deps.db, locationId),
     ]);
     // Read after the lookups: a scope GHL refused them is recorded by then.
     const problems = await locationProblems(deps.db, locationId);
@@ -117,6 +118,8 @@ export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
       // What the owner must fix in GHL (a scope the install lacks); also among the warnings.
       problems,
       a2pCampaign: a2pCampaign(stored.settings, install?.name ?? null),
+      // What {{business.address}} becomes in an email (GHL's business profile); null: the page warns (CAN-SPAM).
+      businessAddress: address?.trim() ? address : null,
     });
   });
 

@@ -67,7 +67,10 @@ export function testCallRouter(deps: AppDeps, lookups: LookupCache): Router {
     ]);
     const settings = stored?.settings ?? defaultSettings();
     const contact = { ...body.contact, state: body.contact.state ?? null, timezone: body.contact.timezone ?? null };
-    const trackingNumber = body.trackingNumber ?? settings.sources[0]?.trackingNumber ?? null;
+    // Left out: the first source's line. Named null or "": a number no source maps (the page's "an unmapped
+    // number"), which the engine treats as untracked, so the dry run must too.
+    const trackingNumber =
+      body.trackingNumber === undefined ? (settings.sources[0]?.trackingNumber ?? null) : body.trackingNumber || null;
     const { source } = lineOf(settings, trackingNumber);
     const next = await peekRep(deps.db, {
       locationId,

@@ -156,6 +156,23 @@ describe('POST /api/test-call', () => {
     expect(pointer?.next_index).toBe(1);
   });
 
+  it('treats a call to an unmapped number as untracked, not as the first source', async () => {
+    await save((s) => {
+      s.sources = [
+        { trackingNumber: '+15550001111', tag: 'Facebook Ad Caller', highValue: true, messages: {}, assignTo: [] },
+      ];
+    });
+    const at = '2026-01-05T15:00:00Z';
+    const unmapped = await api
+      .post('/api/test-call')
+      .send({ contact: contact('+12125550187'), trackingNumber: null, at });
+    expect(unmapped.body.source).toBeNull();
+    expect(unmapped.body.tags).toEqual(['Missed Call']);
+    // Left out, the first source's line is tested.
+    const left = await api.post('/api/test-call').send({ contact: contact('+12125550187'), at });
+    expect(left.body.source.tag).toBe('Facebook Ad Caller');
+  });
+
   it('shows DND skips and the touch cap deferring a second text', async () => {
     await save((s) => {
       s.sendWindow.maxTouchesPer24h = 1;

@@ -8,7 +8,9 @@
 import type { z } from 'zod';
 import { parseClock } from '../send-window.js';
 import { FEDERAL_RULE } from '../state-rules.js';
+import { parseDuration } from './duration.js';
 import { type Settings, settingsSchema } from './schema.js';
+import { withHint } from './validate-hints.js';
 
 export interface SettingsProblem {
   path: string;
@@ -26,8 +28,26 @@ export function validateSettings(input: unknown, ctx: ValidationContext = {}): S
   const parsed = settingsSchema.safeParse(input, { error: friendlyMessage });
   const problems = parsed.success ? [] : parsed.error.issues.flatMap(toProblems);
   problems.push(...crossFieldProblems(record(input), ctx));
-  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
-  return { ok: true, settings: parsed.data };
+  if (problems.length > 0 || !parsed.success) {
+    return { ok: false, problems: problems.map((p) => ({ ...p, message: withHint(p, valueAt(input, p.path)) })) };
+  }
+  return { ok: true, settings: { ...parsed.data, sequence: inTimeOrder(parsed.data.sequence) } };
+}
+
+/**
+ * Every step's wait counts from the missed call, so the order of the list means nothing to the engine: the
+ * document is kept in time order (a stable sort, ties keep their order), so what is saved, shown and run agree.
+ */
+function inTimeOrder(sequence: Settings['sequence']): Settings['sequence'] {
+  return sequence
+    .map((step, i) => ({ step, i, ms: parseDuration(step.after) ?? 0 }))
+    .sort((a, b) => a.ms - b.ms || a.i - b.i)
+    .map(({ step }) => step);
+}
+
+/** The raw value a top-level or one-level path (`bookingLink`, `digest.at`) names, for the hint. */
+function valueAt(input: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => record(node)[key], input);
 }
 
 /** `['sequence', 1, 'after']` → `sequence[1].after`; keys that are not identifiers are quoted: `messages["a-b"]`. */
@@ -80,7 +100,7 @@ function stepIdProblems(doc: Record<string, unknown>): SettingsProblem[] {
     else
       problems.push({
         path: `sequence[${i}].id`,
-        message: `duplicate step id "${id}" (sequence[${first}] has it too)`,
+        message: `duplicate step id "${id}" (step ${first + 1} has it too)`,
       });
   });
   return problems;
@@ -99,7 +119,14 @@ function sourceProblems(doc: Record<string, unknown>): SettingsProblem[] {
     if (typeof source.trackingNumber === 'string') {
       const first = numbers.get(source.trackingNumber);
       if (first === undefined) numbers.set(source.trackingNumber, i);
-      else problems.push({ path: `sources[${i}].trackingNumber`, message: `is already mapped by sources[${first}]` });
+      else {
+        const other = record(list(doc.sources)[first]).tag;
+        const name = typeof other === 'string' && other.trim() ? `"${other}"` : `source ${first + 1}`;
+        problems.push({
+          path: `sources[${i}].trackingNumber`,
+          message: `is already mapped by another source (${name})`,
+        });
+      }
     }
     for (const key of Object.keys(record(source.messages))) {
       const path = formatPath(['sources', i, 'messages', key]);

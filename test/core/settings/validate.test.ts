@@ -208,7 +208,7 @@ describe('validateSettings', () => {
       ];
     });
     expect(problems(input)).toEqual([
-      { path: 'sources[2].trackingNumber', message: 'is already mapped by sources[0]' },
+      { path: 'sources[2].trackingNumber', message: 'is already mapped by another source ("a")' },
     ]);
   });
 
@@ -296,7 +296,33 @@ describe('validateSettings', () => {
           d.sequence[2].id = 'apology-sms';
         }),
       ),
-    ).toEqual([{ path: 'sequence[2].id', message: 'duplicate step id "apology-sms" (sequence[0] has it too)' }]);
+    ).toEqual([{ path: 'sequence[2].id', message: 'duplicate step id "apology-sms" (step 1 has it too)' }]);
+  });
+
+  it('keeps the sequence in time order: a 24 h text sent as step 1 is saved last', () => {
+    const input = doc((d) => {
+      d.sequence.unshift({ ...d.sequence.pop()! });
+    });
+    const result = validateSettings(input);
+    expect(result.ok && result.settings.sequence.map((s) => s.id)).toEqual([
+      'apology-sms',
+      'callback-task',
+      'resources-email',
+      'final-sms',
+    ]);
+  });
+
+  it('explains the usual near misses with the value to write', () => {
+    const input = doc((d) => {
+      d.sendWindow.start = '8am';
+      d.digest.at = '7:30 pm';
+      d.bookingLink = 'book.brightsmile.com';
+    });
+    expect(problems(input)).toEqual([
+      { path: 'bookingLink', message: expect.stringMatching(/did you mean https:\/\/book\.brightsmile\.com\?$/) },
+      { path: 'sendWindow.start', message: expect.stringMatching(/write "8am" as 08:00$/) },
+      { path: 'digest.at', message: expect.stringMatching(/write "7:30 pm" as 19:30$/) },
+    ]);
   });
 
   it('rejects per-source message keys that are not sms step ids', () => {
