@@ -40,6 +40,9 @@ export function pageCsp(config: Pick<Config, 'frameAncestors'>, whiteLabel: read
   ].join('; ');
 }
 
+const EMAIL_FRAME =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Email preview</title></head><body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#101828"></body></html>';
+
 const ATTR_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 function attr(text: string): string {
@@ -57,6 +60,18 @@ export function settingsPage(deps: { config: Config; db: Kysely<Database>; clock
     const html = template.replace('__ALLOWED_ORIGINS__', attr(allowedOrigins(deps.config, agencies).join(' ')));
     res.setHeader('Content-Security-Policy', pageCsp(deps.config, agencies));
     res.status(200).type('html').send(html);
+  });
+  // The frame the email editor previews into (views/assets/js/email-editor.js): a blank document the page fills
+  // with the rendered email. Sandboxed without scripts, and its own CSP runs none either; inline styles are allowed
+  // here only, because emails are styled inline (docs/design.md, "Settings page").
+  r.get('/app/email-preview', async (_req, res) => {
+    // frame-ancestors counts every ancestor: the page, and GHL's frame around it.
+    const ancestors = allowedOrigins(deps.config, await whiteLabel()).join(' ');
+    res.setHeader(
+      'Content-Security-Policy',
+      `default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; script-src 'none'; frame-ancestors 'self' ${ancestors}`,
+    );
+    res.status(200).type('html').send(EMAIL_FRAME);
   });
   r.use('/app/assets', express.static(`${VIEWS_DIR}assets`, { index: false, dotfiles: 'ignore', fallthrough: true }));
   return r;

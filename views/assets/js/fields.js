@@ -5,12 +5,65 @@ import { formatPath, parentPath } from './paths.js';
 import { get, set, state } from './state.js';
 
 const registry = new Map();
+// Where a field is, in the owner's words ("Step 2"), while a section renders its fields: see withContext.
+let context = '';
+// Called when an edit clears a field's error, so the summary at the top follows (form.js).
+let errorsChanged = () => {};
 
 export function resetRegistry() {
   registry.clear();
 }
 
-function wrap({ label, path, hint, control, id, after }) {
+export function onErrorsChanged(fn) {
+  errorsChanged = fn;
+}
+
+/** Renders `fn`'s fields as parts of `name` ("Step 2"): their errors read "Step 2 · Wait". */
+export function withContext(name, fn) {
+  const outer = context;
+  context = name;
+  try {
+    return fn();
+  } finally {
+    context = outer;
+  }
+}
+
+/**
+ * An edit answers the last save's complaint about that field: the error goes (bug: it stayed beside "All
+ * changes saved"), and the summary shrinks with it. The server checks again on the next save.
+ */
+export function fieldEdited(key) {
+  const before = state.errors.length;
+  state.errors = state.errors.filter(
+    (p) => p.path !== key && !p.path.startsWith(`${key}.`) && !p.path.startsWith(`${key}[`),
+  );
+  if (state.errors.length !== before) errorsChanged();
+}
+
+/** "Step 2 · Wait", "Send window · Window opens": the field a path names, as the owner sees it. */
+export function describePath(path) {
+  let key = path;
+  while (key && !registry.has(key)) key = parentPath(key);
+  const entry = registry.get(key);
+  if (!entry) return FALLBACK[path.split(/[.[]/)[0]] ?? 'Settings';
+  return entry.context ? `${entry.context} · ${entry.label}` : entry.label;
+}
+
+const FALLBACK = {
+  sequence: 'Follow-up sequence',
+  sources: 'Numbers & sources',
+  routing: 'Routing',
+  escalation: 'Escalation',
+  highValue: 'High-value leads',
+  sendWindow: 'Send window',
+  digest: 'Daily digest',
+  stopWhen: 'Stop the follow-up when…',
+  consent: 'Consent tag',
+};
+
+/** A labelled control with its hint and error slot, registered under `path` for the server's errors. */
+export function wrap({ label, path, hint, control, id, after }) {
   const key = formatPath(path);
   const hintId = hint ? uid('hint') : null;
   const errorId = uid('err');
@@ -26,7 +79,7 @@ function wrap({ label, path, hint, control, id, after }) {
     after ?? null,
     error,
   );
-  registry.set(key, { node, control, error });
+  registry.set(key, { node, control, error, label, context });
   return node;
 }
 
@@ -42,13 +95,25 @@ export function textField({
   onInput,
   after,
   attrs = {},
+  normalise,
 }) {
   const id = uid('f');
   const input = h('input', { id, type, placeholder, value: format(get(path)), ...attrs });
   input.addEventListener('input', () => {
     set(path, parse(input.value));
+    fieldEdited(formatPath(path));
     onInput?.(input.value);
   });
+  // "8am" becomes 08:00 when the owner leaves the field: understood, not refused (validate-hints.ts on the server).
+  if (normalise) {
+    input.addEventListener('change', () => {
+      const better = normalise(input.value);
+      if (better === null || better === input.value) return;
+      input.value = better;
+      set(path, parse(better));
+      onInput?.(better);
+    });
+  }
   return wrap({ label, path, hint, control: input, id, after });
 }
 
@@ -69,6 +134,7 @@ export function textareaField({ label, path, hint, tall = false, onInput, after,
   const area = h('textarea', { id, class: tall ? 'tall' : null, value: get(path) ?? '' });
   area.addEventListener('input', () => {
     set(path, parse(area.value));
+    fieldEdited(formatPath(path));
     onInput?.(area.value);
   });
   return wrap({ label, path, hint, control: area, id, after });
@@ -96,6 +162,7 @@ export function checkbox({ label, path, onToggle }) {
   input.dataset.path = formatPath(path);
   input.addEventListener('change', () => {
     set(path, input.checked);
+    fieldEdited(formatPath(path));
     onToggle?.(input.checked);
   });
   return h('label', { class: 'check', for: id }, input, label);
@@ -109,7 +176,10 @@ export function selectField({ label, path, hint, options, parse = (v) => v, form
     { id },
     options.map((o) => h('option', { value: o.value, selected: o.value === current }, o.label)),
   );
-  select.addEventListener('change', () => set(path, parse(select.value)));
+  select.addEventListener('change', () => {
+    set(path, parse(select.value));
+    fieldEdited(formatPath(path));
+  });
   return wrap({ label, path, hint, control: select, id });
 }
 
@@ -148,6 +218,7 @@ export function userPicker({ label, path, hint, single = false }) {
         ...users.map((x) => x.id).filter((x) => now.has(x)),
         ...[...now].filter((x) => !users.some((y) => y.id === x)),
       ]);
+      fieldEdited(key);
     });
     return h('label', { class: 'check', for: id }, input, u.name);
   });
@@ -160,7 +231,7 @@ export function userPicker({ label, path, hint, single = false }) {
     hint ? h('p', { class: 'hint' }, hint) : null,
     error,
   );
-  registry.set(key, { node, control: boxes[0]?.querySelector('input') ?? node, error });
+  registry.set(key, { node, control: boxes[0]?.querySelector('input') ?? node, error, label, context });
   return node;
 }
 
@@ -181,6 +252,8 @@ export function showErrors(problems) {
       continue;
     }
     entry.node.classList.add('invalid');
+    const folded = entry.node.closest('details');
+    if (folded) folded.open = true;
     entry.error.hidden = false;
     entry.error.textContent = entry.error.textContent
       ? `${entry.error.textContent}; ${problem.message}`

@@ -2,7 +2,7 @@
 // If-Match and handles a concurrent change (409) with a reload prompt.
 import { api } from './api.js';
 import { announce, byId, h, replace } from './dom.js';
-import { fieldFor, resetRegistry, showErrors } from './fields.js';
+import { describePath, fieldFor, onErrorsChanged, resetRegistry, showErrors, withContext } from './fields.js';
 import { renderA2p } from './section-a2p.js';
 import { renderGeneral } from './section-general.js';
 import { renderRouting } from './section-routing.js';
@@ -10,6 +10,7 @@ import { renderSequence } from './section-sequence.js';
 import { renderSources } from './section-sources.js';
 import { renderTestCall } from './section-testcall.js';
 import { renderWindow } from './section-window.js';
+import { wireSaveExtras } from './save-keys.js';
 import { isDirty, load, state } from './state.js';
 
 const SECTIONS = [
@@ -24,6 +25,7 @@ const SECTIONS = [
 
 /** Rebuilds the form from the document; `focusKey` names the control (data-focus) to focus afterwards. */
 export function renderForm(focusKey) {
+  wireSaveExtras(save);
   resetRegistry();
   const form = byId('settings-form');
   // The settings sit in one fieldset, disabled for a rep: every control in it, added steps included, is read-only.
@@ -34,11 +36,11 @@ export function renderForm(focusKey) {
     h(
       'fieldset',
       { class: 'settings-fields', disabled: !editable },
-      renderGeneral(renderForm),
+      withContext('General', () => renderGeneral(renderForm)),
       renderSequence(renderForm),
       renderSources(renderForm),
-      renderRouting(renderForm),
-      renderWindow(),
+      withContext('Routing', () => renderRouting(renderForm)),
+      withContext('Send window & digest', () => renderWindow()),
     ),
     renderTestCall(),
     renderA2p(),
@@ -55,8 +57,24 @@ export function renderForm(focusKey) {
   if (focusKey) form.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
 }
 
+onErrorsChanged(() => applyErrors());
+
+/** The server's words for the API, in the page's terms: the page shows waits as numbers, not ISO 8601. */
+function ownerMessage(message) {
+  if (message.startsWith('must be an ISO 8601 duration')) return 'write a whole number of minutes, hours or days';
+  return message;
+}
+
+/** Focuses the field of a problem, opening the folded part it may sit in (the email's HTML). */
+export function focusField(path) {
+  const control = fieldFor(path);
+  const folded = control?.closest('details');
+  if (folded) folded.open = true;
+  control?.focus();
+}
+
 function applyErrors() {
-  const problems = state.errors;
+  const problems = state.errors.map((p) => ({ ...p, message: ownerMessage(p.message) }));
   const unplaced = showErrors(problems);
   const summary = byId('error-summary');
   if (problems.length === 0) {
@@ -75,11 +93,7 @@ function applyErrors() {
         h(
           'li',
           {},
-          h(
-            'button',
-            { type: 'button', class: 'linklike', onclick: () => fieldFor(p.path)?.focus() },
-            p.path || 'settings',
-          ),
+          h('button', { type: 'button', class: 'linklike', onclick: () => focusField(p.path) }, describePath(p.path)),
           `: ${p.message}`,
           unplaced.includes(p) ? ' (no field on this page)' : '',
         ),

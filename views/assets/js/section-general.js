@@ -74,6 +74,12 @@ export function renderGeneral(rerender) {
     type: 'url',
     placeholder: 'https://…',
     hint: 'Sent as {{bookingLink}} so a caller can pick a time.',
+    // "book.brightsmile.com" is understood: https:// is added when the owner leaves the field.
+    normalise: (v) => {
+      const text = v.trim();
+      if (text === '' || /^https?:\/\//i.test(text) || /^[a-z][a-z0-9+.-]*:/i.test(text)) return null;
+      return /^[^\s/]+\.[^\s/]+/.test(text) ? `https://${text}` : null;
+    },
   });
   booking.querySelector('input').dataset.focus = 'booking-link';
   return h(

@@ -1,7 +1,7 @@
 // Who calls back: round-robin reps, tag rules, escalation to a manager, and what counts as high value.
-import { describeDelay } from './durations.js';
 import { h } from './dom.js';
 import { listField, numberField, textField, userPicker } from './fields.js';
+import { waitField } from './wait.js';
 import { mutate, state } from './state.js';
 
 function ruleCard(rule, i, rerender) {
@@ -42,7 +42,6 @@ function ruleCard(rule, i, rerender) {
 
 export function renderRouting(rerender) {
   const doc = state.doc;
-  const callbackWords = h('p', { class: 'hint' }, describeDelay(doc.highValue.callbackWithin, 'after the call'));
   return h(
     'section',
     { class: 'card', id: 'sec-routing', 'aria-labelledby': 'sec-routing-title' },
@@ -114,15 +113,11 @@ export function renderRouting(rerender) {
           placeholder: 'VIP, Implant consult',
           hint: 'Comma-separated.',
         }),
-        textField({
+        waitField({
           label: 'Call high-value leads back within',
           path: ['highValue', 'callbackWithin'],
-          placeholder: 'PT5M',
-          hint: 'ISO 8601 duration.',
-          after: callbackWords,
-          onInput: (v) => {
-            callbackWords.textContent = describeDelay(v, 'after the call');
-          },
+          suffix: 'of the call',
+          hint: 'Their callback task is created at once, due within this time.',
         }),
       ),
     ),

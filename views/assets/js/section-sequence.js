@@ -1,12 +1,15 @@
-// The follow-up sequence: steps added, removed and reordered with buttons; delays in words; message editors
-// with a live preview and the SMS segment count.
-import { describeDelay } from './durations.js';
+// The follow-up sequence as a GHL-style timeline: steps in time order (every wait counts from the missed call),
+// "Wait [2] [minutes ▾]", a variable picker beside each message, a rendered email, a question before a step
+// changes kind, and each source's own wording shown on the step it replaces. Step ids stay in the document only.
 import { h } from './dom.js';
-import { selectField, textareaField, textField } from './fields.js';
-import { livePreview, VARIABLES_HINT } from './preview.js';
+import { addressWarning, emailEditor } from './email-editor.js';
+import { selectField, textareaField, textField, withContext } from './fields.js';
+import { livePreview } from './preview.js';
 import { mutate, state } from './state.js';
-
-const LABELS = { sms: 'Text message (SMS)', task: 'Callback task', email: 'Email' };
+import { applyKindChange, askKindChange, customWording } from './step-kind.js';
+import { inTimeOrder, KIND_LABELS, sortByTime } from './steps.js';
+import { withPicker } from './variables.js';
+import { waitField } from './wait.js';
 
 const TEMPLATES = {
   // Plain ASCII (no curly quotes): one character outside GSM-7 makes every segment 70 characters instead of 160.
@@ -29,7 +32,11 @@ const TEMPLATES = {
     action: 'email',
     purpose: 'informational',
     subject: 'Sorry we missed you, {{contact.firstName}}',
-    html: '<p>Hi {{contact.firstName}},</p>\n<p>Sorry we missed your call. Book a time: <a href="{{bookingLink}}">{{bookingLink}}</a></p>',
+    html: [
+      '<p>Hi {{contact.firstName}},</p>',
+      '<p>Sorry we missed your call. Book a time: <a href="{{bookingLink}}">{{bookingLink}}</a></p>',
+      '<p style="font-size:12px;color:#6b7280">{{business.name}}<br>{{business.address}}<br>Reply "unsubscribe" and we will not email you again.</p>',
+    ].join('\n'),
   }),
 };
 
@@ -46,18 +53,17 @@ function newId(action) {
   return `${action}-${n}`;
 }
 
-function delayField(path, value, label, suffix) {
-  const words = h('p', { class: 'hint' }, describeDelay(value, suffix));
-  return textField({
-    label,
-    path,
-    placeholder: 'PT2M',
-    hint: 'ISO 8601: PT2M = 2 minutes, PT1H30M, P1D = 1 day.',
-    after: words,
-    onInput: (v) => {
-      words.textContent = describeDelay(v, suffix);
-    },
-  });
+/** The sources that send their own text instead of this step's, named, with where to edit them. */
+function sourceWording(step) {
+  const custom = customWording(state.doc, step);
+  if (custom.length === 0) return null;
+  return h(
+    'p',
+    { class: 'hint source-wording' },
+    `Callers on ${custom.map((s) => s.tag || s.trackingNumber).join(', ')} get their own wording instead: `,
+    h('a', { href: '#sec-sources' }, 'edit it in Numbers & sources'),
+    '.',
+  );
 }
 
 function editor(step, i) {
@@ -65,20 +71,21 @@ function editor(step, i) {
   if (step.action === 'sms') {
     const preview = livePreview();
     preview.update(step.message);
-    return textareaField({
-      label: 'Message',
-      path: [...base, 'message'],
-      hint: VARIABLES_HINT,
-      onInput: preview.update,
-      after: preview.node,
-    });
+    return h(
+      'div',
+      { class: 'stack' },
+      withPicker(
+        textareaField({ label: 'Message', path: [...base, 'message'], onInput: preview.update, after: preview.node }),
+      ),
+      sourceWording(step),
+    );
   }
   if (step.action === 'task') {
     return h(
       'div',
       { class: 'grid-2' },
-      textField({ label: 'Task title', path: [...base, 'title'], hint: VARIABLES_HINT }),
-      delayField([...base, 'dueIn'], step.dueIn, 'Task due', 'after it is created'),
+      withPicker(textField({ label: 'Task title', path: [...base, 'title'] })),
+      waitField({ label: 'Task due', path: [...base, 'dueIn'], suffix: 'after it is created' }),
       textareaField({
         label: 'Task notes (optional)',
         path: [...base, 'body'],
@@ -86,95 +93,54 @@ function editor(step, i) {
       }),
     );
   }
-  const preview = livePreview({ html: true, label: 'What the reader sees (for Jane Cooper)' });
-  preview.update(step.html);
-  return h(
-    'div',
-    { class: 'stack' },
-    textField({ label: 'Subject', path: [...base, 'subject'] }),
-    textareaField({
-      label: 'Email body (HTML)',
-      path: [...base, 'html'],
-      tall: true,
-      hint: `${VARIABLES_HINT}. Keep your street address and an unsubscribe line in the footer (CAN-SPAM).`,
-      onInput: preview.update,
-      after: preview.node,
-    }),
-  );
+  return emailEditor(step, base);
 }
 
-function move(i, delta, rerender) {
-  mutate((doc) => {
-    const [step] = doc.sequence.splice(i, 1);
-    doc.sequence.splice(i + delta, 0, step);
+function stepCard(step, i, rerender) {
+  return withContext(`Step ${i + 1}`, () => stepCardIn(step, i, rerender));
+}
+
+function stepCardIn(step, i, rerender) {
+  const name = `Step ${i + 1}`;
+  const kind = selectField({
+    label: 'Kind',
+    path: ['sequence', i, 'action'],
+    options: Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label })),
   });
-  // Keep focus on the button that moved the step; at either end that button is disabled, so take the other.
-  const to = i + delta;
-  const last = state.doc.sequence.length - 1;
-  const direction = (delta < 0 && to > 0) || (delta > 0 && to === last) ? 'up' : 'down';
-  rerender(`step-${direction}-${to}`);
-}
-
-function stepCard(step, i, count, rerender) {
-  const title = `Step ${i + 1}: ${LABELS[step.action] ?? step.action}`;
-  const controls = h(
-    'div',
-    { class: 'row' },
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'btn btn-ghost btn-small',
-        disabled: i === 0,
-        'aria-label': `Move step ${i + 1} up`,
-        dataset: { focus: `step-up-${i}` },
-        onclick: () => move(i, -1, rerender),
-      },
-      '↑ Up',
-    ),
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'btn btn-ghost btn-small',
-        disabled: i === count - 1,
-        'aria-label': `Move step ${i + 1} down`,
-        dataset: { focus: `step-down-${i}` },
-        onclick: () => move(i, 1, rerender),
-      },
-      '↓ Down',
-    ),
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'btn btn-ghost btn-small btn-danger',
-        'aria-label': `Remove step ${i + 1}`,
-        onclick: () => {
-          mutate((doc) => doc.sequence.splice(i, 1));
-          rerender('add-step');
-        },
-      },
-      'Remove',
-    ),
+  const kindSelect = kind.querySelector('select');
+  // The select's own change handler would swap the kind at once; stop it and ask first.
+  kindSelect.addEventListener(
+    'change',
+    async (event) => {
+      event.stopImmediatePropagation();
+      const wanted = kindSelect.value;
+      kindSelect.value = step.action;
+      if (!(await askKindChange(state.doc, i, wanted))) return;
+      mutate((doc) => applyKindChange(doc, i, wanted));
+      rerender(`kind-${step.id}`);
+    },
+    { capture: true },
   );
-  return h(
-    'div',
-    { class: 'item', dataset: { step: step.id } },
-    h('div', { class: 'spread' }, h('h3', {}, title), controls),
+  kindSelect.dataset.focus = `kind-${step.id}`;
+  const body = (() =>
     h(
       'div',
       { class: 'stack' },
       h(
         'div',
         { class: 'grid' },
-        delayField(['sequence', i, 'after'], step.after, 'Send after', 'after the missed call'),
-        textField({ label: 'Step id', path: ['sequence', i, 'id'], hint: 'Used by per-source messages.' }),
-        selectField({
-          label: 'Kind',
-          path: ['sequence', i, 'action'],
-          options: Object.entries(LABELS).map(([value, label]) => ({ value, label })),
+        waitField({
+          label: 'Wait',
+          path: ['sequence', i, 'after'],
+          suffix: 'after the missed call',
+          focusKey: `wait-${step.id}`,
+          onCommit: () => {
+            if (inTimeOrder(state.doc.sequence)) return;
+            mutate((doc) => sortByTime(doc.sequence));
+            rerender(`wait-${step.id}`);
+          },
         }),
+        kind,
         selectField({
           label: 'Purpose',
           path: ['sequence', i, 'purpose'],
@@ -187,17 +153,52 @@ function stepCard(step, i, count, rerender) {
         }),
       ),
       editor(step, i),
+    ))();
+  return h(
+    'li',
+    { class: `step step-${step.action}`, dataset: { step: String(i + 1) } },
+    h(
+      'div',
+      { class: 'spread' },
+      h('h3', {}, `${name} · ${KIND_LABELS[step.action] ?? step.action}`),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-ghost btn-small btn-danger',
+          'aria-label': `Remove step ${i + 1}`,
+          onclick: () => {
+            mutate((doc) => doc.sequence.splice(i, 1));
+            rerender('add-step');
+          },
+        },
+        'Remove',
+      ),
     ),
+    body,
   );
 }
 
 export function renderSequence(rerender) {
+  // A document saved before the server kept time order is shown in time order, as the engine runs it; that
+  // alone is not an unsaved change.
+  if (!inTimeOrder(state.doc.sequence)) {
+    sortByTime(state.doc.sequence);
+    const saved = JSON.parse(state.savedJson);
+    if (saved?.sequence) sortByTime(saved.sequence);
+    state.savedJson = JSON.stringify(saved);
+  }
   const steps = state.doc.sequence;
   const add = (action) => () => {
-    mutate((doc) => doc.sequence.push({ id: newId(action), ...TEMPLATES[action]() }));
-    rerender(`step-up-${state.doc.sequence.length - 1}`);
+    const id = newId(action);
+    mutate((doc) => {
+      doc.sequence.push({ id, ...TEMPLATES[action]() });
+      sortByTime(doc.sequence);
+    });
+    rerender(`wait-${id}`);
   };
-  const card = h(
+  const noAddress = steps.some((s) => s.action === 'email' && addressWarning(s.html));
+  return h(
     'section',
     { class: 'card', id: 'sec-sequence', 'aria-labelledby': 'sec-sequence-title' },
     h(
@@ -210,21 +211,34 @@ export function renderSequence(rerender) {
         h(
           'p',
           {},
-          'What happens after a missed call, in order. Each step re-checks whether the caller was already reached.',
+          'What happens after a missed call, in time order. Every wait counts from the call; each step first checks whether the caller was already reached.',
         ),
       ),
     ),
+    noAddress
+      ? h(
+          'p',
+          { class: 'banner banner-warn', id: 'address-banner' },
+          'An email below has no real postal address yet. The law (CAN-SPAM) wants one in every email: see the email step.',
+        )
+      : null,
+    steps.length === 0
+      ? h(
+          'p',
+          { class: 'banner banner-warn' },
+          'The sequence is empty: missed calls will be recorded but nobody is followed up.',
+        )
+      : null,
     h(
-      'div',
-      { class: 'stack', dataset: { path: 'sequence' } },
-      steps.length === 0
-        ? h(
-            'p',
-            { class: 'banner banner-warn' },
-            'The sequence is empty: missed calls will be recorded but nobody is followed up.',
-          )
-        : null,
-      steps.map((step, i) => stepCard(step, i, steps.length, rerender)),
+      'ol',
+      { class: 'sequence-timeline', dataset: { path: 'sequence' } },
+      h(
+        'li',
+        { class: 'step-start' },
+        h('strong', {}, 'A call is missed'),
+        h('span', { class: 'hint' }, ' · the caller is tagged and a rep is chosen'),
+      ),
+      steps.map((step, i) => stepCard(step, i, rerender)),
     ),
     h(
       'div',
@@ -238,22 +252,4 @@ export function renderSequence(rerender) {
       h('button', { type: 'button', class: 'btn btn-secondary', onclick: add('email') }, '+ Add email'),
     ),
   );
-  // Changing a step's kind swaps its fields: rebuild the step from its template, keeping id and delay.
-  card.addEventListener('change', (event) => {
-    const path = event.target?.dataset?.path ?? '';
-    const match = /^sequence\[(\d+)\]\.action$/.exec(path);
-    if (!match) return;
-    const i = Number(match[1]);
-    mutate((doc) => {
-      const old = doc.sequence[i];
-      doc.sequence[i] = {
-        ...TEMPLATES[old.action](),
-        id: old.id,
-        after: old.after,
-        purpose: old.purpose ?? 'informational',
-      };
-    });
-    rerender(`step-up-${i}`);
-  });
-  return card;
 }

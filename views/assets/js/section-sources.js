@@ -1,9 +1,11 @@
 // Tracking numbers → source tag, high-value flag, per-source texts and who gets the callback; the location's
 // HighLevel numbers with the unmapped ones flagged ("verify all numbers").
 import { h } from './dom.js';
-import { checkbox, numberField, textareaField, textField, userPicker } from './fields.js';
-import { livePreview, VARIABLES_HINT } from './preview.js';
+import { checkbox, numberField, textareaField, textField, userPicker, withContext } from './fields.js';
+import { livePreview } from './preview.js';
 import { mutate, state } from './state.js';
+import { stepName } from './steps.js';
+import { withPicker } from './variables.js';
 
 function addSource(number, rerender) {
   mutate((doc) =>
@@ -30,14 +32,16 @@ function overrides(source, i) {
         const preview = livePreview({ sourceTag: source.tag });
         const text = source.messages?.[step.id] ?? '';
         if (text) preview.update(text);
-        return textareaField({
-          label: `Instead of “${step.id}”`,
-          path: ['sources', i, 'messages', step.id],
-          hint: `Leave empty to send the sequence’s text. ${VARIABLES_HINT}`,
-          parse: (v) => (v.trim() === '' ? undefined : v),
-          onInput: preview.update,
-          after: preview.node,
-        });
+        return withPicker(
+          textareaField({
+            label: `Instead of ${stepName(state.doc.sequence, step.id, { when: true })}`,
+            path: ['sources', i, 'messages', step.id],
+            hint: 'Leave empty to send the sequence’s text.',
+            parse: (v) => (v.trim() === '' ? undefined : v),
+            onInput: preview.update,
+            after: preview.node,
+          }),
+        );
       }),
     ),
   );
@@ -212,7 +216,9 @@ export function renderSources(rerender) {
       h(
         'div',
         { class: 'stack', dataset: { path: 'sources' } },
-        state.doc.sources.map((s, i) => sourceCard(s, i, rerender)),
+        state.doc.sources.map((s, i) =>
+          withContext(s.tag || s.trackingNumber || `Source ${i + 1}`, () => sourceCard(s, i, rerender)),
+        ),
       ),
       h(
         'div',

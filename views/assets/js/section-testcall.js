@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { h, replace, uid } from './dom.js';
 import { isDirty, state } from './state.js';
+import { KIND_LABELS, stepName } from './steps.js';
 
 const OUTCOME = {
   send: ['Would be sent', 'badge-green'],
@@ -22,23 +23,39 @@ function input(label, name, attrs = {}) {
   return h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { id, name, type: 'text', ...attrs }));
 }
 
+/** "Mon 9:02 AM": a local time of the dry run (`YYYY-MM-DD HH:MM`) as the owner reads it. */
+function when(local) {
+  const [date = '', clock = ''] = local.split(' ');
+  const [y, mo, d] = date.split('-').map(Number);
+  const [hh = 0, mm = 0] = clock.split(':').map(Number);
+  const day = new Date(Date.UTC(y, mo - 1, d)).toLocaleDateString('en-US', {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
+  return `${day}, ${((hh + 11) % 12) + 1}:${String(mm).padStart(2, '0')} ${hh < 12 ? 'AM' : 'PM'}`;
+}
+
+let lastBody = null;
+
 function stepRow(step) {
   const [label, badge] = OUTCOME[step.outcome] ?? [step.outcome, ''];
   const r = step.rendered;
   const text = r.action === 'sms' ? r.message : r.action === 'task' ? `Task: ${r.title}` : `Email: ${r.subject}`;
+  const name = state.doc.sequence.some((s) => s.id === step.id)
+    ? stepName(state.doc.sequence, step.id)
+    : (KIND_LABELS[step.action] ?? step.action);
   return h(
     'tr',
-    {},
-    h('td', {}, h('strong', {}, step.id), h('div', { class: 'hint' }, step.action)),
+    { dataset: { kind: step.action } },
+    h('td', {}, h('strong', {}, name)),
     h('td', {}, h('span', { class: `badge ${badge}` }, label)),
     h(
       'td',
       {},
       step.sendAt
-        ? [
-            h('div', {}, `${step.sendAt.local} (${step.sendAt.timeZone})`),
-            h('div', { class: 'hint' }, `${step.sendAt.utc} UTC`),
-          ]
+        ? [h('div', {}, when(step.sendAt.local)), h('div', { class: 'hint' }, place(step.sendAt.timeZone))]
         : '–',
     ),
     h(
@@ -53,11 +70,46 @@ function stepRow(step) {
           )
         : null,
       step.ownText && r.action !== 'sms' ? h('div', { class: 'hint' }, 'This source’s own text') : null,
-      step.due ? h('div', { class: 'hint' }, `Due ${step.due.local} (${step.due.timeZone})`) : null,
+      step.due ? h('div', { class: 'hint' }, `Due ${when(step.due.local)}`) : null,
       step.note ? h('div', { class: 'hint' }, step.note) : null,
       step.guards.map((g) => h('div', { class: 'hint' }, `⚠ ${g.message}${g.until ? ` → ${g.until.local}` : ''}`)),
     ),
   );
+}
+
+/** "America/New_York" → "New York time". */
+function place(timeZone) {
+  return `${(timeZone.split('/').pop() ?? timeZone).replace(/_/g, ' ')} time`;
+}
+
+// One real text of this step to the admin's own phone (their GHL user's), never to a lead: the server decides
+// where it goes, and counts and records each.
+function sendToMe(step) {
+  const admin = state.session?.role === 'admin';
+  const note = h('span', { class: 'hint', 'aria-live': 'polite' });
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-secondary btn-small send-to-me',
+      disabled: !admin,
+      title: admin ? null : 'Only an admin can send a test text',
+      onclick: async () => {
+        button.disabled = true;
+        replace(note, 'Sending…');
+        try {
+          const { data } = await api('POST', '/api/test-call/send-to-me', { ...lastBody, stepId: step.id });
+          replace(note, `Sent to your phone (${data.to}).`);
+        } catch (err) {
+          replace(note, h('span', { class: 'error' }, err.message));
+        } finally {
+          button.disabled = !admin;
+        }
+      },
+    },
+    'Send this text to my phone',
+  );
+  return h('div', { class: 'row mt' }, button, note);
 }
 
 function showResult(out, result) {
@@ -95,7 +147,7 @@ function showResult(out, result) {
         'div',
         {},
         h('dt', { class: 'hint' }, 'Caller’s time zone'),
-        h('dd', {}, `${result.recipient.timeZone}, from ${VIA[result.recipient.via] ?? result.recipient.via}`),
+        h('dd', {}, `${place(result.recipient.timeZone)}, from ${VIA[result.recipient.via] ?? result.recipient.via}`),
       ),
       h(
         'div',
@@ -107,7 +159,12 @@ function showResult(out, result) {
           w ? `${w.start}–${w.end}${result.recipient.state ? ` (${result.recipient.state} rules)` : ''}` : 'Closed',
         ),
       ),
-      h('div', {}, h('dt', { class: 'hint' }, 'Call time'), h('dd', {}, `${result.at.local} (${result.at.timeZone})`)),
+      h(
+        'div',
+        {},
+        h('dt', { class: 'hint' }, 'Call time'),
+        h('dd', {}, `${when(result.at.local)} (${place(result.at.timeZone)})`),
+      ),
     ),
     h(
       'table',
@@ -169,6 +226,7 @@ export function renderTestCall() {
       trackingNumber: value('trackingNumber') || null,
       ...(value('atLocal') ? { atLocal: value('atLocal').slice(0, 16) } : {}),
     };
+    lastBody = body;
     replace(out, h('p', { class: 'muted' }, 'Running…'));
     try {
       showResult(out, (await api('POST', '/api/test-call', body)).data);
