@@ -80,7 +80,7 @@ export async function digestTick(db: Kysely<Database>, now: Date): Promise<numbe
  * the client's "contact created" workflows (docs/ghl-api-calls.md, contacts). An existing contact only gains the
  * tag; a contact is created only for an email no contact has.
  */
-async function digestContact(ghl: GhlApi, locationId: string, email: string): Promise<{ id: string }> {
+export async function digestContact(ghl: GhlApi, locationId: string, email: string): Promise<{ id: string }> {
   const found = await ghl.findContactByEmail(locationId, email);
   if (!found) return ghl.createContact(locationId, { email, name: email, tags: [DIGEST_TAG] });
   if (!found.tags.some((t) => t.toLowerCase() === DIGEST_TAG.toLowerCase())) {

@@ -6,6 +6,8 @@ import express, { Router } from 'express';
 import type { AppDeps } from '../app.js';
 import { reportingRouter } from '../reporting/routes.js';
 import { requireSession } from './auth.js';
+import { digestRouter } from './digest-routes.js';
+import { historyRouter } from './history.js';
 import { createLookupCache } from './lookups.js';
 import { settingsRouter } from './routes.js';
 import { sessionRouter } from './session-route.js';
@@ -20,6 +22,8 @@ export function settingsApi(deps: AppDeps): Router {
   r.use('/api', requireSession(deps));
   r.use(settingsRouter(deps, lookups));
   r.use(testCallRouter(deps, lookups));
+  r.use(historyRouter(deps, lookups));
+  r.use(digestRouter(deps, lookups));
   r.use(reportingRouter(deps));
   return r;
 }

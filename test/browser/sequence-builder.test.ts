@@ -258,6 +258,53 @@ describe.skipIf(!hasChromium)('the sequence builder and the settings flows', () 
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
+  it('lists who changed what, restores an earlier version, and resets to defaults keeping the numbers', async () => {
+    await frame.waitForSelector('#sec-history .audit-list li');
+    const items = frame.locator('#sec-history .audit-list li');
+    expect(await items.first().textContent()).toContain('Current');
+    expect(await items.first().textContent()).toMatch(/Maya Patel|Someone/);
+    // The oldest saved version: the one with the added 3-day text (5 steps, the last a text).
+    await items.last().locator('button:has-text("Restore this version")').click();
+    await frame.click('#confirm-ok');
+    await frame.waitForFunction(() => document.querySelectorAll('#sec-sequence li.step').length === 5);
+    expect((await stepTitles()).at(-1)).toBe('Step 5 · Text message');
+    expect(await frame.textContent('#dirty-note')).toBe('You have unsaved changes');
+    for (const width of [1440, 390]) await shoot(page, frame, width, ['sec-history'], '-restore');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await frame.click('#discard');
+    await frame.click('#reset-defaults');
+    await frame.waitForSelector('dialog.confirm[open]');
+    expect(await frame.textContent('dialog.confirm')).toContain('Your numbers and sources');
+    await frame.click('#confirm-ok');
+    await frame.waitForFunction(() => document.querySelectorAll('#sec-sequence li.step').length === 4);
+    expect(await frame.inputValue('[data-path="sources[0].tag"]')).toBe('Facebook Ad Caller');
+    await saveAndWait();
+    const doc = await saved();
+    expect(doc.sequence.map((s: { id: string }) => s.id)).toEqual([
+      'apology-sms',
+      'callback-task',
+      'resources-email',
+      'final-sms',
+    ]);
+    expect(doc.sources[0].tag).toBe('Facebook Ad Caller');
+    await frame.waitForFunction(() =>
+      document.querySelector('#sec-history .audit-list li')?.textContent?.includes('follow-up sequence'),
+    );
+  });
+
+  it('previews the digest and sends a test digest to the admin’s own email', async () => {
+    await frame.click('#digest-preview');
+    const preview = frame.frameLocator('#sec-window iframe.email-frame');
+    await preview.locator('h2').waitFor();
+    expect(await preview.locator('h2').textContent()).toContain('missed calls of the last day');
+    expect(await frame.textContent('#sec-window')).toContain('Subject: Ringback daily digest');
+    await shoot(page, frame, 1440, ['sec-window'], '-digest');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await frame.click('#digest-test');
+    await frame.waitForSelector('#sec-window .banner-ok, #sec-window .banner-error');
+    expect(await frame.textContent('#sec-window .digest-tools')).toMatch(/A test digest is on its way to \S+@\S+/);
+  });
+
   it('bug 9: warns while an email has no real postal address', async () => {
     expect(await frame.isHidden('#address-banner')).toBe(true);
     const profiles = () => stack.rt.db.db.selectFrom('location_profiles').select('business_address').execute();

@@ -5,6 +5,7 @@ import { announce, byId, h, replace } from './dom.js';
 import { describePath, fieldFor, onErrorsChanged, resetRegistry, showErrors, withContext } from './fields.js';
 import { renderA2p } from './section-a2p.js';
 import { renderGeneral } from './section-general.js';
+import { invalidateAudit, renderHistory } from './section-history.js';
 import { renderRouting } from './section-routing.js';
 import { renderSequence } from './section-sequence.js';
 import { renderSources } from './section-sources.js';
@@ -21,6 +22,7 @@ const SECTIONS = [
   ['sec-window', 'Send window & digest'],
   ['sec-test', 'Test call'],
   ['sec-a2p', 'Carrier registration'],
+  ['sec-history', 'Changes'],
 ];
 
 /** Rebuilds the form from the document; `focusKey` names the control (data-focus) to focus afterwards. */
@@ -44,6 +46,7 @@ export function renderForm(focusKey) {
     ),
     renderTestCall(),
     renderA2p(),
+    renderHistory(renderForm),
   );
   replace(
     byId('section-nav'),
@@ -121,6 +124,7 @@ function showConflict(message) {
 
 export async function reloadSettings() {
   const [answer, audit] = await Promise.all([api('GET', '/api/settings'), api('GET', '/api/settings/audit')]);
+  invalidateAudit();
   load(answer, lastChangedBy(audit.data));
   byId('conflict').hidden = true;
   renderForm();
@@ -133,6 +137,7 @@ export async function save() {
   announce('Saving…');
   try {
     const answer = await api('PUT', '/api/settings', state.doc, { 'if-match': state.etag });
+    invalidateAudit();
     load(answer, state.session?.userName || state.updatedByName);
     renderForm();
     announce('Settings saved.', 'ok');

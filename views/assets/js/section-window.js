@@ -1,6 +1,7 @@
 // The send window and touch cap, with the compliance defaults explained and loosening warned; the digest.
 import { h } from './dom.js';
 import { checkbox, listField, numberField, textField } from './fields.js';
+import { digestTools } from './digest-tools.js';
 import { state } from './state.js';
 
 /** "8am" → "08:00", "8:30 pm" → "20:30" (as src/settings/validate-hints.ts); null when it is not a time. */
@@ -157,6 +158,7 @@ export function renderWindow() {
           hint: 'Comma-separated email addresses.',
         }),
       ),
+      digestTools(),
     ),
   );
 }
