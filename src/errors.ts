@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'USER_NOT_CONFIRMED'
   /** GHL could not be asked just now (outage, rate limit): try again shortly. */
   | 'GHL_UNAVAILABLE'
+  /** A test digest for a user GHL has no email address for. */
+  | 'NO_EMAIL'
   | 'INTERNAL';
 
 export interface ErrorDetail {

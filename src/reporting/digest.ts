@@ -10,11 +10,12 @@ import { parseClock } from '../core/send-window.js';
 import type { GhlApi } from '../ghl/api.js';
 import { enqueueJob } from '../jobs/queries.js';
 import { defineJob } from '../jobs/registry.js';
+import { digestContact } from './digest-contact.js';
 import { digestCalls, digestEmail } from './digest-content.js';
 import { computeRevenue } from './revenue.js';
 
 export const DIGEST_JOB = 'digest.email';
-export const DIGEST_TAG = 'Ringback Digest';
+export { DIGEST_TAG } from './digest-contact.js';
 // A digest that could not go out at its time (instance down) still goes out within this many minutes.
 const CATCH_UP_MINUTES = 180;
 
@@ -73,20 +74,6 @@ export async function digestTick(db: Kysely<Database>, now: Date): Promise<numbe
     });
   }
   return started;
-}
-
-/**
- * The recipient's contact, tagged. Never an upsert: its `tags` replace all of the contact's tags and it can fire
- * the client's "contact created" workflows (docs/ghl-api-calls.md, contacts). An existing contact only gains the
- * tag; a contact is created only for an email no contact has.
- */
-export async function digestContact(ghl: GhlApi, locationId: string, email: string): Promise<{ id: string }> {
-  const found = await ghl.findContactByEmail(locationId, email);
-  if (!found) return ghl.createContact(locationId, { email, name: email, tags: [DIGEST_TAG] });
-  if (!found.tags.some((t) => t.toLowerCase() === DIGEST_TAG.toLowerCase())) {
-    await ghl.addTags(locationId, found.id, [DIGEST_TAG]);
-  }
-  return found;
 }
 
 /** One recipient's digest: a tagged GHL contact so the email goes through GHL, sent once. */

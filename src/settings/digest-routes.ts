@@ -4,19 +4,27 @@
  * else, a few an hour). The same functions as the morning job build it (src/reporting/digest*.ts).
  */
 import { Router } from 'express';
-import type { AppDeps } from '../app.js';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
+import type { GhlApi } from '../ghl/api.js';
+import type { Logger } from '../logger.js';
 import { loadLocationContext } from '../followup/location-settings.js';
 import { FALLBACK_TIMEZONE, localParts } from '../followup/timezone.js';
-import { digestContact } from '../reporting/digest.js';
+import { digestContact } from '../reporting/digest-contact.js';
 import { digestCalls, digestEmail } from '../reporting/digest-content.js';
+import { computeRevenue } from '../reporting/revenue.js';
 import { requireAdmin, sessionOf } from './auth.js';
 import type { LookupCache } from './lookups.js';
 import { windowCounter } from './rate-limit.js';
 
 const TESTS_PER_HOUR = 3;
 
-export function digestRouter(deps: AppDeps, lookups: LookupCache): Router {
+export function digestRouter(
+  deps: { db: Kysely<Database>; clock: Clock; logger: Logger; ghl?: GhlApi },
+  lookups: LookupCache,
+): Router {
   const r = Router();
   const limit = windowCounter(deps.clock, {
     max: TESTS_PER_HOUR,
@@ -28,8 +36,15 @@ export function digestRouter(deps: AppDeps, lookups: LookupCache): Router {
     const ctx = await loadLocationContext(deps.db, locationId);
     const timeZone = ctx.settings.timezone ?? ctx.timezone ?? FALLBACK_TIMEZONE;
     const now = deps.clock.now();
+    // As the morning job builds it (src/reporting/digest.ts): the last day's calls, the week's revenue.
     const calls = await digestCalls(deps.db, locationId, now);
-    const email = digestEmail({ businessName: ctx.name, localDate: localParts(now, timeZone).date, timeZone, calls });
+    const revenue = await computeRevenue(deps.db, {
+      locationId,
+      since: new Date(now.getTime() - 7 * 86_400_000),
+      until: now,
+    });
+    const localDate = localParts(now, timeZone).date;
+    const email = digestEmail({ businessName: ctx.name, localDate, timeZone, calls, revenue });
     return { ctx, email, timeZone };
   }
 

@@ -4,14 +4,15 @@
  * Neither writes: the owner saves through `PUT /api/settings`, admin-only and audited like any change.
  */
 import { Router } from 'express';
-import type { AppDeps } from '../app.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { sessionOf } from './auth.js';
 import { bookingLinkOf } from './booking-link.js';
 import type { LookupCache } from './lookups.js';
 import { defaultSettings, settingsSchema } from './schema.js';
 
-export function historyRouter(deps: AppDeps, lookups: LookupCache): Router {
+export function historyRouter(deps: { db: Kysely<Database> }, lookups: LookupCache): Router {
   const r = Router();
 
   r.get('/api/settings/audit/:version', async (req, res) => {
