@@ -1,6 +1,7 @@
 // The digest as it would read tomorrow morning, and a test digest to the signed-in admin's own email.
 import { api } from './api.js';
 import { h, replace } from './dom.js';
+import { emailFrame, showEmail } from './email-frame.js';
 import { state } from './state.js';
 
 export function digestTools() {
@@ -10,17 +11,9 @@ export function digestTools() {
     replace(out, h('p', { class: 'muted' }, 'Loading…'));
     try {
       const { data } = await api('GET', '/api/digest/preview');
-      const frame = h('iframe', {
-        class: 'email-frame',
-        title: 'Digest preview',
-        sandbox: 'allow-same-origin',
-        src: '/app/email-preview',
-        tabindex: '-1',
-      });
+      const frame = emailFrame('Digest preview');
       // The server escaped every value; the frame runs no script.
-      frame.addEventListener('load', () => {
-        frame.contentDocument.body.innerHTML = data.html;
-      });
+      frame.addEventListener('load', () => showEmail(frame, data.html));
       replace(out, h('p', { class: 'mt' }, h('strong', {}, 'Subject: '), data.subject), frame);
     } catch (err) {
       replace(out, h('p', { class: 'error' }, `The preview could not be built: ${err.message}`));

@@ -2,6 +2,7 @@
 // on demand, and a standing warning while the email has no real postal address (CAN-SPAM).
 import { api } from './api.js';
 import { debounce, h, replace } from './dom.js';
+import { emailFrame, showEmail } from './email-frame.js';
 import { textareaField, textField } from './fields.js';
 import { state, userName } from './state.js';
 import { withPicker } from './variables.js';
@@ -32,15 +33,7 @@ function sampleValues() {
 }
 
 export function emailEditor(step, base) {
-  const frame = h('iframe', {
-    class: 'email-frame',
-    title: 'Email preview for Jane Cooper',
-    // Same origin so the page can write into it; no scripts run in it (sandbox, and its own CSP).
-    sandbox: 'allow-same-origin',
-    src: '/app/email-preview',
-    // Nothing to operate inside: Tab moves on to the next field.
-    tabindex: '-1',
-  });
+  const frame = emailFrame('Email preview for Jane Cooper');
   const meta = h('span', { class: 'hint' });
   const warning = h('p', { class: 'banner banner-warn address-warning', role: 'note', hidden: true });
   let html = step.html;
@@ -57,7 +50,7 @@ export function emailEditor(step, base) {
     try {
       const { data } = await api('POST', '/api/preview', { text, html: true, values: sampleValues() });
       // The server escaped every variable's value; the owner's own markup runs no script in the sandbox.
-      frame.contentDocument.body.innerHTML = data.rendered;
+      showEmail(frame, data.rendered);
       replace(
         meta,
         data.unknownVariables.length ? `Unknown: ${data.unknownVariables.map((v) => `{{${v}}}`).join(', ')}` : '',
