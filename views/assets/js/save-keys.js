@@ -37,7 +37,9 @@ export function wireSaveExtras(save) {
   document.addEventListener('focusin', (event) => {
     const bar = document.getElementById('savebar');
     const target = event.target;
-    if (!bar || bar.hidden || !(target instanceof HTMLElement) || bar.contains(target)) return;
+    // Not on screen (a rep's page, the Dashboard tab): nothing to clear. A click must never move what it hits.
+    if (!bar || bar.getClientRects().length === 0 || !(target instanceof HTMLElement) || bar.contains(target)) return;
+    if (!target.matches(':focus-visible')) return;
     const barTop = bar.getBoundingClientRect().top;
     const rect = target.getBoundingClientRect();
     if (rect.bottom > barTop - 8) window.scrollBy(0, rect.bottom - barTop + 24);
