@@ -11,7 +11,7 @@ import { AppError } from '../errors.js';
 import type { GhlApi } from '../ghl/api.js';
 import type { Logger } from '../logger.js';
 import { loadLocationContext } from '../followup/location-settings.js';
-import { FALLBACK_TIMEZONE, localParts } from '../followup/timezone.js';
+import { FALLBACK_TIMEZONE, localParts } from '../core/timezone.js';
 import { digestContact } from '../reporting/digest-contact.js';
 import { digestCalls, digestEmail } from '../reporting/digest-content.js';
 import { computeRevenue } from '../reporting/revenue.js';

@@ -10,7 +10,7 @@ import { AppError } from '../errors.js';
 import { sessionOf } from './auth.js';
 import { bookingLinkOf } from './booking-link.js';
 import type { LookupCache } from './lookups.js';
-import { defaultSettings, settingsSchema } from './schema.js';
+import { defaultSettings, settingsSchema } from '../core/settings/schema.js';
 
 export function historyRouter(deps: { db: Kysely<Database> }, lookups: LookupCache): Router {
   const r = Router();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/runtime.js';
-import { defaultSettings } from '../../src/settings/schema.js';
+import { defaultSettings } from '../../src/core/settings/schema.js';
 import { authed, seedInstallation, startApi, tokenFor } from './api-helpers.js';
 
 let rt: Runtime;
