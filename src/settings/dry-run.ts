@@ -98,7 +98,12 @@ export function dryRun(input: DryRunInput): DryRun {
   const repName = assignment.userId ? (input.userNames.get(assignment.userId) ?? assignment.userId) : null;
   const time = (d: Date): LocalTime => localTime(d, zone.timeZone);
   const touches: Date[] = [];
-  const plans = settings.sequence.map((step) => {
+  // In the order the engine meets them (a high-value lead's task first): by due time, ties in document order.
+  const inDueOrder = settings.sequence
+    .map((step, i) => ({ step, i, ms: stepDelayMs(step, highValue) }))
+    .sort((a, b) => a.ms - b.ms || a.i - b.i)
+    .map(({ step }) => step);
+  const plans = inDueOrder.map((step) => {
     const scheduled = new Date(at.getTime() + stepDelayMs(step, highValue));
     const plan = planStep({
       step,

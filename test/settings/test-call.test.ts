@@ -126,14 +126,21 @@ describe('POST /api/test-call', () => {
     expect(first.body.source).toEqual({ trackingNumber: '+15550001111', tag: 'Facebook Ad Caller', highValue: true });
     expect(first.body.tags).toEqual(['Facebook Ad Caller', 'Missed Call', 'High Value Lead']);
     expect(first.body.assignee).toEqual({ userId: 'user_ben', name: 'Ben Carter', via: 'round-robin' });
-    expect(first.body.steps[0].rendered).toEqual({
+    // Listed in the order the engine meets them: the high-value callback task (at the call) before the text.
+    expect(first.body.steps.map((s: { id: string }) => s.id)).toEqual([
+      'callback-task',
+      'apology-sms',
+      'resources-email',
+      'final-sms',
+    ]);
+    expect(first.body.steps[1].rendered).toEqual({
       action: 'sms',
       message: 'Hi Jane, thanks for calling about our ad! Ben Carter will call you.',
       fromNumber: '+15550001111',
     });
-    expect(first.body.steps[0].ownText).toBe(true);
+    expect(first.body.steps[1].ownText).toBe(true);
     // A high-value line's callback: created at the call, titled PRIORITY, due within the high-value time.
-    const task = first.body.steps[1];
+    const task = first.body.steps[0];
     expect(task.rendered).toMatchObject({
       title: 'PRIORITY: Call back Jane Cooper (Facebook Ad Caller)',
       dueDate: '2026-01-05T15:05:00.000Z',
