@@ -1,12 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import type { Kysely } from 'kysely';
-import type { Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { Database } from './db/database.js';
-import type { UserDirectory } from './followup/directory.js';
-import type { GhlApi } from './ghl/api.js';
-import type { GhlAuth } from './ghl/client.js';
+import type { GhlDeps } from './ghl/deps.js';
 import { compileTrustProxy } from './http/client-address.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { hstsSetter } from './http/hsts.js';
@@ -14,30 +8,12 @@ import { healthRouter } from './http/health.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { installationsRouter } from './installations/routes.js';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
 import { portfolioRouter } from './portfolio/routes.js';
 import { settingsApi } from './settings/api.js';
 import { settingsPage } from './settings/page.js';
 import { webhookFront } from './webhooks/front.js';
 import { webhookIntake } from './webhooks/intake.js';
 import { webhooksRouter } from './webhooks/routes.js';
-
-export interface AppDeps {
-  config: Config;
-  db: Kysely<Database>;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-  /** Called after a request enqueued work, so an in-process worker starts it without waiting for a poll. */
-  wakeWorker?: () => void;
-  /** GHL API per location (tokens, rate limit, retries); the runtime builds it, tests may pass a fake. */
-  ghl?: GhlApi;
-  /** The process's cache of each location's users (rep names), which UserCreate/UserDelete clear. */
-  users?: UserDirectory;
-  /** OAuth endpoints and the token vault behind `ghl`, shared with the install routes. */
-  ghlAuth?: GhlAuth;
-}
 
 /** The service's request listener: `http.createServer(app)`, or `supertest(app)` in tests. */
 export type App = (req: IncomingMessage, res: ServerResponse) => void;
@@ -46,7 +22,7 @@ export type App = (req: IncomingMessage, res: ServerResponse) => void;
  * Builds the HTTP app without listening: main.ts, the demo and the tests all use this. GHL's deliveries go
  * to webhooks/front.ts first; everything else, and the deliveries it leaves, to express.
  */
-export function createApp(deps: AppDeps): App {
+export function createApp(deps: GhlDeps): App {
   const intake = webhookIntake(deps);
   const front = webhookFront(intake, deps);
   const app = express();

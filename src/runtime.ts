@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { type App, type AppDeps, createApp } from './app.js';
+import { type App, createApp } from './app.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createDb, type Db } from './db/create-db.js';
@@ -8,7 +8,9 @@ import { checkTokenKeys } from './ghl/token-keys.js';
 import { retentionTick } from './retention/job.js';
 import { createGhlAuth, createGhlClient } from './ghl/client.js';
 import type { GhlClientOptions } from './ghl/http.js';
-import { buildJobRegistry } from './jobs/kinds.js';
+import { buildJobRegistry } from './job-kinds.js';
+import type { GhlDeps } from './ghl/deps.js';
+import { createUserDirectory } from './ghl/users.js';
 import { sweepTick } from './followup/sweep-schedule.js';
 import { digestTick } from './reporting/digest.js';
 import { type ScheduledTask, schedule } from 'node-cron';
@@ -35,7 +37,7 @@ export interface RuntimeOptions {
 export interface Runtime {
   app: App;
   db: Db;
-  deps: AppDeps;
+  deps: GhlDeps;
   worker: Worker;
   server: Server | null;
   url: string | null;
@@ -65,7 +67,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const metrics = new Metrics();
   const ghlAuth = createGhlAuth({ db: db.db, config, clock, logger, options: opts.ghlOptions });
   const ghl = createGhlClient({ db: db.db, config, clock, logger, metrics, auth: ghlAuth, options: opts.ghlOptions });
-  const deps: AppDeps = { config, db: db.db, clock, logger, metrics, ghl, ghlAuth };
+  const users = createUserDirectory(ghl, clock);
+  const deps: GhlDeps = { config, db: db.db, clock, logger, metrics, ghl, ghlAuth, users };
   const worker = createWorker({
     db: db.db,
     registry: buildJobRegistry(deps),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import type { GhlApi } from '../ghl/api.js';
 import { attributionTags, isHighValue } from '../core/attribution.js';
 import { defineJob } from '../jobs/registry.js';
@@ -13,7 +13,7 @@ import { ghlJobError } from '../ghl/job-errors.js';
  * Right after a run starts: tag the contact by the line it dialled, decide whether it is high-value (source or
  * the contact's own tags), and route it to a rep. A contact-tagged high-value lead gets its callback task now.
  */
-export function attributeJob(deps: AppDeps, ghl: GhlApi) {
+export function attributeJob(deps: Deps, ghl: GhlApi) {
   return defineJob({
     kind: ATTRIBUTE_JOB,
     schema: z.object({ runId: z.number().int() }),
@@ -72,7 +72,7 @@ export function attributeJob(deps: AppDeps, ghl: GhlApi) {
   });
 }
 
-async function bringTaskForward(trx: AppDeps['db'], runId: number, now: Date): Promise<void> {
+async function bringTaskForward(trx: Deps['db'], runId: number, now: Date): Promise<void> {
   const steps = await trx
     .updateTable('run_steps')
     .set({ due_at: now })

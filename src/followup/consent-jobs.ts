@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import type { GhlApi } from '../ghl/api.js';
 import { defineJob } from '../jobs/registry.js';
 import { CONFIRM_OPT_OUT_JOB, DND_WRITE_JOB } from './consent.js';
@@ -10,7 +10,7 @@ import { ghlJobError } from '../ghl/job-errors.js';
  * docs/compliance-signals.md), so GHL's own workflows and campaigns stop too. Setting it twice is harmless.
  * The factory shape of every job kind, though this one needs only GHL.
  */
-export function dndWriteJob(_deps: AppDeps, ghl: GhlApi) {
+export function dndWriteJob(_deps: Deps, ghl: GhlApi) {
   return defineJob({
     kind: DND_WRITE_JOB,
     schema: z.object({ locationId: z.string(), contactId: z.string(), channel: z.enum(['SMS', 'Email']) }),
@@ -34,7 +34,7 @@ const CONFIRM_DUE_MS = 60 * 60_000;
  * A reply that may be an opt-out: a rep gets a task to find out. Completing it lifts the hold (consent.ts
  * releaseHold); setting SMS DND in GHL makes the opt-out final. A retry finds the task it already created.
  */
-export function confirmOptOutJob(deps: AppDeps, ghl: GhlApi) {
+export function confirmOptOutJob(deps: Deps, ghl: GhlApi) {
   return defineJob({
     kind: CONFIRM_OPT_OUT_JOB,
     schema: z.object({ locationId: z.string(), contactId: z.string(), reply: z.string() }),

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
+import type { GhlDeps } from '../ghl/deps.js';
 import type { Database } from '../db/database.js';
 import type { InboxEvent } from '../webhooks/dispatch.js';
 import { type CallEvent, classifyCall, eventTime } from '../core/call-events.js';
@@ -26,11 +27,11 @@ const AUTOMATED_SOURCES = new Set(['api', 'workflow', 'campaign', 'bulk_actions'
  * Turns one verified webhook into contact history and run changes, inside the transaction that marks it
  * processed. Never calls GHL: what needs GHL is a job.
  */
-export async function ingestEvent(trx: Db, deps: AppDeps, event: InboxEvent): Promise<void> {
+export async function ingestEvent(trx: Db, deps: GhlDeps, event: InboxEvent): Promise<void> {
   const body = event.body;
   if (event.type === 'UserCreate' || event.type === 'UserDelete') {
     const touched = await handleUserChange(trx, event.type, body, event.receivedAt);
-    for (const l of touched) deps.users?.forget(l);
+    for (const l of touched) deps.users.forget(l);
     return;
   }
   const locationId = event.locationId ?? str(body.locationId);
@@ -101,7 +102,7 @@ export async function ingestEvent(trx: Db, deps: AppDeps, event: InboxEvent): Pr
   }
 }
 
-async function ingestCall(trx: Db, deps: AppDeps, call: CallEvent, at: Date, foundBy?: 'sweep'): Promise<void> {
+async function ingestCall(trx: Db, deps: Deps, call: CallEvent, at: Date, foundBy?: 'sweep'): Promise<void> {
   const { locationId, contactId } = call;
   if (call.direction === 'inbound' && call.kind === 'missed') return handleMissedCall(trx, deps, call, at, foundBy);
   if (call.direction === 'inbound') {
@@ -133,7 +134,7 @@ async function ingestCall(trx: Db, deps: AppDeps, call: CallEvent, at: Date, fou
 
 async function ingestMessage(
   trx: Db,
-  deps: AppDeps,
+  deps: Deps,
   type: string,
   body: Body,
   locationId: string,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import type { Database } from '../db/database.js';
 import { enqueueJob } from '../jobs/queries.js';
 import { lineOf } from '../core/attribution.js';
@@ -25,7 +25,7 @@ const DAY_MS = 86_400_000;
  */
 export async function handleMissedCall(
   trx: Db,
-  deps: AppDeps,
+  deps: Deps,
   call: CallEvent,
   at: Date,
   foundBy?: 'sweep',
@@ -108,7 +108,7 @@ export async function handleMissedCall(
  */
 export async function maybeEscalate(
   trx: Db,
-  deps: AppDeps,
+  deps: Deps,
   settings: Settings,
   call: { runId: number; locationId: string; contactId: string; at: Date },
 ): Promise<void> {

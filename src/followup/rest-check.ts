@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import type { GhlApi, GhlMessage } from '../ghl/api.js';
 import { classifyCall } from '../core/call-events.js';
 import { ingestInboundText, type TextChannel } from './consent.js';
@@ -13,11 +13,7 @@ import type { RunsTable } from './tables.js';
  * and returned for the step to decide on. The caller records that the run was checked (rest_checked_at) with
  * the step's own write.
  */
-export async function checkGhlForContact(
-  deps: AppDeps,
-  ghl: GhlApi,
-  run: Selectable<RunsTable>,
-): Promise<HistoryRow[]> {
+export async function checkGhlForContact(deps: Deps, ghl: GhlApi, run: Selectable<RunsTable>): Promise<HistoryRow[]> {
   const messages = await ghl.listMessagesSince(run.location_id, run.contact_id, run.started_at);
   const out: HistoryRow[] = [];
   for (const m of messages) {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
 import { defineJob } from '../jobs/registry.js';
 import { emailAddressProblem } from '../core/settings/email-address.js';
 import { contactHold, NOT_TEXTABLE_NOTE, REASON_WORDS } from './contact-holds.js';
 import { type StepDecision, decideStep, type StopReason } from '../core/decide.js';
-import type { UserDirectory } from './directory.js';
+import type { UserDirectory } from '../ghl/users.js';
 import { runHistoryFrom } from './history.js';
 import { ESCALATION_STEP } from './missed-call.js';
 import { checkGhlForContact } from './rest-check.js';
@@ -25,7 +25,7 @@ import { FALLBACK_TIMEZONE, recipientCandidates, recipientState } from '../core/
  * One due step of a run: re-check the stop conditions and guards, then carry out exactly one of stop, skip,
  * defer or send (sends go through the intent record, so a crash never doubles a message).
  */
-export function stepJob(deps: AppDeps, ghl: GhlApi, users: UserDirectory) {
+export function stepJob(deps: Deps, ghl: GhlApi, users: UserDirectory) {
   return defineJob({
     kind: STEP_JOB,
     schema: z.object({ runStepId: z.number().int() }),
@@ -56,7 +56,7 @@ export function stepJob(deps: AppDeps, ghl: GhlApi, users: UserDirectory) {
   });
 }
 
-async function stopInstallRuns(trx: AppDeps['db'], err: GhlNotInstalledError, now: Date): Promise<void> {
+async function stopInstallRuns(trx: Deps['db'], err: GhlNotInstalledError, now: Date): Promise<void> {
   await stopLocationRuns(trx, err.locationId, now, 'install-revoked');
   await trx
     .updateTable('run_steps')
@@ -66,7 +66,7 @@ async function stopInstallRuns(trx: AppDeps['db'], err: GhlNotInstalledError, no
     .execute();
 }
 
-async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStepId: number): Promise<void> {
+async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId: number): Promise<void> {
   const { db, clock } = deps;
   const facts = await loadStepFacts(db, runStepId, clock.now());
   if (!facts || !['pending', 'sending'].includes(facts.step.state)) return;
@@ -198,7 +198,7 @@ async function runStep(deps: AppDeps, ghl: GhlApi, users: UserDirectory, runStep
 
 /** A pending step skipped or stopped, with its reason in the owner's words when there are some. */
 async function finish(
-  deps: AppDeps,
+  deps: Deps,
   runStepId: number,
   state: 'skipped' | 'stopped',
   reason: string,

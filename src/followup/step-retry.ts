@@ -1,4 +1,4 @@
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import type { GhlApi } from '../ghl/api.js';
 import { settleStep } from './settle.js';
 import type { RenderedStep } from '../core/step-content.js';
@@ -12,7 +12,7 @@ import { findSent, markDone } from './step-send.js';
  * from scratch, so a STOP, a DND, a closed window, the cap or a run that ended since the first attempt all count
  * (docs/design.md §1.5: guards before every send attempt, a retry included). 'sent' when GHL already has it.
  */
-export async function settleUnknownSend(deps: AppDeps, ghl: GhlApi, facts: StepFacts): Promise<'sent' | 'unsent'> {
+export async function settleUnknownSend(deps: Deps, ghl: GhlApi, facts: StepFacts): Promise<'sent' | 'unsent'> {
   const { step, run } = facts;
   const content = step.rendered as RenderedStep | null;
   if (content) {

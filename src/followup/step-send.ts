@@ -1,4 +1,4 @@
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { PREPARED } from '../db/prepared.js';
 import { sql } from 'kysely';
 import { type GhlApi, GhlRateLimitedError, GhlRequestError, GhlScopeError } from '../ghl/api.js';
@@ -22,7 +22,7 @@ const CAP_RECHECK_MS = 5_000;
  * Only answers that prove nothing was sent (429, a 4xx refusal) put the step back here.
  */
 export async function sendStepOnce(
-  deps: AppDeps,
+  deps: Deps,
   ghl: GhlApi,
   facts: StepFacts,
   rendered: RenderedStep,
@@ -84,7 +84,7 @@ type Sent = { id: string; senderRefused?: { number: string; error: string } };
  * texts of one contact were decided together, each before the others were recorded.
  */
 async function writeIntent(
-  db: AppDeps['db'],
+  db: Deps['db'],
   w: { stepId: number; runId: number; content: RenderedStep; now: Date; smsCap?: number },
 ): Promise<'sending' | 'not-sending' | 'capped'> {
   if (w.content.action !== 'sms' || w.smsCap === undefined) return intentStatement(db, w, null);
@@ -111,7 +111,7 @@ async function writeIntent(
 
 /** The intent itself; with `roomUnder`, only while the contact's texts sent, sending or due leave room. */
 async function intentStatement(
-  db: AppDeps['db'],
+  db: Deps['db'],
   w: { stepId: number; runId: number; content: RenderedStep; now: Date },
   roomUnder: number | null,
 ): Promise<'sending' | 'not-sending'> {
@@ -188,7 +188,7 @@ export async function findSent(
 
 /** Done with GHL's id (only from 'sending', so a step is done once), the send on the run's timeline. */
 export async function markDone(
-  deps: AppDeps,
+  deps: Deps,
   facts: StepFacts,
   ghlId: string,
   content: RenderedStep,

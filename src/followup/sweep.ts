@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { GhlDeps } from '../ghl/deps.js';
 import type { GhlApi, GhlMessage } from '../ghl/api.js';
 import { defineJob } from '../jobs/registry.js';
 import { dispatchToFollowup } from '../webhooks/dispatch.js';
@@ -34,7 +34,7 @@ export interface SweepResult {
  * transaction, the same guards, the same unique key on GHL's message id. The watermark moves only after the
  * whole window was read, and never past a call still in progress.
  */
-export async function sweepLocation(deps: AppDeps, ghl: GhlApi, locationId: string): Promise<SweepResult> {
+export async function sweepLocation(deps: GhlDeps, ghl: GhlApi, locationId: string): Promise<SweepResult> {
   const now = deps.clock.now();
   const mark = await loadWatermark(deps.db, locationId);
   if (!mark) return { requests: 0, found: 0, sweptUntil: null };
@@ -88,7 +88,7 @@ export async function sweepLocation(deps: AppDeps, ghl: GhlApi, locationId: stri
 }
 
 /** Inbound missed calls on the page that no webhook (or earlier sweep) recorded; returns how many it processed. */
-async function processPage(deps: AppDeps, locationId: string, messages: GhlMessage[]): Promise<number> {
+async function processPage(deps: GhlDeps, locationId: string, messages: GhlMessage[]): Promise<number> {
   const missed = messages
     .map((m) => ({ id: m.id, body: webhookBody(m, locationId) }))
     .filter(({ body }) => {
@@ -132,7 +132,7 @@ function webhookBody(m: GhlMessage, locationId: string): Record<string, unknown>
   return { ...m, type: 'InboundMessage', locationId: own ?? locationId, messageId: m.id };
 }
 
-export function sweepJob(deps: AppDeps, ghl: GhlApi) {
+export function sweepJob(deps: GhlDeps, ghl: GhlApi) {
   return defineJob({
     kind: SWEEP_JOB,
     schema: z.object({ locationId: z.string().min(1) }),

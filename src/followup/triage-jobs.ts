@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import type { GhlApi } from '../ghl/api.js';
 import { defineJob } from '../jobs/registry.js';
 import { ghlJobError } from '../ghl/job-errors.js';
@@ -18,7 +18,7 @@ const DUE_MS = {
  * The task a triaged reply gives (triage-reply.ts): GHL tasks have no priority field, so an emergency is due now
  * and its title starts with URGENT. A retry finds the task it already created by its title.
  */
-export function triageTaskJob(deps: AppDeps, ghl: GhlApi) {
+export function triageTaskJob(deps: Deps, ghl: GhlApi) {
   return defineJob({
     kind: TRIAGE_TASK_JOB,
     schema: z.object({

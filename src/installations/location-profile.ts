@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import type { Database } from '../db/database.js';
 import type { GhlApi } from '../ghl/api.js';
 import { enqueueJob } from '../jobs/queries.js';
@@ -41,7 +41,7 @@ export async function saveBusinessAddress(
     .execute();
 }
 
-export function locationRefreshJob(deps: AppDeps, ghl: GhlApi) {
+export function locationRefreshJob(deps: Deps, ghl: GhlApi) {
   return defineJob({
     kind: LOCATION_REFRESH_JOB,
     schema: z.object({ locationId: z.string() }),

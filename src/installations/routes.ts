@@ -1,17 +1,17 @@
 import { type Request, Router } from 'express';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
+import type { GhlDeps } from '../ghl/deps.js';
 import { AppError } from '../errors.js';
 import { GhlRateLimitedError, GhlRequestError, GhlUnavailableError } from '../ghl/api.js';
 import { OAuthGrantError } from '../ghl/oauth.js';
 import { addressReader } from '../http/client-address.js';
 import { rateLimitByAddress } from '../settings/rate-limit.js';
-import { ghlOf } from './deps.js';
 import { installFromCode } from './install.js';
 import { installedPage } from './page.js';
 import { GHL_SCOPES } from './scopes.js';
 
 /** The authorize URL (docs/ghl-platform.md §4): `/v2/oauth/chooselocation` with our redirect URI and scopes. */
-export function installUrl(deps: Pick<AppDeps, 'config'>): string {
+export function installUrl(deps: Pick<Deps, 'config'>): string {
   const { config } = deps;
   const params = [
     ['response_type', 'code'],
@@ -41,7 +41,7 @@ function codeOf(req: Request): string {
  */
 export const OAUTH_RATE_LIMIT = { max: 60, windowMs: 60_000 };
 
-export function installationsRouter(deps: AppDeps): Router {
+export function installationsRouter(deps: GhlDeps): Router {
   const r = Router();
   r.use(
     '/oauth',
@@ -56,7 +56,7 @@ export function installationsRouter(deps: AppDeps): Router {
   r.get('/oauth/callback', async (req, res) => {
     const code = codeOf(req);
     try {
-      const result = await installFromCode({ ...deps, ...ghlOf(deps) }, code);
+      const result = await installFromCode({ ...deps, auth: deps.ghlAuth }, code);
       res.status(200).type('html').setHeader('Cache-Control', 'no-store').send(installedPage(result));
     } catch (err) {
       throw callbackError(err);

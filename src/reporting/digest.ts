@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import type { Database } from '../db/database.js';
 import { loadLocationContext } from '../followup/location-settings.js';
 import { findOurMessage } from '../followup/sent-match.js';
@@ -77,7 +77,7 @@ export async function digestTick(db: Kysely<Database>, now: Date): Promise<numbe
 }
 
 /** One recipient's digest: a tagged GHL contact so the email goes through GHL, sent once. */
-export function digestJob(deps: AppDeps, ghl: GhlApi) {
+export function digestJob(deps: Deps, ghl: GhlApi) {
   return defineJob({
     kind: DIGEST_JOB,
     schema: z.object({ locationId: z.string(), localDate: z.string(), until: z.string(), email: z.string() }),

@@ -1,13 +1,13 @@
 /** `GET /api/calls` and `GET /api/stats`: the session's location only. */
 import { Router } from 'express';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { sessionOf } from '../settings/auth.js';
 import { decodeCursor, listCalls } from './calls.js';
 import { computeRevenue } from './revenue.js';
 import { computeStats, locationTimezone } from './stats.js';
 
-export function reportingRouter(deps: AppDeps): Router {
+export function reportingRouter(deps: Deps): Router {
   const r = Router();
 
   r.get('/api/calls', async (req, res) => {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import type { Database } from '../db/database.js';
 import { enqueueJob } from '../jobs/queries.js';
 import { defineJob, type JobDefinition } from '../jobs/registry.js';
@@ -21,7 +21,7 @@ export async function retentionTick(db: Kysely<Database>, now: Date): Promise<bo
   return id !== null;
 }
 
-export function retentionJob(deps: AppDeps): JobDefinition {
+export function retentionJob(deps: Deps): JobDefinition {
   return defineJob({
     kind: RETENTION_JOB,
     schema: z.object({ slot: z.string() }),

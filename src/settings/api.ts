@@ -3,7 +3,7 @@
  * then the session check in front of every other /api route.
  */
 import express, { Router } from 'express';
-import type { AppDeps } from '../app.js';
+import type { GhlDeps } from '../ghl/deps.js';
 import { reportingRouter } from '../reporting/routes.js';
 import { requireSession } from './auth.js';
 import { digestRouter } from './digest-routes.js';
@@ -13,7 +13,7 @@ import { settingsRouter } from './routes.js';
 import { sessionRouter } from './session-route.js';
 import { testCallRouter } from './test-call.js';
 
-export function settingsApi(deps: AppDeps): Router {
+export function settingsApi(deps: GhlDeps): Router {
   const lookups = createLookupCache(deps);
   const r = Router();
   // The whole settings document, sequence emails included, fits well under this.

@@ -37,11 +37,10 @@ export function mayEnter(user: GhlUserAccess, locationId: string): boolean {
   return user.type === 'agency' && user.restrictSubAccount === false;
 }
 
-export function userConfirmer(deps: { ghl?: GhlApi; clock: Clock }) {
+export function userConfirmer(deps: { ghl: GhlApi; clock: Clock }) {
   const cache = new Map<string, { user: ConfirmedUser; until: number }>();
 
   async function ask(locationId: string, userId: string): Promise<GhlUserAccess> {
-    if (!deps.ghl) throw new AppError(503, 'GHL_UNAVAILABLE', 'GoHighLevel cannot be reached to confirm who you are');
     try {
       return await deps.ghl.getUser(locationId, userId);
     } catch (err) {

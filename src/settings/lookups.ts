@@ -33,18 +33,10 @@ export interface LookupCache {
   get(locationId: string, opts?: { fresh?: boolean }): Promise<Lookups>;
 }
 
-export function createLookupCache(deps: { ghl?: GhlApi; clock: Clock; logger: Logger }): LookupCache {
+export function createLookupCache(deps: { ghl: GhlApi; clock: Clock; logger: Logger }): LookupCache {
   const entries = new Map<string, { at: number; value: Promise<Lookups> }>();
   async function load(locationId: string): Promise<Lookups> {
     const { ghl } = deps;
-    if (!ghl) {
-      return {
-        users: null,
-        numbers: null,
-        calendars: null,
-        warnings: ['GoHighLevel is not connected: type values by hand'],
-      };
-    }
     const [users, numbers, calendars] = await Promise.allSettled([
       ghl.listUsers(locationId),
       ghl.listPhoneNumbers(locationId),

@@ -1,6 +1,6 @@
 /** `GET/PUT /api/settings`, `GET /api/settings/audit`, `GET /api/lookups`: the settings of the session's location. */
 import { type Request, type Response, Router } from 'express';
-import type { AppDeps } from '../app.js';
+import type { GhlDeps } from '../ghl/deps.js';
 import { AppError } from '../errors.js';
 import { requireAdmin, sessionOf } from './auth.js';
 import { businessAddress } from '../installations/location-profile.js';
@@ -11,7 +11,7 @@ import type { LookupCache } from './lookups.js';
 import { createDefaultSettings, listAudit, loadSettings, type StoredSettings, saveSettings } from './store.js';
 import { validateSettings } from '../core/settings/validate.js';
 
-export function settingsRouter(deps: AppDeps, lookups: LookupCache): Router {
+export function settingsRouter(deps: GhlDeps, lookups: LookupCache): Router {
   const r = Router();
 
   async function ensureSettings(locationId: string): Promise<StoredSettings> {

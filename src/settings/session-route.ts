@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { GhlDeps } from '../ghl/deps.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { addressReader } from '../http/client-address.js';
@@ -30,7 +30,7 @@ const NOT_INSTALLED = 'Ringback is not installed in this sub-account; install it
 /** Per address: one browser signs in once an hour. Per location: a team reloading the page, not a flood. */
 export const SIGN_IN_LIMITS = { perAddress: { max: 30, windowMs: 60_000 }, perLocation: { max: 60, windowMs: 60_000 } };
 
-export function sessionRouter(deps: AppDeps): Router {
+export function sessionRouter(deps: GhlDeps): Router {
   const r = Router();
   const confirm = userConfirmer(deps);
   const confirmAgency = agencyUserConfirmer(deps);

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { peekRep } from '../followup/round-robin.js';
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { GhlDeps } from '../ghl/deps.js';
 import {
   findTemplateVariables,
   hasUnbalancedBraces,
@@ -53,7 +53,7 @@ const PreviewBody = z.strictObject({
     .default({}),
 });
 
-export function testCallRouter(deps: AppDeps, lookups: LookupCache): Router {
+export function testCallRouter(deps: GhlDeps, lookups: LookupCache): Router {
   const r = Router();
 
   r.post('/api/test-call', async (req, res) => {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AppDeps } from '../app.js';
+import type { GhlDeps } from '../ghl/deps.js';
 import type { Database } from '../db/database.js';
 import { ingestEvent } from '../followup/ingest.js';
 
@@ -20,6 +20,6 @@ export interface InboxEvent {
  * inbox row processed: what it writes (missed calls, runs, jobs) commits exactly once with that mark. It must
  * not call GHL (enqueue a job instead) and must use `trx`, never `deps.db`. Unknown types arrive here too.
  */
-export async function dispatchToFollowup(trx: Kysely<Database>, deps: AppDeps, event: InboxEvent): Promise<void> {
+export async function dispatchToFollowup(trx: Kysely<Database>, deps: GhlDeps, event: InboxEvent): Promise<void> {
   await ingestEvent(trx, deps, event);
 }

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AppDeps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { withTimeout } from '../timeout.js';
 import { groupCommit } from './group-commit.js';
@@ -45,7 +45,7 @@ export interface WebhookIntake {
   reject(reason: string): void;
 }
 
-export function webhookIntake(deps: AppDeps): WebhookIntake {
+export function webhookIntake(deps: Deps): WebhookIntake {
   const keys = webhookKeys(deps.config.ghl);
   const log = deps.logger.child({ component: 'webhooks' });
   const reject = (reason: string) =>

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { GhlDeps } from '../ghl/deps.js';
 import { ghlJobError } from '../ghl/job-errors.js';
-import { ghlOf } from '../installations/deps.js';
 import { handleInstallEvent, handleUninstallEvent } from '../installations/install.js';
 import { PermanentJobError } from '../jobs/errors.js';
 import { defineJob, type JobDefinition } from '../jobs/registry.js';
@@ -15,7 +14,7 @@ import { claimInbox, loadInbox, recordInboxError, WEBHOOK_JOB } from './inbox.js
  * INSTALL is the exception: it calls GHL to mint a token, which no transaction can cover; every step of it is
  * idempotent, so it is simply run again until it completes.
  */
-export async function processWebhook(deps: AppDeps, webhookId: string): Promise<void> {
+export async function processWebhook(deps: GhlDeps, webhookId: string): Promise<void> {
   const row = await loadInbox(deps.db, webhookId);
   if (!row) throw new PermanentJobError(`webhook ${webhookId} is not in the inbox`);
   if (row.processed_at) return;
@@ -23,7 +22,7 @@ export async function processWebhook(deps: AppDeps, webhookId: string): Promise<
   const now = () => deps.clock.now();
   try {
     if (row.type === 'INSTALL') {
-      await handleInstallEvent({ ...deps, ...ghlOf(deps) }, InstallEvent.parse(body));
+      await handleInstallEvent({ ...deps, auth: deps.ghlAuth }, InstallEvent.parse(body));
       await deps.db.transaction().execute((trx) => claimInbox(trx, webhookId, now()));
       return;
     }
@@ -59,7 +58,7 @@ function asJobError(err: unknown): unknown {
   return ghlJobError(err, 'final');
 }
 
-export function webhookProcessJob(deps: AppDeps): JobDefinition {
+export function webhookProcessJob(deps: GhlDeps): JobDefinition {
   return defineJob({
     kind: WEBHOOK_JOB,
     schema: z.object({ webhookId: z.string().min(1) }),

@@ -89,13 +89,4 @@ describe('GET /api/lookups', () => {
       ).status,
     ).toBe(200);
   });
-
-  it('works with no GHL client at all', async () => {
-    const app = createApp({ ...rt.deps, ghl: undefined });
-    const api = authed(app, await tokenFor(rt.app, 'loc_l3'));
-    const res = await api.get('/api/lookups');
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ users: [], numbers: [], calendars: [] });
-    expect(res.body.warnings.length).toBeGreaterThan(0);
-  });
 });

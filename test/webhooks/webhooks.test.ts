@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppDeps, createApp } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
+import type { GhlDeps } from '../../src/ghl/deps.js';
 import type { Database } from '../../src/db/database.js';
 import { WebhookSigner } from '../../src/sandbox/webhook-signer.js';
 import { CONTACTS, LOCATION_ID, TRACKING_NUMBERS } from '../../src/sandbox/seed.js';
@@ -16,7 +17,7 @@ let forger: WebhookSigner;
 let forgedUrl: string;
 let forgedServer: Server;
 
-function listen(deps: AppDeps): Promise<{ server: Server; url: string }> {
+function listen(deps: GhlDeps): Promise<{ server: Server; url: string }> {
   const app = createApp(deps);
   return new Promise((resolve) => {
     const server = createServer(app).listen(0, '127.0.0.1', () =>
@@ -25,7 +26,7 @@ function listen(deps: AppDeps): Promise<{ server: Server; url: string }> {
   });
 }
 
-function withKeys(deps: AppDeps, signer: WebhookSigner): AppDeps {
+function withKeys(deps: GhlDeps, signer: WebhookSigner): GhlDeps {
   const ghl = {
     ...deps.config.ghl,
     webhookEd25519PublicKey: signer.keys.ed25519PublicPem,

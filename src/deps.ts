@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+/**
+ * What every feature may be handed: the process's config, database, clock, logger and counters. The runtime
+ * (src/runtime.ts) builds one; tests build the same through it. What speaks to GHL is added in src/ghl/deps.ts.
+ */
+export interface Deps {
+  config: Config;
+  db: Kysely<Database>;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** Called after a request enqueued work, so an in-process worker starts it without waiting for a poll. */
+  wakeWorker?: () => void;
+}
