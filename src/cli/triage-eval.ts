@@ -1,7 +1,8 @@
 /**
  * `npm run triage:eval [-- --set=<file>] [--misses] [--write]`: precision and recall of each reply-triage class on
- * the labelled set (test/fixtures/triage/replies.jsonl by default, the set the gates follow from; holdout.jsonl was
- * written after the rules were fixed, to show how they do on replies they were not tuned on). Exits 1 when the set
+ * a labelled set: test/fixtures/triage/holdout.jsonl by default, the replies written after the rules were fixed and
+ * never tuned on, from which the gates follow (replies.jsonl, the set the rules were written against, flatters
+ * them). Exits 1 when the set
  * is malformed, 2 when the committed gates (src/followup/triage-gates.json) no longer follow from the gating set;
  * --write rewrites them.
  */
@@ -11,7 +12,7 @@ import { COMMITTED_GATES, type GatedClass, gatesFrom, MIN_PRECISION } from '../f
 import { TRIAGE_CLASSES } from '../core/triage.js';
 
 const argv = process.argv.slice(2);
-const GATING_SET = 'test/fixtures/triage/replies.jsonl';
+const GATING_SET = 'test/fixtures/triage/holdout.jsonl';
 const setPath = argv.find((a) => a.startsWith('--set='))?.slice('--set='.length) ?? GATING_SET;
 const gatesPath = new URL('../followup/triage-gates.json', import.meta.url);
 

@@ -5,6 +5,7 @@ import { classifyCall } from '../core/call-events.js';
 import { ingestInboundText, type TextChannel } from './consent.js';
 import { type ContactEventKind, type HistoryRow, recordContactEvent } from './history.js';
 import { recoverLatestRun } from './runs.js';
+import { triageInboundText } from './triage-reply.js';
 import type { RunsTable } from './tables.js';
 
 /**
@@ -30,7 +31,17 @@ export async function checkGhlForContact(deps: Deps, ghl: GhlApi, run: Selectabl
         at: new Date(m.dateAdded),
         via: 'rest-check',
       };
-      const outcome = await deps.db.transaction().execute((trx) => ingestInboundText(trx, text, deps.clock.now()));
+      // Then triaged as the webhook's reply is (triage-reply.ts), in the same transaction: its `reply-triaged`
+      // event, keyed by the message id, makes whichever path comes second a no-op.
+      let triaged: 'wrong-number' | null = null;
+      const outcome = await deps.db.transaction().execute(async (trx) => {
+        const consent = await ingestInboundText(trx, text, deps.clock.now());
+        if (consent === 'reply' || consent === 'maybe')
+          triaged = await triageInboundText(trx, text, consent, deps.clock.now());
+        return consent;
+      });
+      // A wrong number ended the run suppressed: the reply is no recovery (as on the webhook's path).
+      if (triaged === 'wrong-number') continue;
       if (outcome === 'opt-out' || outcome === 'maybe') {
         const kind = outcome === 'maybe' ? 'maybe-opt-out' : found.channel === 'sms' ? 'opt-out' : 'email-opt-out';
         out.push({ kind, ref: m.id, at: text.at });

@@ -1,5 +1,6 @@
 /**
- * Which triage classes act on their own. A class whose precision on the labelled set is under 0.95 asks a human
+ * Which triage classes act on their own. A class whose precision on the held-out set (replies the rules were never
+ * tuned on, test/fixtures/triage/holdout.jsonl) is under 0.95 asks a human
  * instead (a task "confirm: looks like …"): acting wrongly on a reply (suppressing a real caller as a wrong number,
  * paging the owner for nothing) costs more than a rep's glance.
  *
