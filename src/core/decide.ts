@@ -28,7 +28,8 @@ export type SkipReason =
   | 'no-send-window'
   /** A marketing text to a recipient in a written-consent state, without the owner's consent tag. */
   | 'no-consent';
-export type DeferReason = 'outside-send-window' | 'touch-cap';
+/** `voice-ai-pending`: GHL's Voice AI may still be on the call (voice-ai.ts); decided beside this function. */
+export type DeferReason = 'outside-send-window' | 'touch-cap' | 'voice-ai-pending';
 
 export type StepDecision =
   | { type: 'stop'; reason: StopReason }

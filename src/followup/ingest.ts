@@ -13,6 +13,7 @@ import { ingestDeliveryStatus, stepByGhlId, stepStillSending } from './delivery-
 import { requestLocationRefresh } from '../installations/location-profile.js';
 import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
 import { triageInboundText } from './triage-reply.js';
+import { ingestVoiceAiCallEnd, recoverIfVoiceAiBooked } from './voice-ai-store.js';
 import { OPPORTUNITY_EVENTS, appointmentValue, ingestOpportunity } from './opportunities.js';
 
 type Db = Kysely<Database>;
@@ -36,6 +37,7 @@ export async function ingestEvent(trx: Db, deps: GhlDeps, event: InboxEvent): Pr
   }
   const locationId = event.locationId ?? str(body.locationId);
   if (!locationId) return;
+  if (event.type === 'VoiceAiCallEnd') return ingestVoiceAiCallEnd(trx, locationId, body, event.receivedAt);
   if ((OPPORTUNITY_EVENTS as readonly string[]).includes(event.type)) {
     return ingestOpportunity(trx, event.type, locationId, body, event.receivedAt);
   }
@@ -104,7 +106,11 @@ export async function ingestEvent(trx: Db, deps: GhlDeps, event: InboxEvent): Pr
 
 async function ingestCall(trx: Db, deps: Deps, call: CallEvent, at: Date, foundBy?: 'sweep'): Promise<void> {
   const { locationId, contactId } = call;
-  if (call.direction === 'inbound' && call.kind === 'missed') return handleMissedCall(trx, deps, call, at, foundBy);
+  if (call.direction === 'inbound' && call.kind === 'missed') {
+    await handleMissedCall(trx, deps, call, at, foundBy);
+    // GHL's Voice AI may have booked this caller before the call's own event came (voice-ai-store.ts).
+    return recoverIfVoiceAiBooked(trx, locationId, contactId, at);
+  }
   if (call.direction === 'inbound') {
     return humanContact(trx, locationId, contactId, 'answered-call', at, call.messageId, 'connected', true);
   }

@@ -20,6 +20,8 @@ import { sendStepOnce } from './step-send.js';
 import { escalationContent } from './escalation.js';
 import { renderStep, templateValues } from '../core/step-content.js';
 import { FALLBACK_TIMEZONE, recipientCandidates, recipientState } from '../core/timezone.js';
+import { VOICE_AI_WAIT_NOTE, voiceAiWait, withVoiceAi } from './voice-ai.js';
+import { loadVoiceAiFacts } from './voice-ai-store.js';
 
 /**
  * One due step of a run: re-check the stop conditions and guards, then carry out exactly one of stop, skip,
@@ -134,6 +136,10 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
       recipient,
     });
   }
+  // GHL's Voice AI may still be talking to the caller: the first text waits for its end-of-call event, boundedly.
+  const voiceAi = await loadVoiceAiFacts(db, run, now);
+  const aiUntil = decision.type === 'send' && def ? voiceAiWait(voiceAi, def.action, run.started_at, now) : null;
+  if (aiUntil) decision = { type: 'defer', until: aiUntil, reason: 'voice-ai-pending', note: VOICE_AI_WAIT_NOTE };
   const goes = decision.type === 'send' || decision.type === 'defer';
   const noAddress = def?.action === 'email' && emailAddressProblem(def.html, facts.businessAddress) !== null;
   const hold = goes ? (contactHold(step.action, facts, found) ?? (noAddress ? 'no-postal-address' : null)) : null;
@@ -175,7 +181,10 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
   values['business.address'] = facts.businessAddress;
   const rendered = isEscalation
     ? escalationContent({ facts, contact, settings: ctx.settings, timeZone: tz, now })
-    : renderStep({ step: def!, settings: ctx.settings, values, run: facts.runFacts, contact, timeZone: tz, now });
+    : withVoiceAi(
+        renderStep({ step: def!, settings: ctx.settings, values, run: facts.runFacts, contact, timeZone: tz, now }),
+        voiceAi,
+      );
   if (rendered.action === 'task' && facts.notTextable) {
     rendered.body = `${rendered.body}\n${NOT_TEXTABLE_NOTE}`;
   }

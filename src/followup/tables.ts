@@ -147,6 +147,20 @@ export interface OpportunitiesTable {
   deleted: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
+/** Calls GHL's Voice AI answered (migrations/0016_voice_ai.sql). */
+export interface VoiceAiCallsTable {
+  location_id: string;
+  call_id: string;
+  contact_id: string | null;
+  message_id: string | null;
+  started_at: Date;
+  ended_at: Date;
+  duration_sec: ColumnType<number, number | undefined, number>;
+  outcome: string;
+  summary: string | null;
+  received_at: Date;
+}
+
 export interface FollowupTables {
   runs: RunsTable;
   missed_calls: MissedCallsTable;
@@ -154,6 +168,7 @@ export interface FollowupTables {
   run_events: RunEventsTable;
   contact_events: ContactEventsTable;
   opportunities: OpportunitiesTable;
+  voice_ai_calls: VoiceAiCallsTable;
   contact_flags: ContactFlagsTable;
   location_warnings: LocationWarningsTable;
   location_profiles: LocationProfilesTable;

@@ -24,6 +24,10 @@ export const GHL_SCOPES = [
   'phonenumbers.read',
   // Numbers in number pools are listed only with skipNumberPool=false, which needs this scope too.
   'numberpools.read',
+  // Opportunity webhooks: what a recovered lead was worth (docs/ghl-webhooks.md, Opportunities).
+  'opportunities.readonly',
+  // VoiceAiCallEnd: what GHL's Voice AI did with the caller (docs/ghl-webhooks.md, Voice AI).
+  'voice-ai-dashboard.readonly',
   // Bulk (agency) installs: list installed locations, mint location tokens.
   'oauth.readonly',
   'oauth.write',

@@ -6,6 +6,7 @@ import { sessionOf } from '../settings/auth.js';
 import { decodeCursor, listCalls } from './calls.js';
 import { computeRevenue } from './revenue.js';
 import { computeStats, locationTimezone } from './stats.js';
+import { computeVoiceAiStats } from './voice-ai-stats.js';
 
 export function reportingRouter(deps: Deps): Router {
   const r = Router();
@@ -29,7 +30,8 @@ export function reportingRouter(deps: Deps): Router {
     const stats = await computeStats(deps.db, { locationId, days, now, timeZone });
     // The same runs as `recovered` above, with what they were worth (revenue.ts).
     const revenue = await computeRevenue(deps.db, { locationId, since: new Date(stats.from), until: now });
-    res.json({ ...stats, revenue });
+    const voiceAi = await computeVoiceAiStats(deps.db, { locationId, since: new Date(stats.from), until: now });
+    res.json({ ...stats, revenue, voiceAi });
   });
 
   return r;

@@ -16,6 +16,7 @@ import {
   sendSms,
 } from './phone-calls.js';
 import { type LocationChange, updateLocation } from './location-update.js';
+import { type VoiceAiInput, voiceAiCallEnd } from './voice-ai.js';
 import {
   createOpportunity,
   type OpportunityChange,
@@ -42,6 +43,8 @@ export interface Phone {
    */
   install(input: InstallInput): Promise<{ delivery: DeliveryResult }>;
   uninstall(input: { locationId: string }): Promise<{ delivery: DeliveryResult }>;
+  /** GHL's Voice AI answered the contact's call and it ended: VoiceAiCallEnd (the call's own event is apart). */
+  voiceAiCallEnd(input: VoiceAiInput): Promise<{ delivery: DeliveryResult }>;
   /** A rep opens a deal for the contact in a pipeline (OpportunityCreate), or changes its value or status. */
   createOpportunity(input: OpportunityInput): Promise<{ opportunityId: string; delivery: DeliveryResult }>;
   updateOpportunity(change: OpportunityChange): Promise<DeliveryResult[]>;
@@ -135,6 +138,7 @@ export function createPhone(deps: PlatformDeps): Phone {
     setDnd: (input) => setDnd(deps, input),
     updateLocation: (input) => updateLocation(deps, input),
     createOpportunity: (input) => createOpportunity(deps, input),
+    voiceAiCallEnd: (input) => voiceAiCallEnd(deps, input),
     updateOpportunity: (change) => updateOpportunity(deps, change),
     install: async ({ locationId, futureLocation, whitelabel }) => {
       const context = installContext(deps, locationId);

@@ -124,6 +124,24 @@ export const OpportunityEvent = z.looseObject({
   dateAdded: text,
 });
 
+/**
+ * DOCS webhook VoiceAiCallEnd: the AI call's `id`, `contactId`, `createdAt`, `duration` (s), `summary`,
+ * `transcript`, `extractedData`, `messageId`, `trialCall` and `executedCallActions[].actionType`
+ * (docs/ghl-webhooks.md, "Voice AI").
+ */
+export const VoiceAiCallEndEvent = z.looseObject({
+  type: z.literal('VoiceAiCallEnd'),
+  locationId: id,
+  id,
+  contactId: text,
+  createdAt: text,
+  duration: seconds,
+  summary: text,
+  messageId: text,
+  trialCall: z.boolean().nullish(),
+  executedCallActions: z.array(z.looseObject({ actionType: text }).nullish()).nullish(),
+});
+
 /** Agency-level installs carry only `companyId`; location ones `locationId` (and usually `companyId`). */
 const installFields = {
   appId: text,
@@ -157,6 +175,7 @@ const KNOWN: Record<string, z.ZodType> = {
   ContactDelete: ContactDeleteEvent,
   UserCreate: UserCreateEvent,
   UserDelete: UserDeleteEvent,
+  VoiceAiCallEnd: VoiceAiCallEndEvent,
   OpportunityCreate: OpportunityEvent,
   OpportunityUpdate: OpportunityEvent,
   OpportunityStatusUpdate: OpportunityEvent,

@@ -192,6 +192,7 @@ describe('GET /api/stats', () => {
         basis: { opportunity: 0, service: 0, sourceDefault: 0 },
         bySource: [{ source: 'Facebook', leads: 2, value: 0, valuedLeads: 0 }],
       },
+      voiceAi: { handled: 0, booked: 0, messages: 0, hungUp: 0 },
     });
   });
 

@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestTick } from '../../src/reporting/digest.js';
-import { encryptSso } from '../../src/sandbox/sso.js';
-import { TEST_SHARED_SECRET } from '../helpers/config.js';
 import {
   type EngineStack,
   HOUR,
@@ -11,48 +9,15 @@ import {
   seedSettings,
   startEngineStack,
   TRACKING_NUMBERS,
-  USERS,
 } from '../helpers/engine.js';
-
-// The API's JSON, read loosely: each test checks the fields it names.
-// biome-ignore lint/suspicious/noExplicitAny: a JSON answer walked by the assertions
-type Json = any;
+import { callAsAdmin } from '../helpers/session-api.js';
 
 let s: EngineStack;
 afterEach(async () => {
   await s?.close();
 });
 
-async function call(path: string, init: { method?: string; body?: unknown; ifMatch?: string } = {}) {
-  const payload = encryptSso(
-    {
-      userId: USERS.maya,
-      companyId: s.sandbox.seed.companyId,
-      role: 'admin',
-      type: 'location',
-      activeLocation: LOCATION_ID,
-      userName: 'Maya Patel',
-      email: 'maya@example.com',
-    },
-    TEST_SHARED_SECRET,
-  );
-  const session = await fetch(`${s.url}/api/session`, {
-    method: 'POST',
-    body: JSON.stringify({ payload }),
-    headers: { 'content-type': 'application/json' },
-  });
-  const { token } = (await session.json()) as { token: string };
-  const res = await fetch(`${s.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      ...(init.ifMatch ? { 'if-match': init.ifMatch } : {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  return { status: res.status, etag: res.headers.get('etag') ?? '', body: (await res.json()) as Json };
-}
+const call = (path: string, init?: Parameters<typeof callAsAdmin>[2]) => callAsAdmin(s, path, init);
 
 /** Settings with an owner's value per source: Facebook leads $300, Website $150, Google none. */
 function valuedSettings() {

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/create-db.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { LOCATION_ID, USERS } from '../../sandbox/seed.js';
+import { computeRevenue, revenueLine } from '../../reporting/revenue.js';
 import { DIGEST_RECIPIENT } from './install.js';
 import type { Output } from './output.js';
 import { type CallerKey, et } from './scenario.js';
@@ -107,6 +108,27 @@ export async function checkOutcomes(
     'Daily digest emailed to the owner Tue 08:00',
     digest.length === 1 && digest[0]!.dateAdded === et(1, '08:00').toISOString(),
     `${digest.length} digest email(s)`,
+  );
+  const aiRun = await run('aiBooked');
+  const ai = sent('aiBooked');
+  check(
+    'Caller the Voice AI booked (12:10) recovered "handled by Voice AI", no text or task',
+    aiRun?.outcome === 'recovered' && aiRun.outcome_reason === 'voice-ai' && ai.sms.length + ai.tasks.length === 0,
+    `${aiRun?.outcome ?? 'no run'} (${aiRun?.outcome_reason ?? '-'}), ${summary(ai)}`,
+  );
+  const urgent = sent('urgent').tasks.filter((t) => t.title.startsWith('URGENT'));
+  check(
+    'Emergency reply (15:13) gave the manager an URGENT task at once',
+    urgent.length === 1 &&
+      urgent[0]!.assignedTo === USERS.maya &&
+      new Date(urgent[0]!.dateAdded).getTime() === et(0, '15:13').getTime(),
+    `${urgent.length} urgent task(s)`,
+  );
+  const revenue = await computeRevenue(db, { locationId: LOCATION_ID, since: et(0, '00:00'), until: et(1, '23:59') });
+  check(
+    'Revenue recovered: the two deals opened for recovered callers ($1,200 and $450)',
+    revenue.value === 1650 && revenue.basis.opportunity === 2,
+    revenueLine(revenue),
   );
   const dead = await db.selectFrom('jobs').select(['kind', 'last_error']).where('state', '=', 'dead').execute();
   check('No job gave up', dead.length === 0, dead.map((d) => `${d.kind}: ${d.last_error}`).join('; ') || 'none dead');

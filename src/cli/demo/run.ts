@@ -1,3 +1,4 @@
+import { computeRevenue, revenueLine } from '../../reporting/revenue.js';
 import { LOCATION_ID } from '../../sandbox/seed.js';
 import type { DemoArgs } from './args.js';
 import { checkOutcomes, printChecks } from './checks.js';
@@ -80,6 +81,13 @@ export async function runDemo(args: DemoArgs, signal: AbortSignal, out = new Out
     out.line();
     out.line(c.bold(`Outcomes at ${nyDayTime(clock.now())} (from Ringback's runs and missed_calls)`));
     printOutcomes(out, await outcomesBySource(db, LOCATION_ID));
+    const revenue = await computeRevenue(db, {
+      locationId: LOCATION_ID,
+      since: new Date(clock.now().getTime() - 7 * 86_400_000),
+      until: clock.now(),
+    });
+    const line = revenueLine(revenue);
+    out.line(c.bold(`${line.charAt(0).toUpperCase()}${line.slice(1)}`));
     out.line();
     const checks = await checkOutcomes(sandbox, db, contacts);
     const failed = checks.filter((x) => !x.ok).length;

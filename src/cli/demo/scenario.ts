@@ -20,6 +20,8 @@ export const CALLERS = {
   priya: '+13125550199',
   tom: '+16175550123',
   late: '+16465550177',
+  aiBooked: '+13475550121',
+  urgent: '+17185550190',
 } as const;
 export type CallerKey = keyof typeof CALLERS;
 
@@ -47,6 +49,7 @@ export interface Action {
 }
 
 const ordinal = ['1st', '2nd', '3rd'];
+export const URGENT_REPLY = 'URGENT my crown fell out and I am bleeding a lot';
 
 function call(at: Date, who: CallerKey, line: string, outcome: 'voicemail' | 'missed', note = ''): Action {
   return {
@@ -122,8 +125,57 @@ export function buildScenario(): Action[] {
       },
     },
     ...repeatCalls,
+    {
+      at: et(0, '10:40'),
+      kind: 'phone',
+      describe: (ctx) =>
+        `Ana Lopez opens a $1,200 implant consultation deal for ${ctx.nameOf(ctx.contacts.get('booker'))}`,
+      run: async (ctx) => {
+        await ctx.sandbox.phone.createOpportunity({
+          locationId: LOCATION_ID,
+          contactId: contactOf(ctx, 'booker'),
+          monetaryValue: 1200,
+          name: 'Implant consultation',
+        });
+      },
+    },
+    call(et(0, '12:10'), 'aiBooked', website, 'missed', ' (a new number)'),
+    {
+      at: et(0, '12:11'),
+      kind: 'phone',
+      describe: (ctx) =>
+        `HighLevel's Voice AI picked up for ${ctx.nameOf(ctx.contacts.get('aiBooked'))}: booked a cleaning for Tue 15:00`,
+      run: async (ctx) => {
+        await ctx.sandbox.phone.voiceAiCallEnd({
+          locationId: LOCATION_ID,
+          contactId: contactOf(ctx, 'aiBooked'),
+          outcome: 'booked',
+          startedAt: new Date(et(0, '12:10').getTime() + 5_000),
+          durationSec: 50,
+        });
+        await ctx.sandbox.phone.createOpportunity({
+          locationId: LOCATION_ID,
+          contactId: contactOf(ctx, 'aiBooked'),
+          monetaryValue: 450,
+          name: 'Cleaning and exam',
+        });
+      },
+    },
     call(et(0, '13:00'), 'priya', google, 'voicemail', ' (tagged VIP)'),
     call(et(0, '14:00'), 'tom', website, 'missed', ' (Do Not Disturb on)'),
+    call(et(0, '15:10'), 'urgent', website, 'missed', ' (a new number)'),
+    {
+      at: et(0, '15:13'),
+      kind: 'phone',
+      describe: (ctx) => `${ctx.nameOf(ctx.contacts.get('urgent'))} texts: "${URGENT_REPLY}"`,
+      run: async (ctx) => {
+        await ctx.sandbox.phone.reply({
+          locationId: LOCATION_ID,
+          contactId: contactOf(ctx, 'urgent'),
+          body: URGENT_REPLY,
+        });
+      },
+    },
     call(et(0, '23:00'), 'late', facebook, 'voicemail', ' (a new number, late at night)'),
     {
       at: et(1, '08:00'),

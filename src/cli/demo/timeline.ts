@@ -40,6 +40,7 @@ const REASONS: Record<string, string> = {
   connected: 'the call was returned and answered',
   replied: 'the lead replied',
   booked: 'the lead booked an appointment',
+  'voice-ai': 'handled by Voice AI: it booked the caller',
   'sequence-ended': 'the sequence ended with no answer',
   dnd: 'Do Not Disturb blocks every channel',
 };

@@ -4,7 +4,7 @@ import { recentCalls } from './calls.js';
 import { dayChart } from './chart.js';
 import { shortDuration } from './durations.js';
 import { byId, h, replace } from './dom.js';
-import { revenueFigures, sourceWorth } from './revenue.js';
+import { revenueFigures, sourceWorth, voiceAiFigures } from './revenue.js';
 
 let days = 7;
 
@@ -39,6 +39,8 @@ function statsView(s) {
         'human',
       ),
       kpi('Revenue recovered', revenueFigures(s.revenue).value, revenueFigures(s.revenue).sub, 'revenue'),
+      voiceAiFigures(s.voiceAi) &&
+        kpi('Handled by Voice AI', voiceAiFigures(s.voiceAi).value, voiceAiFigures(s.voiceAi).sub, 'voice-ai'),
     ),
     h(
       'section',

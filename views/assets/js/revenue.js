@@ -23,3 +23,11 @@ export function sourceWorth(rev, source) {
   const row = rev?.bySource?.find((b) => b.source === source);
   return row && row.valuedLeads > 0 ? aboutDollars(row.value) : '–';
 }
+
+/** "3 of 12": the missed calls GHL's Voice AI handled (booked or took a message); null when it handled none. */
+export function voiceAiFigures(v) {
+  if (!v || v.handled + v.hungUp === 0) return null;
+  const parts = [`${v.booked} booked`, `${v.messages} message${v.messages === 1 ? '' : 's'} taken`];
+  if (v.hungUp) parts.push(`${v.hungUp} hung up on it`);
+  return { value: String(v.handled), sub: parts.join(', ') };
+}

@@ -1,0 +1,102 @@
+/**
+ * GHL's Voice AI answered the call (VoiceAiCallEnd, docs/ghl-webhooks.md "Voice AI"): what it did with the caller
+ * changes what Ringback does with the missed call. Pure rules here; the database side is voice-ai-store.ts.
+ *   booked (an APPOINTMENT_BOOKING action)  -> the caller is recovered, "handled by Voice AI": no apology text;
+ *   took a message (it talked, no booking)  -> the rep's callback task carries the AI's summary;
+ *   hung up within a few seconds            -> the first text offers texting instead ("prefer to text?").
+ */
+import type { RenderedStep } from '../core/step-content.js';
+
+export type VoiceAiOutcome = 'booked' | 'message' | 'hung-up' | 'other';
+
+/** A caller who leaves the AI within this many seconds did not want to talk to a machine. */
+export const HUNG_UP_WITHIN_SEC = 10;
+/**
+ * How long the first text waits for a VoiceAiCallEnd at a location that uses Voice AI (one came in the last 30
+ * days): the AI may still be talking to the caller at +2 min. Bounded: the event may be lost or never sent.
+ */
+export const VOICE_AI_WAIT_MS = 5 * 60_000;
+/** An AI call belongs to a run when it began at most this long before the run's first missed call. */
+export const MATCH_BEFORE_MS = 15 * 60_000;
+export const VOICE_AI_WAIT_NOTE =
+  'Text waits a few minutes: HighLevel’s Voice AI may still be talking to the caller, and if it books them no apology is needed.';
+export const OFFER_TEXTING = 'Prefer to text? Just reply here.';
+
+export interface VoiceAiCall {
+  callId: string;
+  contactId: string | null;
+  messageId: string | null;
+  startedAt: Date;
+  endedAt: Date;
+  durationSec: number;
+  outcome: VoiceAiOutcome;
+  summary: string | null;
+}
+
+type Body = Record<string, unknown>;
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+
+/** Reads a VoiceAiCallEnd; null for a trial call (the agent's test from GHL's builder) or one without an id. */
+export function readVoiceAiCall(body: Body, receivedAt: Date): VoiceAiCall | null {
+  const callId = str(body.id);
+  if (!callId || body.trialCall === true) return null;
+  const created = str(body.createdAt) ? new Date(str(body.createdAt) as string) : null;
+  const raw = typeof body.duration === 'number' ? body.duration : Number(str(body.duration) ?? Number.NaN);
+  const durationSec = Number.isFinite(raw) && raw >= 0 ? Math.round(raw) : 0;
+  const startedAt =
+    created && Number.isFinite(created.getTime()) ? created : new Date(receivedAt.getTime() - durationSec * 1000);
+  const actions = Array.isArray(body.executedCallActions) ? body.executedCallActions : [];
+  const booked = actions.some((a) => a && typeof a === 'object' && (a as Body).actionType === 'APPOINTMENT_BOOKING');
+  const summary = str(body.summary);
+  const outcome: VoiceAiOutcome = booked
+    ? 'booked'
+    : durationSec <= HUNG_UP_WITHIN_SEC
+      ? 'hung-up'
+      : summary
+        ? 'message'
+        : 'other';
+  return {
+    callId,
+    contactId: str(body.contactId),
+    messageId: str(body.messageId),
+    startedAt,
+    endedAt: new Date(startedAt.getTime() + durationSec * 1000),
+    durationSec,
+    outcome,
+    summary: summary ? summary.slice(0, 2000) : null,
+  };
+}
+
+/** What a step of a run knows about the Voice AI (voice-ai-store.ts loads it). */
+export interface VoiceAiFacts {
+  /** The location sent a VoiceAiCallEnd in the last 30 days. */
+  usesVoiceAi: boolean;
+  /** The latest AI call of the run's contact since the run began (MATCH_BEFORE_MS of slack). */
+  call: { outcome: VoiceAiOutcome; summary: string | null } | null;
+  /** A text of this run already went (or is going). */
+  smsSent: boolean;
+}
+
+/** Until when a text waits for the AI's end-of-call event; null: it need not wait. */
+export function voiceAiWait(f: VoiceAiFacts, action: string, runStartedAt: Date, now: Date): Date | null {
+  if (action !== 'sms' || !f.usesVoiceAi || f.call || f.smsSent) return null;
+  const until = new Date(runStartedAt.getTime() + VOICE_AI_WAIT_MS);
+  return now < until ? until : null;
+}
+
+/** The step's content, told what the AI did: its summary on the rep's task, texting offered after a hang-up. */
+export function withVoiceAi(rendered: RenderedStep, f: VoiceAiFacts): RenderedStep {
+  const call = f.call;
+  if (!call) return rendered;
+  if (rendered.action === 'task' && call.outcome === 'message' && call.summary) {
+    return {
+      ...rendered,
+      title: `${rendered.title}: Voice AI took a message`,
+      body: `Voice AI's summary: ${call.summary}\n\n${rendered.body}`,
+    };
+  }
+  if (rendered.action === 'sms' && call.outcome === 'hung-up' && !f.smsSent) {
+    return { ...rendered, message: `${rendered.message} ${OFFER_TEXTING}` };
+  }
+  return rendered;
+}
