@@ -4,6 +4,7 @@ import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
 import { defineJob } from '../jobs/registry.js';
 import { emailAddressProblem } from '../core/settings/email-address.js';
+import { BOOKING_LINK_STEP, bookingLinkHistory, bookingLinkStep } from './booking-link.js';
 import { contactHold, NOT_TEXTABLE_NOTE, REASON_WORDS } from './contact-holds.js';
 import { type StepDecision, decideStep, type StopReason } from '../core/decide.js';
 import type { UserDirectory } from '../ghl/users.js';
@@ -91,12 +92,14 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
     return runStep(deps, ghl, users, runStepId);
   }
   const isEscalation = step.step_id === ESCALATION_STEP;
-  const def = ctx.settings.sequence.find((s) => s.id === step.step_id);
+  const isBookingLink = step.step_id === BOOKING_LINK_STEP;
+  const def = isBookingLink ? bookingLinkStep(ctx.settings) : ctx.settings.sequence.find((s) => s.id === step.step_id);
   if (!isEscalation && !def) {
     await finish(deps, runStepId, 'skipped', 'step-removed', false);
     return;
   }
-  if (run.status === 'ended' && !isEscalation) {
+  const goesAfterEnd = isEscalation || (isBookingLink && run.outcome === 'recovered');
+  if (run.status === 'ended' && !goesAfterEnd) {
     await finish(deps, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`, false);
     return;
   }
@@ -119,7 +122,8 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
     decision = decideStep({
       step: def,
       settings: ctx.settings,
-      run: { startedAt: run.started_at, stoppedReason: null },
+      // The booking link answers a reply: only what happened after it asked (a booking, an opt-out) stops it.
+      run: { startedAt: isBookingLink ? step.due_at : run.started_at, stoppedReason: null },
       contact: {
         dnd: contact.dnd,
         dndSettings: contact.dndSettings,
@@ -128,7 +132,9 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
         hasEmail: !!contact.email,
         tags: contact.tags,
       },
-      history: runHistoryFrom(history, facts.taskIds),
+      history: isBookingLink
+        ? bookingLinkHistory(runHistoryFrom(history, facts.taskIds))
+        : runHistoryFrom(history, facts.taskIds),
       touchesLast24h: facts.touches,
       now,
       timeZone: tz,
@@ -137,7 +143,7 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
     });
   }
   // GHL's Voice AI may still be talking to the caller: the first text waits for its end-of-call event, boundedly.
-  const voiceAi = await loadVoiceAiFacts(db, run, now);
+  const voiceAi = await loadVoiceAiFacts(db, run, step.id, now);
   const aiUntil = decision.type === 'send' && def ? voiceAiWait(voiceAi, def.action, run.started_at, now) : null;
   if (aiUntil) decision = { type: 'defer', until: aiUntil, reason: 'voice-ai-pending', note: VOICE_AI_WAIT_NOTE };
   const goes = decision.type === 'send' || decision.type === 'defer';

@@ -116,15 +116,19 @@ async function intentStatement(
   roomUnder: number | null,
 ): Promise<'sending' | 'not-sending'> {
   const dayAgo = new Date(w.now.getTime() - DAY_MS);
+  // An escalation goes whatever became of the run; the booking link a reply asked for goes after the reply
+  // recovered it (booking-link.ts).
+  const goes = sql`(r.status = 'active' or s.action = 'escalation'
+    or (s.step_id = 'booking-link' and r.outcome = 'recovered'))`;
   const { rows } = await sql<{ state: string }>`${sql.raw(PREPARED)}
     with r as (select status, outcome, outcome_reason from runs where id = ${w.runId} for update)
     update run_steps s set
-      state = case when r.status = 'active' or s.action = 'escalation' then 'sending' else 'stopped' end,
-      intent_at = case when r.status = 'active' or s.action = 'escalation' then ${w.now} else s.intent_at end,
-      rendered = case when r.status = 'active' or s.action = 'escalation' then ${JSON.stringify(w.content)}::jsonb else s.rendered end,
-      reason = case when r.status = 'active' or s.action = 'escalation' then s.reason
+      state = case when ${goes} then 'sending' else 'stopped' end,
+      intent_at = case when ${goes} then ${w.now} else s.intent_at end,
+      rendered = case when ${goes} then ${JSON.stringify(w.content)}::jsonb else s.rendered end,
+      reason = case when ${goes} then s.reason
                     else 'run ' || coalesce(r.outcome, '') || ': ' || coalesce(r.outcome_reason, '') end,
-      done_at = case when r.status = 'active' or s.action = 'escalation' then s.done_at else ${w.now} end
+      done_at = case when ${goes} then s.done_at else ${w.now} end
     from r
     where s.id = ${w.stepId} and s.state = 'pending'
       and (${roomUnder}::int is null or (select count(*) from run_steps t

@@ -12,8 +12,9 @@ import { enqueueJob } from '../jobs/queries.js';
 import type { InboundText } from './consent.js';
 import { recordContactEvent } from './history.js';
 import { loadLocationContext } from './location-settings.js';
-import { addRunEvent, endRun, lockActiveRun } from './runs.js';
+import { addRunEvent, endRun, lockActiveRun, scheduleStep } from './runs.js';
 import { type Triage, triageReply } from '../core/triage.js';
+import { BOOKING_LINK_STEP, bookingLinkStep } from './booking-link.js';
 import { actsAlone, type GatedClass } from './triage-gates.js';
 
 type Db = Kysely<Database>;
@@ -73,7 +74,17 @@ export async function triageInboundText(
     const { settings } = await loadLocationContext(trx, t.locationId);
     assignee = settings.escalation.managerUserId ?? assignee;
   }
-  await addRunEvent(trx, run.id, t.at, 'reply-triaged', { class: cls, text: ownerWords(triage, reply) });
+  let resend = false;
+  if (cls === 'book') {
+    // Once per run: the step's (run, step id) key refuses a second (booking-link.ts).
+    const { settings } = await loadLocationContext(trx, t.locationId);
+    if (bookingLinkStep(settings)) {
+      const step = { runId: run.id, locationId: t.locationId, contactId: t.contactId, action: 'sms' as const };
+      resend = (await scheduleStep(trx, { ...step, stepId: BOOKING_LINK_STEP, dueAt: now }, now)) !== null;
+    }
+  }
+  const text = ownerWords(triage, reply) + (resend ? ' The booking link is sent again.' : '');
+  await addRunEvent(trx, run.id, t.at, 'reply-triaged', { class: cls, text });
   await enqueueTask(trx, t, cls, cls, reply, assignee, now);
   return null;
 }

@@ -107,6 +107,7 @@ export async function recoverIfVoiceAiBooked(trx: Db, locationId: string, contac
 export async function loadVoiceAiFacts(
   db: Db,
   run: { id: number; location_id: string; contact_id: string; started_at: Date },
+  stepId: number,
   now: Date,
 ): Promise<VoiceAiFacts> {
   const { rows } = await sql<{ uses: boolean; call: { outcome: string; summary: string | null } | null; sms: boolean }>`
@@ -117,12 +118,14 @@ export async function loadVoiceAiFacts(
          where v.location_id = ${run.location_id} and v.contact_id = ${run.contact_id}
            and v.started_at >= ${new Date(run.started_at.getTime() - MATCH_BEFORE_MS)}
          order by v.started_at desc limit 1) as call,
-      exists(select 1 from run_steps s where s.run_id = ${run.id} and s.action = 'sms'
-               and s.state in ('done', 'sending')) as sms`.execute(db);
+      -- The run's first text by its place in the sequence, not by what was sent yet: two texts due together
+      -- (after an outage) must not both think they are first.
+      (select s.id from run_steps s where s.run_id = ${run.id} and s.action = 'sms'
+         order by s.due_at, s.id limit 1) is distinct from ${stepId}::bigint as sms`.execute(db);
   const r = rows[0];
   return {
     usesVoiceAi: r?.uses === true,
     call: r?.call ? { outcome: r.call.outcome as VoiceAiOutcome, summary: r.call.summary } : null,
-    smsSent: r?.sms === true,
+    notFirstSms: r?.sms === true,
   };
 }

@@ -73,13 +73,13 @@ export interface VoiceAiFacts {
   usesVoiceAi: boolean;
   /** The latest AI call of the run's contact since the run began (MATCH_BEFORE_MS of slack). */
   call: { outcome: VoiceAiOutcome; summary: string | null } | null;
-  /** A text of this run already went (or is going). */
-  smsSent: boolean;
+  /** This step is not the run's first text (another text of the run comes first in the sequence). */
+  notFirstSms: boolean;
 }
 
 /** Until when a text waits for the AI's end-of-call event; null: it need not wait. */
 export function voiceAiWait(f: VoiceAiFacts, action: string, runStartedAt: Date, now: Date): Date | null {
-  if (action !== 'sms' || !f.usesVoiceAi || f.call || f.smsSent) return null;
+  if (action !== 'sms' || !f.usesVoiceAi || f.call || f.notFirstSms) return null;
   const until = new Date(runStartedAt.getTime() + VOICE_AI_WAIT_MS);
   return now < until ? until : null;
 }
@@ -95,7 +95,7 @@ export function withVoiceAi(rendered: RenderedStep, f: VoiceAiFacts): RenderedSt
       body: `Voice AI's summary: ${call.summary}\n\n${rendered.body}`,
     };
   }
-  if (rendered.action === 'sms' && call.outcome === 'hung-up' && !f.smsSent) {
+  if (rendered.action === 'sms' && call.outcome === 'hung-up' && !f.notFirstSms) {
     return { ...rendered, message: `${rendered.message} ${OFFER_TEXTING}` };
   }
   return rendered;

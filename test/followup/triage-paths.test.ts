@@ -70,8 +70,30 @@ describe('reply triage on the reply path', () => {
     expect(tasks[0]?.title).toMatch(/^Wants to book: /);
     expect(tasks[0]?.assignedTo).toBe(run?.assigned_user_id);
     expect(await timelineTexts(contactId)).toContain(
-      'The contact wants to book ("can I book for tomorrow? how much is it"); the rep\'s task says so and that they asked a price.',
+      'The contact wants to book ("can I book for tomorrow? how much is it"); the rep\'s task says so and that they asked a price. The booking link is sent again.',
     );
+    // The link goes at once, once: a second wish to book in the same run sends nothing more.
+    const sms = s.sent(contactId).sms;
+    expect(sms).toHaveLength(2);
+    expect(sms[1]?.body).toBe(
+      'Here is the link to book a time with Bright Smile Dental: https://book.example.com/bright-smile',
+    );
+    await s.sandbox.phone.reply({ locationId: LOCATION_ID, contactId, body: 'i want to book an appointment pls' });
+    await s.at(2 * HOUR);
+    expect(s.sent(contactId).sms).toHaveLength(2);
+  });
+
+  it('the booking link a late-night reply asks for waits for the morning, like any text', async () => {
+    s = await startEngineStack();
+    const contactId = await missedCall();
+    // 22:30 in New York (the caller's 212 area code): outside 08:00-21:00.
+    await s.at(12.5 * HOUR);
+    await s.sandbox.phone.reply({ locationId: LOCATION_ID, contactId, body: 'can I book an appointment for friday?' });
+    await s.settle();
+    expect(s.sent(contactId).sms.filter((m) => m.body.startsWith('Here is the link'))).toEqual([]);
+    await s.at(22 * HOUR);
+    const link = s.sent(contactId).sms.filter((m) => m.body.startsWith('Here is the link'));
+    expect(link.map((m) => m.at)).toEqual([new Date(s.t0.getTime() + 22 * HOUR).toISOString()]);
   });
 
   it('a price question (0.909 precise on the held-out set) does not act alone: the rep is asked to confirm', async () => {
