@@ -117,6 +117,7 @@ describe('GHL Voice AI awareness', () => {
       const call = await missedCall(PHONES.marcus);
       await s.sandbox.phone.voiceAiCallEnd({ locationId: LOCATION_ID, contactId: call.contactId, outcome: 'hung-up' });
       await s.settle();
+      await s.at(3 * MIN);
       await s.at(25 * HOUR);
       const sms = s.sent(call.contactId).sms;
       expect(sms).toHaveLength(2);
