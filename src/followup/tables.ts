@@ -147,7 +147,7 @@ export interface OpportunitiesTable {
   deleted: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
-/** Calls GHL's Voice AI answered (migrations/0016_voice_ai.sql). */
+/** Calls GHL's Voice AI answered (migrations/0017_voice_ai.sql). */
 export interface VoiceAiCallsTable {
   location_id: string;
   call_id: string;
