@@ -2,7 +2,7 @@
  * "Wants to book" (reply triage, issue 18.3): the booking link is resent once per run, as one more SMS step of
  * the run (`booking-link`), so it passes every guard a text passes (quiet hours in every zone, the touch cap,
  * consent, opt-out, DND) and the intent record that keeps it from going twice. The reply that asked recovers the
- * run; this one step still goes after that (migrations/0015_booking_link.sql), and nothing but a booking or an
+ * run; this one step still goes after that (migrations/0018_booking_link.sql), and nothing but a booking or an
  * opt-out after the reply stops it.
  */
 import type { SequenceStep, Settings } from '../core/settings/schema.js';
