@@ -138,6 +138,8 @@ const EMPTY: Figures = {
   bookedPct: null,
   timeToFirstFollowupSeconds: { p50: null, p90: null },
   timeToFirstHumanContactSeconds: { p50: null },
+  followedUp: 0,
+  reachedByRep: 0,
 };
 
 function period(f: Figures, rev: Revenue | undefined, from: Date, to: Date): Period {

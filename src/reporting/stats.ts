@@ -6,6 +6,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { addDays, FALLBACK_TIMEZONE, isValidTimeZone, localParts, localToInstant } from '../core/timezone.js';
+import { reasonWords } from './words.js';
 
 export interface Stats {
   days: number;
@@ -18,7 +19,11 @@ export interface Stats {
   recoveredPct: number | null;
   booked: number;
   bookedPct: number | null;
-  suppressed: { reason: string; count: number }[];
+  suppressed: { reason: string; label: string; count: number }[];
+  followedUp: number;
+  reachedByRep: number;
+  /** The same figures over the N local days just before `from`. */
+  previous: PeriodTotals;
   timeToFirstFollowupSeconds: { p50: number | null; p90: number | null };
   timeToFirstHumanContactSeconds: { p50: number | null };
   perDay: { day: string; missed: number; recovered: number }[];
@@ -41,7 +46,13 @@ export interface Figures {
   bookedPct: number | null;
   timeToFirstFollowupSeconds: { p50: number | null; p90: number | null };
   timeToFirstHumanContactSeconds: { p50: number | null };
+  /** The denominators of the two medians: leads that got a follow-up, leads a rep reached. */
+  followedUp: number;
+  reachedByRep: number;
 }
+
+/** One period's figures with its bounds: `previous` in GET /api/stats, set beside each figure on the page. */
+export type PeriodTotals = Figures & { from: string; to: string };
 
 /** A location's window: calls and runs from `since` (inclusive) to `until` (exclusive). */
 export interface Window {
@@ -59,6 +70,8 @@ interface Totals {
   ttf_p50: number | null;
   ttf_p90: number | null;
   human_p50: number | null;
+  followed_up: number;
+  reached: number;
 }
 
 // A run counts as recovered when its outcome says so within 72 h of the first missed call (docs/design.md §1.9).
@@ -90,6 +103,8 @@ export async function figuresOf(db: Kysely<Database>, windows: readonly Window[]
       count(r.id) as runs,
       count(*) filter (where ${RECOVERED}) as recovered,
       count(*) filter (where ${RECOVERED} and r.outcome_reason = 'booked') as booked,
+      count(r.first_followup_at) as followed_up,
+      count(r.first_human_contact_at) as reached,
       percentile_cont(0.5) within group (order by extract(epoch from r.first_followup_at - r.started_at)::float8) as ttf_p50,
       percentile_cont(0.9) within group (order by extract(epoch from r.first_followup_at - r.started_at)::float8) as ttf_p90,
       percentile_cont(0.5) within group (order by extract(epoch from r.first_human_contact_at - r.started_at)::float8) as human_p50
@@ -108,6 +123,8 @@ export async function figuresOf(db: Kysely<Database>, windows: readonly Window[]
       bookedPct: pct(booked, runs),
       timeToFirstFollowupSeconds: { p50: seconds(t.ttf_p50), p90: seconds(t.ttf_p90) },
       timeToFirstHumanContactSeconds: { p50: seconds(t.human_p50) },
+      followedUp: Number(t.followed_up),
+      reachedByRep: Number(t.reached),
     });
   }
   return out;
@@ -145,7 +162,13 @@ export async function computeStats(
 
   // `now` itself included, as always: the window ends a millisecond after it.
   const until = new Date(now.getTime() + 1);
-  const totals = (await figuresOf(db, [{ locationId: loc, since, until }])).get(`${loc}|${since.toISOString()}`);
+  const prevSince = localToInstant(addDays(firstDay, -days), 0, tz);
+  const both = await figuresOf(db, [
+    { locationId: loc, since, until },
+    { locationId: loc, since: prevSince, until: since },
+  ]);
+  const totals = both.get(`${loc}|${since.toISOString()}`);
+  const before = both.get(`${loc}|${prevSince.toISOString()}`);
 
   const suppressed = await sql<{ reason: string; count: number }>`
     select coalesce(r.outcome_reason, 'unknown') as reason, count(*) as count
@@ -175,7 +198,7 @@ export async function computeStats(
     group by src
     order by 2 desc, 3 desc, 1`.execute(db);
 
-  if (!totals) throw new Error(`no figures for ${loc}`);
+  if (!totals || !before) throw new Error(`no figures for ${loc}`);
   return {
     days,
     timeZone: tz,
@@ -187,9 +210,16 @@ export async function computeStats(
     recoveredPct: totals.recoveredPct,
     booked: totals.booked,
     bookedPct: totals.bookedPct,
-    suppressed: suppressed.rows.map((r) => ({ reason: r.reason, count: Number(r.count) })),
+    suppressed: suppressed.rows.map((r) => ({
+      reason: r.reason,
+      label: reasonWords(r.reason),
+      count: Number(r.count),
+    })),
     timeToFirstFollowupSeconds: totals.timeToFirstFollowupSeconds,
     timeToFirstHumanContactSeconds: totals.timeToFirstHumanContactSeconds,
+    followedUp: totals.followedUp,
+    reachedByRep: totals.reachedByRep,
+    previous: { ...before, from: prevSince.toISOString(), to: since.toISOString() },
     perDay: perDay.rows.map((r) => ({ day: r.day, missed: Number(r.missed), recovered: Number(r.recovered) })),
     perSource: perSource.rows.map((r) => ({
       source: r.source,

@@ -238,7 +238,7 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     expect(await kpi('booked')).toBe('33.3%');
     expect(await kpi('ttf')).toBe('3 min');
     expect(await kpi('human')).toBe('15 min');
-    expect(await frame.textContent('#dash-suppressed')).toContain('dnd');
+    expect(await frame.textContent('#dash-suppressed')).toContain('Do Not Disturb');
     expect(await frame.locator('#dash-chart svg rect.bar-missed').count()).toBe(7);
     await frame.waitForSelector('#dash-calls .call');
     expect(await frame.locator('#dash-calls .call').count()).toBe(4);

@@ -163,12 +163,30 @@ describe('GET /api/stats', () => {
       booked: 1,
       bookedPct: 14.3,
       suppressed: [
-        { reason: 'disabled', count: 1 },
-        { reason: 'dnd', count: 1 },
+        { reason: 'disabled', label: 'Ringback was turned off', count: 1 },
+        { reason: 'dnd', label: 'the contact is on Do Not Disturb', count: 1 },
       ],
       // First follow-ups of 60, 120, 300 and 900 s: percentile_cont interpolates.
       timeToFirstFollowupSeconds: { p50: 210, p90: 720 },
       timeToFirstHumanContactSeconds: { p50: 600 },
+      // The denominators of the medians, said on the page's cards.
+      followedUp: 4,
+      reachedByRep: 1,
+      // The 7 days before: c7 is older still.
+      previous: {
+        from: '2025-12-23T05:00:00.000Z',
+        to: '2025-12-30T05:00:00.000Z',
+        missedCalls: 0,
+        runs: 0,
+        recovered: 0,
+        recoveredPct: null,
+        booked: 0,
+        bookedPct: null,
+        timeToFirstFollowupSeconds: { p50: null, p90: null },
+        timeToFirstHumanContactSeconds: { p50: null },
+        followedUp: 0,
+        reachedByRep: 0,
+      },
       perDay: [
         { day: '2025-12-30', missed: 0, recovered: 0 },
         { day: '2025-12-31', missed: 1, recovered: 0 },
@@ -194,6 +212,23 @@ describe('GET /api/stats', () => {
       },
       voiceAi: { handled: 0, booked: 0, messages: 0, hungUp: 0 },
     });
+  });
+
+  it('sets the period just before beside each figure', async () => {
+    // 10 days from 2025-12-27; the 10 before hold c7 (2025-12-20), booked, followed up after 30 s.
+    const res = await api.get('/api/stats?days=10');
+    expect(res.body.previous).toMatchObject({
+      from: '2025-12-17T05:00:00.000Z',
+      to: '2025-12-27T05:00:00.000Z',
+      missedCalls: 1,
+      runs: 1,
+      recovered: 1,
+      recoveredPct: 100,
+      booked: 1,
+      followedUp: 1,
+      timeToFirstFollowupSeconds: { p50: 30 },
+    });
+    expect(res.body.from).toBe('2025-12-27T05:00:00.000Z');
   });
 
   it('30 days include the older run; 7 is the default', async () => {

@@ -1,13 +1,18 @@
 // Calls to Ringback's /api with the in-memory session token. An expired token is renewed once through the
 // GHL handshake, then the call is repeated.
 import { exchange, requestUserData } from './sso.js';
+import { online } from './status.js';
+
+// What the owner reads when the browser could not reach Ringback at all (fetch's own "Failed to fetch" means nothing).
+export const UNREACHABLE = 'Can’t reach Ringback. Check your connection and retry; your changes are kept.';
 
 let session = null;
 let chosenLocation = null;
 
 export class ApiError extends Error {
   constructor(status, error) {
-    super(error?.message ?? `request failed (HTTP ${status})`);
+    // A proxy's 502 page has no JSON error: say so in words, not just a number.
+    super(error?.message ?? `Ringback did not answer properly (HTTP ${status}). Try again in a moment.`);
     this.status = status;
     this.code = error?.code ?? 'HTTP_ERROR';
     this.details = error?.details ?? [];
@@ -40,15 +45,21 @@ function renew() {
 
 /** `api('PUT', '/api/settings', body, { 'if-match': '"3"' })` → `{ status, data, headers }`; throws ApiError. */
 export async function api(method, path, body, headers = {}, retried = false) {
-  const res = await fetch(path, {
-    method,
-    headers: {
-      authorization: `Bearer ${session?.token ?? ''}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${session?.token ?? ''}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { code: 'NETWORK', message: UNREACHABLE });
+  }
+  online();
   const data = await res.json().catch(() => ({}));
   if (
     res.status === 401 &&

@@ -1,7 +1,8 @@
 // Recent missed calls with an expandable timeline of what Ringback did for each.
 import { api } from './api.js';
 import { shortDuration } from './durations.js';
-import { h, uid } from './dom.js';
+import { h, replace, uid } from './dom.js';
+import { failedCard } from './status.js';
 import { userName } from './state.js';
 
 const OUTCOMES = { recovered: 'badge-green', lost: 'badge-red', suppressed: 'badge-amber' };
@@ -112,15 +113,24 @@ function callRow(call) {
   return h('div', { class: 'call', dataset: { callId: String(call.id) } }, button, panel);
 }
 
-/** The "Recent calls" card; "Load more" follows the API's cursor. */
-export function recentCalls(zone) {
+/** The call log card; "Load more" follows the API's cursor; a failed load says so in the card, with a retry. */
+export function callLog(zone) {
   timeZone = zone;
   const list = h('div', {});
   const more = h('button', { type: 'button', class: 'btn btn-secondary mt', hidden: true }, 'Load more');
   let cursor = null;
+  const problem = h('div', {});
   async function page() {
     more.disabled = true;
-    const { data } = await api('GET', `/api/calls?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    replace(problem);
+    let data;
+    try {
+      ({ data } = await api('GET', `/api/calls?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
+    } catch (err) {
+      replace(problem, failedCard('The calls', err, page));
+      more.disabled = false;
+      return;
+    }
     if (data.calls.length === 0 && !cursor) list.append(h('p', { class: 'muted' }, 'No missed calls yet.'));
     list.append(...data.calls.map(callRow));
     cursor = data.nextCursor;
@@ -142,6 +152,7 @@ export function recentCalls(zone) {
       ),
     ),
     list,
+    problem,
     more,
   );
   return { card, load: page };

@@ -1,11 +1,14 @@
 // Missed vs recovered per day as an inline SVG bar chart (elements built with createElementNS, no markup).
+// Drawn at the width it is shown at, so its labels stay 11 px on a phone; dates read "Mon, Jan 5".
 import { h } from './dom.js';
+import { dayLabel } from './zone.js';
 
-const W = 900;
 const H = 220;
-const PAD = { left: 36, right: 8, top: 12, bottom: 28 };
+const PAD = { left: 36, right: 8, top: 12, bottom: 30 };
 
-export function dayChart(perDay) {
+/** `width`: the pixels available (the card's inner width). */
+export function dayChart(perDay, width = 900) {
+  const W = Math.max(280, Math.round(width));
   const max = Math.max(1, ...perDay.map((d) => d.missed));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
@@ -13,15 +16,21 @@ export function dayChart(perDay) {
   const barW = Math.max(2, Math.min(28, slot * 0.38));
   const y = (v) => PAD.top + plotH - (v / max) * plotH;
   const ticks = [0, Math.ceil(max / 2), max].filter((v, i, all) => all.indexOf(v) === i);
-  const labelEvery = Math.ceil(perDay.length / 10);
+  // A label needs about 74 px ("Mon, Jan 5"), 44 px when it is the date alone ("Jan 5").
+  const long = slot >= 74;
+  const labelEvery = Math.max(1, Math.ceil((long ? 74 : 44) / slot));
   const total = perDay.reduce((s, d) => s + d.missed, 0);
   const recovered = perDay.reduce((s, d) => s + d.recovered, 0);
+  const first = perDay[0]?.day;
+  const last = perDay[perDay.length - 1]?.day;
   return h(
     'svg',
     {
       viewBox: `0 0 ${W} ${H}`,
+      width: W,
+      height: H,
       role: 'img',
-      'aria-label': `Missed calls and recovered leads per day: ${total} missed, ${recovered} recovered`,
+      'aria-label': `Missed calls and recovered callers per day${first ? `, ${dayLabel(first)} to ${dayLabel(last)}` : ''}: ${total} missed, ${recovered} recovered`,
     },
     ticks.map((t) =>
       h(
@@ -33,9 +42,11 @@ export function dayChart(perDay) {
     ),
     perDay.map((d, i) => {
       const x = PAD.left + i * slot + slot / 2;
+      const label = dayLabel(d.day);
+      const shown = (perDay.length - 1 - i) % labelEvery === 0;
       return h(
         'g',
-        {},
+        { dataset: { day: d.day } },
         h(
           'rect',
           {
@@ -46,7 +57,7 @@ export function dayChart(perDay) {
             height: Math.max(0, y(0) - y(d.missed)),
             rx: 2,
           },
-          h('title', {}, `${d.day}: ${d.missed} missed`),
+          h('title', {}, `${label}: ${d.missed} missed`),
         ),
         h(
           'rect',
@@ -58,9 +69,15 @@ export function dayChart(perDay) {
             height: Math.max(0, y(0) - y(d.recovered)),
             rx: 2,
           },
-          h('title', {}, `${d.day}: ${d.recovered} recovered`),
+          h('title', {}, `${label}: ${d.recovered} recovered`),
         ),
-        i % labelEvery === 0 ? h('text', { x, y: H - 8, 'text-anchor': 'middle' }, d.day.slice(5)) : null,
+        shown
+          ? h(
+              'text',
+              { class: 'day-label', x, y: H - 10, 'text-anchor': 'middle' },
+              long ? label : dayLabel(d.day, { month: 'short', day: 'numeric' }),
+            )
+          : null,
       );
     }),
   );

@@ -1,106 +1,138 @@
-// The dashboard tab: outcomes over 7 or 30 days, missed vs recovered per day, per source, recent calls.
+// The dashboard tab: headline figures over 7 or 30 days beside the period before, missed vs recovered per day,
+// per source, and the call log. Every card that cannot load says so, with a way to try again.
 import { api } from './api.js';
-import { recentCalls } from './calls.js';
+import { callLog } from './calls.js';
 import { dayChart } from './chart.js';
-import { shortDuration } from './durations.js';
-import { byId, h, replace } from './dom.js';
-import { revenueFigures, sourceWorth, voiceAiFigures } from './revenue.js';
+import { debounce, h, replace, byId } from './dom.js';
+import { FIGURES } from './figures.js';
+import { sourceWorth } from './revenue.js';
+import { failedCard } from './status.js';
+import { dayLabel, placeOf } from './zone.js';
 
 let days = 7;
 
-function pct(value) {
-  return value === null || value === undefined ? '–' : `${value}%`;
-}
-
-function kpi(label, value, sub, key) {
+function figureCard(f, s) {
   return h(
     'div',
-    { class: 'kpi', dataset: { kpi: key } },
-    h('div', { class: 'label' }, label),
-    h('div', { class: 'value' }, value),
-    h('div', { class: 'sub' }, sub),
+    { class: 'kpi', dataset: { kpi: f.key } },
+    h('div', { class: 'label' }, f.label),
+    h('div', { class: 'value' }, f.value(s)),
+    h('div', { class: 'sub basis' }, f.basis(s)),
+    h('div', { class: 'sub previous' }, `Previous ${s.days} days: ${f.value(s.previous)} · ${f.basis(s.previous)}`),
+  );
+}
+
+/** A table that turns into one labelled block per row under 640 px (each cell carries its column's name). */
+function table(columns, rows) {
+  return h(
+    'table',
+    { class: 'stacking' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((row) =>
+        h(
+          'tr',
+          {},
+          columns.map((c, i) => h('td', { class: c.num ? 'num' : null, 'data-label': c.label }, row[i])),
+        ),
+      ),
+    ),
+  );
+}
+
+const pct = (v) => (v === null ? '–' : `${v}%`);
+
+// The chart on screen redraws itself when the window changes width (one listener for the page's life).
+let redraw = null;
+window.addEventListener(
+  'resize',
+  debounce(() => redraw?.(), 150),
+);
+
+function chartCard(s) {
+  const slot = h('div', { class: 'chart-slot' });
+  const draw = () => replace(slot, dayChart(s.perDay, slot.clientWidth || 900));
+  // Drawn once it is on the page, where its width is known.
+  redraw = draw;
+  requestAnimationFrame(draw);
+  const first = s.perDay[0]?.day;
+  const last = s.perDay[s.perDay.length - 1]?.day;
+  return h(
+    'section',
+    { class: 'card chart', id: 'dash-chart', 'aria-labelledby': 'dash-chart-title' },
+    h(
+      'header',
+      {},
+      h(
+        'div',
+        {},
+        h('h2', { id: 'dash-chart-title' }, 'Missed calls and recovered callers per day'),
+        h(
+          'p',
+          { id: 'dash-chart-zone' },
+          `${first ? `${dayLabel(first)} – ${dayLabel(last)}, ` : ''}days in ${placeOf(s.timeZone)}.`,
+        ),
+      ),
+    ),
+    slot,
+    h(
+      'div',
+      { class: 'legend-row' },
+      h('span', {}, h('span', { class: 'swatch swatch-missed' }), 'Missed calls'),
+      h(
+        'span',
+        {},
+        h('span', { class: 'swatch swatch-recovered' }),
+        'Recovered callers (by the day they first called)',
+      ),
+    ),
   );
 }
 
 function statsView(s) {
-  const t = s.timeToFirstFollowupSeconds;
   return [
     h(
       'div',
       { class: 'kpis', id: 'dash-kpis' },
-      kpi('Missed calls', String(s.missedCalls), `${s.runs} lead${s.runs === 1 ? '' : 's'} followed up`, 'missed'),
-      kpi('Recovered', pct(s.recoveredPct), `${s.recovered} of ${s.runs} leads`, 'recovered'),
-      kpi('Median first follow-up', shortDuration(t.p50), `90% within ${shortDuration(t.p90)}`, 'ttf'),
-      kpi('Booked', pct(s.bookedPct), `${s.booked} appointment${s.booked === 1 ? '' : 's'}`, 'booked'),
-      kpi(
-        'Median first human contact',
-        shortDuration(s.timeToFirstHumanContactSeconds.p50),
-        'a rep reached them',
-        'human',
-      ),
-      kpi('Revenue recovered', revenueFigures(s.revenue).value, revenueFigures(s.revenue).sub, 'revenue'),
-      voiceAiFigures(s.voiceAi) &&
-        kpi('Handled by Voice AI', voiceAiFigures(s.voiceAi).value, voiceAiFigures(s.voiceAi).sub, 'voice-ai'),
+      FIGURES.filter((f) => !f.shown || f.shown(s)).map((f) => figureCard(f, s)),
     ),
-    h(
-      'section',
-      { class: 'card chart', id: 'dash-chart', 'aria-labelledby': 'dash-chart-title' },
-      h(
-        'header',
-        {},
-        h(
-          'div',
-          {},
-          h('h2', { id: 'dash-chart-title' }, 'Missed vs recovered per day'),
-          h('p', {}, `Days in ${s.timeZone}.`),
-        ),
-      ),
-      dayChart(s.perDay),
-      h(
-        'div',
-        { class: 'legend-row' },
-        h('span', {}, h('span', { class: 'swatch swatch-missed' }), 'Missed calls'),
-        h('span', {}, h('span', { class: 'swatch swatch-recovered' }), 'Recovered leads'),
-      ),
-    ),
+    chartCard(s),
     h(
       'div',
       { class: 'grid-2' },
       h(
         'section',
         { class: 'card', id: 'dash-sources', 'aria-labelledby': 'dash-sources-title' },
-        h('header', {}, h('h2', { id: 'dash-sources-title' }, 'By source')),
+        h(
+          'header',
+          {},
+          h('div', {}, h('h2', { id: 'dash-sources-title' }, 'By source'), h('p', {}, 'Recovered: of the callers.')),
+        ),
         s.perSource.length === 0
           ? h('p', { class: 'muted' }, 'No calls in this period.')
-          : h(
-              'table',
-              {},
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  h('th', { scope: 'col' }, 'Source'),
-                  h('th', { scope: 'col', class: 'num' }, 'Missed'),
-                  h('th', { scope: 'col', class: 'num' }, 'Recovered'),
-                  h('th', { scope: 'col', class: 'num' }, 'Worth'),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                s.perSource.map((p) =>
-                  h(
-                    'tr',
-                    {},
-                    h('td', {}, p.source ?? 'No source'),
-                    h('td', { class: 'num' }, String(p.missedCalls)),
-                    h('td', { class: 'num' }, `${p.recovered} (${pct(p.recoveredPct)})`),
-                    h('td', { class: 'num' }, sourceWorth(s.revenue, p.source)),
-                  ),
-                ),
-              ),
+          : table(
+              [
+                { label: 'Source' },
+                { label: 'Missed calls', num: true },
+                { label: 'Recovered', num: true },
+                { label: 'Worth', num: true },
+              ],
+              s.perSource.map((p) => [
+                p.source ?? 'No tracking number',
+                String(p.missedCalls),
+                `${p.recovered} of ${p.runs} (${pct(p.recoveredPct)})`,
+                sourceWorth(s.revenue, p.source),
+              ]),
             ),
       ),
       h(
@@ -112,41 +144,34 @@ function statsView(s) {
           h(
             'div',
             {},
-            h('h2', { id: 'dash-suppressed-title' }, 'Suppressed'),
-            h('p', {}, 'Calls Ringback was not allowed to follow up.'),
+            h('h2', { id: 'dash-suppressed-title' }, 'Not followed up'),
+            h('p', {}, 'Callers Ringback was not allowed to contact, and why.'),
           ),
         ),
         s.suppressed.length === 0
           ? h('p', { class: 'muted' }, 'None in this period.')
-          : h(
-              'table',
-              {},
-              h(
-                'thead',
-                {},
-                h('tr', {}, h('th', { scope: 'col' }, 'Reason'), h('th', { scope: 'col', class: 'num' }, 'Leads')),
-              ),
-              h(
-                'tbody',
-                {},
-                s.suppressed.map((r) => h('tr', {}, h('td', {}, r.reason), h('td', { class: 'num' }, String(r.count)))),
-              ),
+          : table(
+              [{ label: 'Why' }, { label: 'Callers', num: true }],
+              s.suppressed.map((r) => [r.label ?? r.reason, String(r.count)]),
             ),
       ),
     ),
   ];
 }
 
-/** Loads and shows the numbers; returns the location's time zone (undefined when they could not load). */
+/** Loads and shows the numbers; returns them (null when they could not load, and the card says so). */
 async function loadStats(target) {
   replace(target, h('p', { class: 'muted' }, 'Loading…'));
   try {
     const { data } = await api('GET', `/api/stats?days=${days}`);
     replace(target, statsView(data));
-    return data.timeZone;
+    return data;
   } catch (err) {
-    replace(target, h('p', { class: 'banner banner-error' }, `Could not load the numbers: ${err.message}`));
-    return undefined;
+    replace(
+      target,
+      failedCard('The numbers', err, () => loadStats(target)),
+    );
+    return null;
   }
 }
 
@@ -179,7 +204,8 @@ export async function renderDashboard() {
     h('div', { class: 'mt' }, stats),
     callsSlot,
   );
-  const calls = recentCalls(await loadStats(stats));
-  replace(callsSlot, calls.card);
-  await calls.load();
+  const data = await loadStats(stats);
+  const log = callLog(data?.timeZone);
+  replace(callsSlot, log.card);
+  await log.load();
 }

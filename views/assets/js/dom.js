@@ -61,8 +61,15 @@ export function debounce(fn, ms) {
   };
 }
 
-/** A short status line in the live region; `kind` is ok, warn, error or info. */
+// How long a toast stays; an error has no timer: it stays until the next message replaces it (status.js).
+const TOAST_MS = { ok: 4000, info: 4000, warn: 8000 };
+let toastTimer = 0;
+
+/** A toast in the live region that goes away by itself; `kind` is ok, warn, error or info; '' clears it. */
 export function announce(text, kind = 'info') {
+  clearTimeout(toastTimer);
   const status = byId('status');
-  replace(status, text ? h('div', { class: `banner banner-${kind}` }, text) : null);
+  replace(status, text ? h('div', { class: `banner banner-${kind} toast`, dataset: { kind } }, text) : null);
+  const ms = TOAST_MS[kind];
+  if (text && ms) toastTimer = setTimeout(() => replace(status), ms);
 }

@@ -13,6 +13,7 @@ import { renderTestCall } from './section-testcall.js';
 import { renderWindow } from './section-window.js';
 import { wireSaveExtras } from './save-keys.js';
 import { isDirty, load, state } from './state.js';
+import { reportFailure } from './status.js';
 
 const SECTIONS = [
   ['sec-general', 'General'],
@@ -151,7 +152,8 @@ export async function save() {
       announce('', 'info');
       showConflict(err.message);
     } else {
-      announce(`Not saved: ${err.message}`, 'error');
+      // Lost connection: a standing banner with Retry (the edits stay in the form); anything else a toast.
+      reportFailure('Not saved', err, save);
     }
   } finally {
     button.disabled = !isDirty() || state.session?.role !== 'admin';

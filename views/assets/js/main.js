@@ -5,7 +5,8 @@ import { byId, h, replace } from './dom.js';
 import { lastChangedBy, renderForm, save } from './form.js';
 import { openPortfolio } from './portfolio.js';
 import { exchange, requestUserData } from './sso.js';
-import { discard, isDirty, load, onChange, state } from './state.js';
+import { discard, isDirty, load, onChange, savedEnabled, state } from './state.js';
+import { clearToast, showOff } from './status.js';
 
 function chooseLocation(choices) {
   return new Promise((resolve) => {
@@ -44,6 +45,8 @@ function selectTab(name) {
     button.tabIndex = selected ? 0 : -1;
     byId(`tab-${tab}`).hidden = !selected;
   }
+  // A toast belongs to the tab that raised it ("Settings saved." means nothing on the Dashboard).
+  clearToast();
   if (name === 'dashboard') renderDashboard();
 }
 
@@ -60,6 +63,13 @@ function wireTabs() {
   });
 }
 
+function openOnSwitch() {
+  selectTab('settings');
+  const control = document.querySelector('[data-path="enabled"]');
+  control?.scrollIntoView({ block: 'center' });
+  control?.focus();
+}
+
 function wireSaveBar() {
   const note = byId('dirty-note');
   const update = () => {
@@ -69,6 +79,9 @@ function wireSaveBar() {
       ? 'You have unsaved changes'
       : `All changes saved${state.updatedByName ? ` · last by ${state.updatedByName}` : ''}`;
     note.classList.toggle('dirty', dirty);
+    // "Settings saved." is untrue the moment there is an unsaved change.
+    if (dirty) clearToast('ok');
+    showOff(!savedEnabled(), admin ? openOnSwitch : null);
     byId('save').disabled = !dirty || !admin;
     byId('discard').disabled = !dirty;
   };
@@ -110,6 +123,10 @@ async function start() {
     renderForm();
   } catch (err) {
     replace(byId('signin-message'), `Could not load the settings: ${err.message}`);
+    replace(
+      byId('signin-choices'),
+      h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => location.reload() }, 'Try again'),
+    );
     return;
   }
   byId('signin').hidden = true;

@@ -57,6 +57,11 @@ export function isDirty() {
   return state.doc !== null && JSON.stringify(state.doc) !== state.savedJson;
 }
 
+/** Whether Ringback is on in the saved settings (what the engine does), not in the form being edited. */
+export function savedEnabled() {
+  return JSON.parse(state.savedJson)?.enabled !== false;
+}
+
 export function discard() {
   state.doc = JSON.parse(state.savedJson);
   state.errors = [];

@@ -1,0 +1,142 @@
+/**
+ * The page's one status system in real Chromium inside the sandbox's GHL frame: toasts that go away and do not
+ * follow onto the Dashboard (bug 5), a card that says why it is empty (bug 6), "Ringback is OFF" on both tabs
+ * (bug 11), and "can't reach Ringback" with a Retry that keeps the owner's changes. At 1440 and 390 wide.
+ */
+import type { Browser, Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCATION_ID, USERS } from '../../src/sandbox/seed.js';
+import { authed, tokenFor } from '../settings/api-helpers.js';
+import { installVia, type Stack, startStack } from '../helpers/stack.js';
+import { seedRun } from '../reporting/seed.js';
+import { hasChromium, launch, openApp, shoot } from './harness.js';
+
+describe.skipIf(!hasChromium)('the status system', () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    stack.rt.deps.config.frameAncestors.push(stack.sandbox.url);
+    expect((await installVia(stack, { locationId: LOCATION_ID })).status).toBe(200);
+    await seedRun(stack.rt.db.db, {
+      locationId: LOCATION_ID,
+      contactId: 'con_jane_cooper',
+      startedAt: '2026-01-05T13:00:00Z',
+      outcome: 'recovered',
+      reason: 'booked',
+      source: 'Facebook Ad Caller',
+      followupAfterSec: 120,
+    });
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function open(width: number): Promise<{ page: Page; frame: Frame; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const frame = await openApp(page, stack.sandbox.url);
+    return { page, frame, errors };
+  }
+
+  async function setEnabled(enabled: boolean) {
+    const admin = authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya }));
+    const current = await admin.get('/api/settings');
+    const res = await admin
+      .put('/api/settings')
+      .set('If-Match', current.headers.etag ?? '')
+      .send({ ...current.body, enabled });
+    expect(res.status).toBe(200);
+  }
+
+  for (const width of [1440, 390]) {
+    it(`"Settings saved." goes away by itself, at once on an unsaved change, and never follows onto the Dashboard (${width})`, async () => {
+      const { page, frame, errors } = await open(width);
+      await frame.fill('[data-path="digest.at"]', '09:00');
+      await frame.click('#save');
+      await frame.waitForSelector('#status .banner-ok');
+      // An unsaved change makes "Settings saved." untrue: it goes with the first keystroke.
+      await frame.fill('[data-path="digest.at"]', '09:30');
+      expect(await frame.textContent('#dirty-note')).toBe('You have unsaved changes');
+      expect(await frame.locator('#status .banner-ok').count()).toBe(0);
+      await frame.click('#save');
+      await frame.waitForSelector('#status .banner-ok');
+      // Another tab: the toast stays behind.
+      await frame.click('#tab-btn-dashboard');
+      await frame.waitForSelector('#dash-kpis');
+      expect(await frame.textContent('#status')).toBe('');
+      // And a toast left alone goes away by itself.
+      await frame.click('#tab-btn-settings');
+      await frame.fill('[data-path="digest.at"]', '08:00');
+      await frame.click('#save');
+      await frame.waitForSelector('#status .banner-ok');
+      await frame.waitForSelector('#status .banner-ok', { state: 'detached', timeout: 6_000 });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it(`says "Ringback is OFF" on both tabs while it is off, and nothing once it is on (${width})`, async () => {
+      await setEnabled(false);
+      const { page, frame } = await open(width);
+      expect(await frame.isVisible('#off-banner')).toBe(true);
+      expect(await frame.textContent('#off-banner')).toContain('Ringback is OFF');
+      await frame.click('#tab-btn-dashboard');
+      await frame.waitForSelector('#dash-kpis');
+      expect(await frame.isVisible('#off-banner')).toBe(true);
+      await shoot(page, frame, width, ['off-banner'], '-off');
+      // The admin's link goes to the switch; switching it on and saving takes the banner down.
+      await frame.click('#off-banner button');
+      expect(await frame.isVisible('#tab-settings')).toBe(true);
+      expect(await frame.evaluate(() => document.activeElement?.getAttribute('data-path'))).toBe('enabled');
+      await frame.check('[data-path="enabled"]');
+      // Still off until saved: the banner tells what the engine does.
+      expect(await frame.isVisible('#off-banner')).toBe(true);
+      await frame.click('#save');
+      await frame.waitForSelector('#off-banner', { state: 'detached' });
+      await page.close();
+    });
+
+    it(`an empty call log says why and offers a retry, and the page throws nothing (${width})`, async () => {
+      const { page, frame, errors } = await open(width);
+      await page.route('**/api/calls?*', (route) => route.fulfill({ status: 500, body: 'upstream broke' }));
+      await frame.click('#tab-btn-dashboard');
+      await frame.waitForSelector('#dash-calls .card-failed');
+      expect(await frame.textContent('#dash-calls')).toContain('The calls could not load');
+      await page.unroute('**/api/calls?*');
+      await frame.click('#dash-calls .card-failed button');
+      await frame.waitForSelector('#dash-calls .call');
+      expect(await frame.locator('#dash-calls .card-failed').count()).toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it(`when Ringback cannot be reached: one banner with Retry, the changes kept, cleared when it works (${width})`, async () => {
+      const { page, frame, errors } = await open(width);
+      await frame.fill('[data-path="digest.at"]', '07:15');
+      await page.route('**/api/settings', (route) =>
+        route.request().method() === 'PUT' ? route.abort('internetdisconnected') : route.continue(),
+      );
+      await frame.click('#save');
+      await frame.waitForSelector('#offline');
+      const text = (await frame.textContent('#offline')) ?? '';
+      expect(text).toContain('Can’t reach Ringback');
+      expect(text).toContain('changes are kept');
+      expect(text).not.toContain('Failed to fetch');
+      expect(await frame.inputValue('[data-path="digest.at"]')).toBe('07:15');
+      expect(await frame.textContent('#dirty-note')).toBe('You have unsaved changes');
+      await shoot(page, frame, width, ['offline'], '-offline');
+      await page.unroute('**/api/settings');
+      await frame.click('#offline-retry');
+      await frame.waitForSelector('#offline', { state: 'detached' });
+      await frame.waitForSelector('#status .banner-ok');
+      expect(await frame.textContent('#dirty-note')).toContain('All changes saved');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+});
