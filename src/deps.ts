@@ -17,4 +17,6 @@ export interface Deps {
   metrics: Metrics;
   /** Called after a request enqueued work, so an in-process worker starts it without waiting for a poll. */
   wakeWorker?: () => void;
+  /** How the setup checker opens the booking link; unset: a real GET through the private-address guard. */
+  linkProbe?: (url: string) => Promise<import('./reporting/link-probe.js').ProbeResult>;
 }

@@ -52,6 +52,8 @@ export function attributeJob(deps: Deps, ghl: GhlApi) {
             .updateTable('runs')
             .set({
               high_value: highValue,
+              // The call log shows who called by name (src/reporting/calls.ts).
+              contact_name: contactName(contact),
               ...(assignment ? { assigned_user_id: assignment.userId } : {}),
               updated_at: now,
             })
@@ -90,4 +92,13 @@ async function bringTaskForward(trx: Deps['db'], runId: number, now: Date): Prom
       .where('state', '=', 'pending')
       .execute();
   }
+}
+
+function contactName(contact: {
+  name?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+}): string | null {
+  const name = contact.name || [contact.firstName, contact.lastName].filter(Boolean).join(' ');
+  return name ? name.slice(0, 200) : null;
 }

@@ -21,7 +21,9 @@ export type ContactEventKind =
   | 'booked'
   | 'task-completed'
   | 'contact-deleted'
-  | 'dnd';
+  | 'dnd'
+  // Another automation (a GHL workflow, its missed-call text-back) texted the contact: not a human reaching out.
+  | 'other-automation';
 
 export interface ContactEventInput {
   locationId: string;

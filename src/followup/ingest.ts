@@ -158,7 +158,12 @@ async function ingestMessage(
     if (await stepStillSending(trx, locationId, body)) return;
     // Other automation (the client's workflows, campaigns) is not a human reaching out either.
     const source = str(body.source);
-    if (source && AUTOMATED_SOURCES.has(source)) return;
+    if (source && AUTOMATED_SOURCES.has(source)) {
+      // Kept so the setup checker can see another automation (GHL's missed-call text-back, a workflow) texting
+      // missed callers too: a possible double text (src/reporting/setup-facts.ts).
+      await recordContactEvent(trx, { locationId, contactId, kind: 'other-automation', at, ref: messageId ?? null });
+      return;
+    }
     return humanContact(trx, locationId, contactId, 'manual-message', at, messageId, null, true);
   }
   const channel = /email/i.test(str(body.messageType) ?? '') ? 'email' : 'sms';

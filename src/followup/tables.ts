@@ -18,6 +18,8 @@ export interface RunsTable {
   source_tag: string | null;
   tracking_number: string | null;
   caller_phone: string | null;
+  /** The contact's name as GHL had it when the run began (for the call log); null until read. */
+  contact_name: ColumnType<string | null, string | null | undefined, string | null>;
   high_value: ColumnType<boolean, boolean | undefined, boolean>;
   assigned_user_id: string | null;
   missed_connections: ColumnType<number, number | undefined, number>;
@@ -127,6 +129,8 @@ export interface LocationProfilesTable {
   location_id: string;
   business_address: string | null;
   updated_at: Date;
+  /** The last dry-run test call (the setup checker wants one in the last 30 days). */
+  test_call_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface RemovedUsersTable {

@@ -5,11 +5,19 @@ import { AppError } from '../errors.js';
 import { sessionOf } from '../settings/auth.js';
 import { decodeCursor, listCalls } from './calls.js';
 import { computeRevenue } from './revenue.js';
+import type { LookupCache } from '../settings/lookups.js';
+import { setupReport } from './setup-facts.js';
 import { computeStats, locationTimezone } from './stats.js';
 import { computeVoiceAiStats } from './voice-ai-stats.js';
 
-export function reportingRouter(deps: Deps): Router {
+export function reportingRouter(deps: Deps, lookups?: LookupCache): Router {
   const r = Router();
+  r.get('/api/setup-check', async (req, res) => {
+    const { locationId } = sessionOf(req);
+    // The page's lookups cache already holds the numbers (GHL allows 100 requests per 10 s per location).
+    const numbers = lookups ? ((await lookups.get(locationId)).numbers?.map((n) => n.phoneNumber) ?? null) : undefined;
+    res.json(await setupReport({ ...deps, probe: deps.linkProbe }, locationId, { numbers }));
+  });
 
   r.get('/api/calls', async (req, res) => {
     const { locationId } = sessionOf(req);

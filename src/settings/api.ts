@@ -24,6 +24,6 @@ export function settingsApi(deps: GhlDeps): Router {
   r.use(testCallRouter(deps, lookups));
   r.use(historyRouter(deps, lookups));
   r.use(digestRouter(deps, lookups));
-  r.use(reportingRouter(deps));
+  r.use(reportingRouter(deps, lookups));
   return r;
 }

@@ -13,6 +13,7 @@ import {
 import { localToInstant, resolveRecipientTimezone } from '../core/timezone.js';
 import { lineOf } from '../core/attribution.js';
 import { businessAddress } from '../installations/location-profile.js';
+import { recordTestCall } from '../reporting/test-calls.js';
 import { sessionOf } from './auth.js';
 import { dryRun } from './dry-run.js';
 import { findInstalledLocation } from './locations.js';
@@ -91,6 +92,8 @@ export function testCallRouter(deps: GhlDeps, lookups: LookupCache): Router {
       const [h = 0, m = 0] = clock.split(':').map(Number);
       at = localToInstant(date, h * 60 + m, timeZone);
     }
+    // The setup checker asks for a test call in the last 30 days (src/reporting/setup-check.ts).
+    await recordTestCall(deps.db, locationId, deps.clock.now());
     res.json(
       dryRun({
         settings,

@@ -19,15 +19,8 @@ describe.skipIf(!hasChromium)('the status system', () => {
     stack = await startStack();
     stack.rt.deps.config.frameAncestors.push(stack.sandbox.url);
     expect((await installVia(stack, { locationId: LOCATION_ID })).status).toBe(200);
-    await seedRun(stack.rt.db.db, {
-      locationId: LOCATION_ID,
-      contactId: 'con_jane_cooper',
-      startedAt: '2026-01-05T13:00:00Z',
-      outcome: 'recovered',
-      reason: 'booked',
-      source: 'Facebook Ad Caller',
-      followupAfterSec: 120,
-    });
+    // No calls yet: the first tests see the empty dashboard; a call is seeded after them.
+    stack.rt.deps.linkProbe = async () => ({ state: 'ok', status: 200 });
     browser = await launch();
   });
 
@@ -55,6 +48,35 @@ describe.skipIf(!hasChromium)('the status system', () => {
   }
 
   for (const width of [1440, 390]) {
+    it(`with no calls yet, the Dashboard is the setup checklist, each item with where to fix it (${width})`, async () => {
+      const { page, frame, errors } = await open(width);
+      await frame.click('#tab-btn-dashboard');
+      await frame.waitForSelector('#dash-setup .checklist');
+      expect(await frame.textContent('#dash-setup h2')).toContain('No missed calls yet');
+      expect(await frame.locator('#dash-setup .check-item').count()).toBe(7);
+      expect(await frame.getAttribute('[data-check="booking-link"]', 'data-state')).toBe('ok');
+      expect(await frame.getAttribute('[data-check="reps"]', 'data-state')).toBe('todo');
+      expect(await frame.textContent('[data-check="reps"]')).toContain('Settings › Routing & escalation');
+      expect(await frame.textContent('[data-check="double-texting"]')).toContain('Missed Call Text Back');
+      await shoot(page, frame, width, ['dash-setup'], '-empty');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('a missed call comes in', async () => {
+    await seedRun(stack.rt.db.db, {
+      locationId: LOCATION_ID,
+      contactId: 'con_jane_cooper',
+      startedAt: '2026-01-05T13:00:00Z',
+      outcome: 'recovered',
+      reason: 'booked',
+      source: 'Facebook Ad Caller',
+      followupAfterSec: 120,
+    });
+  });
+
+  for (const width of [1440, 390]) {
     it(`"Settings saved." goes away by itself, at once on an unsaved change, and never follows onto the Dashboard (${width})`, async () => {
       const { page, frame, errors } = await open(width);
       await frame.fill('[data-path="digest.at"]', '09:00');
@@ -76,6 +98,38 @@ describe.skipIf(!hasChromium)('the status system', () => {
       await frame.click('#save');
       await frame.waitForSelector('#status .banner-ok');
       await frame.waitForSelector('#status .banner-ok', { state: 'detached', timeout: 6_000 });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it(`each figure says what it counts over and the period before; the chart names the zone as a place (${width})`, async () => {
+      const { page, frame, errors } = await open(width);
+      await frame.click('#tab-btn-dashboard');
+      await frame.waitForSelector('#dash-chart svg');
+      expect(await frame.textContent('[data-kpi="recovered"] .basis')).toBe('1 of 1 caller came back within 72 h');
+      expect(await frame.textContent('[data-kpi="recovered"] .previous')).toContain('Previous 7 days: –');
+      expect(await frame.textContent('#dash-chart-zone')).toContain('days in New York time');
+      expect(await frame.textContent('#dash-chart-zone')).not.toContain('America/');
+      // Dates in words, never 2026-01-05 or 01-05.
+      const labels = await frame.locator('#dash-chart text.day-label').allTextContents();
+      expect(labels.length).toBeGreaterThan(0);
+      for (const l of labels) expect(l).toMatch(/^(\w{3}, )?\w{3} \d{1,2}$/);
+      // Drawn at the width it is shown at (its text stays 11 px), never wider than its card.
+      const fit = await frame.evaluate(() => {
+        const svg = document.querySelector('#dash-chart svg') as SVGSVGElement;
+        const card = document.querySelector('#dash-chart') as HTMLElement;
+        return {
+          svg: svg.getBoundingClientRect().width,
+          card: card.clientWidth,
+          attr: Number(svg.getAttribute('width')),
+        };
+      });
+      expect(fit.svg).toBeLessThanOrEqual(fit.card);
+      expect(Math.abs(fit.svg - fit.attr)).toBeLessThan(2);
+      // Under 640 px the tables are labelled blocks: no header row, each cell named.
+      const headerShown = await frame.isVisible('#dash-sources thead');
+      expect(headerShown).toBe(width > 640);
+      await shoot(page, frame, width, ['tab-dashboard'], '-figures');
       expect(errors).toEqual([]);
       await page.close();
     });

@@ -8,7 +8,7 @@ const PAD = { left: 36, right: 8, top: 12, bottom: 30 };
 
 /** `width`: the pixels available (the card's inner width). */
 export function dayChart(perDay, width = 900) {
-  const W = Math.max(280, Math.round(width));
+  const W = Math.max(200, Math.round(width));
   const max = Math.max(1, ...perDay.map((d) => d.missed));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;

@@ -6,6 +6,7 @@ import { dayChart } from './chart.js';
 import { debounce, h, replace, byId } from './dom.js';
 import { FIGURES } from './figures.js';
 import { sourceWorth } from './revenue.js';
+import { setupCard } from './setup.js';
 import { failedCard } from './status.js';
 import { dayLabel, placeOf } from './zone.js';
 
@@ -193,8 +194,10 @@ export async function renderDashboard() {
     });
   }
   const callsSlot = h('div', {});
+  const setupSlot = h('div', {});
   replace(
     panel,
+    setupSlot,
     h(
       'div',
       { class: 'spread', id: 'dash-period' },
@@ -205,7 +208,11 @@ export async function renderDashboard() {
     callsSlot,
   );
   const data = await loadStats(stats);
+  // No calls at all yet: the checklist is what the owner needs to see first.
+  const empty = data !== null && data.missedCalls === 0 && data.previous.missedCalls === 0;
+  const setup = setupCard(empty);
+  replace(setupSlot, setup.card);
   const log = callLog(data?.timeZone);
   replace(callsSlot, log.card);
-  await log.load();
+  await Promise.all([setup.load(), log.load()]);
 }
