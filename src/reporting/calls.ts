@@ -6,7 +6,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
+import { appOrigin, contactUrl } from './ghl-links.js';
 import { type TimelineEntry, timelineOf } from './timeline.js';
+import { formatPhone, outcomeWords } from './words.js';
 
 export interface CallRun {
   id: number;
@@ -31,7 +33,15 @@ export interface CallItem {
   id: number;
   calledAt: string;
   contactId: string;
+  /** The caller's name as GHL had it (null before Ringback read the contact). */
+  contactName: string | null;
   callerNumber: string | null;
+  /** "(212) 555-0187" for a US number, else the number as GHL gave it. */
+  callerDisplay: string | null;
+  /** The contact's page in GHL's web app (white-label domain respected). */
+  contactUrl: string;
+  /** The run's outcome in words: "Recovered: booked an appointment". */
+  outcomeText: string;
   trackingNumber: string | null;
   sourceTag: string | null;
   highValue: boolean;
@@ -71,6 +81,7 @@ export async function listCalls(
       'r.source_tag as r_source_tag',
       'r.high_value as r_high_value',
       'r.assigned_user_id',
+      'r.contact_name',
       'r.missed_connections',
       'r.escalated_at',
       'r.first_followup_at',
@@ -89,13 +100,18 @@ export async function listCalls(
     .limit(page.limit + 1)
     .execute();
   const pageRows = rows.slice(0, page.limit);
+  const origin = await appOrigin(db, locationId);
   const timelines = await timelineOf(db, locationId, [...new Set(pageRows.map((r) => r.run_id))]);
   const calls = pageRows.map(
     (row): CallItem => ({
       id: row.id,
       calledAt: row.called_at.toISOString(),
       contactId: row.contact_id,
+      contactName: row.contact_name,
       callerNumber: row.caller_number,
+      callerDisplay: formatPhone(row.caller_number),
+      contactUrl: contactUrl(origin, locationId, row.contact_id),
+      outcomeText: outcomeWords(row.r_status, row.outcome, row.outcome_reason),
       trackingNumber: row.tracking_number,
       sourceTag: row.source_tag,
       highValue: row.high_value,

@@ -241,11 +241,12 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     expect(await frame.textContent('#dash-suppressed')).toContain('Do Not Disturb');
     expect(await frame.locator('#dash-chart svg rect.bar-missed').count()).toBe(7);
     await frame.waitForSelector('#dash-calls .call');
-    expect(await frame.locator('#dash-calls .call').count()).toBe(4);
+    // Four calls, three callers: Jane's two calls are one lead.
+    expect(await frame.locator('#dash-calls .call').count()).toBe(3);
     const first = frame.locator('#dash-calls .call-head').first();
     await first.click();
     expect(await first.getAttribute('aria-expanded')).toBe('true');
-    expect(await frame.locator('#dash-calls .call').first().textContent()).toContain('Run #');
+    expect(await frame.locator('#dash-calls .call').first().textContent()).toContain('Open the contact in GHL');
     for (const width of [1440, 1024]) await shoot(page, frame, width, ['tab-dashboard']);
     await frame.click('button[data-days="30"]');
     await frame.waitForFunction(() => document.querySelectorAll('#dash-chart rect.bar-missed').length === 30);

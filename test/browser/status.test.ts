@@ -76,6 +76,71 @@ describe.skipIf(!hasChromium)('the status system', () => {
     });
   });
 
+  it('the call log names the caller, links the contact in GHL, and tells what happened in plain words', async () => {
+    const db = stack.rt.db.db;
+    const run = await db
+      .selectFrom('runs')
+      .select('id')
+      .where('contact_id', '=', 'con_jane_cooper')
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('runs')
+      .set({ contact_name: 'Jane Cooper', assigned_user_id: USERS.ana })
+      .where('id', '=', run.id)
+      .execute();
+    await db
+      .insertInto('run_steps')
+      .values([
+        {
+          run_id: run.id,
+          location_id: LOCATION_ID,
+          contact_id: 'con_jane_cooper',
+          step_id: 'apology-sms',
+          action: 'sms',
+          due_at: new Date('2026-01-05T13:02:00Z'),
+          state: 'done',
+          intent_at: new Date('2026-01-05T13:02:00Z'),
+          done_at: new Date('2026-01-05T13:02:00Z'),
+          rendered: JSON.stringify({ message: 'Hi Jane, sorry we missed your call! Book here: https://x.example' }),
+        },
+        {
+          run_id: run.id,
+          location_id: LOCATION_ID,
+          contact_id: 'con_jane_cooper',
+          step_id: 'callback-task',
+          action: 'task',
+          due_at: new Date('2026-01-05T13:15:00Z'),
+          state: 'done',
+          intent_at: new Date('2026-01-05T13:15:00Z'),
+          done_at: new Date('2026-01-05T13:15:00Z'),
+          rendered: JSON.stringify({ title: 'Call back Jane Cooper (Facebook Ad Caller)' }),
+        },
+      ])
+      .execute();
+    for (const width of [1440, 390]) {
+      const { page, frame, errors } = await open(width);
+      await frame.click('#tab-btn-dashboard');
+      await frame.waitForSelector('#dash-calls .call');
+      const row = frame.locator('#dash-calls .call').first();
+      expect(await row.textContent()).toContain('Jane Cooper');
+      expect(await row.textContent()).toContain('(212) 555-0187');
+      expect(await row.textContent()).toContain('Recovered: booked an appointment');
+      await row.locator('.call-head').click();
+      const text = (await row.textContent()) ?? '';
+      // 13:02 UTC is 8:02 AM in New York, the location's zone.
+      expect(text).toContain('8:02 AM · Texted Jane: “Hi Jane, sorry we missed your call!');
+      expect(text).toContain('8:15 AM · Task for Ana Lopez: Call back Jane Cooper');
+      for (const code of ['apology-sms', 'callback-task', 'UTC', 'T13:', 'con_jane', 'Run #', 'step']) {
+        expect(text, code).not.toContain(code);
+      }
+      const href = await row.locator('a', { hasText: 'Open the contact in GHL' }).getAttribute('href');
+      expect(href).toBe(`https://app.gohighlevel.com/v2/location/${LOCATION_ID}/contacts/detail/con_jane_cooper`);
+      await shoot(page, frame, width, ['dash-calls'], '-timeline');
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
   for (const width of [1440, 390]) {
     it(`"Settings saved." goes away by itself, at once on an unsaved change, and never follows onto the Dashboard (${width})`, async () => {
       const { page, frame, errors } = await open(width);

@@ -1,125 +1,93 @@
-// Recent missed calls with an expandable timeline of what Ringback did for each.
+// The call log, like a call tracker's: one row per lead (a caller's repeat calls grouped under it), named and
+// with a formatted number, linked to the contact in GHL, the outcome in words, and a plain-English timeline.
 import { api } from './api.js';
-import { shortDuration } from './durations.js';
 import { h, replace, uid } from './dom.js';
+import { shortDuration } from './durations.js';
+import { narrate } from './narrate.js';
 import { failedCard } from './status.js';
-import { userName } from './state.js';
+import { clock, when } from './zone.js';
 
 const OUTCOMES = { recovered: 'badge-green', lost: 'badge-red', suppressed: 'badge-amber' };
 
-// Times read in the location's time zone (the dashboard's days are its days), whatever the viewer's computer says.
-let timeZone;
-
-function when(iso) {
-  return new Date(iso).toLocaleString(undefined, {
-    timeZone,
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-}
-
-function entryText(e) {
-  if (e.type === 'step') {
-    const parts = [`${e.action} “${e.stepId}”: ${e.state}`];
-    if (e.reason) parts.push(`(${e.reason})`);
-    return parts.join(' ');
-  }
-  // Events that carry their own sentence (holds, retries, opt-outs) say it as written for the owner.
-  if (e.detail && typeof e.detail.text === 'string') {
-    const until = typeof e.detail.until === 'string' ? ` Next try: ${when(e.detail.until)}.` : '';
-    return `${e.detail.text}${until}${e.stepId ? ` (${e.stepId})` : ''}`;
-  }
-  const detail =
-    e.detail && typeof e.detail === 'object'
-      ? Object.entries(e.detail)
-          .filter(([, v]) => typeof v !== 'object')
-          .map(([k, v]) => `${k}: ${v}`)
-          .join(', ')
-      : '';
-  return `${e.kind.replaceAll('_', ' ')}${e.stepId ? ` (${e.stepId})` : ''}${detail ? ` – ${detail}` : ''}`;
-}
-
-function timeline(call) {
-  const run = call.run;
+function panelOf(lead, zone) {
+  const first = lead.calls[lead.calls.length - 1];
+  const lines = narrate(first, zone);
   return h(
     'div',
-    { class: 'stack' },
+    { class: 'stack lead-detail' },
     h(
       'p',
-      { class: 'hint' },
-      `Run #${run.id} · ${run.missedConnections} missed connection(s)`,
-      run.assignedUserId ? ` · assigned to ${userName(run.assignedUserId)}` : '',
-      run.escalated ? ' · escalated to the manager' : '',
-      ` · first follow-up ${shortDuration(run.timeToFirstFollowupSeconds)} · first human contact ${shortDuration(run.timeToFirstHumanContactSeconds)}`,
+      { class: 'row' },
+      h('a', { href: first.contactUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Open the contact in GHL'),
+      first.voicemailUrl
+        ? h('a', { href: first.voicemailUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Voicemail')
+        : null,
     ),
-    call.voicemailUrl
-      ? h(
-          'p',
-          {},
-          h('a', { href: call.voicemailUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Voicemail / recording'),
-        )
-      : null,
-    call.timeline.length === 0
+    lines.length === 0
       ? h('p', { class: 'muted' }, 'Nothing has happened for this call yet.')
       : h(
           'ol',
           { class: 'timeline' },
-          call.timeline.map((e) =>
+          lines.map((l) =>
             h(
               'li',
               {},
-              h('div', { class: 'when' }, when(e.at)),
-              h('div', { class: e.type === 'step' && e.state === 'failed' ? 'error' : '' }, entryText(e)),
-              e.type === 'step' && e.summary ? h('div', { class: 'hint' }, e.summary) : null,
+              h('span', { class: 'when' }, clock(l.at, zone)),
+              ' · ',
+              h('span', { class: l.failed ? 'error' : '' }, l.text),
             ),
           ),
         ),
   );
 }
 
-function callRow(call) {
-  const panelId = uid('call');
+function leadRow(lead, zone) {
+  const panelId = uid('lead');
+  const call = lead.calls[0];
   const run = call.run;
-  const outcome = run.outcome ?? (run.status === 'active' ? 'in progress' : 'ended');
-  const panel = h('div', { id: panelId, hidden: true }, timeline(call));
+  const panel = h('div', { id: panelId, hidden: true });
+  const who = call.contactName ?? call.callerDisplay ?? 'Unknown caller';
+  const times = lead.calls.length;
   const button = h(
     'button',
     { type: 'button', class: 'call-head', 'aria-expanded': 'false', 'aria-controls': panelId },
-    h('span', {}, when(call.calledAt)),
+    h('span', { class: 'call-when' }, when(call.calledAt, zone)),
     h(
       'span',
-      {},
-      h('strong', {}, call.callerNumber ?? call.contactId),
-      ' ',
-      h('span', { class: 'muted' }, call.sourceTag ?? call.trackingNumber ?? ''),
-      call.highValue ? h('span', { class: 'badge badge-blue' }, ' High value') : null,
+      { class: 'call-who' },
+      h('strong', {}, who),
+      call.contactName && call.callerDisplay ? h('span', { class: 'muted' }, ` ${call.callerDisplay}`) : null,
+      h(
+        'span',
+        { class: 'hint call-source' },
+        ` ${call.sourceTag ?? 'No tracking number'}${times > 1 ? ` · called ${times} times` : ''}`,
+      ),
+      call.highValue || run.highValue ? h('span', { class: 'badge badge-blue' }, 'High value') : null,
     ),
     h(
       'span',
-      {},
-      h('span', { class: `badge ${OUTCOMES[run.outcome] ?? ''}` }, outcome),
-      run.outcomeReason ? h('div', { class: 'hint' }, run.outcomeReason) : null,
+      { class: 'call-outcome' },
+      h('span', { class: `badge ${OUTCOMES[run.outcome] ?? ''}` }, call.outcomeText),
     ),
-    h('span', { class: 'hint' }, `1st follow-up ${shortDuration(run.timeToFirstFollowupSeconds)}`),
+    h('span', { class: 'hint' }, `First follow-up ${shortDuration(run.timeToFirstFollowupSeconds)}`),
     h('span', { 'aria-hidden': 'true' }, '▸'),
   );
   button.addEventListener('click', () => {
     const open = button.getAttribute('aria-expanded') === 'true';
     button.setAttribute('aria-expanded', String(!open));
+    if (!open) replace(panel, panelOf(lead, zone));
     panel.hidden = open;
   });
-  return h('div', { class: 'call', dataset: { callId: String(call.id) } }, button, panel);
+  return h('div', { class: 'call', dataset: { runId: String(run.id) } }, button, panel);
 }
 
 /** The call log card; "Load more" follows the API's cursor; a failed load says so in the card, with a retry. */
 export function callLog(zone) {
-  timeZone = zone;
   const list = h('div', {});
   const more = h('button', { type: 'button', class: 'btn btn-secondary mt', hidden: true }, 'Load more');
-  let cursor = null;
   const problem = h('div', {});
+  const leads = new Map();
+  let cursor = null;
   async function page() {
     more.disabled = true;
     replace(problem);
@@ -132,7 +100,19 @@ export function callLog(zone) {
       return;
     }
     if (data.calls.length === 0 && !cursor) list.append(h('p', { class: 'muted' }, 'No missed calls yet.'));
-    list.append(...data.calls.map(callRow));
+    // A lead's calls arrive newest first, maybe across pages: each joins its lead's row.
+    for (const call of data.calls) {
+      const lead = leads.get(call.run.id);
+      if (lead) {
+        lead.calls.push(call);
+        lead.row.replaceWith((lead.row = leadRow(lead, zone)));
+      } else {
+        const fresh = { calls: [call], row: null };
+        fresh.row = leadRow(fresh, zone);
+        leads.set(call.run.id, fresh);
+        list.append(fresh.row);
+      }
+    }
     cursor = data.nextCursor;
     more.hidden = !cursor;
     more.disabled = false;
@@ -147,8 +127,8 @@ export function callLog(zone) {
       h(
         'div',
         {},
-        h('h2', { id: 'dash-calls-title' }, 'Recent missed calls'),
-        h('p', {}, 'Open a call to see everything Ringback did.'),
+        h('h2', { id: 'dash-calls-title' }, 'Missed calls'),
+        h('p', {}, 'One row per caller, newest first; open one to see everything that happened.'),
       ),
     ),
     list,
