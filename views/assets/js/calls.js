@@ -105,7 +105,9 @@ export function callLog(zone) {
       const lead = leads.get(call.run.id);
       if (lead) {
         lead.calls.push(call);
-        lead.row.replaceWith((lead.row = leadRow(lead, zone)));
+        const row = leadRow(lead, zone);
+        lead.row.replaceWith(row);
+        lead.row = row;
       } else {
         const fresh = { calls: [call], row: null };
         fresh.row = leadRow(fresh, zone);
