@@ -5,7 +5,6 @@ import { AppError } from '../errors.js';
 import { sessionOf } from '../settings/auth.js';
 import { decodeCursor, listCalls } from './calls.js';
 import { computeRevenue } from './revenue.js';
-import type { LookupCache } from '../settings/lookups.js';
 import { setupReport } from './setup-facts.js';
 import { computeStats, locationTimezone } from './stats.js';
 import { computeVoiceAiStats } from './voice-ai-stats.js';

@@ -10,7 +10,6 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { GhlApi } from '../ghl/api.js';
 import { defaultSettings } from '../core/settings/schema.js';
-import { loadSettings } from '../settings/store.js';
 import { type LinkProbe, type ProbeResult, probeLink } from './link-probe.js';
 import { type SetupFacts, type SetupReport, setupChecks } from './setup-check.js';
 
@@ -34,8 +33,15 @@ export async function loadSetupFacts(
 ): Promise<SetupFacts> {
   const now = deps.clock.now();
   const since = new Date(now.getTime() - 30 * DAY_MS);
-  const stored = await loadSettings(deps.db, locationId);
-  const settings = stored?.settings ?? defaultSettings();
+  // Read here rather than through settings/store, which sits above reporting's routes in the import graph.
+  const stored = await deps.db
+    .selectFrom('location_settings')
+    .select('settings')
+    .where('location_id', '=', locationId)
+    .executeTakeFirst();
+  const settings = { ...defaultSettings(), ...((stored?.settings ?? {}) as object) } as ReturnType<
+    typeof defaultSettings
+  >;
   const [numbers, bookingLink, counts, warnings] = await Promise.all([
     opts.numbers !== undefined ? opts.numbers : ghlNumbers(deps.ghl, locationId),
     settings.bookingLink ? probeCached(deps, settings.bookingLink, now) : null,
