@@ -9,7 +9,10 @@ import { setupReport } from './setup-facts.js';
 import { computeStats, locationTimezone } from './stats.js';
 import { computeVoiceAiStats } from './voice-ai-stats.js';
 
-export function reportingRouter(deps: Deps, lookups?: LookupCache): Router {
+export function reportingRouter(
+  deps: Deps,
+  lookups?: { get(locationId: string): Promise<{ numbers: { phoneNumber: string }[] | null }> },
+): Router {
   const r = Router();
   r.get('/api/setup-check', async (req, res) => {
     const { locationId } = sessionOf(req);
