@@ -18,5 +18,7 @@ export interface Deps {
   /** Called after a request enqueued work, so an in-process worker starts it without waiting for a poll. */
   wakeWorker?: () => void;
   /** How the setup checker opens the booking link; unset: a real GET through the private-address guard. */
-  linkProbe?: (url: string) => Promise<import('./reporting/link-probe.js').ProbeResult>;
+  linkProbe?: (
+    url: string,
+  ) => Promise<{ state: 'ok'; status: number } | { state: 'broken' | 'unchecked'; reason: string }>;
 }
