@@ -321,7 +321,10 @@ describe.skipIf(!hasChromium)('the sequence builder and the settings flows', () 
     await page.reload();
     frame = await appFrame(page);
     expect(await frame.textContent('#address-banner')).toContain('no real postal address');
-    expect(await frame.textContent('#sec-sequence li.step-email >> nth=0 >> .address-warning')).toContain(
+    // The warning is drawn by the editor's debounced render, after the frame has loaded: wait for it.
+    const warning = '#sec-sequence li.step-email >> nth=0 >> .address-warning';
+    await frame.waitForSelector(warning, { state: 'visible', timeout: 10_000 });
+    expect(await frame.textContent(warning)).toContain(
       'HighLevel has none for this sub-account',
     );
     await shoot(page, frame, 1440, ['sec-sequence'], '-no-address');
