@@ -324,9 +324,7 @@ describe.skipIf(!hasChromium)('the sequence builder and the settings flows', () 
     // The warning is drawn by the editor's debounced render, after the frame has loaded: wait for it.
     const warning = '#sec-sequence li.step-email >> nth=0 >> .address-warning';
     await frame.waitForSelector(warning, { state: 'visible', timeout: 10_000 });
-    expect(await frame.textContent(warning)).toContain(
-      'HighLevel has none for this sub-account',
-    );
+    expect(await frame.textContent(warning)).toContain('HighLevel has none for this sub-account');
     await shoot(page, frame, 1440, ['sec-sequence'], '-no-address');
     await page.setViewportSize({ width: 1440, height: 900 });
     await stack.rt.db.db.updateTable('location_profiles').set({ business_address: before }).execute();

@@ -37,8 +37,6 @@ function when(local) {
   return `${day}, ${((hh + 11) % 12) + 1}:${String(mm).padStart(2, '0')} ${hh < 12 ? 'AM' : 'PM'}`;
 }
 
-let lastBody = null;
-
 function stepRow(step) {
   const [label, badge] = OUTCOME[step.outcome] ?? [step.outcome, ''];
   const r = step.rendered;
@@ -80,36 +78,6 @@ function stepRow(step) {
 /** "America/New_York" → "New York time". */
 function place(timeZone) {
   return `${(timeZone.split('/').pop() ?? timeZone).replace(/_/g, ' ')} time`;
-}
-
-// One real text of this step to the admin's own phone (their GHL user's), never to a lead: the server decides
-// where it goes, and counts and records each.
-function sendToMe(step) {
-  const admin = state.session?.role === 'admin';
-  const note = h('span', { class: 'hint', 'aria-live': 'polite' });
-  const button = h(
-    'button',
-    {
-      type: 'button',
-      class: 'btn btn-secondary btn-small send-to-me',
-      disabled: !admin,
-      title: admin ? null : 'Only an admin can send a test text',
-      onclick: async () => {
-        button.disabled = true;
-        replace(note, 'Sending…');
-        try {
-          const { data } = await api('POST', '/api/test-call/send-to-me', { ...lastBody, stepId: step.id });
-          replace(note, `Sent to your phone (${data.to}).`);
-        } catch (err) {
-          replace(note, h('span', { class: 'error' }, err.message));
-        } finally {
-          button.disabled = !admin;
-        }
-      },
-    },
-    'Send this text to my phone',
-  );
-  return h('div', { class: 'row mt' }, button, note);
 }
 
 function showResult(out, result) {
@@ -226,7 +194,6 @@ export function renderTestCall() {
       trackingNumber: value('trackingNumber') || null,
       ...(value('atLocal') ? { atLocal: value('atLocal').slice(0, 16) } : {}),
     };
-    lastBody = body;
     replace(out, h('p', { class: 'muted' }, 'Running…'));
     try {
       showResult(out, (await api('POST', '/api/test-call', body)).data);
