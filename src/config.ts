@@ -94,6 +94,15 @@ const base = z.object({
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters'),
   /** How often each location's call messages are swept for lost webhooks (docs/ghl-reconciliation.md); 0: never. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
+  /**
+   * How long a job may stay 'running' before another worker presumes its process dead and takes it back. It
+   * must exceed the longest job (GHL calls are bounded at about 13 s); the kill -9 tests shorten it.
+   */
+  JOB_STALE_AFTER_MS: z.coerce
+    .number()
+    .int('must be a whole number of milliseconds, at least 1000')
+    .min(1000, 'must be a whole number of milliseconds, at least 1000')
+    .default(300_000),
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Extension: white-label domains allowed to embed the settings page, comma-separated. */
@@ -145,7 +154,7 @@ export interface Config {
   /** The current key: new ciphertexts are written with it. */
   tokenEncryptionKey: Buffer;
   /** Every key that may read a stored token, the current one first (src/ghl/crypto.ts). */
-  tokenKeys: TokenKey[];
+  tokenKeys: readonly TokenKey[];
   /** express's `trust proxy`: which peers may name the client in X-Forwarded-For (src/http/client-address.ts). */
   trustProxy: string;
   /** Bearer token of GET /metrics; unset: /metrics answers 404. */
@@ -155,13 +164,15 @@ export interface Config {
   role: 'all' | 'web' | 'worker';
   /** Lost-webhook sweep period per location; 0 turns the sweep off. */
   sweepIntervalMs: number;
+  /** How long a job may run before another worker takes it back (src/jobs/worker.ts). */
+  jobStaleAfterMs: number;
   logLevel: string;
-  whiteLabelDomains: string[];
+  whiteLabelDomains: readonly string[];
   /**
    * Origins, beyond GHL's own, that may frame the settings page and answer its REQUEST_USER_DATA: each
    * white-label domain as https://domain, then EXTRA_FRAME_ANCESTORS. Tests and the demo may append the sandbox.
    */
-  frameAncestors: string[];
+  frameAncestors: readonly string[];
 }
 
 export interface TokenKey {
@@ -189,7 +200,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Pure: reads the given environment object, never `process.env`. Throws ConfigError listing every problem. */
+/**
+ * Pure: reads the given environment object, never `process.env`. Throws ConfigError listing every problem.
+ * The config is frozen, nested values included: whoever needs another value builds another config.
+ */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   // TOKEN_ENCRYPTION_KEYS (rotation) stands in for the single key; one of the two is required.
@@ -208,7 +222,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     e.TOKEN_ENCRYPTION_KEYS ??
     (e.TOKEN_ENCRYPTION_KEY ? [{ id: 'k1', key: Buffer.from(e.TOKEN_ENCRYPTION_KEY, 'base64') }] : []);
   const current = tokenKeys[0] as TokenKey;
-  return {
+  return deepFreeze({
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
@@ -230,10 +244,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionSecret: e.SESSION_SECRET,
     role: e.ROLE,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    jobStaleAfterMs: e.JOB_STALE_AFTER_MS,
     logLevel: e.LOG_LEVEL,
     whiteLabelDomains: e.WHITE_LABEL_DOMAINS,
     frameAncestors: [...e.WHITE_LABEL_DOMAINS.map(domainOrigin), ...e.EXTRA_FRAME_ANCESTORS],
-  };
+  });
+}
+
+/** The same config served at another address (a runtime listening on port 0 learns its own only then). */
+export function withAppBaseUrl(config: Config, appBaseUrl: string): Config {
+  return deepFreeze({ ...config, appBaseUrl });
+}
+
+/** Buffers (the token keys) cannot be frozen; nothing hands them out to be written. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
+  for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
 }
 
 /** `app.agency.com` → `https://app.agency.com`; a value given with its scheme is kept; `*.agency.com` stays a wildcard. */

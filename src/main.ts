@@ -17,16 +17,6 @@ try {
   throw err;
 }
 
-// An operational knob outside the settings contract: how long a job may stay 'running' before another worker
-// presumes its process dead and takes it back (default 5 min). It must exceed the longest job (GHL calls are
-// bounded at about 13 s); the kill -9 tests shorten it so recovery fits in a test run.
-const staleRaw = process.env.JOB_STALE_AFTER_MS;
-const staleAfterMs = staleRaw === undefined || staleRaw === '' ? undefined : Number(staleRaw);
-if (staleAfterMs !== undefined && !(Number.isInteger(staleAfterMs) && staleAfterMs >= 1000)) {
-  process.stderr.write('config: JOB_STALE_AFTER_MS: must be a whole number of milliseconds, at least 1000\n');
-  process.exit(1);
-}
-
 const logger = createLogger(config.logLevel);
 try {
   const rt = await startRuntime({
@@ -35,7 +25,6 @@ try {
     logger,
     listen: true,
     startWorker: true,
-    workerOptions: { staleAfterMs },
   });
   logger.info({ url: rt.url, role: config.role, database: rt.db.kind }, 'ringback started');
   let stopping = false;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { type App, createApp } from './app.js';
 import type { Clock } from './clock.js';
-import type { Config } from './config.js';
+import { type Config, withAppBaseUrl } from './config.js';
 import { createDb, type Db } from './db/create-db.js';
 import { migrate } from './db/migrate.js';
 import { checkTokenKeys } from './ghl/token-keys.js';
@@ -32,6 +32,11 @@ export interface RuntimeOptions {
   digestCron?: boolean;
   /** Timeouts, retries and rate budget of the GHL client (tests shorten them). */
   ghlOptions?: GhlClientOptions;
+  /**
+   * APP_BASE_URL is the address the runtime listens on: tests and the bench listen on port 0, so only the
+   * runtime learns it, before it builds anything that reads the config.
+   */
+  baseUrlFromListen?: boolean;
 }
 
 export interface Runtime {
@@ -50,7 +55,8 @@ export interface Runtime {
 
 /** Everything one Ringback process runs, wired from an explicit config: main.ts, the demo and tests use it. */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
-  const { config, clock, logger } = opts;
+  const { clock, logger } = opts;
+  let config = opts.config;
   const db = await createDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -63,6 +69,25 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   } catch (err) {
     await db.close();
     throw err;
+  }
+  // Listening comes before the app is built, so a runtime on port 0 knows its address in its config; nothing
+  // is awaited between here and the app's creation, so no request finds it missing.
+  let app: App = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  let server: Server | null = null;
+  let url: string | null = null;
+  if (opts.listen && config.role !== 'worker') {
+    try {
+      server = await listenOn(config.port, (req, res) => app(req, res));
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    const addr = server.address();
+    url = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : null;
+    if (opts.baseUrlFromListen && url) config = withAppBaseUrl(config, url);
   }
   const metrics = new Metrics();
   const ghlAuth = createGhlAuth({ db: db.db, config, clock, logger, options: opts.ghlOptions });
@@ -79,22 +104,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // (the README's steps/s went 94 -> 399 over nine changes measured together, f45def4..cb3c90f).
     concurrency: opts.workerOptions?.concurrency ?? (db.kind === 'pglite' ? 2 : 24),
     pollMs: opts.workerOptions?.pollMs,
-    staleAfterMs: opts.workerOptions?.staleAfterMs,
+    staleAfterMs: opts.workerOptions?.staleAfterMs ?? config.jobStaleAfterMs,
   });
   deps.wakeWorker = config.role === 'web' ? undefined : () => worker.wake();
-  const app = createApp(deps);
+  app = createApp(deps);
 
-  let server: Server | null = null;
-  let url: string | null = null;
-  if (opts.listen && config.role !== 'worker') {
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = createServer(app);
-      s.once('error', reject);
-      s.listen(config.port, '0.0.0.0', () => resolve(s));
-    });
-    const addr = server.address();
-    url = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : null;
-  }
   let cron: ScheduledTask | null = null;
   const tickDigest = () => digestTick(db.db, clock.now()).then(() => worker.wake());
   const tickSweep = async () => {
@@ -137,4 +151,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await db.close();
     },
   };
+}
+
+function listenOn(port: number, listener: App): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = createServer(listener);
+    s.once('error', reject);
+    s.listen(port, '0.0.0.0', () => resolve(s));
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, withAppBaseUrl } from '../src/config.js';
 
 const valid = {
   GHL_CLIENT_ID: 'id',
@@ -44,6 +44,29 @@ describe('loadConfig', () => {
       ['APP_BASE_URL', 'DATABASE_URL', 'GHL_WEBHOOK_RSA_PUBLIC_KEY', 'PORT', 'ROLE', 'TOKEN_ENCRYPTION_KEY'].sort(),
     );
     expect(p).toContain('TOKEN_ENCRYPTION_KEY: must be 32 bytes, base64-encoded');
+  });
+
+  it('reads JOB_STALE_AFTER_MS: 5 min by default, a whole number of ms from 1000, anything else refused', () => {
+    expect(loadConfig(valid).jobStaleAfterMs).toBe(300_000);
+    expect(loadConfig({ ...valid, JOB_STALE_AFTER_MS: '10000' }).jobStaleAfterMs).toBe(10_000);
+    for (const bad of ['999', '1500.5', 'soon']) {
+      expect(problems({ ...valid, JOB_STALE_AFTER_MS: bad })).toEqual([expect.stringMatching(/^JOB_STALE_AFTER_MS: /)]);
+    }
+  });
+
+  it('is frozen to the leaves: a change throws, and another address is another config', () => {
+    const config = loadConfig({ ...valid, WHITE_LABEL_DOMAINS: 'app.agency.com' });
+    expect(() => {
+      (config as { appBaseUrl: string }).appBaseUrl = 'http://elsewhere';
+    }).toThrow(TypeError);
+    expect(() => (config.frameAncestors as string[]).push('http://evil.example')).toThrow(TypeError);
+    expect(() => {
+      (config.ghl as { sharedSecret: string }).sharedSecret = 'x';
+    }).toThrow(TypeError);
+    const moved = withAppBaseUrl(config, 'http://127.0.0.1:4321');
+    expect(moved.appBaseUrl).toBe('http://127.0.0.1:4321');
+    expect(config.appBaseUrl).toBe('http://localhost:3000');
+    expect(Object.isFrozen(moved)).toBe(true);
   });
 
   it('applies the documented defaults', () => {

@@ -17,8 +17,7 @@ describe.skipIf(!hasChromium)('the agency view inside GHL at agency level', () =
   let page: Page;
 
   beforeAll(async () => {
-    stack = await startStack({ ghlOptions: { ...FAST_GHL, timeoutMs: 15_000 } });
-    stack.rt.deps.config.frameAncestors.push(stack.sandbox.url);
+    stack = await startStack({ ghlOptions: { ...FAST_GHL, timeoutMs: 15_000 }, frameFromSandbox: true });
     expect((await installVia(stack, { company: true })).status).toBe(200);
     await settleNames(stack);
     const db = stack.rt.db.db;

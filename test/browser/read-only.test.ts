@@ -29,8 +29,7 @@ describe.skipIf(!hasChromium)('the settings page for a rep who is not an admin',
   let page: Page;
 
   beforeAll(async () => {
-    stack = await startStack();
-    stack.rt.deps.config.frameAncestors.push(stack.sandbox.url);
+    stack = await startStack({ frameFromSandbox: true });
     expect((await installVia(stack, { locationId: LOCATION_ID })).status).toBe(200);
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

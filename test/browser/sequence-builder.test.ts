@@ -26,8 +26,7 @@ describe.skipIf(!hasChromium)('the sequence builder and the settings flows', () 
   };
 
   beforeAll(async () => {
-    stack = await startStack();
-    stack.rt.deps.config.frameAncestors.push(stack.sandbox.url);
+    stack = await startStack({ frameFromSandbox: true });
     expect((await installVia(stack, { locationId: LOCATION_ID })).status).toBe(200);
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -15,9 +15,8 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
   let frame: Frame;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ frameFromSandbox: true });
     // The sandbox plays GHL: its origin frames the page and answers REQUEST_USER_DATA.
-    stack.rt.deps.config.frameAncestors.push(stack.sandbox.url);
     const installed = await installVia(stack, { locationId: LOCATION_ID });
     expect(installed.status).toBe(200);
     const db = stack.rt.db.db;

@@ -16,8 +16,7 @@ describe.skipIf(!hasChromium)('the status system', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    stack = await startStack();
-    stack.rt.deps.config.frameAncestors.push(stack.sandbox.url);
+    stack = await startStack({ frameFromSandbox: true });
     expect((await installVia(stack, { locationId: LOCATION_ID })).status).toBe(200);
     // No calls yet: the first tests see the empty dashboard; a call is seeded after them.
     stack.rt.deps.linkProbe = async () => ({ state: 'ok', status: 200 });

@@ -15,6 +15,8 @@ export interface StackOptions {
   sandbox?: Partial<SandboxOptions>;
   /** More environment for Ringback's config (TRUST_PROXY, METRICS_TOKEN, …). */
   env?: Record<string, string>;
+  /** The sandbox's GHL page may frame the settings page (EXTRA_FRAME_ANCESTORS), as GHL's own does. */
+  frameFromSandbox?: boolean;
 }
 
 export interface Stack {
@@ -58,10 +60,10 @@ export async function startRingback(opts: {
     listen: true,
     pgliteTemplate: databaseUrl === 'memory://' ? await pgliteTemplate() : undefined,
     ghlOptions: opts.ghlOptions ?? FAST_GHL,
+    // A test that names its public URL (https, as behind production's TLS proxy) keeps it; else the runtime's own.
+    baseUrlFromListen: opts.env?.APP_BASE_URL === undefined,
   });
   const url = rt.url!;
-  // The port is known only once listening; the redirect URI is built from the config at request time.
-  config.appBaseUrl = url;
   return { rt, url, databaseUrl };
 }
 
@@ -81,7 +83,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       clock,
       logger: opts.logger,
       ghlOptions: opts.ghlOptions,
-      env: opts.env,
+      env: opts.frameFromSandbox ? { EXTRA_FRAME_ANCESTORS: sandbox.url, ...opts.env } : opts.env,
     });
     sandbox.setAppBaseUrl(url);
     return {

@@ -44,9 +44,9 @@ const rt = await startRuntime({
   listen: true,
   startWorker: false,
   digestCron: false,
+  // The port is known only once listening; the OAuth redirect URI is built from the config.
+  baseUrlFromListen: true,
 });
-// The port is known only once listening; the OAuth redirect URI is built from the config at request time.
-if (rt.url) config.appBaseUrl = rt.url;
 
 let stopping = false;
 process.on('SIGTERM', () => {
