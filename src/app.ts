@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
+import { reportingRouter } from './reporting/routes.js';
+import { requireSession } from './session/auth.js';
+import { sessionRouter } from './session/route.js';
+import { digestRouter } from './settings/digest-routes.js';
+import { historyRouter } from './settings/history.js';
+import { createLookupCache } from './settings/lookups.js';
+import { settingsRouter } from './settings/routes.js';
+import { testCallRouter } from './settings/test-call.js';
 import type { GhlDeps } from './ghl/deps.js';
 import { compileTrustProxy } from './http/client-address.js';
 import { errorHandler, notFound } from './http/errors.js';
@@ -9,7 +17,6 @@ import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { installationsRouter } from './installations/routes.js';
 import { portfolioRouter } from './portfolio/routes.js';
-import { settingsApi } from './settings/api.js';
 import { settingsPage } from './settings/page.js';
 import { webhookFront } from './webhooks/front.js';
 import { webhookIntake } from './webhooks/intake.js';
@@ -41,7 +48,18 @@ export function createApp(deps: GhlDeps): App {
   app.use(installationsRouter(deps));
   // Before the sub-account API: the agency view has its own session (a company token).
   app.use(portfolioRouter(deps));
-  app.use(settingsApi(deps));
+  // Everything under /api: JSON bodies (only here: the webhook route needs its raw bytes), the session
+  // exchange, then the session check in front of every other /api route. The whole settings document,
+  // sequence emails included, fits well under the limit.
+  app.use('/api', express.json({ limit: '1mb' }));
+  app.use(sessionRouter(deps));
+  app.use('/api', requireSession(deps));
+  const lookups = createLookupCache(deps);
+  app.use(settingsRouter(deps, lookups));
+  app.use(testCallRouter(deps, lookups));
+  app.use(historyRouter(deps, lookups));
+  app.use(digestRouter(deps, lookups));
+  app.use(reportingRouter(deps, lookups));
   app.use(settingsPage(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));

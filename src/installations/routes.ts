@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import { GhlRateLimitedError, GhlRequestError, GhlUnavailableError } from '../ghl/api.js';
 import { OAuthGrantError } from '../ghl/oauth.js';
 import { addressReader } from '../http/client-address.js';
-import { rateLimitByAddress } from '../settings/rate-limit.js';
+import { rateLimitByAddress } from '../session/rate-limit.js';
 import { installFromCode } from './install.js';
 import { installedPage } from './page.js';
 import { GHL_SCOPES } from './scopes.js';

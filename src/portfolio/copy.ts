@@ -7,9 +7,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
-import type { AgencyUser } from '../settings/confirm-agency-user.js';
+import type { AgencyUser } from '../session/confirm-agency-user.js';
 import { emailAddressProblems } from '../core/settings/email-address.js';
-import type { InstalledLocation } from '../settings/locations.js';
+import type { InstalledLocation } from '../session/locations.js';
 import { defaultSettings, type Settings } from '../core/settings/schema.js';
 import { withLocalFields } from '../settings/shared-fields.js';
 import { loadSettings, saveSettings } from '../settings/store.js';

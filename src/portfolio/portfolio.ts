@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { computeRevenueByLocation, type Revenue } from '../reporting/revenue.js';
 import { type Figures, figuresOf, windowStart, zoneFor } from '../reporting/stats.js';
-import type { InstalledLocation } from '../settings/locations.js';
+import type { InstalledLocation } from '../session/locations.js';
 import { type Settings, settingsSchema } from '../core/settings/schema.js';
 import { type Flag, flagsOf } from './checks.js';
 

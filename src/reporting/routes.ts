@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { sessionOf } from '../settings/auth.js';
+import { sessionOf } from '../session/auth.js';
 import { decodeCursor, listCalls } from './calls.js';
 import { computeRevenue } from './revenue.js';
 import { setupReport } from './setup-facts.js';

@@ -2,7 +2,7 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 
 /**
  * OpenSSL's EVP_BytesToKey with MD5 and one round: what CryptoJS derives from a passphrase. Written here apart
- * from src/settings/sso.ts on purpose: the sandbox plays GHL, and a test only proves the app reads GHL's format
+ * from src/session/sso.ts on purpose: the sandbox plays GHL, and a test only proves the app reads GHL's format
  * if the two sides do not share the code that could be wrong.
  */
 function evpBytesToKey(secret: Buffer, salt: Buffer): { key: Buffer; iv: Buffer } {

@@ -15,9 +15,9 @@ import { FALLBACK_TIMEZONE, localParts } from '../core/timezone.js';
 import { digestContact } from '../reporting/digest-contact.js';
 import { digestCalls, digestEmail } from '../reporting/digest-content.js';
 import { computeRevenue } from '../reporting/revenue.js';
-import { requireAdmin, sessionOf } from './auth.js';
+import { requireAdmin, sessionOf } from '../session/auth.js';
 import type { LookupCache } from './lookups.js';
-import { windowCounter } from './rate-limit.js';
+import { windowCounter } from '../session/rate-limit.js';
 
 const TESTS_PER_HOUR = 3;
 

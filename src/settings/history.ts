@@ -7,7 +7,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
-import { sessionOf } from './auth.js';
+import { sessionOf } from '../session/auth.js';
 import { bookingLinkOf } from './booking-link.js';
 import type { LookupCache } from './lookups.js';
 import { defaultSettings, settingsSchema } from '../core/settings/schema.js';

@@ -2,7 +2,7 @@
 import { type Request, type Response, Router } from 'express';
 import type { GhlDeps } from '../ghl/deps.js';
 import { AppError } from '../errors.js';
-import { requireAdmin, sessionOf } from './auth.js';
+import { requireAdmin, sessionOf } from '../session/auth.js';
 import { businessAddress } from '../installations/location-profile.js';
 import { a2pCampaign, deliveryWarnings } from './a2p.js';
 import { emailAddressProblems } from '../core/settings/email-address.js';

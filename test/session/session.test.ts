@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { encryptSso } from '../../src/sandbox/sso.js';
-import { signSession } from '../../src/settings/session.js';
+import { signSession } from '../../src/session/token.js';
 import { TEST_SHARED_SECRET } from '../helpers/config.js';
 import {
   authed,
@@ -15,7 +15,7 @@ import {
   ssoPayload,
   startApi,
   tokenFor,
-} from './api-helpers.js';
+} from '../settings/api-helpers.js';
 
 let rt: Runtime;
 let clock: ManualClock;

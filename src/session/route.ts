@@ -15,7 +15,7 @@ import { agencyUserConfirmer } from './confirm-agency-user.js';
 import { userConfirmer } from './confirm-user.js';
 import { findInstalledLocation, type InstalledLocation, listInstalledLocationsOfCompany } from './locations.js';
 import { rateLimitByAddress, windowCounter } from './rate-limit.js';
-import { signSession } from './session.js';
+import { signSession } from './token.js';
 import { decryptSso, GHL_ID, type SsoUser } from './sso.js';
 
 const SessionBody = z.object({

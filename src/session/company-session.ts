@@ -12,7 +12,7 @@ import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { AgencyUser, AgencyUserConfirmer } from './confirm-agency-user.js';
 import { listInstalledLocationsOfCompany } from './locations.js';
-import { signToken, verifySession, verifyToken } from './session.js';
+import { signToken, verifySession, verifyToken } from './token.js';
 import type { SsoUser } from './sso.js';
 
 export const COMPANY_AUDIENCE = 'ringback-agency';

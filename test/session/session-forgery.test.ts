@@ -11,7 +11,7 @@ import type { Runtime } from '../../src/runtime.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { encryptSso } from '../../src/sandbox/sso.js';
 import { TEST_SHARED_SECRET } from '../helpers/config.js';
-import { authed, ghlUser, postSession, seedInstallation, startApi } from './api-helpers.js';
+import { authed, ghlUser, postSession, seedInstallation, startApi } from '../settings/api-helpers.js';
 
 let rt: Runtime;
 let clock: ManualClock;

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { findInstalledLocation } from './locations.js';
-import { type Session, verifySession } from './session.js';
+import { type Session, verifySession } from './token.js';
 
 const sessions = new WeakMap<Request, Session>();
 

@@ -20,7 +20,7 @@ import {
 } from '../ghl/api.js';
 import type { GhlAuth } from '../ghl/client.js';
 import { listInstalledLocationsOfCompany } from './locations.js';
-import { SESSION_TTL_SECONDS } from './session.js';
+import { SESSION_TTL_SECONDS } from './token.js';
 
 export interface AgencyUser {
   userId: string;

@@ -15,7 +15,7 @@ import {
   GhlUnavailableError,
   type GhlUserAccess,
 } from '../ghl/api.js';
-import { SESSION_TTL_SECONDS } from './session.js';
+import { SESSION_TTL_SECONDS } from './token.js';
 
 export interface ConfirmedUser {
   userId: string;
