@@ -9,6 +9,7 @@ import { createLookupCache } from './settings/lookups.js';
 import { settingsRouter } from './settings/routes.js';
 import { testCallRouter } from './settings/test-call.js';
 import type { GhlDeps } from './ghl/deps.js';
+import type { LocationHooks } from './installations/install.js';
 import { compileTrustProxy } from './http/client-address.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { hstsSetter } from './http/hsts.js';
@@ -22,6 +23,12 @@ import { webhookFront } from './webhooks/front.js';
 import { webhookIntake } from './webhooks/intake.js';
 import { webhooksRouter } from './webhooks/routes.js';
 
+/** The process's dependencies as the root hands them to the routes and the job kinds. */
+export interface AppDeps extends GhlDeps {
+  /** What a location's install and uninstall set off in the other features (src/fan-out.ts). */
+  locationHooks: LocationHooks;
+}
+
 /** The service's request listener: `http.createServer(app)`, or `supertest(app)` in tests. */
 export type App = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -29,7 +36,7 @@ export type App = (req: IncomingMessage, res: ServerResponse) => void;
  * Builds the HTTP app without listening: main.ts, the demo and the tests all use this. GHL's deliveries go
  * to webhooks/front.ts first; everything else, and the deliveries it leaves, to express.
  */
-export function createApp(deps: GhlDeps): App {
+export function createApp(deps: AppDeps): App {
   const intake = webhookIntake(deps);
   const front = webhookFront(intake, deps);
   const app = express();

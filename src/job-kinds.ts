@@ -1,6 +1,7 @@
 import { attributeJob } from './followup/attribute-job.js';
 import { confirmOptOutJob, dndWriteJob } from './followup/consent-jobs.js';
-import type { GhlDeps } from './ghl/deps.js';
+import type { AppDeps } from './app.js';
+import { webhookHandlers } from './fan-out.js';
 import { locationRefreshJob } from './installations/location-profile.js';
 import { stepJob } from './followup/step-job.js';
 import { triageTaskJob } from './followup/triage-jobs.js';
@@ -11,10 +12,10 @@ import { webhookProcessJob } from './webhooks/process.js';
 import { createRegistry, type JobRegistry } from './jobs/registry.js';
 
 /** Every job kind the worker runs, each with its payload schema and handler, bound to the process's deps. */
-export function buildJobRegistry(deps: GhlDeps): JobRegistry {
+export function buildJobRegistry(deps: AppDeps): JobRegistry {
   const { ghl, users } = deps;
   return createRegistry([
-    webhookProcessJob(deps),
+    webhookProcessJob(deps, webhookHandlers(deps)),
     retentionJob(deps),
     attributeJob(deps, ghl),
     stepJob(deps, ghl, users),

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { type App, createApp } from './app.js';
+import { type App, type AppDeps, createApp } from './app.js';
+import { locationHooks } from './fan-out.js';
 import type { Clock } from './clock.js';
 import { type Config, withAppBaseUrl } from './config.js';
 import { createDb, type Db } from './db/create-db.js';
@@ -9,8 +10,8 @@ import { retentionTick } from './retention/job.js';
 import { createGhlAuth, createGhlClient } from './ghl/client.js';
 import type { GhlClientOptions } from './ghl/http.js';
 import { buildJobRegistry } from './job-kinds.js';
-import type { GhlDeps } from './ghl/deps.js';
 import { createUserDirectory } from './ghl/users.js';
+import { recordScopeProblem } from './installations/problems.js';
 import { sweepTick } from './followup/sweep-schedule.js';
 import { digestTick } from './reporting/digest.js';
 import { type ScheduledTask, schedule } from 'node-cron';
@@ -42,7 +43,7 @@ export interface RuntimeOptions {
 export interface Runtime {
   app: App;
   db: Db;
-  deps: GhlDeps;
+  deps: AppDeps;
   worker: Worker;
   server: Server | null;
   url: string | null;
@@ -91,9 +92,19 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
   const metrics = new Metrics();
   const ghlAuth = createGhlAuth({ db: db.db, config, clock, logger, options: opts.ghlOptions });
-  const ghl = createGhlClient({ db: db.db, config, clock, logger, metrics, auth: ghlAuth, options: opts.ghlOptions });
+  const ghl = createGhlClient({
+    db: db.db,
+    config,
+    clock,
+    logger,
+    metrics,
+    auth: ghlAuth,
+    options: opts.ghlOptions,
+    // What the owner must fix in GHL, shown on the settings page (src/installations/problems.ts).
+    onScopeRefused: (locationId, scope, call) => recordScopeProblem(db.db, locationId, scope, call, clock.now()),
+  });
   const users = createUserDirectory(ghl, clock);
-  const deps: GhlDeps = { config, db: db.db, clock, logger, metrics, ghl, ghlAuth, users };
+  const deps: AppDeps = { config, db: db.db, clock, logger, metrics, ghl, ghlAuth, users, locationHooks };
   const worker = createWorker({
     db: db.db,
     registry: buildJobRegistry(deps),

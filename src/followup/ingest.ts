@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { GhlDeps } from '../ghl/deps.js';
 import type { Database } from '../db/database.js';
-import type { InboxEvent } from '../webhooks/dispatch.js';
+import type { InboxEvent } from '../webhooks/inbox.js';
 import { type CallEvent, classifyCall, eventTime } from '../core/call-events.js';
 import { handleContactDelete, handleUserChange } from './crm-events.js';
 import { type ContactEventKind, recordContactEvent } from './history.js';
@@ -10,7 +10,6 @@ import { handleMissedCall, maybeEscalate } from './missed-call.js';
 import { loadLocationContext } from './location-settings.js';
 import { ingestInboundText, releaseHold } from './consent.js';
 import { ingestDeliveryStatus, stepByGhlId, stepStillSending } from './delivery-status.js';
-import { requestLocationRefresh } from '../installations/location-profile.js';
 import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
 import { triageInboundText } from './triage-reply.js';
 import { ingestVoiceAiCallEnd, recoverIfVoiceAiBooked } from './voice-ai-store.js';
@@ -88,9 +87,6 @@ export async function ingestEvent(trx: Db, deps: GhlDeps, event: InboxEvent): Pr
       }
       return;
     }
-    case 'LocationUpdate':
-      // The body does not carry the time zone or the address; the job reads them from GHL.
-      return requestLocationRefresh(trx, locationId, deps.clock.now());
     case 'ContactDelete':
       return handleContactDelete(trx, locationId, body, at);
     case 'ContactDndUpdate': {

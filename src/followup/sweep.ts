@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { GhlDeps } from '../ghl/deps.js';
 import type { GhlApi, GhlMessage } from '../ghl/api.js';
 import { defineJob } from '../jobs/registry.js';
-import { dispatchToFollowup } from '../webhooks/dispatch.js';
+import { ingestEvent } from './ingest.js';
 import { classifyCall, isCallInProgress } from '../core/call-events.js';
 import { ghlJobError } from '../ghl/job-errors.js';
 import { loadWatermark, SWEEP_JOB, saveWatermark } from './sweep-schedule.js';
@@ -112,7 +112,7 @@ async function processPage(deps: GhlDeps, locationId: string, messages: GhlMessa
   for (const { id, body } of missed) {
     if (seen.has(id)) continue;
     await deps.db.transaction().execute((trx) =>
-      dispatchToFollowup(trx, deps, {
+      ingestEvent(trx, deps, {
         webhookId: `sweep:${id}`,
         type: 'InboundMessage',
         locationId,

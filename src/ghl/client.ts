@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
-import { recordScopeProblem } from '../installations/problems.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { type GhlApi, type GhlMessage, GhlScopeError } from './api.js';
@@ -48,6 +47,8 @@ export interface GhlClientDeps {
   options?: GhlClientOptions;
   /** Share one vault (and its in-process single-flight) with the install routes; built here when omitted. */
   auth?: GhlAuth;
+  /** GHL refused a call for a scope the install lacks: the runtime records it for the owner (installations). */
+  onScopeRefused?: (locationId: string, scope: string | null, call: string) => Promise<void>;
 }
 
 /** The token endpoints and the token vault, for the install flow and the client. */
@@ -67,11 +68,7 @@ const MAX_PAGES = 10;
 
 export function createGhlClient(deps: GhlClientDeps): GhlApi {
   const auth = deps.auth ?? createGhlAuth(deps);
-  const request = createGhlRequester({
-    ...deps,
-    vault: auth.vault,
-    onScopeRefused: (locationId, scope, call) => recordScopeProblem(deps.db, locationId, scope, call, deps.clock.now()),
-  });
+  const request = createGhlRequester({ ...deps, vault: auth.vault });
 
   async function messagesOf(locationId: string, conversationId: string, since: Date): Promise<GhlMessage[]> {
     const out: GhlMessage[] = [];

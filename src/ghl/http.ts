@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { scopeOf } from '../installations/scopes.js';
+import { scopeOf } from './scopes.js';
 import { GhlOutcomeUnknownError, GhlRequestError, GhlScopeError, GhlUnavailableError } from './api.js';
 import { createLeanAdapter } from './lean-adapter.js';
 import { LocationRateLimiter, rateLimitedError } from './rate-limit.js';

@@ -14,7 +14,7 @@ import {
   type SealedTokens,
   storeCompanyTokens,
   storeLocationTokens,
-} from '../installations/queries.js';
+} from './token-store.js';
 import type { Logger } from '../logger.js';
 import { GhlNotInstalledError, GhlRequestError } from './api.js';
 import { openToken, sealToken } from './crypto.js';

@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
  * installed (`GET /oauth/installedLocations?locationId=`); null when none does, or none is held yet.
  */
 export async function findCompanyOf(
-  deps: { db: Kysely<Database>; auth: GhlAuth; logger: Logger },
+  deps: { db: Kysely<Database>; ghlAuth: GhlAuth; logger: Logger },
   locationId: string,
 ): Promise<string | null> {
   const companies = await deps.db
@@ -23,12 +23,12 @@ export async function findCompanyOf(
   for (const { company_id: companyId } of companies) {
     let token: string;
     try {
-      token = await deps.auth.vault.companyToken(companyId);
+      token = await deps.ghlAuth.vault.companyToken(companyId);
     } catch (err) {
       if (err instanceof GhlNotInstalledError) continue;
       throw err;
     }
-    const listed = await deps.auth.oauth.installedLocations(token, companyId, { locationId });
+    const listed = await deps.ghlAuth.oauth.installedLocations(token, companyId, { locationId });
     if (listed.some((l) => l.id === locationId)) return companyId;
   }
   deps.logger.info({ locationId, companies: companies.length }, 'no company token held sees this location');

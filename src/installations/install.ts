@@ -3,20 +3,13 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { type GhlApi, type GhlCalendar, GhlNotInstalledError } from '../ghl/api.js';
 import type { GhlAuth } from '../ghl/client.js';
+import { endCompany, findInstallation } from '../ghl/token-store.js';
 import { companyContext } from '../ghl/tokens.js';
 import type { Logger } from '../logger.js';
 import { findCompanyOf } from './company-of.js';
 import { clearProblems } from './problems.js';
-import { type InstalledLocationInfo, onLocationInstalled, onLocationUninstalled } from './hooks.js';
-import {
-  endCompany,
-  findInstallation,
-  locationsMintedFrom,
-  markUninstalled,
-  setLocationInfo,
-  upsertCompany,
-  upsertInstallation,
-} from './queries.js';
+import { requestLocationRefresh, saveBusinessAddress } from './location-profile.js';
+import { locationsMintedFrom, markUninstalled, setLocationInfo, upsertCompany, upsertInstallation } from './queries.js';
 import {
   rebaseDefaultBookingLink,
   setCompanyWhiteLabel,
@@ -30,7 +23,33 @@ export interface InstallDeps {
   clock: Clock;
   logger: Logger;
   ghl: GhlApi;
-  auth: GhlAuth;
+  ghlAuth: GhlAuth;
+  locationHooks: LocationHooks;
+}
+
+/** What the install flow learnt about a location, for features that set themselves up at install. */
+export interface InstalledLocationInfo {
+  companyId: string | null;
+  name: string | null;
+  timezone: string | null;
+  /** The location's calendars (the first active one gives the default booking link); empty when unknown. */
+  calendars: GhlCalendar[];
+  /** The business's postal address for email footers; undefined when the location could not be read. */
+  postalAddress?: string | null;
+  /** The agency's white-label domain: the default booking link is built on it. */
+  whiteLabelDomain: string | null;
+}
+
+/** What other features do when a location comes or goes; the composition root wires them (src/fan-out.ts). */
+export interface LocationHooks {
+  /**
+   * Inside the transaction that completes an install: OAuth callback, INSTALL webhook with a minted token, or
+   * a reinstall. It runs again for a location already set up, so it must be idempotent and keep what the
+   * owner configured.
+   */
+  installed(trx: Kysely<Database>, locationId: string, info: InstalledLocationInfo, now: Date): Promise<void>;
+  /** Inside the transaction that marks a location uninstalled (its tokens deleted): nothing may call GHL after. */
+  uninstalled(trx: Kysely<Database>, locationId: string, at: Date): Promise<void>;
 }
 
 export interface InstalledLocation {
@@ -76,7 +95,11 @@ export async function completeLocationInstall(deps: InstallDeps, locationId: str
     await setLocationInfo(trx, locationId, info, deps.clock.now());
     // A new install is how an owner grants a missing scope: what was recorded against the old one is gone.
     await clearProblems(trx, locationId);
-    await onLocationInstalled(trx, locationId, info, deps.clock.now());
+    await deps.locationHooks.installed(trx, locationId, info, deps.clock.now());
+    // The business address for email footers; when the location could not be read, a job asks GHL again
+    // (GHL is not called inside this transaction).
+    if (info.postalAddress === undefined) await requestLocationRefresh(trx, locationId, deps.clock.now());
+    else await saveBusinessAddress(trx, locationId, info.postalAddress, deps.clock.now());
   });
   deps.logger.info({ locationId }, 'location installed');
   return { id: locationId, name: info.name, ready: true };
@@ -84,7 +107,7 @@ export async function completeLocationInstall(deps: InstallDeps, locationId: str
 
 /** The OAuth callback's work after the code exchange: a Location token, or a Company token (bulk install). */
 export async function installFromCode(deps: InstallDeps, code: string): Promise<InstallResult> {
-  const { oauth, vault } = deps.auth;
+  const { oauth, vault } = deps.ghlAuth;
   const grant = await oauth.exchangeCode(code);
   const now = deps.clock.now();
   if (grant.userType === 'Location' && grant.locationId) {
@@ -129,7 +152,7 @@ async function installUnderCompany(
     .execute((trx) => upsertInstallation(trx, { locationId, companyId, userType: 'Location' }, deps.clock.now()));
   const row = await findInstallation(deps.db, locationId);
   if (row?.access_token_enc) return { id: locationId, name: row.name, ready: true };
-  if (!companyId || !(await deps.auth.vault.mintFromCompany(locationId, companyId))) return null;
+  if (!companyId || !(await deps.ghlAuth.vault.mintFromCompany(locationId, companyId))) return null;
   return completeLocationInstall(deps, locationId);
 }
 
@@ -166,6 +189,7 @@ export async function handleInstallEvent(deps: InstallDeps, event: InstallEventF
 /** UNINSTALL webhook, in the caller's transaction: tokens deleted, hook run, for the location or agency. */
 export async function handleUninstallEvent(
   trx: Kysely<Database>,
+  hooks: LocationHooks,
   event: { locationId?: string; companyId?: string },
   now: Date,
 ): Promise<string[]> {
@@ -178,7 +202,7 @@ export async function handleUninstallEvent(
   }
   for (const id of locations) {
     if (!(await markUninstalled(trx, id, now))) continue;
-    await onLocationUninstalled(trx, id, now);
+    await hooks.uninstalled(trx, id, now);
     ended.push(id);
   }
   return ended;

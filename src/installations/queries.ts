@@ -1,32 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { SealedTokens } from '../ghl/token-store.js';
 import type { Database } from '../db/database.js';
-import type { CompanyInstallsTable, InstallationsTable, TokenUserType } from './tables.js';
+import type { TokenUserType } from './tables.js';
 
 type Executor = Kysely<Database>;
-export type Installation = Selectable<InstallationsTable>;
-export type CompanyInstall = Selectable<CompanyInstallsTable>;
-
-/** Encrypted token columns, written together. */
-export interface SealedTokens {
-  access_token_enc: string;
-  refresh_token_enc: string | null;
-  expires_at: Date;
-  scope: string | null;
-}
-
-export async function findInstallation(db: Executor, locationId: string): Promise<Installation | undefined> {
-  return db.selectFrom('installations').selectAll().where('location_id', '=', locationId).executeTakeFirst();
-}
-
-/** The row lock that serialises token refreshes of a location across processes. */
-export async function lockInstallation(trx: Executor, locationId: string): Promise<Installation | undefined> {
-  return trx
-    .selectFrom('installations')
-    .selectAll()
-    .where('location_id', '=', locationId)
-    .forUpdate()
-    .executeTakeFirst();
-}
 
 /**
  * Marks a location installed, creating its row or reviving an uninstalled/revoked one. Tokens are written only
@@ -68,19 +45,6 @@ export async function upsertInstallation(
     .execute();
 }
 
-export async function storeLocationTokens(
-  trx: Executor,
-  locationId: string,
-  tokens: SealedTokens & { user_type?: TokenUserType },
-  now: Date,
-): Promise<void> {
-  await trx
-    .updateTable('installations')
-    .set({ ...tokens, updated_at: now })
-    .where('location_id', '=', locationId)
-    .execute();
-}
-
 export async function setLocationInfo(
   trx: Executor,
   locationId: string,
@@ -94,15 +58,6 @@ export async function setLocationInfo(
       timezone: eb.fn.coalesce(eb.val(info.timezone), eb.ref('timezone')),
       updated_at: now,
     }))
-    .where('location_id', '=', locationId)
-    .execute();
-}
-
-/** GHL refused the refresh token: the install is unusable until the location installs again. */
-export async function markRevoked(trx: Executor, locationId: string, now: Date): Promise<void> {
-  await trx
-    .updateTable('installations')
-    .set({ status: 'revoked', access_token_enc: null, refresh_token_enc: null, expires_at: null, updated_at: now })
     .where('location_id', '=', locationId)
     .execute();
 }
@@ -137,19 +92,6 @@ export async function locationsMintedFrom(trx: Executor, companyId: string): Pro
   return rows.map((r) => r.location_id);
 }
 
-export async function lockCompany(trx: Executor, companyId: string): Promise<CompanyInstall | undefined> {
-  return trx
-    .selectFrom('company_installs')
-    .selectAll()
-    .where('company_id', '=', companyId)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
-export async function findCompany(db: Executor, companyId: string): Promise<CompanyInstall | undefined> {
-  return db.selectFrom('company_installs').selectAll().where('company_id', '=', companyId).executeTakeFirst();
-}
-
 export async function upsertCompany(trx: Executor, companyId: string, tokens: SealedTokens, now: Date): Promise<void> {
   await trx
     .insertInto('company_installs')
@@ -157,33 +99,5 @@ export async function upsertCompany(trx: Executor, companyId: string, tokens: Se
     .onConflict((oc) =>
       oc.column('company_id').doUpdateSet({ ...tokens, status: 'installed', uninstalled_at: null, updated_at: now }),
     )
-    .execute();
-}
-
-export async function storeCompanyTokens(trx: Executor, companyId: string, tokens: SealedTokens, now: Date) {
-  await trx
-    .updateTable('company_installs')
-    .set({ ...tokens, updated_at: now })
-    .where('company_id', '=', companyId)
-    .execute();
-}
-
-export async function endCompany(
-  trx: Executor,
-  companyId: string,
-  status: 'uninstalled' | 'revoked',
-  now: Date,
-): Promise<void> {
-  await trx
-    .updateTable('company_installs')
-    .set({
-      status,
-      access_token_enc: null,
-      refresh_token_enc: null,
-      expires_at: null,
-      uninstalled_at: status === 'uninstalled' ? now : undefined,
-      updated_at: now,
-    })
-    .where('company_id', '=', companyId)
     .execute();
 }

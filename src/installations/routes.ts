@@ -6,9 +6,9 @@ import { GhlRateLimitedError, GhlRequestError, GhlUnavailableError } from '../gh
 import { OAuthGrantError } from '../ghl/oauth.js';
 import { addressReader } from '../http/client-address.js';
 import { rateLimitByAddress } from '../session/rate-limit.js';
-import { installFromCode } from './install.js';
+import { type InstallDeps, installFromCode } from './install.js';
 import { installedPage } from './page.js';
-import { GHL_SCOPES } from './scopes.js';
+import { GHL_SCOPES } from '../ghl/scopes.js';
 
 /** The authorize URL (docs/ghl-platform.md §4): `/v2/oauth/chooselocation` with our redirect URI and scopes. */
 export function installUrl(deps: Pick<Deps, 'config'>): string {
@@ -41,7 +41,7 @@ function codeOf(req: Request): string {
  */
 export const OAUTH_RATE_LIMIT = { max: 60, windowMs: 60_000 };
 
-export function installationsRouter(deps: GhlDeps): Router {
+export function installationsRouter(deps: GhlDeps & InstallDeps): Router {
   const r = Router();
   r.use(
     '/oauth',
@@ -56,7 +56,7 @@ export function installationsRouter(deps: GhlDeps): Router {
   r.get('/oauth/callback', async (req, res) => {
     const code = codeOf(req);
     try {
-      const result = await installFromCode({ ...deps, auth: deps.ghlAuth }, code);
+      const result = await installFromCode(deps, code);
       res.status(200).type('html').setHeader('Cache-Control', 'no-store').send(installedPage(result));
     } catch (err) {
       throw callbackError(err);

@@ -164,6 +164,9 @@ export const UninstallEvent = z
   .looseObject({ type: z.literal('UNINSTALL'), ...installFields })
   .refine(needsTarget, 'UNINSTALL needs a locationId or a companyId');
 
+export type InstallEvent = z.infer<typeof InstallEvent>;
+export type UninstallEvent = z.infer<typeof UninstallEvent>;
+
 const KNOWN: Record<string, z.ZodType> = {
   InboundMessage: MessageEvent,
   OutboundMessage: MessageEvent,

@@ -7,6 +7,18 @@ export type InboxRow = Selectable<WebhookInboxTable>;
 
 export const WEBHOOK_JOB = 'webhook.process';
 
+/** A stored webhook, as the processing job hands it on to its handler. */
+export interface InboxEvent {
+  webhookId: string;
+  type: string;
+  locationId: string | null;
+  /** The event exactly as GHL sent it (verified, schema-checked for known types). */
+  body: Record<string, unknown>;
+  receivedAt: Date;
+  /** Set when no webhook brought the event: the sweep found it through GHL's API (src/followup/sweep.ts). */
+  foundBy?: 'sweep';
+}
+
 export interface IncomingWebhook {
   webhookId: string;
   type: string;

@@ -1,12 +1,28 @@
 import { z } from 'zod';
-import type { GhlDeps } from '../ghl/deps.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { Deps } from '../deps.js';
 import { ghlJobError } from '../ghl/job-errors.js';
-import { handleInstallEvent, handleUninstallEvent } from '../installations/install.js';
 import { PermanentJobError } from '../jobs/errors.js';
 import { defineJob, type JobDefinition } from '../jobs/registry.js';
-import { dispatchToFollowup, type InboxEvent } from './dispatch.js';
 import { InstallEvent, UninstallEvent } from './events.js';
-import { claimInbox, loadInbox, recordInboxError, WEBHOOK_JOB } from './inbox.js';
+import { claimInbox, type InboxEvent, loadInbox, recordInboxError, WEBHOOK_JOB } from './inbox.js';
+
+/**
+ * What a stored webhook sets off, wired by the composition root (src/fan-out.ts): webhooks/ knows no feature.
+ */
+export interface WebhookHandlers {
+  /** INSTALL. It calls GHL (a token to mint), which no transaction covers: each step is idempotent. */
+  installed(event: InstallEvent): Promise<void>;
+  /** UNINSTALL, inside the transaction that marks the inbox row processed. */
+  uninstalled(trx: Kysely<Database>, event: UninstallEvent, now: Date): Promise<void>;
+  /**
+   * Every other event, unknown types included, inside the transaction that marks the inbox row processed: what
+   * it writes commits exactly once with that mark. It must not call GHL (enqueue a job instead) and must use
+   * `trx`, never `deps.db`.
+   */
+  event(trx: Kysely<Database>, event: InboxEvent): Promise<void>;
+}
 
 /**
  * Processes one stored webhook. Exactly once: the job is unique per webhookId, and the inbox row is claimed
@@ -14,7 +30,7 @@ import { claimInbox, loadInbox, recordInboxError, WEBHOOK_JOB } from './inbox.js
  * INSTALL is the exception: it calls GHL to mint a token, which no transaction can cover; every step of it is
  * idempotent, so it is simply run again until it completes.
  */
-export async function processWebhook(deps: GhlDeps, webhookId: string): Promise<void> {
+export async function processWebhook(deps: Deps, handlers: WebhookHandlers, webhookId: string): Promise<void> {
   const row = await loadInbox(deps.db, webhookId);
   if (!row) throw new PermanentJobError(`webhook ${webhookId} is not in the inbox`);
   if (row.processed_at) return;
@@ -22,15 +38,14 @@ export async function processWebhook(deps: GhlDeps, webhookId: string): Promise<
   const now = () => deps.clock.now();
   try {
     if (row.type === 'INSTALL') {
-      await handleInstallEvent({ ...deps, auth: deps.ghlAuth }, InstallEvent.parse(body));
+      await handlers.installed(InstallEvent.parse(body));
       await deps.db.transaction().execute((trx) => claimInbox(trx, webhookId, now()));
       return;
     }
     await deps.db.transaction().execute(async (trx) => {
       if (!(await claimInbox(trx, webhookId, now()))) return;
       if (row.type === 'UNINSTALL') {
-        const ended = await handleUninstallEvent(trx, UninstallEvent.parse(body), now());
-        if (ended.length) deps.logger.info({ locations: ended }, 'uninstalled');
+        await handlers.uninstalled(trx, UninstallEvent.parse(body), now());
         return;
       }
       const event: InboxEvent = {
@@ -40,7 +55,7 @@ export async function processWebhook(deps: GhlDeps, webhookId: string): Promise<
         body,
         receivedAt: row.received_at,
       };
-      await dispatchToFollowup(trx, deps, event);
+      await handlers.event(trx, event);
     });
   } catch (err) {
     await recordInboxError(
@@ -58,10 +73,10 @@ function asJobError(err: unknown): unknown {
   return ghlJobError(err, 'final');
 }
 
-export function webhookProcessJob(deps: GhlDeps): JobDefinition {
+export function webhookProcessJob(deps: Deps, handlers: WebhookHandlers): JobDefinition {
   return defineJob({
     kind: WEBHOOK_JOB,
     schema: z.object({ webhookId: z.string().min(1) }),
-    handle: ({ webhookId }) => processWebhook(deps, webhookId),
+    handle: ({ webhookId }) => processWebhook(deps, handlers, webhookId),
   });
 }

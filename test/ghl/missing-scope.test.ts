@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { findInstallation } from '../../src/installations/queries.js';
-import { GHL_SCOPES } from '../../src/installations/scopes.js';
+import { findInstallation } from '../../src/ghl/token-store.js';
+import { GHL_SCOPES } from '../../src/ghl/scopes.js';
 import { LOCATION_ID, TRACKING_NUMBERS, USERS } from '../../src/sandbox/seed.js';
 import { installVia, type Stack, startStack } from '../helpers/stack.js';
 import { authed, tokenFor } from '../settings/api-helpers.js';

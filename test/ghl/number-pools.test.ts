@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GHL_SCOPES } from '../../src/installations/scopes.js';
+import { GHL_SCOPES } from '../../src/ghl/scopes.js';
 import { LOCATION_ID, USERS } from '../../src/sandbox/seed.js';
 import { installVia, type Stack, startStack } from '../helpers/stack.js';
 import { authed, tokenFor } from '../settings/api-helpers.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptToken } from '../../src/ghl/crypto.js';
-import { findCompany, findInstallation } from '../../src/installations/queries.js';
-import { GHL_SCOPES } from '../../src/installations/scopes.js';
+import { findCompany, findInstallation } from '../../src/ghl/token-store.js';
+import { GHL_SCOPES } from '../../src/ghl/scopes.js';
 import { COMPANY_ID, LOCATION_2_ID, LOCATION_ID } from '../../src/sandbox/seed.js';
 import { installVia, type Stack, startStack } from '../helpers/stack.js';
 

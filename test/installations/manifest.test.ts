@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GHL_SCOPES } from '../../src/installations/scopes.js';
+import { GHL_SCOPES } from '../../src/ghl/scopes.js';
 
 const manifest = JSON.parse(readFileSync(new URL('../../marketplace-manifest.json', import.meta.url), 'utf8'));
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { findInstallation } from '../../src/installations/queries.js';
+import { findInstallation } from '../../src/ghl/token-store.js';
 import { CALENDAR_ID, LOCATION_ID } from '../../src/sandbox/seed.js';
 import { loadSettings } from '../../src/settings/store.js';
 import { installVia, type Stack, startStack } from '../helpers/stack.js';

@@ -1,4 +1,4 @@
-import { GHL_SCOPES } from '../../src/installations/scopes.js';
+import { GHL_SCOPES } from '../../src/ghl/scopes.js';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';

@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import type { GhlDeps } from '../../src/ghl/deps.js';
+import { type AppDeps, createApp } from '../../src/app.js';
 import type { Database } from '../../src/db/database.js';
 import { WebhookSigner } from '../../src/sandbox/webhook-signer.js';
 import { CONTACTS, LOCATION_ID, TRACKING_NUMBERS } from '../../src/sandbox/seed.js';
@@ -17,7 +16,7 @@ let forger: WebhookSigner;
 let forgedUrl: string;
 let forgedServer: Server;
 
-function listen(deps: GhlDeps): Promise<{ server: Server; url: string }> {
+function listen(deps: AppDeps): Promise<{ server: Server; url: string }> {
   const app = createApp(deps);
   return new Promise((resolve) => {
     const server = createServer(app).listen(0, '127.0.0.1', () =>
@@ -26,7 +25,7 @@ function listen(deps: GhlDeps): Promise<{ server: Server; url: string }> {
   });
 }
 
-function withKeys(deps: GhlDeps, signer: WebhookSigner): GhlDeps {
+function withKeys(deps: AppDeps, signer: WebhookSigner): AppDeps {
   const ghl = {
     ...deps.config.ghl,
     webhookEd25519PublicKey: signer.keys.ed25519PublicPem,
