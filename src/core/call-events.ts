@@ -19,6 +19,8 @@ export interface CallEvent {
   /** The event's own time (`dateAdded`, else `timestamp`) as ISO 8601. */
   at?: string;
   messageId?: string;
+  /** GHL's conversation of the call, for the call log's link into GHL's inbox. */
+  conversationId?: string;
   contactId: string;
   locationId: string;
   /** Recording or voicemail links. */
@@ -66,6 +68,8 @@ export function classifyCall(event: unknown): CallEvent | null {
   if (to) result.to = to;
   if (at) result.at = at.toISOString();
   if (messageId) result.messageId = messageId;
+  const conversationId = text(event.conversationId);
+  if (conversationId) result.conversationId = conversationId;
   return result;
 }
 

@@ -60,6 +60,7 @@ export async function handleMissedCall(
       high_value: source?.highValue ?? false,
       call_status: call.status,
       voicemail_url: call.attachments[0] ?? null,
+      conversation_id: call.conversationId ?? null,
       created_at: now,
     })
     .execute();

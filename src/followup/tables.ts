@@ -44,6 +44,8 @@ export interface MissedCallsTable {
   high_value: ColumnType<boolean, boolean | undefined, boolean>;
   call_status: string | null;
   voicemail_url: string | null;
+  /** GHL's conversation of the call for the call log's link; null before it was kept. */
+  conversation_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Date;
 }
 

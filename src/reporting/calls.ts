@@ -6,7 +6,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
-import { appOrigin, contactUrl } from './ghl-links.js';
+import { appOrigin, contactUrl, conversationUrl } from './ghl-links.js';
 import { type TimelineEntry, timelineOf } from './timeline.js';
 import { formatPhone, outcomeWords } from './words.js';
 
@@ -40,6 +40,8 @@ export interface CallItem {
   callerDisplay: string | null;
   /** The contact's page in GHL's web app (white-label domain respected). */
   contactUrl: string;
+  /** The call's conversation in GHL's inbox; the contact's page for calls recorded before the id was kept. */
+  conversationUrl: string;
   /** The run's outcome in words: "Recovered: booked an appointment". */
   outcomeText: string;
   trackingNumber: string | null;
@@ -111,6 +113,7 @@ export async function listCalls(
       callerNumber: row.caller_number,
       callerDisplay: formatPhone(row.caller_number),
       contactUrl: contactUrl(origin, locationId, row.contact_id),
+      conversationUrl: conversationUrl(origin, locationId, row.contact_id, row.conversation_id),
       outcomeText: outcomeWords(row.r_status, row.outcome, row.outcome_reason),
       trackingNumber: row.tracking_number,
       sourceTag: row.source_tag,

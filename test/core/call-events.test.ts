@@ -22,6 +22,7 @@ describe('classifyCall: inbound', () => {
       durationSec: null,
       at: '2024-05-08T12:00:56.193Z',
       messageId: 'm1',
+      conversationId: 'conv1',
       contactId: 'c1',
       locationId: 'loc1',
       attachments: ['voicemail url'],

@@ -28,6 +28,7 @@ beforeAll(async () => {
     assignedUserId: 'user_ana',
     escalated: true,
     highValue: true,
+    conversationId: 'conv_c1',
   });
   await seedRun(db, {
     locationId: 'loc_r',
@@ -310,6 +311,16 @@ describe('GET /api/calls', () => {
         summary: null,
       },
     ]);
+  });
+
+  it('links each call to its contact and, when GHL named it, its conversation in GHL', async () => {
+    const res = await api.get('/api/calls?limit=3');
+    const [c8, , c1] = res.body.calls;
+    const base = 'https://app.gohighlevel.com/v2/location/loc_r';
+    expect(c1.contactUrl).toBe(`${base}/contacts/detail/c1`);
+    expect(c1.conversationUrl).toBe(`${base}/conversations/conversations/conv_c1`);
+    // A call recorded before the id was kept links to the contact's page, which shows the conversation.
+    expect(c8.conversationUrl).toBe(`${base}/contacts/detail/c8`);
   });
 
   it('pages with the cursor through every call exactly once', async () => {

@@ -17,6 +17,8 @@ export interface RunSeed {
   escalated?: boolean;
   /** Minutes after the start of each missed call of the run (the first is the start). */
   calls?: number[];
+  /** GHL's conversation of the calls (null: recorded before Ringback kept it). */
+  conversationId?: string;
 }
 
 const at = (iso: string, plusMs = 0) => new Date(new Date(iso).getTime() + plusMs);
@@ -64,6 +66,7 @@ export async function seedRun(db: Kysely<Database>, r: RunSeed): Promise<{ runId
         high_value: r.highValue ?? false,
         call_status: 'no-answer',
         voicemail_url: i === 0 ? 'https://example.com/vm.mp3' : null,
+        conversation_id: r.conversationId ?? null,
         created_at: start,
       })
       .returning('id')

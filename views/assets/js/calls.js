@@ -19,6 +19,9 @@ function panelOf(lead, zone) {
       'p',
       { class: 'row' },
       h('a', { href: first.contactUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Open the contact in GHL'),
+      first.conversationUrl && first.conversationUrl !== first.contactUrl
+        ? h('a', { href: first.conversationUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Open the conversation')
+        : null,
       first.voicemailUrl
         ? h('a', { href: first.voicemailUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Voicemail')
         : null,
