@@ -6,10 +6,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { computeRevenueByLocation, type Revenue } from '../reporting/revenue.js';
+import { setupChecks } from '../reporting/setup-check.js';
+import { loadSetupFactsMany, type SetupDeps } from '../reporting/setup-facts.js';
 import { type Figures, figuresOf, windowStart, zoneFor } from '../reporting/stats.js';
 import type { InstalledLocation } from '../session/locations.js';
-import { type Settings, settingsSchema } from '../core/settings/schema.js';
-import { type Flag, flagsOf } from './checks.js';
+import { type Flag, resultFlags, setupFlags } from './checks.js';
 
 export interface Period {
   missedCalls: number;
@@ -56,22 +57,24 @@ interface Totals {
   bookedPct: number | null;
 }
 
-export type UnmappedNumbers = (locationId: string, settings: Settings) => Promise<number | null>;
+/** A sub-account's phone numbers in GHL, as the caller keeps them (portfolio/checks.ts caches them); null: unknown. */
+export type NumbersOf = (locationId: string) => Promise<string[] | null>;
 
 /** GHL is asked about this many sub-accounts at a time (each has its own rate limit, the process does not). */
 const PARALLEL = 6;
 
 export async function computePortfolio(
-  db: Kysely<Database>,
-  input: { locations: InstalledLocation[]; days: number; now: Date; unmapped: UnmappedNumbers },
+  deps: SetupDeps,
+  input: { locations: InstalledLocation[]; days: number; now: Date; numbersOf: NumbersOf },
 ): Promise<Portfolio> {
+  const { db } = deps;
   const { locations, days, now } = input;
-  const settings = await settingsOf(
-    db,
-    locations.map((l) => l.locationId),
-  );
+  const ids = locations.map((l) => l.locationId);
+  const numbers = await inBatches(ids, PARALLEL, input.numbersOf);
+  // Every sub-account's setup judged as its own page judges it, read in a fixed number of statements.
+  const facts = await loadSetupFactsMany(deps, ids, new Map(ids.map((id, i) => [id, numbers[i] ?? null])));
   const spans = locations.map((l) => {
-    const timeZone = zoneFor(l.timezone, settings.get(l.locationId)?.timezone);
+    const timeZone = zoneFor(l.timezone, facts.get(l.locationId)?.settings.timezone);
     const since = windowStart(now, days, timeZone);
     const previousSince = windowStart(new Date(since.getTime() - 1), days, timeZone);
     return { location: l, timeZone, since, previousSince, until: new Date(now.getTime() + 1) };
@@ -86,22 +89,12 @@ export async function computePortfolio(
   ]);
   const current = spans.map((s) => figures.get(`${s.location.locationId}|${s.since.toISOString()}`) ?? EMPTY);
   const median = medianOf(current.map((f) => f.recoveredPct).filter((p): p is number => p !== null));
-  const unmapped = await inBatches(spans, PARALLEL, (s) => {
-    const own = settings.get(s.location.locationId);
-    return own ? input.unmapped(s.location.locationId, own) : Promise.resolve(null);
-  });
   const rows: PortfolioRow[] = [];
   for (const [i, s] of spans.entries()) {
     const id = s.location.locationId;
     const now_ = current[i] ?? EMPTY;
-    const flags = await flagsOf(db, {
-      locationId: id,
-      settings: settings.get(id) ?? null,
-      unmapped: unmapped[i] ?? null,
-      figures: now_,
-      medianRecoveredPct: median,
-      now,
-    });
+    const own = facts.get(id);
+    const flags = [...(own ? setupFlags(setupChecks(own)) : []), ...resultFlags(now_, median)];
     rows.push({
       rank: 0,
       locationId: id,
@@ -188,21 +181,6 @@ function medianOf(values: number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-async function settingsOf(db: Kysely<Database>, ids: string[]): Promise<Map<string, Settings>> {
-  const out = new Map<string, Settings>();
-  if (ids.length === 0) return out;
-  const rows = await db
-    .selectFrom('location_settings')
-    .select(['location_id', 'settings'])
-    .where('location_id', 'in', ids)
-    .execute();
-  for (const r of rows) {
-    const parsed = settingsSchema.safeParse(r.settings);
-    if (parsed.success) out.set(r.location_id, parsed.data);
-  }
-  return out;
 }
 
 /**

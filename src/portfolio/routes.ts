@@ -12,6 +12,7 @@ import { AppError } from '../errors.js';
 import type { GhlApi } from '../ghl/api.js';
 import type { GhlAuth } from '../ghl/client.js';
 import type { Logger } from '../logger.js';
+import type { LinkProbe } from '../reporting/link-probe.js';
 import { agencyOf, requireAgencyAdmin, requireCompanySession, visibleLocations } from '../session/company-session.js';
 import { loadTemplate, type StoredTemplate, saveTemplate } from '../settings/company-template.js';
 import { agencyUserConfirmer } from '../session/confirm-agency-user.js';
@@ -40,18 +41,21 @@ export interface PortfolioDeps {
   config: { sessionSecret: string };
   ghl?: GhlApi;
   ghlAuth?: GhlAuth;
+  linkProbe?: LinkProbe;
 }
 
 export function portfolioRouter(deps: PortfolioDeps): Router {
   const r = Router();
-  const unmapped = numbersChecker(deps);
+  const numbersOf = numbersChecker(deps);
   r.use('/api/portfolio', express.json({ limit: '1mb' }));
   r.use('/api/portfolio', requireCompanySession({ ...deps, confirm: agencyUserConfirmer(deps) }));
 
   r.get('/api/portfolio', async (req, res) => {
     const days = daysParam(req.query['days']);
     const locations = await visibleLocations(deps.db, agencyOf(req));
-    res.json(await computePortfolio(deps.db, { locations, days, now: deps.clock.now(), unmapped }));
+    // The booking link probe is read per request: tests and the demo set their own after the app is built.
+    const setup = { db: deps.db, clock: deps.clock, ghl: deps.ghl, probe: deps.linkProbe };
+    res.json(await computePortfolio(setup, { locations, days, now: deps.clock.now(), numbersOf }));
   });
 
   r.get('/api/portfolio/template', async (req, res) => {

@@ -2,7 +2,7 @@
  * The facts the setup checker (setup-check.ts) judges, read for one location: its settings, its numbers in GHL,
  * the booking link probed (cached 10 minutes per link), its business address, the last 30 days of texts and
  * carrier errors, other automations texting missed callers, and its last test call. The agency portfolio
- * calls `setupReport` per sub-account.
+ * reads every sub-account's facts at once (`loadSetupFactsMany`).
  */
 import { type Kysely, sql } from 'kysely';
 import { setBounded } from '../bounded-map.js';
@@ -15,6 +15,8 @@ import { type SetupFacts, type SetupReport, setupChecks } from './setup-check.js
 
 const DAY_MS = 86_400_000;
 const PROBE_TTL_MS = 10 * 60_000;
+/** Booking links probed at once: each is a GET to the owner's site with a 5 s timeout. */
+const PROBES_AT_ONCE = 8;
 const probes = new Map<string, { at: number; result: Promise<ProbeResult> }>();
 
 export interface SetupDeps {
@@ -31,53 +33,98 @@ export async function loadSetupFacts(
   locationId: string,
   opts: { numbers?: string[] | null } = {},
 ): Promise<SetupFacts> {
+  const numbers = opts.numbers !== undefined ? opts.numbers : await ghlNumbers(deps.ghl, locationId);
+  const facts = (await loadSetupFactsMany(deps, [locationId], new Map([[locationId, numbers]]))).get(locationId);
+  if (!facts) throw new Error('setup facts: the location was asked for but not read');
+  return facts;
+}
+
+/**
+ * The facts of many locations in a fixed number of statements, whatever their count (the agency portfolio asks
+ * for every sub-account at once). `numbers` holds each location's GHL numbers as the caller has them (cached);
+ * a location missing from it has its numbers unknown, never asked of GHL here.
+ */
+export async function loadSetupFactsMany(
+  deps: SetupDeps,
+  locationIds: readonly string[],
+  numbers: ReadonlyMap<string, string[] | null>,
+): Promise<Map<string, SetupFacts>> {
+  const out = new Map<string, SetupFacts>();
+  const ids = [...new Set(locationIds)];
+  if (ids.length === 0) return out;
   const now = deps.clock.now();
   const since = new Date(now.getTime() - 30 * DAY_MS);
   // Read here rather than through settings/store, which sits above reporting's routes in the import graph.
-  const stored = await deps.db
-    .selectFrom('location_settings')
-    .select('settings')
-    .where('location_id', '=', locationId)
-    .executeTakeFirst();
-  const settings = { ...defaultSettings(), ...((stored?.settings ?? {}) as object) } as ReturnType<
-    typeof defaultSettings
-  >;
-  const [numbers, bookingLink, counts, warnings] = await Promise.all([
-    opts.numbers !== undefined ? opts.numbers : ghlNumbers(deps.ghl, locationId),
-    settings.bookingLink ? probeCached(deps, settings.bookingLink, now) : null,
-    sql<{ sent: number; failed: number; doubled: number; address: string | null; test_call_at: Date | null }>`
+  const [stored, counts, warnings] = await Promise.all([
+    deps.db
+      .selectFrom('location_settings')
+      .select(['location_id', 'settings'])
+      .where('location_id', 'in', ids)
+      .execute(),
+    sql<{
+      location_id: string;
+      sent: number;
+      failed: number;
+      doubled: number;
+      address: string | null;
+      test_call_at: Date | null;
+    }>`
       select
-        (select count(*)::int from run_steps s where s.location_id = ${locationId} and s.action = 'sms'
+        w.location_id,
+        (select count(*)::int from run_steps s where s.location_id = w.location_id and s.action = 'sms'
            and s.state = 'done' and s.done_at >= ${since}) as sent,
-        (select count(*)::int from contact_events e where e.location_id = ${locationId}
+        (select count(*)::int from contact_events e where e.location_id = w.location_id
            and e.kind = 'delivery-failed' and e.at >= ${since}) as failed,
-        (select count(*)::int from runs r where r.location_id = ${locationId} and r.started_at >= ${since}
+        (select count(*)::int from runs r where r.location_id = w.location_id and r.started_at >= ${since}
            and exists (select 1 from contact_events e where e.location_id = r.location_id
              and e.contact_id = r.contact_id and e.kind = 'other-automation'
              and e.at >= r.started_at and e.at <= r.started_at + interval '15 minutes')) as doubled,
-        (select p.business_address from location_profiles p where p.location_id = ${locationId}) as address,
-        (select p.test_call_at from location_profiles p where p.location_id = ${locationId}) as test_call_at
+        p.business_address as address,
+        p.test_call_at
+      from unnest(${ids}::text[]) as w(location_id)
+      left join location_profiles p on p.location_id = w.location_id
     `.execute(deps.db),
     deps.db
       .selectFrom('location_warnings')
-      .select(['code', 'occurrences', 'last_at'])
-      .where('location_id', '=', locationId)
+      .select(['location_id', 'code', 'occurrences', 'last_at'])
+      .where('location_id', 'in', ids)
       .where('last_at', '>=', since)
       .execute(),
   ]);
-  const row = counts.rows[0];
-  return {
-    now,
-    settings,
-    ghlNumbers: numbers,
-    bookingLink,
-    businessAddress: row?.address ?? null,
-    a2pWarnings: warnings.map((w) => ({ code: w.code, occurrences: w.occurrences, lastAt: new Date(w.last_at) })),
-    textsSent: Number(row?.sent ?? 0),
-    textsFailed: Number(row?.failed ?? 0),
-    otherAutomationAfterMissed: Number(row?.doubled ?? 0),
-    lastTestCallAt: row?.test_call_at ? new Date(row.test_call_at) : null,
-  };
+  const settingsOf = new Map(
+    stored.map((r) => [
+      r.location_id,
+      { ...defaultSettings(), ...((r.settings ?? {}) as object) } as ReturnType<typeof defaultSettings>,
+    ]),
+  );
+  const links = [
+    ...new Set(
+      [...settingsOf.values()].map((s) => s.bookingLink).filter((l): l is string => typeof l === 'string' && !!l),
+    ),
+  ];
+  const probed = new Map(
+    await inBatches(links, PROBES_AT_ONCE, async (l) => [l, await probeCached(deps, l, now)] as const),
+  );
+  const countsOf = new Map(counts.rows.map((r) => [r.location_id, r]));
+  for (const id of ids) {
+    const settings = settingsOf.get(id) ?? defaultSettings();
+    const row = countsOf.get(id);
+    out.set(id, {
+      now,
+      settings,
+      ghlNumbers: numbers.get(id) ?? null,
+      bookingLink: settings.bookingLink ? (probed.get(settings.bookingLink) ?? null) : null,
+      businessAddress: row?.address ?? null,
+      a2pWarnings: warnings
+        .filter((w) => w.location_id === id)
+        .map((w) => ({ code: w.code, occurrences: w.occurrences, lastAt: new Date(w.last_at) })),
+      textsSent: Number(row?.sent ?? 0),
+      textsFailed: Number(row?.failed ?? 0),
+      otherAutomationAfterMissed: Number(row?.doubled ?? 0),
+      lastTestCallAt: row?.test_call_at ? new Date(row.test_call_at) : null,
+    });
+  }
+  return out;
 }
 
 /** The checks of one location, for the page and the agency portfolio. */
@@ -106,4 +153,10 @@ function probeCached(deps: SetupDeps, link: string, now: Date): Promise<ProbeRes
   const result = probeLink(link);
   setBounded(probes, link, { at: now.getTime(), result }, 2_000);
   return result;
+}
+
+async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  return out;
 }

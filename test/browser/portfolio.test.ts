@@ -9,7 +9,8 @@ import { seedRun } from '../reporting/seed.js';
 import { appFrame, hasChromium, launch, shoot } from './harness.js';
 
 /** Text an agency owner must never see: GHL's ids and our internal codes. */
-const INTERNAL = /\b(loc_|user_|comp_|no-reps|numbers-unmapped|texts-failing|slow-callbacks)|UTC/;
+const INTERNAL =
+  /\b(loc_|user_|comp_|booking-link|email-address|double-texting|test-call|slow-callbacks|low-recovery)|UTC/;
 
 describe.skipIf(!hasChromium)('the agency view inside GHL at agency level', () => {
   let stack: Stack;
@@ -20,6 +21,8 @@ describe.skipIf(!hasChromium)('the agency view inside GHL at agency level', () =
     stack = await startStack({ ghlOptions: { ...FAST_GHL, timeoutMs: 15_000 }, frameFromSandbox: true });
     expect((await installVia(stack, { company: true })).status).toBe(200);
     await settleNames(stack);
+    // The booking links are not fetched from the internet here (reporting/link-probe.ts is tested on its own).
+    stack.rt.deps.linkProbe = async () => ({ state: 'ok', status: 200 });
     const db = stack.rt.db.db;
     const now = stack.clock.now().getTime();
     for (let i = 0; i < 4; i++) {
@@ -79,8 +82,11 @@ describe.skipIf(!hasChromium)('the agency view inside GHL at agency level', () =
     const smile = frame.locator('#portfolio-table tbody tr', { hasText: 'Bright Smile Dental' });
     expect(await smile.locator('.flags').textContent()).not.toContain('call back');
     const flags = await lake.locator('.flags').textContent();
-    expect(flags).toContain('No rep is chosen for callbacks');
-    expect(flags).toContain('Half the callers wait more than 4 hours for a person to call back');
+    // The words of each sub-account's own setup checklist, with where to fix it.
+    expect(flags).toContain('No rep is chosen: callback tasks are created for nobody.');
+    expect(flags).toContain('Fix: Settings › Routing & escalation');
+    expect(flags).toContain('Run a test call to see exactly what a caller would get, and when.');
+    expect(flags).toContain('Half the callers wait more than 4 hours for a person to call back.');
     expect(await frame.textContent('#portfolio-summary')).toContain(
       '2 sub-accounts with Ringback: 8 missed calls, 62.5% of callers recovered in the last 7 days',
     );

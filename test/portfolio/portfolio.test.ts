@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACKING_NUMBERS } from '../../src/sandbox/seed.js';
 import { loadSettings, saveSettings } from '../../src/settings/store.js';
 import { seedRun } from '../reporting/seed.js';
-import { type Agency, as, companyToken, LOCATION_2_ID, LOCATION_ID, startAgency } from './helpers.js';
+import {
+  type Agency,
+  agencyPayload,
+  as,
+  companyToken,
+  LOCATION_2_ID,
+  LOCATION_ID,
+  signIn,
+  startAgency,
+} from './helpers.js';
 
 let agency: Agency;
 let token: string;
@@ -56,7 +65,21 @@ beforeAll(async () => {
     .insertInto('location_warnings')
     .values({ location_id: LOCATION_2_ID, code: '30007', first_at: at, last_at: at, occurrences: 3 })
     .execute();
-  // Bright Smile has reps and every number mapped: nothing to flag there.
+  // Bright Smile has reps, every number mapped, a booking link that opens, its address and a recent test call:
+  // nothing to flag there.
+  agency.stack.rt.deps.linkProbe = async (url) =>
+    url.includes('brightsmile') ? { state: 'ok', status: 200 } : { state: 'broken', reason: 'the page was not found' };
+  await db
+    .updateTable('location_profiles')
+    .set({ test_call_at: new Date(now - 2 * DAY) })
+    .where('location_id', '=', LOCATION_ID)
+    .execute();
+  // Harbor has no business address in GHL.
+  await db
+    .updateTable('location_profiles')
+    .set({ business_address: null })
+    .where('location_id', '=', agency.third)
+    .execute();
   const stored = await loadSettings(db, LOCATION_ID);
   if (!stored) throw new Error('no settings');
   await saveSettings(db, {
@@ -65,6 +88,7 @@ beforeAll(async () => {
     settings: {
       ...stored.settings,
       routing: { userIds: ['user_rep_ana'], rules: [] },
+      bookingLink: 'https://book.brightsmile.example/now',
       sources: Object.values(TRACKING_NUMBERS).map((n) => ({
         trackingNumber: n,
         tag: `Line ${n.slice(-4)}`,
@@ -93,7 +117,7 @@ interface Row {
   revenueRecovered: number;
   revenueMeasured: boolean;
   previous: { missedCalls: number; recoveredPct: number | null; medianFirstFollowupSeconds: number | null };
-  flags: { code: string; message: string }[];
+  flags: { code: string; message: string; fix: string | null }[];
   behind: boolean;
 }
 
@@ -124,16 +148,65 @@ describe('GET /api/portfolio', () => {
       behind: false,
     });
     expect(lake).toMatchObject({ missedCalls: 5, recoveredPct: 20, medianFirstHumanContactSeconds: 3 * 3600 });
-    expect(lake?.flags.map((f) => f.code).sort()).toEqual(
-      ['low-recovery', 'no-reps', 'numbers-unmapped', 'slow-callbacks', 'texts-failing'].sort(),
-    );
+    // Its setup as its own page's checklist judges it, then its results against the dashboard's figures.
+    expect(lake?.flags.map((f) => f.code)).toEqual([
+      'numbers',
+      'reps',
+      'booking-link',
+      'a2p',
+      'test-call',
+      'slow-callbacks',
+      'low-recovery',
+    ]);
     expect(lake?.behind).toBe(true);
-    expect(lake?.flags.find((f) => f.code === 'slow-callbacks')?.message).toBe(
-      'Half the callers wait more than 3 hours for a person to call back',
+    const lakeFlag = (code: string) => lake?.flags.find((f) => f.code === code);
+    expect(lakeFlag('slow-callbacks')?.message).toBe(
+      'Half the callers wait more than 3 hours for a person to call back.',
     );
+    expect(lakeFlag('reps')).toEqual({
+      code: 'reps',
+      message: 'No rep is chosen: callback tasks are created for nobody.',
+      fix: 'Settings › Routing & escalation',
+    });
+    expect(lakeFlag('a2p')?.message).toContain(
+      'Carriers blocked or filtered 3 texts in the last 30 days (error 30007)',
+    );
+    expect(lakeFlag('numbers')?.message).toMatch(/^\d+ of \d+ numbers have no source/);
+    for (const f of lake?.flags ?? []) expect(f.message).not.toMatch(/loc_|user_|undefined|null/);
+    // A new sub-account with no calls yet is flagged for its setup only, its missing address among it.
+    expect(harbor?.flags.map((f) => f.code)).toEqual(['numbers', 'reps', 'booking-link', 'email-address', 'test-call']);
+    expect(harbor?.flags.find((f) => f.code === 'email-address')?.fix).toContain('Business address');
     expect(harbor).toMatchObject({ missedCalls: 0, recoveredPct: null });
     expect(res.body.totals.current).toMatchObject({ subAccounts: 3, missedCalls: 9, recovered: 4 });
     expect(JSON.stringify(res.body)).not.toContain(agency.rival);
+  });
+
+  it('flags each sub-account with the very checks and words of its own page’s setup checklist', async () => {
+    const portfolio = await as(agency.stack, token).get('/api/portfolio?days=7');
+    const lake = (portfolio.body.locations as Row[]).find((r) => r.locationId === LOCATION_2_ID);
+    // Lakeside's owner opens Ringback inside the sub-account: the checklist there says the same.
+    const session = await signIn(agency.stack, { payload: agencyPayload({ activeLocation: LOCATION_2_ID }) });
+    expect(session.status).toBe(200);
+    const page = await as(agency.stack, session.body.token as string).get('/api/setup-check');
+    expect(page.status).toBe(200);
+    const asked = (page.body.checks as { key: string; state: string; detail: string; fix: string | null }[])
+      .filter((c) => c.state === 'todo' || c.state === 'warn')
+      .map((c) => ({ code: c.key, message: c.detail, fix: c.fix }));
+    expect(asked.length).toBeGreaterThan(3);
+    expect(lake?.flags.slice(0, asked.length)).toEqual(asked);
+  });
+
+  it('asks GHL for each sub-account’s numbers once per five minutes, however often the page loads', async () => {
+    const numbersAsked = () =>
+      agency.stack.sandbox.requests.filter((r) => r.method === 'GET' && r.path.includes('phone')).length;
+    agency.stack.clock.advance(6 * 60_000);
+    const before = numbersAsked();
+    expect((await as(agency.stack, token).get('/api/portfolio?days=7')).status).toBe(200);
+    const first = numbersAsked() - before;
+    expect(first).toBe(3);
+    expect((await as(agency.stack, token).get('/api/portfolio?days=30')).status).toBe(200);
+    expect((await as(agency.stack, token).get('/api/portfolio?days=7')).status).toBe(200);
+    expect(numbersAsked() - before).toBe(first);
   });
 
   it('over 30 days takes in the older run and compares with the 30 days before', async () => {

@@ -88,7 +88,7 @@ function row(r) {
         : h(
             'ul',
             {},
-            r.flags.map((f) => h('li', {}, f.message)),
+            r.flags.map((f) => h('li', {}, f.message, f.fix ? h('span', { class: 'fix' }, ` Fix: ${f.fix}`) : null)),
           ),
     ),
   );
