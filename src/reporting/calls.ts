@@ -1,11 +1,12 @@
 /**
- * Recent missed calls of one location with their run and timeline, newest first, keyset-paginated on
- * (called_at, id). The cursor names the last row seen; its position is read back from the table, so the
+ * Recent missed calls of one location (filtered as call-filters.ts reads the query) with their run and timeline,
+ * newest first, keyset-paginated on (called_at, id). The cursor names the last row seen; its position is read back from the table, so the
  * database's microsecond timestamps never pass through JavaScript's milliseconds.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
+import { type CallFilters, filterConditions } from './call-filters.js';
 import { appOrigin, contactUrl, conversationUrl } from './ghl-links.js';
 import { type TimelineEntry, timelineOf } from './timeline.js';
 import { formatPhone, outcomeWords } from './words.js';
@@ -63,11 +64,12 @@ export function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-export async function listCalls(
+/** One page of the location's calls that pass the filters, newest first, after the cursor's call. */
+export async function callRows(
   db: Kysely<Database>,
   locationId: string,
-  page: { limit: number; cursor: number | null },
-): Promise<{ calls: CallItem[]; nextCursor: string | null }> {
+  page: { limit: number; cursor: number | null; filters?: CallFilters; timeZone?: string },
+) {
   let query = db
     .selectFrom('missed_calls as mc')
     .innerJoin('runs as r', (join) =>
@@ -90,17 +92,24 @@ export async function listCalls(
       'r.first_human_contact_at',
     ])
     .where('mc.location_id', '=', locationId);
+  if (page.filters) {
+    for (const condition of filterConditions(page.filters, page.timeZone ?? 'UTC')) query = query.where(condition);
+  }
   if (page.cursor !== null) {
     const cursorId = page.cursor;
     query = query.where(
       sql<boolean>`(mc.called_at, mc.id) < (select c.called_at, c.id from missed_calls c where c.id = ${cursorId} and c.location_id = ${locationId})`,
     );
   }
-  const rows = await query
-    .orderBy('mc.called_at', 'desc')
-    .orderBy('mc.id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
+  return query.orderBy('mc.called_at', 'desc').orderBy('mc.id', 'desc').limit(page.limit).execute();
+}
+
+export async function listCalls(
+  db: Kysely<Database>,
+  locationId: string,
+  page: { limit: number; cursor: number | null; filters?: CallFilters; timeZone?: string },
+): Promise<{ calls: CallItem[]; nextCursor: string | null }> {
+  const rows = await callRows(db, locationId, { ...page, limit: page.limit + 1 });
   const pageRows = rows.slice(0, page.limit);
   const origin = await appOrigin(db, locationId);
   const timelines = await timelineOf(db, locationId, [...new Set(pageRows.map((r) => r.run_id))]);

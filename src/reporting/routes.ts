@@ -1,9 +1,11 @@
-/** `GET /api/calls` and `GET /api/stats`: the session's location only. */
+/** `GET /api/calls` (and its CSV export) and `GET /api/stats`: the session's location only. */
 import { Router } from 'express';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { sessionOf } from '../session/auth.js';
+import { parseCallFilters } from './call-filters.js';
 import { decodeCursor, listCalls } from './calls.js';
+import { writeCallsCsv } from './calls-csv.js';
 import { computeRevenue } from './revenue.js';
 import { setupReport } from './setup-facts.js';
 import { computeStats, locationTimezone } from './stats.js';
@@ -11,7 +13,11 @@ import { computeVoiceAiStats } from './voice-ai-stats.js';
 
 export function reportingRouter(
   deps: Deps,
-  lookups?: { get(locationId: string): Promise<{ numbers: { phoneNumber: string }[] | null }> },
+  lookups?: {
+    get(
+      locationId: string,
+    ): Promise<{ numbers: { phoneNumber: string }[] | null; users: { id: string; name: string }[] | null }>;
+  },
 ): Router {
   const r = Router();
   r.get('/api/setup-check', async (req, res) => {
@@ -23,13 +29,37 @@ export function reportingRouter(
 
   r.get('/api/calls', async (req, res) => {
     const { locationId } = sessionOf(req);
+    const filters = parseCallFilters(req.query, ['limit', 'cursor']);
     const limit = intParam(req.query['limit'], 'limit', { min: 1, max: 100, fallback: 20 });
     const rawCursor: unknown = req.query['cursor'];
     if (rawCursor !== undefined && (typeof rawCursor !== 'string' || rawCursor.length > 100)) {
       throw new AppError(400, 'BAD_REQUEST', 'cursor is not one this API gave out');
     }
     const cursor = typeof rawCursor === 'string' && rawCursor !== '' ? decodeCursor(rawCursor) : null;
-    res.json(await listCalls(deps.db, locationId, { limit, cursor }));
+    const timeZone = await locationTimezone(deps.db, locationId);
+    res.json(await listCalls(deps.db, locationId, { limit, cursor, filters, timeZone }));
+  });
+
+  // The same calls as a spreadsheet, streamed. The page downloads it with its bearer token (fetch, then a blob).
+  r.get('/api/calls.csv', async (req, res) => {
+    const { locationId } = sessionOf(req);
+    const filters = parseCallFilters(req.query);
+    const timeZone = await locationTimezone(deps.db, locationId);
+    // Rep names from GHL's user list (cached a minute); without it the export still goes, naming no one.
+    const users = lookups ? ((await lookups.get(locationId)).users ?? []) : [];
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone }).format(deps.clock.now());
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="missed-calls-${today}.csv"`);
+    res.setHeader('cache-control', 'no-store');
+    try {
+      await writeCallsCsv(deps.db, res, { locationId, filters, timeZone, repName: (id) => names.get(id) ?? null });
+      res.end();
+    } catch (err) {
+      // Past the header a JSON error cannot be sent: cut the download so it is not mistaken for a whole file.
+      deps.logger.error({ err, locationId }, 'calls CSV export failed');
+      res.destroy();
+    }
   });
 
   r.get('/api/stats', async (req, res) => {
