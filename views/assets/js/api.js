@@ -72,3 +72,31 @@ export async function api(method, path, body, headers = {}, retried = false) {
   if (!res.ok) throw new ApiError(res.status, data.error);
   return { status: res.status, data, headers: res.headers };
 }
+
+/**
+ * A file from Ringback's /api (the CSV export) as `{ blob, name }`. The session is a bearer token, which a plain
+ * link cannot send: the page fetches the file and saves the blob. Same renewal and errors as `api`.
+ */
+export async function download(path, retried = false) {
+  let res;
+  try {
+    res = await fetch(path, { headers: { authorization: `Bearer ${session?.token ?? ''}` } });
+  } catch {
+    throw new ApiError(0, { code: 'NETWORK', message: UNREACHABLE });
+  }
+  online();
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}));
+    if (
+      res.status === 401 &&
+      !retried &&
+      (data.error?.code === 'TOKEN_EXPIRED' || data.error?.code === 'INVALID_TOKEN')
+    ) {
+      await renew();
+      return download(path, true);
+    }
+    throw new ApiError(res.status, data.error);
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+  return { blob: await res.blob(), name };
+}

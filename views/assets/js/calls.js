@@ -1,6 +1,8 @@
 // The call log, like a call tracker's: one row per lead (a caller's repeat calls grouped under it), named and
-// with a formatted number, linked to the contact in GHL, the outcome in words, and a plain-English timeline.
+// with a formatted number, linked to the contact and conversation in GHL, the outcome in words, a plain-English
+// timeline, filters and a CSV export (call-filters.js).
 import { api } from './api.js';
+import { callFilters } from './call-filters.js';
 import { h, replace, uid } from './dom.js';
 import { shortDuration } from './durations.js';
 import { narrate } from './narrate.js';
@@ -84,25 +86,43 @@ function leadRow(lead, zone) {
   return h('div', { class: 'call', dataset: { runId: String(run.id) } }, button, panel);
 }
 
-/** The call log card; "Load more" follows the API's cursor; a failed load says so in the card, with a retry. */
+/**
+ * The call log card; "Load more" follows the API's cursor; the filters start the list again; a failed load says
+ * so in the card, with a retry.
+ */
 export function callLog(zone) {
-  const list = h('div', {});
+  const list = h('div', { id: 'calls-list' });
   const more = h('button', { type: 'button', class: 'btn btn-secondary mt', hidden: true }, 'Load more');
   const problem = h('div', {});
-  const leads = new Map();
+  const summary = h('p', { class: 'hint', id: 'calls-summary', 'aria-live': 'polite' });
+  let leads = new Map();
   let cursor = null;
+  let filter = new URLSearchParams();
+  // A slow answer for filters since changed is dropped: only the latest request fills the list.
+  let generation = 0;
   async function page() {
+    const mine = generation;
     more.disabled = true;
     replace(problem);
+    const q = new URLSearchParams(filter);
+    q.set('limit', '20');
+    if (cursor) q.set('cursor', cursor);
     let data;
     try {
-      ({ data } = await api('GET', `/api/calls?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
+      ({ data } = await api('GET', `/api/calls?${q}`));
     } catch (err) {
+      if (mine !== generation) return;
       replace(problem, failedCard('The calls', err, page));
       more.disabled = false;
       return;
     }
-    if (data.calls.length === 0 && !cursor) list.append(h('p', { class: 'muted' }, 'No missed calls yet.'));
+    if (mine !== generation) return;
+    const filtered = [...filter.keys()].length > 0;
+    if (data.calls.length === 0 && !cursor) {
+      list.append(
+        h('p', { class: 'muted' }, filtered ? 'No missed calls match these filters.' : 'No missed calls yet.'),
+      );
+    }
     // A lead's calls arrive newest first, maybe across pages: each joins its lead's row.
     for (const call of data.calls) {
       const lead = leads.get(call.run.id);
@@ -121,8 +141,21 @@ export function callLog(zone) {
     cursor = data.nextCursor;
     more.hidden = !cursor;
     more.disabled = false;
+    const shown = leads.size;
+    summary.textContent = filtered
+      ? `${shown} ${shown === 1 ? 'caller matches' : 'callers match'}${cursor ? ' so far' : ''}.`
+      : '';
   }
   more.addEventListener('click', page);
+  const filters = callFilters(zone, (next) => {
+    generation += 1;
+    filter = next;
+    leads = new Map();
+    cursor = null;
+    replace(list);
+    more.hidden = true;
+    return page();
+  });
   const card = h(
     'section',
     { class: 'card', id: 'dash-calls', 'aria-labelledby': 'dash-calls-title' },
@@ -136,6 +169,8 @@ export function callLog(zone) {
         h('p', {}, 'One row per caller, newest first; open one to see everything that happened.'),
       ),
     ),
+    filters.node,
+    summary,
     list,
     problem,
     more,
