@@ -1,5 +1,6 @@
 import type { AppDeps } from './app.js';
 import { ingestEvent } from './followup/ingest.js';
+import { missedCallWebhook } from './followup/missed-call.js';
 import { stopLocationRuns } from './followup/runs.js';
 import { requestLocationRefresh } from './installations/location-profile.js';
 import { handleInstallEvent, handleUninstallEvent, type LocationHooks } from './installations/install.js';
@@ -39,6 +40,7 @@ export function webhookHandlers(deps: AppDeps): WebhookHandlers {
       const ended = await handleUninstallEvent(trx, deps.locationHooks, event, now);
       if (ended.length) deps.logger.info({ locations: ended }, 'uninstalled');
     },
+    direct: (event) => missedCallWebhook(deps, event),
     async event(trx, event) {
       if (event.type !== 'LocationUpdate') return ingestEvent(trx, deps, event);
       // The body carries neither the time zone nor the address: the refresh job reads them from GHL.

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { RunHistory } from '../core/decide.js';
 
@@ -73,25 +73,4 @@ export function runHistoryFrom(rows: readonly HistoryRow[], callbackTaskIds: rea
     taskCompletedAt: first((r) => r.kind === 'task-completed' && r.ref !== null && callbackTaskIds.includes(r.ref)),
     optedOutAt: first((r) => r.kind === 'opt-out'),
   };
-}
-
-/**
- * Counts the contact's missed connections (missed calls and unanswered callbacks) between `since` and `now`
- * and stores the count on the run, in one statement; returns it.
- */
-export async function recountMissedConnections(
-  db: Kysely<Database>,
-  runId: number,
-  contact: { locationId: string; contactId: string },
-  since: Date,
-  now: Date,
-): Promise<number> {
-  const res = await sql<{ n: number }>`
-    update runs set missed_connections = (
-      select count(*)::int from contact_events
-      where location_id = ${contact.locationId} and contact_id = ${contact.contactId}
-        and kind in ('missed-call', 'outbound-unanswered') and at >= ${since} and at <= ${now})
-    where id = ${runId}
-    returning missed_connections as n`.execute(db);
-  return res.rows[0]?.n ?? 0;
 }

@@ -12,7 +12,7 @@ import { ingestInboundText, releaseHold } from './consent.js';
 import { ingestDeliveryStatus, stepByGhlId, stepStillSending } from './delivery-status.js';
 import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
 import { triageInboundText } from './triage-reply.js';
-import { ingestVoiceAiCallEnd, recoverIfVoiceAiBooked } from './voice-ai-store.js';
+import { ingestVoiceAiCallEnd } from './voice-ai-store.js';
 import { OPPORTUNITY_EVENTS, appointmentValue, ingestOpportunity } from './opportunities.js';
 
 type Db = Kysely<Database>;
@@ -103,9 +103,8 @@ export async function ingestEvent(trx: Db, deps: GhlDeps, event: InboxEvent): Pr
 async function ingestCall(trx: Db, deps: Deps, call: CallEvent, at: Date, foundBy?: 'sweep'): Promise<void> {
   const { locationId, contactId } = call;
   if (call.direction === 'inbound' && call.kind === 'missed') {
-    await handleMissedCall(trx, deps, call, at, foundBy);
-    // GHL's Voice AI may have booked this caller before the call's own event came (voice-ai-store.ts).
-    return recoverIfVoiceAiBooked(trx, locationId, contactId, at);
+    await handleMissedCall(trx, deps, call, at, foundBy ? { foundBy } : {});
+    return;
   }
   if (call.direction === 'inbound') {
     return humanContact(trx, locationId, contactId, 'answered-call', at, call.messageId, 'connected', true);

@@ -1,134 +1,134 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { Database } from '../db/database.js';
-import { enqueueJob } from '../jobs/queries.js';
 import { lineOf } from '../core/attribution.js';
-import type { CallEvent } from '../core/call-events.js';
+import { type CallEvent, classifyCall, eventTime } from '../core/call-events.js';
+import type { InboxEvent } from '../webhooks/inbox.js';
 import { stepDelayMs } from '../core/step-content.js';
-import { recordContactEvent, recountMissedConnections } from './history.js';
 import type { Settings } from '../core/settings/schema.js';
-import { loadLocationContext } from './location-settings.js';
-import { addRunEvent, endRun, scheduleStep, startOrJoinRun } from './runs.js';
-import { scheduleSteps } from './schedule-steps.js';
+import { settingsCopy } from './settings-copy.js';
+import { MATCH_BEFORE_MS, type VoiceAiCall } from './voice-ai.js';
+import { voiceAiText } from './voice-ai-store.js';
 
 type Db = Kysely<Database>;
 
 export const ATTRIBUTE_JOB = 'followup.attribute';
 export const ESCALATION_STEP = 'escalation';
 const DAY_MS = 86_400_000;
+// Another instance saving the page between our read and our statement, three times over, is not plausible.
+const MAX_STALE = 3;
+
+export type MissedCallOutcome = 'done' | 'not-installed' | 'repeat' | 'started' | 'joined';
 
 /**
  * A missed inbound call: recorded with its line and source, then it starts the contact's run (scheduling every
- * step of the sequence as a durable job) or joins the active one as one more missed connection. A call is
+ * step of the sequence as a durable job) or joins the active one as one more missed connection; the manager's
+ * task at the escalation threshold; recovered at once when GHL's Voice AI already booked the caller. A call is
  * recorded once, by GHL's message id (contact_events' unique key), whether its webhook or the sweep brought it:
  * whichever commits second finds the row and changes nothing.
+ *
+ * All of it is one statement (ringback_missed_call, migrations/0021_missed_call.sql). With `webhookId` the
+ * statement also marks the webhook processed, so it needs no transaction of its own: the webhook's whole effect
+ * commits with that mark or not at all. Without it the caller's transaction does (the sweep).
  */
 export async function handleMissedCall(
-  trx: Db,
+  db: Db,
   deps: Deps,
   call: CallEvent,
   at: Date,
-  foundBy?: 'sweep',
-): Promise<void> {
-  const { locationId, contactId } = call;
-  const now = deps.clock.now();
-  const ctx = await loadLocationContext(trx, locationId);
-  if (!ctx.installed) return;
-  const fresh = await recordContactEvent(trx, {
-    locationId,
-    contactId,
-    kind: 'missed-call',
-    at,
-    ref: call.messageId ?? null,
-    detail: { status: call.status, from: call.from ?? null, to: call.to ?? null, ...(foundBy ? { via: foundBy } : {}) },
-  });
-  if (!fresh) return;
-
-  const { trackingNumber, source } = lineOf(ctx.settings, call.to ?? null);
-  const { runId, created } = await startOrJoinRun(trx, { locationId, contactId, at, now });
-  await trx
-    .insertInto('missed_calls')
-    .values({
-      location_id: locationId,
-      contact_id: contactId,
-      run_id: runId,
-      message_id: call.messageId ?? null,
-      called_at: at,
-      tracking_number: trackingNumber,
-      caller_number: call.from ?? null,
-      source_tag: source?.tag ?? null,
-      high_value: source?.highValue ?? false,
-      call_status: call.status,
-      voicemail_url: call.attachments[0] ?? null,
-      conversation_id: call.conversationId ?? null,
-      created_at: now,
-    })
-    .execute();
-  await addRunEvent(trx, runId, at, created ? 'missed-call' : 'repeat-call', {
-    status: call.status,
-    trackingNumber,
-    source: source?.tag ?? null,
-    ...(foundBy ? { via: 'found by sweep' } : {}),
-  });
-
-  if (created) {
-    await trx
-      .updateTable('runs')
-      .set({
-        source_tag: source?.tag ?? null,
-        tracking_number: trackingNumber,
-        caller_phone: call.from ?? null,
-        high_value: source?.highValue ?? false,
-      })
-      .where('id', '=', runId)
-      .execute();
-    if (!ctx.settings.enabled) {
-      await endRun(trx, runId, 'suppressed', 'disabled', now);
-      return;
-    }
-    const highValue = source?.highValue ?? false;
-    const steps = ctx.settings.sequence.map((step) => {
-      // A high-value lead's callback task is created at once; its due time carries the shorter SLA.
-      const afterMs = stepDelayMs(step, highValue);
-      return { stepId: step.id, action: step.action, dueAt: new Date(at.getTime() + afterMs) };
-    });
-    await scheduleSteps(trx, { runId, locationId, contactId }, steps, now);
-    await enqueueJob(
-      trx,
-      { kind: ATTRIBUTE_JOB, payload: { runId }, runAt: now, uniqueKey: `attribute:${runId}`, locationId },
-      now,
-    );
+  opts: { foundBy?: 'sweep'; webhookId?: string } = {},
+): Promise<MissedCallOutcome> {
+  for (let attempt = 0; attempt < MAX_STALE; attempt += 1) {
+    const copy = await settingsCopy(db, call.locationId, attempt > 0);
+    const { params, plan } = missedCallParams(call, at, deps.clock.now(), copy.settings, opts);
+    const { rows } = await sql<{ r: { outcome: MissedCallOutcome | 'stale' } }>`
+      select ringback_missed_call(${JSON.stringify({ ...params, settingsMd5: copy.md5 })}::jsonb,
+                                  ${JSON.stringify(plan)}::jsonb) as r`.execute(db);
+    const outcome = rows[0]?.r.outcome;
+    if (!outcome) throw new Error('ringback_missed_call answered nothing');
+    if (outcome === 'stale') continue;
+    if (outcome === 'started' || outcome === 'joined') deps.wakeWorker?.();
+    return outcome;
   }
-  await maybeEscalate(trx, deps, ctx.settings, { runId, locationId, contactId, at });
-  deps.wakeWorker?.();
+  throw new Error(`the settings of ${call.locationId} changed ${MAX_STALE} times while a missed call was processed`);
 }
 
 /**
+ * A stored webhook that is a missed inbound call, processed by its own statement (which marks the webhook
+ * processed); false for every other event, which the webhook's transaction takes (ingest.ts).
+ */
+export async function missedCallWebhook(deps: Deps, event: InboxEvent): Promise<boolean> {
+  if (event.type !== 'InboundMessage' && event.type !== 'OutboundMessage') return false;
+  const call = classifyCall(event.body);
+  if (call?.direction !== 'inbound' || call.kind !== 'missed') return false;
+  const at = eventTime(event.body, event.receivedAt);
+  await handleMissedCall(deps.db, deps, call, at, { webhookId: event.webhookId });
+  return true;
+}
+
+/** What the statement needs, decided here from the settings: the line dialled, the steps' due times, the thresholds. */
+function missedCallParams(
+  call: CallEvent,
+  at: Date,
+  now: Date,
+  settings: Settings,
+  opts: { foundBy?: 'sweep'; webhookId?: string },
+) {
+  const { trackingNumber, source } = lineOf(settings, call.to ?? null);
+  const highValue = source?.highValue ?? false;
+  const plan = settings.sequence.map((step, ord) => ({
+    ord,
+    step_id: step.id,
+    action: step.action,
+    // A high-value lead's callback task is created at once; its due time carries the shorter SLA.
+    due_at: new Date(at.getTime() + stepDelayMs(step, highValue)),
+  }));
+  const { foundBy } = opts;
+  const params = {
+    webhookId: opts.webhookId ?? null,
+    locationId: call.locationId,
+    contactId: call.contactId,
+    messageId: call.messageId ?? null,
+    at,
+    now,
+    enabled: settings.enabled,
+    detail: { status: call.status, from: call.from ?? null, to: call.to ?? null, ...(foundBy ? { via: foundBy } : {}) },
+    status: call.status,
+    from: call.from ?? null,
+    trackingNumber,
+    sourceTag: source?.tag ?? null,
+    highValue,
+    voicemailUrl: call.attachments[0] ?? null,
+    conversationId: call.conversationId ?? null,
+    runDetail: {
+      status: call.status,
+      trackingNumber,
+      source: source?.tag ?? null,
+      ...(foundBy ? { via: 'found by sweep' } : {}),
+    },
+    escalateAfter: settings.escalation.afterMissedConnections,
+    escalateSince: new Date(at.getTime() - settings.escalation.withinDays * DAY_MS),
+    voiceAiFrom: new Date(at.getTime() - MATCH_BEFORE_MS),
+    voiceAiTo: new Date(at.getTime() + MATCH_BEFORE_MS),
+    voiceAiText: voiceAiText({ outcome: 'booked' } as VoiceAiCall),
+  };
+  return { params, plan };
+}
+/**
  * At the threshold of missed connections within the window, the manager gets a priority task: once per run
- * (the step row is unique per run), created at once.
+ * (the step row is unique per run), created at once. The rule is ringback_maybe_escalate, which a missed call's
+ * own statement calls too.
  */
 export async function maybeEscalate(
-  trx: Db,
+  db: Db,
   deps: Deps,
   settings: Settings,
   call: { runId: number; locationId: string; contactId: string; at: Date },
 ): Promise<void> {
   const { runId, locationId, contactId, at } = call;
-  const { afterMissedConnections, withinDays } = settings.escalation;
   const now = deps.clock.now();
-  const since = new Date(at.getTime() - withinDays * DAY_MS);
-  const count = await recountMissedConnections(
-    trx,
-    runId,
-    { locationId, contactId },
-    since,
-    new Date(Math.max(now.getTime(), at.getTime())),
-  );
-  if (count < afterMissedConnections) return;
-  const scheduled = await scheduleStep(
-    trx,
-    { runId, locationId, contactId, stepId: ESCALATION_STEP, action: 'escalation', dueAt: now },
-    now,
-  );
-  if (scheduled !== null) await addRunEvent(trx, runId, now, 'escalation-due', { missedConnections: count });
+  await sql`select ringback_maybe_escalate(${runId}::bigint, ${locationId}::text, ${contactId}::text,
+    ${new Date(at.getTime() - settings.escalation.withinDays * DAY_MS)}::timestamptz,
+    ${new Date(Math.max(now.getTime(), at.getTime()))}::timestamptz,
+    ${settings.escalation.afterMissedConnections}::int, ${now}::timestamptz)`.execute(db);
 }

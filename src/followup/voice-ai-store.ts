@@ -14,7 +14,7 @@ type Db = Kysely<Database>;
 const DAY_MS = 86_400_000;
 
 /** The timeline's words for what the AI did. */
-function voiceAiText(call: VoiceAiCall): string {
+export function voiceAiText(call: VoiceAiCall): string {
   switch (call.outcome) {
     case 'booked':
       return 'Handled by Voice AI: HighLevel’s Voice AI answered and booked an appointment; no apology text goes.';
@@ -76,31 +76,6 @@ export async function ingestVoiceAiCallEnd(
     await addRunEvent(trx, run.id, at, 'voice-ai', { outcome: call.outcome, text: voiceAiText(call) });
   }
   if (call.outcome === 'booked') await recoverLatestRun(trx, locationId, contactId, 'voice-ai', at);
-}
-
-/**
- * A missed call whose Voice AI call ended (booked) before its own event was processed: the run just started or
- * joined is recovered at once, so no apology is ever due.
- */
-export async function recoverIfVoiceAiBooked(trx: Db, locationId: string, contactId: string, calledAt: Date) {
-  const booked = await trx
-    .selectFrom('voice_ai_calls')
-    .selectAll()
-    .where('location_id', '=', locationId)
-    .where('contact_id', '=', contactId)
-    .where('outcome', '=', 'booked')
-    .where('started_at', '>=', new Date(calledAt.getTime() - MATCH_BEFORE_MS))
-    .where('started_at', '<=', new Date(calledAt.getTime() + MATCH_BEFORE_MS))
-    .executeTakeFirst();
-  if (!booked) return;
-  const run = await lockActiveRun(trx, locationId, contactId);
-  if (!run) return;
-  const at = booked.ended_at > calledAt ? booked.ended_at : calledAt;
-  await addRunEvent(trx, run.id, at, 'voice-ai', {
-    outcome: 'booked',
-    text: voiceAiText({ outcome: 'booked' } as VoiceAiCall),
-  });
-  await recoverLatestRun(trx, locationId, contactId, 'voice-ai', at);
 }
 
 /** One statement per step; cheap when the location never used Voice AI (two index probes). */

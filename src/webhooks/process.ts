@@ -22,6 +22,11 @@ export interface WebhookHandlers {
    * `trx`, never `deps.db`.
    */
   event(trx: Kysely<Database>, event: InboxEvent): Promise<void>;
+  /**
+   * Tried before `event`: an event processed by one statement of its own, which marks the webhook processed in
+   * the same statement (a missed call, the hot path); false for any other event, which `event` then takes.
+   */
+  direct?(event: InboxEvent): Promise<boolean>;
 }
 
 /**
@@ -42,19 +47,20 @@ export async function processWebhook(deps: Deps, handlers: WebhookHandlers, webh
       await deps.db.transaction().execute((trx) => claimInbox(trx, webhookId, now()));
       return;
     }
+    const event: InboxEvent = {
+      webhookId,
+      type: row.type,
+      locationId: row.location_id,
+      body,
+      receivedAt: row.received_at,
+    };
+    if (row.type !== 'UNINSTALL' && handlers.direct && (await handlers.direct(event))) return;
     await deps.db.transaction().execute(async (trx) => {
       if (!(await claimInbox(trx, webhookId, now()))) return;
       if (row.type === 'UNINSTALL') {
         await handlers.uninstalled(trx, UninstallEvent.parse(body), now());
         return;
       }
-      const event: InboxEvent = {
-        webhookId,
-        type: row.type,
-        locationId: row.location_id,
-        body,
-        receivedAt: row.received_at,
-      };
       await handlers.event(trx, event);
     });
   } catch (err) {

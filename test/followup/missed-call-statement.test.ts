@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { processWebhook } from '../../src/webhooks/process.js';
+import { webhookHandlers } from '../../src/fan-out.js';
+import {
+  type EngineStack,
+  LOCATION_ID,
+  MIN,
+  seedSettings,
+  startEngineStack,
+  TRACKING_NUMBERS,
+} from '../helpers/engine.js';
+
+let s: EngineStack;
+afterEach(async () => {
+  await s?.close();
+});
+
+async function missedCall(from: string) {
+  const call = await s.sandbox.phone.placeCall({
+    locationId: LOCATION_ID,
+    from,
+    to: TRACKING_NUMBERS.facebook,
+    outcome: 'voicemail',
+  });
+  await s.settle();
+  return call;
+}
+
+// A missed call is planned from a copy of the settings held in memory (src/followup/settings-copy.ts); the
+// statement that acts on it refuses a copy that another instance's save made stale.
+describe('a missed call in one statement', () => {
+  it('follows settings saved elsewhere after the copy was taken: turned off, then a later first text', async () => {
+    s = await startEngineStack();
+    const first = await missedCall('+12125550401');
+    expect(await s.run(first.contactId)).toMatchObject({ status: 'active' });
+
+    // Written straight into the table, as another instance's save would be: this process's copy is now stale.
+    await s.setSettings({ ...seedSettings(), enabled: false });
+    const second = await missedCall('+12125550402');
+    expect(await s.run(second.contactId)).toMatchObject({ outcome: 'suppressed', outcome_reason: 'disabled' });
+
+    const later = seedSettings();
+    const sequence = later.sequence.map((step, i) => (i === 0 ? { ...step, after: 'PT30M' } : step));
+    await s.setSettings({ ...later, sequence });
+    const third = await missedCall('+12125550403');
+    const steps = await s.rt.db.db
+      .selectFrom('run_steps')
+      .innerJoin('runs', 'runs.id', 'run_steps.run_id')
+      .select(['run_steps.step_id', 'run_steps.due_at', 'runs.started_at'])
+      .where('runs.contact_id', '=', third.contactId)
+      .where('run_steps.step_id', '=', sequence[0]!.id)
+      .execute();
+    expect(steps).toHaveLength(1);
+    expect(steps[0]!.due_at.getTime() - steps[0]!.started_at.getTime()).toBe(30 * MIN);
+  });
+
+  it('a webhook processed again (a worker that died before recording the job done) changes nothing', async () => {
+    s = await startEngineStack();
+    const { contactId } = await missedCall('+12125550411');
+    const inbox = await s.rt.db.db.selectFrom('webhook_inbox').select(['webhook_id', 'type']).execute();
+    const before = await counts(contactId);
+    for (const row of inbox) await processWebhook(s.rt.deps, webhookHandlers(s.rt.deps), row.webhook_id);
+    expect(await counts(contactId)).toEqual(before);
+    expect(before).toMatchObject({ runs: 1, missed: 1, events: 1 });
+  });
+});
+
+async function counts(contactId: string) {
+  const db = s.rt.db.db;
+  const n = async (table: 'runs' | 'missed_calls' | 'contact_events' | 'run_steps') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('contact_id', '=', contactId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const jobs = Number(
+    (
+      await db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  return {
+    runs: await n('runs'),
+    missed: await n('missed_calls'),
+    events: await n('contact_events'),
+    steps: await n('run_steps'),
+    jobs,
+  };
+}
