@@ -1,5 +1,5 @@
 // Speed: replaces reading the settings document inside every missed call's transaction with a copy checked by
-// the statement that uses it (migrations/0020_missed_call.sql); figure: see the README's Benchmark, issue 19.
+// the statement that uses it (migrations/0021_missed_call.sql); figure: see the README's Benchmark, issue 19.
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { setBounded } from '../bounded-map.js';
