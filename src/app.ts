@@ -7,6 +7,7 @@ import { digestRouter } from './settings/digest-routes.js';
 import { historyRouter } from './settings/history.js';
 import { createLookupCache } from './settings/lookups.js';
 import { settingsRouter } from './settings/routes.js';
+import { sendToPhoneRouter } from './settings/send-to-phone.js';
 import { testCallRouter } from './settings/test-call.js';
 import type { GhlDeps } from './ghl/deps.js';
 import type { LocationHooks } from './installations/install.js';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): App {
   const lookups = createLookupCache(deps);
   app.use(settingsRouter(deps, lookups));
   app.use(testCallRouter(deps, lookups));
+  app.use(sendToPhoneRouter(deps, lookups));
   app.use(historyRouter(deps, lookups));
   app.use(digestRouter(deps, lookups));
   app.use(reportingRouter(deps, lookups));

@@ -28,6 +28,10 @@ export type ErrorCode =
   | 'GHL_UNAVAILABLE'
   /** A test digest for a user GHL has no email address for. */
   | 'NO_EMAIL'
+  /** "Send this text to my phone" to a number on Do Not Disturb for texts in GHL. */
+  | 'DO_NOT_DISTURB'
+  /** ... or to a number that opted out of Ringback's texts. */
+  | 'OPTED_OUT'
   | 'INTERNAL';
 
 export interface ErrorDetail {

@@ -161,7 +161,7 @@ function stopReason(input: DecideStepInput): StopReason | null {
 }
 
 // `active` is the documented block; `permanent` (a carrier-level or legal stop) blocks all the more.
-function isActive(dnd: ChannelDnd | null | undefined): boolean {
+export function isActive(dnd: ChannelDnd | null | undefined): boolean {
   const status = dnd?.status?.toLowerCase();
   return status === 'active' || status === 'permanent';
 }

@@ -73,7 +73,7 @@ export async function sendStepOnce(
   }
 }
 
-type Sent = { id: string; senderRefused?: { number: string; error: string } };
+export type Sent = { id: string; senderRefused?: { number: string; error: string } };
 
 /**
  * Speed: the one-statement fast path replaces the locked count on every text; PGlite steps 84 -> 118/s, 9.0 -> 5.0
@@ -139,7 +139,8 @@ async function intentStatement(
   return rows[0]?.state === 'sending' ? 'sending' : 'not-sending';
 }
 
-async function send(ghl: GhlApi, locationId: string, contactId: string, content: RenderedStep): Promise<Sent> {
+/** One rendered step into GHL, the sender falling back as below; the page's "send to my phone" uses it too. */
+export async function send(ghl: GhlApi, locationId: string, contactId: string, content: RenderedStep): Promise<Sent> {
   if (content.action === 'sms') {
     const sms = { type: 'SMS', contactId, message: content.message } as const;
     if (!content.fromNumber) return { id: (await ghl.sendMessage(locationId, sms)).messageId };

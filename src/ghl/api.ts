@@ -134,10 +134,14 @@ export interface GhlApi {
   listMessagesSince(locationId: string, contactId: string, since: Date): Promise<GhlMessage[]>;
   /** The location's contact with this email (GET /contacts/search/duplicate), null when there is none. */
   findContactByEmail(locationId: string, email: string): Promise<{ id: string; tags: string[] } | null>;
-  /** A new contact (POST /contacts/); only for an email no contact has: an upsert would replace its tags. */
+  /** The location's contact with this phone number (the same search, `number=`), null when there is none. */
+  findContactByPhone(locationId: string, phone: string): Promise<{ id: string; tags: string[] } | null>;
+  /**
+   * A new contact (POST /contacts/); only for an email or phone no contact has: an upsert would replace its tags.
+   */
   createContact(
     locationId: string,
-    contact: { email: string; name?: string; tags?: string[] },
+    contact: { email?: string; phone?: string; name?: string; tags?: string[] },
   ): Promise<{ id: string }>;
   /** A location's messages in a date range, oldest first, one page per call (the lost-webhook sweep). */
   exportMessages(locationId: string, query: MessageExportQuery): Promise<MessageExportPage>;

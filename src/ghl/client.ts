@@ -198,7 +198,17 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
         idempotent: true,
       }),
 
-    // Not idempotent: a timed-out create may have made the contact; the next attempt finds it by email.
+    findContactByPhone: (locationId, phone) =>
+      request({
+        locationId,
+        method: 'GET',
+        path: '/contacts/search/duplicate',
+        query: { locationId, number: phone },
+        schema: DuplicateAnswer,
+        idempotent: true,
+      }),
+
+    // Not idempotent: a timed-out create may have made the contact; the next attempt finds it by email or phone.
     createContact: (locationId, contact) =>
       request({
         locationId,

@@ -15,7 +15,7 @@ import { lineOf } from '../core/attribution.js';
 import { businessAddress } from '../installations/location-profile.js';
 import { recordTestCall } from '../reporting/test-calls.js';
 import { sessionOf } from '../session/auth.js';
-import { dryRun } from './dry-run.js';
+import { type DryRun, dryRun } from './dry-run.js';
 import { findInstalledLocation } from '../session/locations.js';
 import type { LookupCache } from './lookups.js';
 import { defaultSettings } from '../core/settings/schema.js';
@@ -25,7 +25,7 @@ import { loadSettings } from './store.js';
 
 const text = (max: number) => z.string().trim().max(max);
 
-const TestCallBody = z.strictObject({
+export const TestCallBody = z.strictObject({
   contact: z
     .strictObject({
       firstName: text(100).default('Jane'),
@@ -60,51 +60,10 @@ export function testCallRouter(deps: GhlDeps, lookups: LookupCache): Router {
   r.post('/api/test-call', async (req, res) => {
     const { locationId } = sessionOf(req);
     const body = TestCallBody.parse(req.body ?? {});
-    const [stored, location, found, address] = await Promise.all([
-      loadSettings(deps.db, locationId),
-      findInstalledLocation(deps.db, locationId),
-      lookups.get(locationId),
-      businessAddress(deps.db, locationId),
-    ]);
-    const settings = stored?.settings ?? defaultSettings();
-    const contact = { ...body.contact, state: body.contact.state ?? null, timezone: body.contact.timezone ?? null };
-    // Left out: the first source's line. Named null or "": a number no source maps (the page's "an unmapped
-    // number"), which the engine treats as untracked, so the dry run must too.
-    const trackingNumber =
-      body.trackingNumber === undefined ? (settings.sources[0]?.trackingNumber ?? null) : body.trackingNumber || null;
-    const { source } = lineOf(settings, trackingNumber);
-    const next = await peekRep(deps.db, {
-      locationId,
-      settings,
-      source,
-      contactTags: contact.tags,
-      sourceTag: source?.tag ?? null,
-    });
-    const locationInfo = { name: location?.name ?? null, timezone: location?.timezone ?? null, address };
-    let at = body.at ? new Date(body.at) : deps.clock.now();
-    if (body.atLocal) {
-      const { timeZone } = resolveRecipientTimezone({
-        settingsTimezone: settings.timezone,
-        contact,
-        locationTimezone: locationInfo.timezone,
-      });
-      const [date = '', clock = '00:00'] = body.atLocal.split('T');
-      const [h = 0, m = 0] = clock.split(':').map(Number);
-      at = localToInstant(date, h * 60 + m, timeZone);
-    }
+    const result = await planTestCall(deps, lookups, locationId, body);
     // The setup checker asks for a test call in the last 30 days (src/reporting/setup-check.ts).
     await recordTestCall(deps.db, locationId, deps.clock.now());
-    res.json(
-      dryRun({
-        settings,
-        contact,
-        trackingNumber,
-        at,
-        location: locationInfo,
-        userNames: new Map((found.users ?? []).map((u) => [u.id, u.name])),
-        assignment: next,
-      }),
-    );
+    res.json(result);
   });
 
   r.post('/api/preview', async (req, res) => {
@@ -132,6 +91,56 @@ export function testCallRouter(deps: GhlDeps, lookups: LookupCache): Router {
   });
 
   return r;
+}
+
+/** The dry run of a test call, as `POST /api/test-call` answers it (and "send this text to my phone" reads it). */
+export async function planTestCall(
+  deps: GhlDeps,
+  lookups: LookupCache,
+  locationId: string,
+  body: z.infer<typeof TestCallBody>,
+): Promise<DryRun> {
+  const [stored, location, found, address] = await Promise.all([
+    loadSettings(deps.db, locationId),
+    findInstalledLocation(deps.db, locationId),
+    lookups.get(locationId),
+    businessAddress(deps.db, locationId),
+  ]);
+  const settings = stored?.settings ?? defaultSettings();
+  const contact = { ...body.contact, state: body.contact.state ?? null, timezone: body.contact.timezone ?? null };
+  // Left out: the first source's line. Named null or "": a number no source maps (the page's "an unmapped
+  // number"), which the engine treats as untracked, so the dry run must too.
+  const trackingNumber =
+    body.trackingNumber === undefined ? (settings.sources[0]?.trackingNumber ?? null) : body.trackingNumber || null;
+  const { source } = lineOf(settings, trackingNumber);
+  const next = await peekRep(deps.db, {
+    locationId,
+    settings,
+    source,
+    contactTags: contact.tags,
+    sourceTag: source?.tag ?? null,
+  });
+  const locationInfo = { name: location?.name ?? null, timezone: location?.timezone ?? null, address };
+  let at = body.at ? new Date(body.at) : deps.clock.now();
+  if (body.atLocal) {
+    const { timeZone } = resolveRecipientTimezone({
+      settingsTimezone: settings.timezone,
+      contact,
+      locationTimezone: locationInfo.timezone,
+    });
+    const [date = '', clock = '00:00'] = body.atLocal.split('T');
+    const [h = 0, m = 0] = clock.split(':').map(Number);
+    at = localToInstant(date, h * 60 + m, timeZone);
+  }
+  return dryRun({
+    settings,
+    contact,
+    trackingNumber,
+    at,
+    location: locationInfo,
+    userNames: new Map((found.users ?? []).map((u) => [u.id, u.name])),
+    assignment: next,
+  });
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
