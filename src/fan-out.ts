@@ -40,11 +40,12 @@ export function webhookHandlers(deps: AppDeps): WebhookHandlers {
       const ended = await handleUninstallEvent(trx, deps.locationHooks, event, now);
       if (ended.length) deps.logger.info({ locations: ended }, 'uninstalled');
     },
-    direct: (event) => missedCallWebhook(deps, event),
-    async event(trx, event) {
-      if (event.type !== 'LocationUpdate') return ingestEvent(trx, deps, event);
+    direct: (stored) => missedCallWebhook(deps, stored),
+    async event(trx, stored) {
+      const { event } = stored;
+      if (event.type !== 'LocationUpdate') return ingestEvent(trx, deps, stored);
       // The body carries neither the time zone nor the address: the refresh job reads them from GHL.
-      if (event.locationId) await requestLocationRefresh(trx, event.locationId, deps.clock.now());
+      await requestLocationRefresh(trx, event.locationId ?? event.id, deps.clock.now());
     },
   };
 }

@@ -1,17 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { ContactDeleteEvent, UserEvent } from '../webhooks/events.js';
 import { recordContactEvent } from './history.js';
 import { endRun, lockActiveRun } from './runs.js';
 
 type Db = Kysely<Database>;
-type Body = Record<string, unknown>;
-
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** ContactDelete: nobody is left to follow up, so the contact's active run ends, suppressed. */
-export async function handleContactDelete(trx: Db, locationId: string, body: Body, at: Date): Promise<void> {
-  const contactId = str(body.id) ?? str(body.contactId);
-  if (!contactId) return;
+export async function handleContactDelete(trx: Db, event: ContactDeleteEvent, at: Date): Promise<void> {
+  const { locationId, id: contactId } = event;
   await recordContactEvent(trx, { locationId, contactId, kind: 'contact-deleted', at });
   const run = await lockActiveRun(trx, locationId, contactId);
   if (run) await endRun(trx, run.id, 'suppressed', 'contact-deleted', at);
@@ -22,18 +19,12 @@ export async function handleContactDelete(trx: Db, locationId: string, body: Bod
  * once (src/followup/round-robin.ts skips removed_users); a user created again with the same id comes back.
  * A sub-account user names its `locationId`, an agency user its `locations[]`. Returns the locations touched.
  */
-export async function handleUserChange(
-  trx: Db,
-  type: 'UserCreate' | 'UserDelete',
-  body: Body,
-  at: Date,
-): Promise<string[]> {
-  const userId = str(body.id) ?? str(body.userId);
-  const listed = Array.isArray(body.locations) ? body.locations.map(str) : [];
-  const locations = [...new Set([str(body.locationId), ...listed].filter((l): l is string => l !== null))];
+export async function handleUserChange(trx: Db, event: UserEvent, at: Date): Promise<string[]> {
+  const userId = event.id ?? event.userId;
+  const locations = [...new Set([event.locationId, ...(event.locations ?? [])].filter((l): l is string => !!l))];
   if (!userId || locations.length === 0) return [];
   for (const locationId of locations) {
-    if (type === 'UserDelete') {
+    if (event.type === 'UserDelete') {
       await trx
         .insertInto('removed_users')
         .values({ location_id: locationId, user_id: userId, removed_at: at })

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { MessageEvent } from '../webhooks/events.js';
 import { deliveryFailureOf } from './carrier-errors.js';
 import { recordOptOut } from './consent.js';
 import { recordContactEvent } from './history.js';
@@ -14,17 +15,12 @@ type Db = Kysely<Database>;
  * number is not textable (later texts skip it, the rep's task says so), filtering or unregistered 10DLC traffic
  * warns the owner. True when the event was such a report (the caller does nothing more with it).
  */
-export async function ingestDeliveryStatus(
-  trx: Db,
-  locationId: string,
-  body: Record<string, unknown>,
-  at: Date,
-  now: Date,
-): Promise<boolean> {
-  const failure = deliveryFailureOf(body);
-  const messageId = typeof body.messageId === 'string' ? body.messageId : typeof body.id === 'string' ? body.id : null;
+export async function ingestDeliveryStatus(trx: Db, event: MessageEvent, at: Date, now: Date): Promise<boolean> {
+  const { locationId } = event;
+  const failure = deliveryFailureOf(event);
+  const messageId = event.messageId ?? event.id;
   if (!failure || !messageId) return false;
-  const step = (await stepByGhlId(trx, locationId, messageId)) ?? (await stepStillSending(trx, locationId, body));
+  const step = (await stepByGhlId(trx, locationId, messageId)) ?? (await stepStillSending(trx, event));
   if (!step) return false;
   const { contact_id: contactId } = step;
   const fresh = await recordContactEvent(trx, {
@@ -106,15 +102,15 @@ export function stepByGhlId(trx: Db, locationId: string, messageId: string) {
  * GHL may report a failure before our own record of the send has GHL's id (the report races the send's answer):
  * the contact's text still in 'sending' with the same words is the one.
  */
-export function stepStillSending(trx: Db, locationId: string, body: Record<string, unknown>) {
-  if (typeof body.contactId !== 'string' || typeof body.body !== 'string') return undefined;
+export function stepStillSending(trx: Db, event: MessageEvent) {
+  if (!event.contactId || !event.body) return undefined;
   return trx
     .selectFrom('run_steps')
     .select(['run_id', 'step_id', 'contact_id', 'action'])
-    .where('location_id', '=', locationId)
-    .where('contact_id', '=', body.contactId)
+    .where('location_id', '=', event.locationId)
+    .where('contact_id', '=', event.contactId)
     .where('state', '=', 'sending')
     .where('action', '=', 'sms')
-    .where(sql<boolean>`rendered->>'message' = ${body.body}`)
+    .where(sql<boolean>`rendered->>'message' = ${event.body}`)
     .executeTakeFirst();
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { GhlDeps } from '../ghl/deps.js';
 import type { Database } from '../db/database.js';
+import type { AppointmentEvent, MessageEvent, TaskCompleteEvent } from '../webhooks/events.js';
 import type { InboxEvent } from '../webhooks/inbox.js';
 import { type CallEvent, classifyCall, eventTime } from '../core/call-events.js';
 import { handleContactDelete, handleUserChange } from './crm-events.js';
@@ -13,90 +14,81 @@ import { ingestDeliveryStatus, stepByGhlId, stepStillSending } from './delivery-
 import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
 import { triageInboundText } from './triage-reply.js';
 import { ingestVoiceAiCallEnd } from './voice-ai-store.js';
-import { OPPORTUNITY_EVENTS, appointmentValue, ingestOpportunity } from './opportunities.js';
+import { appointmentValue, ingestOpportunity } from './opportunities.js';
 
 type Db = Kysely<Database>;
-type Body = Record<string, unknown>;
-
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 // Messages our own automation (or GHL's) sent: not a human reaching out.
 const AUTOMATED_SOURCES = new Set(['api', 'workflow', 'campaign', 'bulk_actions']);
+// Appointments that did not or will not happen: no recovery.
+const NOT_HAPPENING = new Set(['cancelled', 'canceled', 'invalid', 'noshow']);
 
 /**
- * Turns one verified webhook into contact history and run changes, inside the transaction that marks it
- * processed. Never calls GHL: what needs GHL is a job.
+ * Turns one verified webhook, typed by its schema (webhooks/events.ts), into contact history and run changes,
+ * inside the transaction that marks it processed. Never calls GHL: what needs GHL is a job.
  */
-export async function ingestEvent(trx: Db, deps: GhlDeps, event: InboxEvent): Promise<void> {
-  const body = event.body;
-  if (event.type === 'UserCreate' || event.type === 'UserDelete') {
-    const touched = await handleUserChange(trx, event.type, body, event.receivedAt);
-    for (const l of touched) deps.users.forget(l);
-    return;
-  }
-  const locationId = event.locationId ?? str(body.locationId);
-  if (!locationId) return;
-  if (event.type === 'VoiceAiCallEnd') return ingestVoiceAiCallEnd(trx, locationId, body, event.receivedAt);
-  if ((OPPORTUNITY_EVENTS as readonly string[]).includes(event.type)) {
-    return ingestOpportunity(trx, event.type, locationId, body, event.receivedAt);
-  }
-  const at = eventTime(body, event.receivedAt);
+export async function ingestEvent(trx: Db, deps: GhlDeps, stored: InboxEvent): Promise<void> {
+  const { event, receivedAt } = stored;
   switch (event.type) {
+    case 'UserCreate':
+    case 'UserDelete': {
+      const touched = await handleUserChange(trx, event, receivedAt);
+      for (const l of touched) deps.users.forget(l);
+      return;
+    }
+    case 'VoiceAiCallEnd':
+      return ingestVoiceAiCallEnd(trx, event, receivedAt);
     case 'InboundMessage':
     case 'OutboundMessage': {
-      const call = classifyCall(body);
-      if (call) return ingestCall(trx, deps, call, at, event.foundBy);
-      return ingestMessage(trx, deps, event.type, body, locationId, at);
+      const at = eventTime(event, receivedAt);
+      const call = classifyCall(event);
+      if (call) return ingestCall(trx, deps, call, at, stored.foundBy);
+      return ingestMessage(trx, deps, event, at);
     }
     case 'AppointmentCreate':
-    case 'AppointmentUpdate': {
-      const appt = (body.appointment ?? body) as Body;
-      const contactId = str(appt.contactId);
-      const status = (str(appt.appointmentStatus) ?? '').toLowerCase();
-      if (!contactId || ['cancelled', 'canceled', 'invalid', 'noshow'].includes(status)) return;
-      const value = appointmentValue(appt);
-      return humanContact(
-        trx,
-        locationId,
-        contactId,
-        'booked',
-        at,
-        str(appt.id),
-        'booked',
-        true,
-        value ? { value } : {},
-      );
-    }
-    case 'TaskComplete': {
-      const contactId = str(body.contactId);
-      const taskId = str(body.id);
-      if (!contactId || !taskId) return;
-      await recordContactEvent(trx, { locationId, contactId, kind: 'task-completed', at, ref: taskId });
-      await releaseHold(trx, locationId, contactId, taskId, at);
-      const ours = await trx
-        .selectFrom('run_steps')
-        .innerJoin('runs', 'runs.id', 'run_steps.run_id')
-        .select(['runs.id as runId'])
-        .where('run_steps.ghl_id', '=', taskId)
-        .where('runs.location_id', '=', locationId)
-        .where('runs.status', '=', 'active')
-        .executeTakeFirst();
-      if (ours) {
-        const ctx = await loadLocationContext(trx, locationId);
-        if (ctx.settings.stopWhen.taskCompleted) await endRun(trx, ours.runId, 'recovered', 'callback-completed', at);
-      }
-      return;
-    }
+    case 'AppointmentUpdate':
+      return ingestAppointment(trx, event, eventTime(event, receivedAt));
+    case 'TaskComplete':
+      return ingestTaskComplete(trx, event, eventTime(event, receivedAt));
     case 'ContactDelete':
-      return handleContactDelete(trx, locationId, body, at);
+      return handleContactDelete(trx, event, eventTime(event, receivedAt));
     case 'ContactDndUpdate': {
-      const contactId = str(body.id) ?? str(body.contactId);
-      if (!contactId) return;
-      await recordContactEvent(trx, { locationId, contactId, kind: 'dnd', at, detail: { dnd: body.dnd ?? null } });
+      const at = eventTime(event, receivedAt);
+      const detail = { dnd: event.dnd ?? null };
+      await recordContactEvent(trx, { locationId: event.locationId, contactId: event.id, kind: 'dnd', at, detail });
       return;
     }
+    case 'LocationUpdate':
+      return; // the installations feature's (src/fan-out.ts)
     default:
-      return;
+      return ingestOpportunity(trx, event, receivedAt);
+  }
+}
+
+async function ingestAppointment(trx: Db, event: AppointmentEvent, at: Date): Promise<void> {
+  const appt = event.appointment;
+  if (!appt.contactId || NOT_HAPPENING.has((appt.appointmentStatus ?? '').toLowerCase())) return;
+  const value = appointmentValue(appt);
+  const detail = value ? { value } : {};
+  return humanContact(trx, event.locationId, appt.contactId, 'booked', at, appt.id, 'booked', true, detail);
+}
+
+async function ingestTaskComplete(trx: Db, event: TaskCompleteEvent, at: Date): Promise<void> {
+  const { locationId, contactId, id: taskId } = event;
+  if (!contactId) return;
+  await recordContactEvent(trx, { locationId, contactId, kind: 'task-completed', at, ref: taskId });
+  await releaseHold(trx, locationId, contactId, taskId, at);
+  const ours = await trx
+    .selectFrom('run_steps')
+    .innerJoin('runs', 'runs.id', 'run_steps.run_id')
+    .select(['runs.id as runId'])
+    .where('run_steps.ghl_id', '=', taskId)
+    .where('runs.location_id', '=', locationId)
+    .where('runs.status', '=', 'active')
+    .executeTakeFirst();
+  if (ours) {
+    const ctx = await loadLocationContext(trx, locationId);
+    if (ctx.settings.stopWhen.taskCompleted) await endRun(trx, ours.runId, 'recovered', 'callback-completed', at);
   }
 }
 
@@ -133,36 +125,28 @@ async function ingestCall(trx: Db, deps: Deps, call: CallEvent, at: Date, foundB
   await maybeEscalate(trx, deps, settings, { runId: run.id, locationId, contactId, at });
 }
 
-async function ingestMessage(
-  trx: Db,
-  deps: Deps,
-  type: string,
-  body: Body,
-  locationId: string,
-  at: Date,
-): Promise<void> {
-  const contactId = str(body.contactId);
+async function ingestMessage(trx: Db, deps: Deps, event: MessageEvent, at: Date): Promise<void> {
+  const { locationId, contactId } = event;
   if (!contactId) return;
-  const messageId = str(body.messageId) ?? str(body.id);
-  const inbound = type === 'InboundMessage' || str(body.direction) === 'inbound';
+  const messageId = event.messageId ?? event.id;
+  const inbound = event.type === 'InboundMessage' || event.direction === 'inbound';
   if (!inbound) {
-    if (await ingestDeliveryStatus(trx, locationId, body, at, deps.clock.now())) return;
+    if (await ingestDeliveryStatus(trx, event, at, deps.clock.now())) return;
     // Ringback's own send is known by the message id its send returned, or, when the webhook beats that record,
     // by its step still sending the same words; `source` says only that some API sent it.
     if (messageId && (await stepByGhlId(trx, locationId, messageId))) return;
-    if (await stepStillSending(trx, locationId, body)) return;
+    if (await stepStillSending(trx, event)) return;
     // Other automation (the client's workflows, campaigns) is not a human reaching out either.
-    const source = str(body.source);
-    if (source && AUTOMATED_SOURCES.has(source)) {
+    if (event.source && AUTOMATED_SOURCES.has(event.source)) {
       // Kept so the setup checker can see another automation (GHL's missed-call text-back, a workflow) texting
       // missed callers too: a possible double text (src/reporting/setup-facts.ts).
-      await recordContactEvent(trx, { locationId, contactId, kind: 'other-automation', at, ref: messageId ?? null });
+      await recordContactEvent(trx, { locationId, contactId, kind: 'other-automation', at, ref: messageId });
       return;
     }
     return humanContact(trx, locationId, contactId, 'manual-message', at, messageId, null, true);
   }
-  const channel = /email/i.test(str(body.messageType) ?? '') ? 'email' : 'sms';
-  const text = { locationId, contactId, channel, body: str(body.body), messageId, at, via: 'webhook' } as const;
+  const channel = /email/i.test(event.messageType ?? '') ? 'email' : 'sms';
+  const text = { locationId, contactId, channel, body: event.body, messageId, at, via: 'webhook' } as const;
   const consent = await ingestInboundText(trx, text, deps.clock.now());
   if (consent !== 'reply' && consent !== 'maybe') return;
   const triaged = await triageInboundText(trx, text, consent, deps.clock.now());

@@ -57,12 +57,13 @@ export async function handleMissedCall(
  * A stored webhook that is a missed inbound call, processed by its own statement (which marks the webhook
  * processed); false for every other event, which the webhook's transaction takes (ingest.ts).
  */
-export async function missedCallWebhook(deps: Deps, event: InboxEvent): Promise<boolean> {
+export async function missedCallWebhook(deps: Deps, stored: InboxEvent): Promise<boolean> {
+  const { event } = stored;
   if (event.type !== 'InboundMessage' && event.type !== 'OutboundMessage') return false;
-  const call = classifyCall(event.body);
+  const call = classifyCall(event);
   if (call?.direction !== 'inbound' || call.kind !== 'missed') return false;
-  const at = eventTime(event.body, event.receivedAt);
-  await handleMissedCall(deps.db, deps, call, at, { webhookId: event.webhookId });
+  const at = eventTime(event, stored.receivedAt);
+  await handleMissedCall(deps.db, deps, call, at, { webhookId: stored.webhookId });
   return true;
 }
 

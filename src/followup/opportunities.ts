@@ -1,21 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import { parseTimestamp } from '../webhooks/events.js';
+import { type OpportunityEvent, parseTimestamp } from '../webhooks/events.js';
 
 type Body = Record<string, unknown>;
 
-/** Opportunity events Ringback keeps (docs/ghl-webhooks.md, "Opportunities"); each carries the whole opportunity. */
-export const OPPORTUNITY_EVENTS = [
-  'OpportunityCreate',
-  'OpportunityUpdate',
-  'OpportunityStatusUpdate',
-  'OpportunityMonetaryValueUpdate',
-  'OpportunityStageUpdate',
-  'OpportunityAssignedToUpdate',
-  'OpportunityDelete',
-] as const;
-
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const money = (v: unknown): number | null => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
   return Number.isFinite(n) && n >= 0 && n < 1e12 ? Math.round(n * 100) / 100 : null;
@@ -29,24 +17,20 @@ const money = (v: unknown): number | null => {
  */
 export async function ingestOpportunity(
   trx: Kysely<Database>,
-  type: string,
-  locationId: string,
-  body: Body,
+  event: OpportunityEvent,
   receivedAt: Date,
 ): Promise<void> {
-  const id = str(body.id) ?? str(body.opportunityId);
-  if (!id) return;
-  const eventAt =
-    (body.timestamp == null ? undefined : parseTimestamp(body.timestamp as string | number)) ?? receivedAt;
-  const created = str(body.dateAdded) ? new Date(str(body.dateAdded) as string) : null;
+  const { locationId, id } = event;
+  const eventAt = (event.timestamp == null ? undefined : parseTimestamp(event.timestamp)) ?? receivedAt;
+  const created = event.dateAdded ? new Date(event.dateAdded) : null;
   const createdAt = created && Number.isFinite(created.getTime()) ? created : eventAt;
-  const deleted = type === 'OpportunityDelete';
+  const deleted = event.type === 'OpportunityDelete';
   // A Create describes the opportunity's first state: processed after a change of the same second (two jobs
   // racing), it only fills what is missing.
-  const first = type === 'OpportunityCreate';
+  const first = event.type === 'OpportunityCreate';
   await sql`
     insert into opportunities as o (location_id, opportunity_id, contact_id, monetary_value, status, created_at, event_at, deleted)
-    values (${locationId}, ${id}, ${str(body.contactId)}, ${money(body.monetaryValue)}, ${str(body.status)},
+    values (${locationId}, ${id}, ${event.contactId}, ${money(event.monetaryValue)}, ${event.status},
             ${createdAt}, ${eventAt}, ${deleted})
     on conflict (location_id, opportunity_id) do update set
       contact_id = coalesce(excluded.contact_id, o.contact_id),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { GhlDeps } from '../ghl/deps.js';
 import type { GhlApi, GhlMessage } from '../ghl/api.js';
 import { defineJob } from '../jobs/registry.js';
+import { MessageEvent } from '../webhooks/events.js';
 import { ingestEvent } from './ingest.js';
 import { classifyCall, isCallInProgress } from '../core/call-events.js';
 import { ghlJobError } from '../ghl/job-errors.js';
@@ -89,12 +90,13 @@ export async function sweepLocation(deps: GhlDeps, ghl: GhlApi, locationId: stri
 
 /** Inbound missed calls on the page that no webhook (or earlier sweep) recorded; returns how many it processed. */
 async function processPage(deps: GhlDeps, locationId: string, messages: GhlMessage[]): Promise<number> {
-  const missed = messages
-    .map((m) => ({ id: m.id, body: webhookBody(m, locationId) }))
-    .filter(({ body }) => {
-      const call = classifyCall(body);
-      return call?.direction === 'inbound' && call.kind === 'missed' && body.locationId === locationId;
-    });
+  // Read as the webhook would have been: one that its schema would have refused at intake is not taken either.
+  const missed = messages.flatMap((m) => {
+    const parsed = MessageEvent.safeParse(webhookBody(m, locationId));
+    if (!parsed.success || parsed.data.locationId !== locationId) return [];
+    const call = classifyCall(parsed.data);
+    return call?.direction === 'inbound' && call.kind === 'missed' ? [{ id: m.id, event: parsed.data }] : [];
+  });
   if (missed.length === 0) return 0;
   const known = await deps.db
     .selectFrom('contact_events')
@@ -109,14 +111,12 @@ async function processPage(deps: GhlDeps, locationId: string, messages: GhlMessa
     .execute();
   const seen = new Set(known.map((k) => k.ref));
   let found = 0;
-  for (const { id, body } of missed) {
+  for (const { id, event } of missed) {
     if (seen.has(id)) continue;
     await deps.db.transaction().execute((trx) =>
       ingestEvent(trx, deps, {
         webhookId: `sweep:${id}`,
-        type: 'InboundMessage',
-        locationId,
-        body,
+        event,
         receivedAt: deps.clock.now(),
         foundBy: 'sweep',
       }),

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { VoiceAiCallEndEvent } from '../webhooks/events.js';
 import { recordContactEvent } from './history.js';
 import { addRunEvent, lockActiveRun, recoverLatestRun } from './runs.js';
 import {
@@ -33,13 +34,9 @@ export function voiceAiText(call: VoiceAiCall): string {
  * stops on the same guard as any booking, and the run (active, or lost within 72 h) ends recovered now. The
  * missed call may come later or never: ingestCall asks recoverIfVoiceAiBooked when it does.
  */
-export async function ingestVoiceAiCallEnd(
-  trx: Db,
-  locationId: string,
-  body: Record<string, unknown>,
-  receivedAt: Date,
-) {
-  const call = readVoiceAiCall(body, receivedAt);
+export async function ingestVoiceAiCallEnd(trx: Db, event: VoiceAiCallEndEvent, receivedAt: Date) {
+  const { locationId } = event;
+  const call = readVoiceAiCall(event, receivedAt);
   if (!call) return;
   const inserted = await trx
     .insertInto('voice_ai_calls')

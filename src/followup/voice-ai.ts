@@ -6,6 +6,7 @@
  *   hung up within a few seconds            -> the first text offers texting instead ("prefer to text?").
  */
 import type { RenderedStep } from '../core/step-content.js';
+import type { VoiceAiCallEndEvent } from '../webhooks/events.js';
 
 export type VoiceAiOutcome = 'booked' | 'message' | 'hung-up' | 'other';
 
@@ -33,21 +34,22 @@ export interface VoiceAiCall {
   summary: string | null;
 }
 
-type Body = Record<string, unknown>;
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+/** Blank is nothing; the AI's words come padded at times. */
+const trimmed = (v: string | number | null | undefined): string | null =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
 
 /** Reads a VoiceAiCallEnd; null for a trial call (the agent's test from GHL's builder) or one without an id. */
-export function readVoiceAiCall(body: Body, receivedAt: Date): VoiceAiCall | null {
-  const callId = str(body.id);
-  if (!callId || body.trialCall === true) return null;
-  const created = str(body.createdAt) ? new Date(str(body.createdAt) as string) : null;
-  const raw = typeof body.duration === 'number' ? body.duration : Number(str(body.duration) ?? Number.NaN);
+export function readVoiceAiCall(event: VoiceAiCallEndEvent, receivedAt: Date): VoiceAiCall | null {
+  const callId = trimmed(event.id);
+  if (!callId || event.trialCall === true) return null;
+  const createdAt = trimmed(event.createdAt);
+  const created = createdAt ? new Date(createdAt) : null;
+  const raw = typeof event.duration === 'number' ? event.duration : Number(trimmed(event.duration) ?? Number.NaN);
   const durationSec = Number.isFinite(raw) && raw >= 0 ? Math.round(raw) : 0;
   const startedAt =
     created && Number.isFinite(created.getTime()) ? created : new Date(receivedAt.getTime() - durationSec * 1000);
-  const actions = Array.isArray(body.executedCallActions) ? body.executedCallActions : [];
-  const booked = actions.some((a) => a && typeof a === 'object' && (a as Body).actionType === 'APPOINTMENT_BOOKING');
-  const summary = str(body.summary);
+  const booked = (event.executedCallActions ?? []).some((a) => a?.actionType === 'APPOINTMENT_BOOKING');
+  const summary = trimmed(event.summary);
   const outcome: VoiceAiOutcome = booked
     ? 'booked'
     : durationSec <= HUNG_UP_WITHIN_SEC
@@ -57,8 +59,8 @@ export function readVoiceAiCall(body: Body, receivedAt: Date): VoiceAiCall | nul
         : 'other';
   return {
     callId,
-    contactId: str(body.contactId),
-    messageId: str(body.messageId),
+    contactId: trimmed(event.contactId),
+    messageId: trimmed(event.messageId),
     startedAt,
     endedAt: new Date(startedAt.getTime() + durationSec * 1000),
     durationSec,

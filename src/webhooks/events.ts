@@ -6,7 +6,11 @@ import { AppError } from '../errors.js';
  * be null, call details may be flat (`callStatus`, `callDuration`) or nested (`meta.call.status`). A schema only
  * demands what processing cannot do without, so a known event that fails one is really broken.
  */
-const text = z.string().nullish();
+/** An optional text field: null when missing, null or empty, so the engine asks one question (`?? fallback`). */
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v || null);
 const id = z.string().min(1);
 const seconds = z.union([z.number(), z.string()]).nullish();
 /**
@@ -42,6 +46,10 @@ export const MessageEvent = z.looseObject({
   subject: text,
   userId: text,
   source: text,
+  /** The message's words (docs/ghl-webhooks.md, message events). */
+  body: text,
+  /** Not in GHL's tables: read as the message id when `messageId` is missing (a REST message's own id). */
+  id: text,
   attachments: z.array(z.unknown()).nullish(),
   meta: z
     .looseObject({ call: z.looseObject({ status: text, duration: seconds, from: text, to: text }).nullish() })
@@ -81,6 +89,7 @@ export const ContactDndUpdateEvent = z.looseObject({
 /** docs/webhook events/LocationUpdate.md: the location is `id`; name, email, companyId may come too. */
 export const LocationUpdateEvent = z.looseObject({
   type: z.literal('LocationUpdate'),
+  locationId: text,
   id,
   name: text,
   email: text,
@@ -110,13 +119,25 @@ export const UserDeleteEvent = z
   .looseObject({ type: z.literal('UserDelete'), ...userFields })
   .refine(hasUser, 'UserDelete needs an id');
 
+/** Opportunity events Ringback keeps (docs/ghl-webhooks.md, "Opportunities"); each carries the whole opportunity. */
+export const OPPORTUNITY_EVENTS = [
+  'OpportunityCreate',
+  'OpportunityUpdate',
+  'OpportunityStatusUpdate',
+  'OpportunityMonetaryValueUpdate',
+  'OpportunityStageUpdate',
+  'OpportunityAssignedToUpdate',
+  'OpportunityDelete',
+] as const;
+
 /**
  * DOCS webhook OpportunityMonetaryValueUpdate: the whole opportunity (`id`, `contactId`, `monetaryValue`,
  * `status`, `dateAdded`...); the other opportunity events are read as the same shape (docs/ghl-webhooks.md).
  */
 export const OpportunityEvent = z.looseObject({
-  type: z.string().startsWith('Opportunity'),
+  type: z.enum(OPPORTUNITY_EVENTS),
   locationId: id,
+  timestamp: z.union([z.string(), z.number()]).nullish(),
   id,
   contactId: text,
   monetaryValue: z.union([z.number(), z.string()]).nullish(),
@@ -164,10 +185,35 @@ export const UninstallEvent = z
   .looseObject({ type: z.literal('UNINSTALL'), ...installFields })
   .refine(needsTarget, 'UNINSTALL needs a locationId or a companyId');
 
-export type InstallEvent = z.infer<typeof InstallEvent>;
-export type UninstallEvent = z.infer<typeof UninstallEvent>;
+export type MessageEvent = z.output<typeof MessageEvent>;
+export type AppointmentEvent = z.output<typeof AppointmentEvent>;
+export type TaskCompleteEvent = z.output<typeof TaskCompleteEvent>;
+export type ContactDndUpdateEvent = z.output<typeof ContactDndUpdateEvent>;
+export type LocationUpdateEvent = z.output<typeof LocationUpdateEvent>;
+export type ContactDeleteEvent = z.output<typeof ContactDeleteEvent>;
+export type UserEvent = z.output<typeof UserCreateEvent> | z.output<typeof UserDeleteEvent>;
+export type OpportunityEvent = z.output<typeof OpportunityEvent>;
+export type VoiceAiCallEndEvent = z.output<typeof VoiceAiCallEndEvent>;
+export type InstallEvent = z.output<typeof InstallEvent>;
+export type UninstallEvent = z.output<typeof UninstallEvent>;
 
-const KNOWN: Record<string, z.ZodType> = {
+/** Every event Ringback reads, typed by its schema: switch on `type`. */
+export type WebhookEvent =
+  | MessageEvent
+  | AppointmentEvent
+  | TaskCompleteEvent
+  | ContactDndUpdateEvent
+  | LocationUpdateEvent
+  | ContactDeleteEvent
+  | UserEvent
+  | OpportunityEvent
+  | VoiceAiCallEndEvent
+  | InstallEvent
+  | UninstallEvent;
+/** What the CRM tells about its records: every event but the app's own INSTALL and UNINSTALL. */
+export type CrmEvent = Exclude<WebhookEvent, InstallEvent | UninstallEvent>;
+
+const KNOWN: Record<string, z.ZodType<WebhookEvent>> = {
   InboundMessage: MessageEvent,
   OutboundMessage: MessageEvent,
   AppointmentCreate: AppointmentEvent,
@@ -203,6 +249,15 @@ export interface ParsedWebhook {
 export function parseTimestamp(v: string | number): Date | undefined {
   const ms = typeof v === 'number' || /^\d+$/.test(v) ? Number(v) : Date.parse(v);
   return Number.isFinite(ms) ? new Date(ms) : undefined;
+}
+
+/**
+ * A stored event, typed by the schema its intake passed (parseWebhook); null for a type Ringback does not read.
+ * Throws a ZodError when a known type does not parse: it never will.
+ */
+export function readWebhook(type: string, body: unknown): WebhookEvent | null {
+  const schema = KNOWN[type];
+  return schema ? schema.parse(body) : null;
 }
 
 /** Throws a 400 AppError for anything that is not an event we can store. Unknown types are accepted. */

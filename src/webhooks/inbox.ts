@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { SignatureKind, WebhookInboxTable } from '../installations/tables.js';
+import type { CrmEvent } from './events.js';
 
 type Executor = Kysely<Database>;
 export type InboxRow = Selectable<WebhookInboxTable>;
@@ -10,10 +11,8 @@ export const WEBHOOK_JOB = 'webhook.process';
 /** A stored webhook, as the processing job hands it on to its handler. */
 export interface InboxEvent {
   webhookId: string;
-  type: string;
-  locationId: string | null;
-  /** The event exactly as GHL sent it (verified, schema-checked for known types). */
-  body: Record<string, unknown>;
+  /** The event as GHL sent it, typed by its schema (events.ts); fields the schema does not name pass through. */
+  event: CrmEvent;
   receivedAt: Date;
   /** Set when no webhook brought the event: the sweep found it through GHL's API (src/followup/sweep.ts). */
   foundBy?: 'sweep';

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { ghlJobError } from '../ghl/job-errors.js';
 import { PermanentJobError } from '../jobs/errors.js';
 import { defineJob, type JobDefinition } from '../jobs/registry.js';
-import { InstallEvent, UninstallEvent } from './events.js';
+import { type CrmEvent, type InstallEvent, readWebhook, type UninstallEvent } from './events.js';
 import { claimInbox, type InboxEvent, loadInbox, recordInboxError, WEBHOOK_JOB } from './inbox.js';
 
 /**
@@ -17,8 +17,8 @@ export interface WebhookHandlers {
   /** UNINSTALL, inside the transaction that marks the inbox row processed. */
   uninstalled(trx: Kysely<Database>, event: UninstallEvent, now: Date): Promise<void>;
   /**
-   * Every other event, unknown types included, inside the transaction that marks the inbox row processed: what
-   * it writes commits exactly once with that mark. It must not call GHL (enqueue a job instead) and must use
+   * Every other event Ringback reads (an unknown type is only marked processed), inside the transaction that
+   * marks the inbox row processed: what it writes commits exactly once with that mark. It must not call GHL (enqueue a job instead) and must use
    * `trx`, never `deps.db`.
    */
   event(trx: Kysely<Database>, event: InboxEvent): Promise<void>;
@@ -39,29 +39,23 @@ export async function processWebhook(deps: Deps, handlers: WebhookHandlers, webh
   const row = await loadInbox(deps.db, webhookId);
   if (!row) throw new PermanentJobError(`webhook ${webhookId} is not in the inbox`);
   if (row.processed_at) return;
-  const body = row.body as Record<string, unknown>;
   const now = () => deps.clock.now();
   try {
-    if (row.type === 'INSTALL') {
-      await handlers.installed(InstallEvent.parse(body));
+    const event = readWebhook(row.type, row.body);
+    if (event?.type === 'INSTALL') {
+      await handlers.installed(event);
       await deps.db.transaction().execute((trx) => claimInbox(trx, webhookId, now()));
       return;
     }
-    const event: InboxEvent = {
-      webhookId,
-      type: row.type,
-      locationId: row.location_id,
-      body,
-      receivedAt: row.received_at,
-    };
-    if (row.type !== 'UNINSTALL' && handlers.direct && (await handlers.direct(event))) return;
+    const stored = (e: CrmEvent): InboxEvent => ({ webhookId, event: e, receivedAt: row.received_at });
+    if (event && event.type !== 'UNINSTALL' && handlers.direct && (await handlers.direct(stored(event)))) return;
     await deps.db.transaction().execute(async (trx) => {
-      if (!(await claimInbox(trx, webhookId, now()))) return;
-      if (row.type === 'UNINSTALL') {
-        await handlers.uninstalled(trx, UninstallEvent.parse(body), now());
+      if (!(await claimInbox(trx, webhookId, now())) || !event) return;
+      if (event.type === 'UNINSTALL') {
+        await handlers.uninstalled(trx, event, now());
         return;
       }
-      await handlers.event(trx, event);
+      await handlers.event(trx, stored(event));
     });
   } catch (err) {
     await recordInboxError(
