@@ -1,6 +1,8 @@
-// "Test call": a dry run of a missed call with the saved settings. Nothing is sent or stored.
+// "Test call": a dry run of a missed call with the saved settings. Nothing is sent or stored, unless the admin
+// asks for one of its texts on their own phone (send-to-phone.js).
 import { api } from './api.js';
 import { h, replace, uid } from './dom.js';
+import { sendToPhoneBox } from './send-to-phone.js';
 import { isDirty, state } from './state.js';
 import { KIND_LABELS, stepName } from './steps.js';
 
@@ -80,7 +82,7 @@ function place(timeZone) {
   return `${(timeZone.split('/').pop() ?? timeZone).replace(/_/g, ' ')} time`;
 }
 
-function showResult(out, result) {
+function showResult(out, result, call) {
   const w = result.recipient.window;
   replace(
     out,
@@ -148,6 +150,7 @@ function showResult(out, result) {
       ),
       h('tbody', {}, result.steps.map(stepRow)),
     ),
+    sendToPhoneBox(result, call),
   );
 }
 
@@ -196,7 +199,7 @@ export function renderTestCall() {
     };
     replace(out, h('p', { class: 'muted' }, 'Running…'));
     try {
-      showResult(out, (await api('POST', '/api/test-call', body)).data);
+      showResult(out, (await api('POST', '/api/test-call', body)).data, body);
     } catch (err) {
       replace(
         out,
@@ -218,7 +221,11 @@ export function renderTestCall() {
         'div',
         {},
         h('h2', { id: 'sec-test-title' }, 'Test call'),
-        h('p', {}, 'See what Ringback would do for a missed call, with your saved settings. Nothing is sent.'),
+        h(
+          'p',
+          {},
+          'See what Ringback would do for a missed call, with your saved settings. Nothing is sent unless you ask for a text on your own phone.',
+        ),
       ),
     ),
     isDirty()
