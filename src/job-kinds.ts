@@ -5,6 +5,7 @@ import { webhookHandlers } from './fan-out.js';
 import { locationRefreshJob } from './installations/location-profile.js';
 import { stepJob } from './followup/step-job.js';
 import { triageTaskJob } from './followup/triage-jobs.js';
+import { voiceAiTaskJob } from './followup/voice-ai-task-job.js';
 import { sweepJob } from './followup/sweep.js';
 import { digestJob } from './reporting/digest.js';
 import { retentionJob } from './retention/job.js';
@@ -25,5 +26,6 @@ export function buildJobRegistry(deps: AppDeps): JobRegistry {
     confirmOptOutJob(deps, ghl),
     locationRefreshJob(deps, ghl),
     triageTaskJob(deps, ghl),
+    voiceAiTaskJob(deps, ghl),
   ]);
 }

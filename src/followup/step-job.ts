@@ -21,7 +21,7 @@ import { sendStepOnce } from './step-send.js';
 import { escalationContent } from './escalation.js';
 import { renderStep, templateValues } from '../core/step-content.js';
 import { FALLBACK_TIMEZONE, recipientCandidates, recipientState } from '../core/timezone.js';
-import { VOICE_AI_WAIT_NOTE, voiceAiWait, withVoiceAi } from './voice-ai.js';
+import { VOICE_AI_PENDING, VOICE_AI_WAIT_NOTE, voiceAiWait, withVoiceAi } from './voice-ai.js';
 import { loadVoiceAiFacts } from './voice-ai-store.js';
 
 /**
@@ -145,7 +145,7 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
   // GHL's Voice AI may still be talking to the caller: the first text waits for its end-of-call event, boundedly.
   const voiceAi = await loadVoiceAiFacts(db, run, step.id, now);
   const aiUntil = decision.type === 'send' && def ? voiceAiWait(voiceAi, def.action, run.started_at, now) : null;
-  if (aiUntil) decision = { type: 'defer', until: aiUntil, reason: 'voice-ai-pending', note: VOICE_AI_WAIT_NOTE };
+  if (aiUntil) decision = { type: 'defer', until: aiUntil, reason: VOICE_AI_PENDING, note: VOICE_AI_WAIT_NOTE };
   const goes = decision.type === 'send' || decision.type === 'defer';
   const noAddress = def?.action === 'email' && emailAddressProblem(def.html, facts.businessAddress) !== null;
   const hold = goes ? (contactHold(step.action, facts, found) ?? (noAddress ? 'no-postal-address' : null)) : null;

@@ -1,11 +1,15 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import { enqueueJob } from '../jobs/queries.js';
 import type { VoiceAiCallEndEvent } from '../webhooks/events.js';
 import { recordContactEvent } from './history.js';
-import { addRunEvent, lockActiveRun, recoverLatestRun } from './runs.js';
+import { ESCALATION_STEP } from './missed-call.js';
+import { addRunEvent, lockActiveRun, recoverLatestRun, STEP_JOB } from './runs.js';
 import {
   MATCH_BEFORE_MS,
   readVoiceAiCall,
+  VOICE_AI_PENDING,
+  VOICE_AI_TASK_JOB,
   type VoiceAiCall,
   type VoiceAiFacts,
   type VoiceAiOutcome,
@@ -71,8 +75,69 @@ export async function ingestVoiceAiCallEnd(trx: Db, event: VoiceAiCallEndEvent, 
   const run = await lockActiveRun(trx, locationId, contactId);
   if (run && run.started_at.getTime() >= call.startedAt.getTime() - MATCH_BEFORE_MS) {
     await addRunEvent(trx, run.id, at, 'voice-ai', { outcome: call.outcome, text: voiceAiText(call) });
+    await endVoiceAiWait(trx, run.id, at);
+    if (call.outcome === 'message' && call.summary) await summaryToTasks(trx, run.id, locationId, call.callId, at);
   }
   if (call.outcome === 'booked') await recoverLatestRun(trx, locationId, contactId, 'voice-ai', at);
+}
+
+/**
+ * The run's first text waits up to 5 minutes for this event (voice-ai.ts VOICE_AI_WAIT_MS): now that it came,
+ * the waiting step runs at once and decides again with what the AI did. Only a step whose job the wait itself
+ * rescheduled is brought forward (quiet hours and the like keep their time). A step job running at this very
+ * moment is not pending: it keeps the bounded wait it chose.
+ */
+async function endVoiceAiWait(trx: Db, runId: number, at: Date) {
+  const steps = await trx
+    .selectFrom('run_steps')
+    .select('id')
+    .where('run_id', '=', runId)
+    .where('action', '=', 'sms')
+    .where('state', '=', 'pending')
+    .execute();
+  if (steps.length === 0) return;
+  await trx
+    .updateTable('jobs')
+    .set({ run_at: at, updated_at: at })
+    .where('kind', '=', STEP_JOB)
+    .where(
+      'unique_key',
+      'in',
+      steps.map((s) => `step:${s.id}`),
+    )
+    .where('state', '=', 'pending')
+    .where('last_error', '=', `deferred: ${VOICE_AI_PENDING}`)
+    .where('run_at', '>', at)
+    .execute();
+}
+
+/**
+ * The AI's summary came after the rep's callback task went to GHL (or while it was going): a job, never this
+ * webhook's transaction, puts it on that task (voice-ai-task-job.ts). Once per task and AI call, however often
+ * GHL delivers the event. A task still pending is created with the summary by its own step.
+ */
+async function summaryToTasks(trx: Db, runId: number, locationId: string, callId: string, at: Date) {
+  const tasks = await trx
+    .selectFrom('run_steps')
+    .select('id')
+    .where('run_id', '=', runId)
+    .where('action', '=', 'task')
+    .where('step_id', '!=', ESCALATION_STEP)
+    .where('state', 'in', ['done', 'sending'])
+    .execute();
+  for (const t of tasks) {
+    await enqueueJob(
+      trx,
+      {
+        kind: VOICE_AI_TASK_JOB,
+        payload: { runStepId: t.id, callId },
+        runAt: at,
+        uniqueKey: `voice-ai-task:${t.id}:${callId}`,
+        locationId,
+      },
+      at,
+    );
+  }
 }
 
 /** One statement per step; cheap when the location never used Voice AI (two index probes). */

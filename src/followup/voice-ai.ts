@@ -22,6 +22,10 @@ export const MATCH_BEFORE_MS = 15 * 60_000;
 export const VOICE_AI_WAIT_NOTE =
   'Text waits a few minutes: HighLevel’s Voice AI may still be talking to the caller, and if it books them no apology is needed.';
 export const OFFER_TEXTING = 'Prefer to text? Just reply here.';
+/** The job that puts a late summary on a callback task GHL already has (voice-ai-task-job.ts). */
+export const VOICE_AI_TASK_JOB = 'followup.voice-ai-task';
+/** The defer reason of a first text waiting for the AI; the job's reschedule note is `deferred: <reason>`. */
+export const VOICE_AI_PENDING = 'voice-ai-pending';
 
 export interface VoiceAiCall {
   callId: string;
@@ -91,14 +95,32 @@ export function withVoiceAi(rendered: RenderedStep, f: VoiceAiFacts): RenderedSt
   const call = f.call;
   if (!call) return rendered;
   if (rendered.action === 'task' && call.outcome === 'message' && call.summary) {
-    return {
-      ...rendered,
-      title: `${rendered.title}: Voice AI took a message`,
-      body: `Voice AI's summary: ${call.summary}\n\n${rendered.body}`,
-    };
+    return { ...rendered, ...taskWithSummary(rendered, call.summary) };
   }
   if (rendered.action === 'sms' && call.outcome === 'hung-up' && !f.notFirstSms) {
     return { ...rendered, message: `${rendered.message} ${OFFER_TEXTING}` };
   }
   return rendered;
+}
+
+const SUMMARY_LEAD = "Voice AI's summary: ";
+const TITLE_TAIL = ': Voice AI took a message';
+
+/**
+ * A callback task told the AI's summary: the same words whether the task is created with it or updated in GHL
+ * when the summary came late (voice-ai-task-job.ts). Unchanged when it already carries a summary, so a second
+ * attempt after an update whose answer was lost adds nothing.
+ */
+export function taskWithSummary(task: { title: string; body: string | null }, summary: string) {
+  const body = task.body ?? '';
+  if (body.startsWith(SUMMARY_LEAD)) return { title: task.title, body };
+  return {
+    title: task.title.endsWith(TITLE_TAIL) ? task.title : `${task.title}${TITLE_TAIL}`,
+    body: `${SUMMARY_LEAD}${summary}\n\n${body}`,
+  };
+}
+
+/** Whether GHL's task already carries a summary (the rep's own edits below it are kept). */
+export function carriesSummary(body: string | null): boolean {
+  return (body ?? '').startsWith(SUMMARY_LEAD);
 }

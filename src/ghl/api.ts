@@ -127,6 +127,15 @@ export interface GhlApi {
   createTask(locationId: string, contactId: string, task: NewTask): Promise<{ id: string }>;
   /** The contact's tasks (GET /contacts/:id/tasks): how a step that died after sending finds its task. */
   listTasks(locationId: string, contactId: string): Promise<GhlTask[]>;
+  /** One task (GET /contacts/:id/tasks/:taskId); null when GHL no longer has it (404). */
+  getTask(locationId: string, contactId: string, taskId: string): Promise<GhlTask | null>;
+  /** PUT /contacts/:id/tasks/:taskId with the fields given (docs/ghl-api-calls.md §5): safe to repeat. */
+  updateTask(
+    locationId: string,
+    contactId: string,
+    taskId: string,
+    change: { title: string; body: string },
+  ): Promise<void>;
   sendMessage(locationId: string, message: OutgoingMessage): Promise<{ messageId: string; conversationId?: string }>;
   /** An email's subject (GET /conversations/messages/email/:id): the message list's `meta.email` has only ids. */
   getEmailSubject(locationId: string, emailMessageId: string): Promise<string | null>;

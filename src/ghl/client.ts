@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { type GhlApi, type GhlMessage, GhlScopeError } from './api.js';
+import { type GhlApi, type GhlMessage, GhlRequestError, GhlScopeError } from './api.js';
 import { createGhlRequester, type GhlClientOptions } from './http.js';
 import { createGhlOAuth, type GhlOAuth } from './oauth.js';
 import {
@@ -20,6 +20,7 @@ import {
   MessagesAnswer,
   NumbersAnswer,
   SendAnswer,
+  OneTaskAnswer,
   TaskAnswer,
   TasksAnswer,
   UserAnswer,
@@ -123,6 +124,33 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
         schema: TaskAnswer,
         idempotent: false,
       }),
+
+    async getTask(locationId, contactId, taskId) {
+      try {
+        return await request({
+          locationId,
+          method: 'GET',
+          path: `/contacts/${encodeURIComponent(contactId)}/tasks/${encodeURIComponent(taskId)}`,
+          schema: OneTaskAnswer,
+          idempotent: true,
+        });
+      } catch (err) {
+        if (err instanceof GhlRequestError && err.status === 404) return null;
+        throw err;
+      }
+    },
+
+    // Setting the same title and body twice leaves the task as once: a retry after a lost answer is harmless.
+    async updateTask(locationId, contactId, taskId, change) {
+      await request({
+        locationId,
+        method: 'PUT',
+        path: `/contacts/${encodeURIComponent(contactId)}/tasks/${encodeURIComponent(taskId)}`,
+        body: { title: change.title, body: change.body },
+        schema: TaskAnswer,
+        idempotent: true,
+      });
+    },
 
     listTasks: (locationId, contactId) =>
       request({

@@ -69,29 +69,30 @@ export const TaskAnswer = z
   .looseObject({ task: z.looseObject({ id: z.string() }) })
   .transform((a) => ({ id: a.task.id }));
 
-export const TasksAnswer = z
+const TaskItem = z
   .looseObject({
-    tasks: z.array(
-      z.looseObject({
-        id: z.string(),
-        title: z.string().nullish(),
-        body: str,
-        assignedTo: str,
-        dueDate: str,
-        completed: z.boolean().nullish(),
-      }),
-    ),
+    id: z.string(),
+    title: z.string().nullish(),
+    body: str,
+    assignedTo: str,
+    dueDate: str,
+    completed: z.boolean().nullish(),
   })
-  .transform((a): GhlTask[] =>
-    a.tasks.map((t) => ({
+  .transform(
+    (t): GhlTask => ({
       id: t.id,
       title: t.title ?? '',
       body: t.body ?? null,
       assignedTo: t.assignedTo ?? null,
       dueDate: t.dueDate ?? null,
       completed: t.completed ?? false,
-    })),
+    }),
   );
+
+export const TasksAnswer = z.looseObject({ tasks: z.array(TaskItem) }).transform((a): GhlTask[] => a.tasks);
+
+/** `GET`/`PUT /contacts/{contactId}/tasks/{taskId}`: TaskByIsSuccessfulResponseDto `{task: TaskSchema}`. */
+export const OneTaskAnswer = z.looseObject({ task: TaskItem }).transform((a): GhlTask => a.task);
 
 export const SendAnswer = z
   .looseObject({ messageId: z.string(), conversationId: opt(z.string()) })

@@ -21,6 +21,8 @@ const SCOPES: Record<string, string> = {
   'post /contacts/:contactId/tags': 'contacts.write',
   'delete /contacts/:contactId/tags': 'contacts.write',
   'post /contacts/:contactId/tasks': 'contacts.write',
+  'get /contacts/:contactId/tasks/:taskId': 'contacts.readonly',
+  'put /contacts/:contactId/tasks/:taskId': 'contacts.write',
   'put /contacts/:contactId/tasks/:taskId/completed': 'contacts.write',
   'get /users': 'users.readonly',
   'get /users/:userId': 'users.readonly',

@@ -15,6 +15,15 @@ const CreateTask = z.object({
 
 const Completed = z.object({ completed: z.boolean() });
 
+/** apps/contacts.json UpdateTaskBody: every field optional; the ones sent replace the task's. */
+const UpdateTask = z.object({
+  title: z.string().min(1).optional(),
+  body: z.string().optional(),
+  dueDate: z.iso.datetime({ offset: true }).optional(),
+  completed: z.boolean().optional(),
+  assignedTo: z.string().optional(),
+});
+
 /** The documented task response: `{id,title,body,assignedTo,dueDate,completed,contactId}`. */
 export function taskView(t: Task): Record<string, unknown> {
   return {
@@ -73,6 +82,23 @@ function complete(deps: Deps) {
   };
 }
 
+/** `PUT /contacts/{contactId}/tasks/{taskId}` (update-task): answers TaskByIsSuccessfulResponseDto `{task}`. */
+function update(deps: Deps) {
+  return (call: ApiCall): Answer => {
+    const task = loadTask(deps, call);
+    const change = UpdateTask.parse(call.body);
+    if (change.assignedTo !== undefined && !deps.store.user(task.locationId, change.assignedTo)) {
+      throw new GhlError(422, [`assignedTo ${change.assignedTo} is not a user of this location`]);
+    }
+    if (change.title !== undefined) task.title = change.title;
+    if (change.body !== undefined) task.body = change.body;
+    if (change.dueDate !== undefined) task.dueDate = new Date(change.dueDate).toISOString();
+    if (change.completed !== undefined) task.completed = change.completed;
+    if (change.assignedTo !== undefined) task.assignedTo = change.assignedTo;
+    return traced(200, { task: taskView(task) });
+  };
+}
+
 export function taskRoutes(deps: Deps): ApiRoute[] {
   return [
     { method: 'post', path: '/contacts/:contactId/tasks', handler: create(deps) },
@@ -82,6 +108,7 @@ export function taskRoutes(deps: Deps): ApiRoute[] {
       path: '/contacts/:contactId/tasks/:taskId',
       handler: (call) => traced(200, { task: taskView(loadTask(deps, call)) }),
     },
+    { method: 'put', path: '/contacts/:contactId/tasks/:taskId', handler: update(deps) },
     { method: 'put', path: '/contacts/:contactId/tasks/:taskId/completed', handler: complete(deps) },
   ];
 }
