@@ -41,7 +41,7 @@ export const TokenAnswer = z.looseObject({
 });
 
 /** `GET /users/search` (docs/ghl-platform.md §7): a page of users; one unreadable user is left out, not fatal. */
-const UserSearchAnswer = z.looseObject({ users: z.array(z.unknown()) });
+export const UserSearchAnswer = z.looseObject({ users: z.array(z.unknown()) });
 
 export const InstalledAnswer = z.looseObject({
   locations: z.array(z.looseObject({ _id: z.string(), name: opt(z.string()), isInstalled: opt(z.boolean()) })),

@@ -3,6 +3,7 @@ import { authorizeLocation } from './auth.js';
 import { GhlError } from './ghl-http.js';
 import type { AgencyUser, Calendar, Location, PhoneNumber, User } from './model.js';
 import type { Deps } from './records.js';
+import { DEFAULT_PERMISSIONS } from './user-permissions.js';
 
 /** Read-only sub-account data: users, the location, tracking numbers, calendars (docs/ghl-platform.md §7). */
 
@@ -19,11 +20,13 @@ function userView(u: User | AgencyUser): Record<string, unknown> {
     email: u.email,
     phone: u.phone,
     extension: '',
-    permissions: {},
+    permissions: { ...DEFAULT_PERMISSIONS },
     scopes: '',
     roles,
     deleted: u.deleted === true,
-    lcPhone: {},
+    // "LC Phone Inbound Phone Numbers": by location id (the doc's example key `locationId` stands for one).
+    lcPhone: 'companyId' in u || !u.phone ? {} : { [u.locationId]: u.phone },
+    platformLanguage: 'en_US',
   };
 }
 
