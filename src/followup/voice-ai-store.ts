@@ -3,7 +3,6 @@ import type { Database } from '../db/database.js';
 import { enqueueJob } from '../jobs/queries.js';
 import type { VoiceAiCallEndEvent } from '../webhooks/events.js';
 import { recordContactEvent } from './history.js';
-import { ESCALATION_STEP } from './missed-call.js';
 import { addRunEvent, lockActiveRun, recoverLatestRun, STEP_JOB } from './runs.js';
 import {
   MATCH_BEFORE_MS,
@@ -36,7 +35,7 @@ export function voiceAiText(call: VoiceAiCall): string {
  * VoiceAiCallEnd, in the transaction that marks the webhook processed. The AI call is stored once (a redelivery
  * changes nothing). Booked: a `booked` contact event at the call's end, so every later step of the caller's run
  * stops on the same guard as any booking, and the run (active, or lost within 72 h) ends recovered now. The
- * missed call may come later or never: ingestCall asks recoverIfVoiceAiBooked when it does.
+ * missed call may come later or never: the missed-call statement (ringback_missed_call) honours the booking when it does.
  */
 export async function ingestVoiceAiCallEnd(trx: Db, event: VoiceAiCallEndEvent, receivedAt: Date) {
   const { locationId } = event;
@@ -114,7 +113,8 @@ async function endVoiceAiWait(trx: Db, runId: number, at: Date) {
 /**
  * The AI's summary came after the rep's callback task went to GHL (or while it was going): a job, never this
  * webhook's transaction, puts it on that task (voice-ai-task-job.ts). Once per task and AI call, however often
- * GHL delivers the event. A task still pending is created with the summary by its own step.
+ * GHL delivers the event. A task still pending is created with the summary by its own step; the manager's
+ * escalation task is left as it is (the job tells it apart).
  */
 async function summaryToTasks(trx: Db, runId: number, locationId: string, callId: string, at: Date) {
   const tasks = await trx
@@ -122,7 +122,6 @@ async function summaryToTasks(trx: Db, runId: number, locationId: string, callId
     .select('id')
     .where('run_id', '=', runId)
     .where('action', '=', 'task')
-    .where('step_id', '!=', ESCALATION_STEP)
     .where('state', 'in', ['done', 'sending'])
     .execute();
   for (const t of tasks) {

@@ -11,6 +11,7 @@ import type { GhlApi } from '../ghl/api.js';
 import { ghlJobError } from '../ghl/job-errors.js';
 import { RetryAtError } from '../jobs/errors.js';
 import { defineJob } from '../jobs/registry.js';
+import { ESCALATION_STEP } from './missed-call.js';
 import { addRunEvent } from './runs.js';
 import { carriesSummary, taskWithSummary, VOICE_AI_TASK_JOB } from './voice-ai.js';
 
@@ -30,7 +31,8 @@ export function voiceAiTaskJob(deps: Deps, ghl: GhlApi) {
         .select(['id', 'run_id', 'location_id', 'contact_id', 'step_id', 'state', 'ghl_id'])
         .where('id', '=', runStepId)
         .executeTakeFirst();
-      if (!step) return;
+      // The manager's escalation task is about the missed calls, not this caller's message.
+      if (!step || step.step_id === ESCALATION_STEP) return;
       // The task's own step has not settled whether GHL created it: its retry does, then this looks again.
       if (step.state === 'sending') {
         throw new RetryAtError(new Date(clock.now().getTime() + SENDING_RETRY_MS), 'task not settled yet');
