@@ -10,29 +10,10 @@ import {
   stateZones,
   US_STATES,
 } from './area-codes.js';
+import { zoneFormat } from './zone-format.js';
 
 /** Last resort when even the location has no usable zone: the zone most US contacts live in. */
 export const FALLBACK_TIMEZONE = 'America/New_York';
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let found = formatters.get(timeZone);
-  if (!found) {
-    found = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, found);
-  }
-  return found;
-}
 
 /**
  * Whether Intl knows `timeZone` as a named zone. Offsets such as "+05:00", which newer ICU builds accept, are
@@ -41,7 +22,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 export function isValidTimeZone(timeZone: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(timeZone)) return false;
   try {
-    formatter(timeZone);
+    zoneFormat(timeZone, 'parts');
     return true;
   } catch {
     return false;
@@ -99,7 +80,7 @@ export function localToInstant(date: string, minute: number, timeZone: string): 
 // The wall-clock reading at `ms` in `timeZone`, expressed as if that reading were UTC (seconds dropped).
 function wallClockMs(ms: number, timeZone: string): number {
   const parts: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(ms))) parts[part.type] = Number(part.value);
+  for (const part of zoneFormat(timeZone, 'parts').formatToParts(new Date(ms))) parts[part.type] = Number(part.value);
   return Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0);
 }
 

@@ -5,23 +5,11 @@
 import { type ClosedRule, closedRules, type WindowRules } from './send-window.js';
 import type { StateRule } from './state-rules.js';
 import { localParts, type RecipientCandidates } from './timezone.js';
-
-const formats = new Map<string, Intl.DateTimeFormat>();
+import { zoneFormat } from './zone-format.js';
 
 /** `Tue 9:00 AM CST`: the instant on `timeZone`'s wall clock. */
 export function ownerTime(at: Date, timeZone: string): string {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      weekday: 'short',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    });
-    formats.set(timeZone, format);
-  }
-  return format
+  return zoneFormat(timeZone, 'weekdayTime')
     .format(at)
     .replace(/\u202f/g, ' ')
     .replace(',', '');

@@ -2,6 +2,7 @@
  * Outcomes in the owner's words. The run's outcome and reason are codes (`recovered`/`booked`,
  * `suppressed`/`dnd`); the page, the CSV export and the digest say what they mean instead.
  */
+import { zoneFormat } from '../core/zone-format.js';
 
 const REASONS: Record<string, string> = {
   // recovered
@@ -64,15 +65,7 @@ export function shortDuration(seconds: number | null): string {
 /** "2026-01-05 9:00 AM EST": the day and time in the location's zone, with the zone's short name. */
 export function localTime(at: Date, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    })
+    zoneFormat(timeZone, 'dayTime')
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
