@@ -126,8 +126,12 @@ begin
     from steps order by id
     on conflict (unique_key) do nothing;
     insert into jobs (kind, payload, run_at, unique_key, location_id, created_at, updated_at)
-    values ('followup.attribute', jsonb_build_object('runId', v_run), v_now, 'attribute:' || v_run, v_location,
-            v_now, v_now)
+    -- What the attribution job calls GHL with, so that it reads nothing before (attribute-job.ts).
+    values ('followup.attribute',
+            jsonb_build_object('runId', v_run, 'locationId', v_location, 'contactId', v_contact,
+                               'sourceTag', p->'sourceTag', 'trackingNumber', p->'trackingNumber',
+                               'highValue', (p->>'highValue')::boolean),
+            v_now, 'attribute:' || v_run, v_location, v_now, v_now)
     on conflict (unique_key) do nothing;
   end if;
 
@@ -154,4 +158,75 @@ begin
     end if;
   end if;
   return jsonb_build_object('outcome', case when v_created then 'started' else 'joined' end, 'runId', v_run);
+end $$;
+
+-- A run's attribution after GHL tagged the contact (attribute-job.ts): its rep chosen, whether it is high-value,
+-- the caller's name, the 'tagged' event, and a high-value lead's callback task brought forward; one statement.
+-- Who may get the task is decided in TypeScript from copies of the settings and of the reps GHL deleted; their md5s
+-- are checked here as ringback_missed_call checks the settings ('stale': read them again and retry).
+-- p: runId, now, settingsMd5, removedMd5, highValue, contactName, tags, pool: null (nobody) or {via, takesTurns,
+-- userId (no turn), members and key (the pointer of the list that takes turns)}.
+-- Returns {outcome: 'stale' | 'gone' | 'done', assignedTo, via}.
+create function ringback_attribute_run(p jsonb) returns jsonb
+language plpgsql as $$
+declare
+  v_run_id bigint := (p->>'runId')::bigint;
+  v_now timestamptz := (p->>'now')::timestamptz;
+  v_run record;
+  v_md5 text;
+  v_user text;
+  v_via text;
+  v_slot integer;
+  v_size integer;
+  v_step record;
+begin
+  select * into v_run from runs where id = v_run_id for update;
+  if not found then
+    return jsonb_build_object('outcome', 'gone');
+  end if;
+  select md5(settings::text) into v_md5 from location_settings where location_id = v_run.location_id;
+  if v_md5 is distinct from p->>'settingsMd5' then
+    return jsonb_build_object('outcome', 'stale');
+  end if;
+  select md5(string_agg(user_id, ',' order by user_id collate "C")) into v_md5
+  from removed_users where location_id = v_run.location_id;
+  if v_md5 is distinct from p->>'removedMd5' then
+    return jsonb_build_object('outcome', 'stale');
+  end if;
+
+  if v_run.assigned_user_id is not null then
+    v_via := 'kept';
+  elsif jsonb_typeof(p->'pool') is distinct from 'object' then
+    v_via := 'none';
+  else
+    v_via := p->'pool'->>'via';
+    if (p->'pool'->>'takesTurns')::boolean then
+      -- Each list takes turns on its own pointer; two workers assigning at once get consecutive slots.
+      insert into round_robin (location_id, pool, next_index) values (v_run.location_id, p->'pool'->>'key', 1)
+      on conflict (location_id, pool) do update set next_index = round_robin.next_index + 1
+      returning next_index - 1 into v_slot;
+      v_size := jsonb_array_length(p->'pool'->'members');
+      v_user := p->'pool'->'members'->>(((v_slot % v_size) + v_size) % v_size);
+    else
+      v_user := p->'pool'->>'userId';
+    end if;
+  end if;
+
+  update runs set high_value = (p->>'highValue')::boolean, contact_name = p->>'contactName',
+                  assigned_user_id = coalesce(v_user, assigned_user_id), updated_at = v_now
+  where id = v_run_id;
+  insert into run_events (run_id, at, kind, detail)
+  values (v_run_id, v_now, 'tagged', jsonb_build_object('tags', p->'tags',
+          'assignedTo', coalesce(v_user, v_run.assigned_user_id), 'via', v_via));
+  -- A lead that turned out high-value (its contact's tags) gets its callback task now.
+  if (p->>'highValue')::boolean and not v_run.high_value then
+    for v_step in
+      update run_steps set due_at = v_now
+      where run_id = v_run_id and action = 'task' and state = 'pending' and due_at > v_now
+      returning id
+    loop
+      update jobs set run_at = v_now, updated_at = v_now where unique_key = 'step:' || v_step.id and state = 'pending';
+    end loop;
+  end if;
+  return jsonb_build_object('outcome', 'done', 'assignedTo', coalesce(v_user, v_run.assigned_user_id), 'via', v_via);
 end $$;

@@ -14,6 +14,8 @@ export interface Assignment {
    * and for a source or rule naming several users, which take turns through the same index.
    */
   consumesRoundRobin: boolean;
+  /** The list the user was chosen from (empty for `none`): the users who take turns with them. */
+  pool: readonly string[];
 }
 
 export interface AssignmentInput {
@@ -34,7 +36,7 @@ export function chooseAssignee(input: AssignmentInput): Assignment {
   const rule = settings.routing.rules.find((r) => r.userIds.length > 0 && tags.has(normalizeTag(r.ifTag)));
   if (rule) return pick(rule.userIds, roundRobinIndex, 'rule');
   if (settings.routing.userIds.length > 0) return pick(settings.routing.userIds, roundRobinIndex, 'round-robin');
-  return { userId: null, via: 'none', consumesRoundRobin: false };
+  return { userId: null, via: 'none', consumesRoundRobin: false, pool: [] };
 }
 
 function pick(userIds: readonly string[], index: number, via: Exclude<AssignmentVia, 'none'>): Assignment {
@@ -42,7 +44,7 @@ function pick(userIds: readonly string[], index: number, via: Exclude<Assignment
   // A counter read from the database may be negative or fractional after a bad write; never index out of range.
   const safe = Number.isFinite(index) ? Math.trunc(index) : 0;
   const userId = userIds[((safe % size) + size) % size] ?? null;
-  return { userId, via, consumesRoundRobin: via === 'round-robin' || size > 1 };
+  return { userId, via, consumesRoundRobin: via === 'round-robin' || size > 1, pool: userIds };
 }
 
 // GHL lower-cases contact tags, so a rule written "Service" must match the contact's "service".

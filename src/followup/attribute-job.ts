@@ -1,97 +1,122 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import type { GhlApi } from '../ghl/api.js';
+import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
 import { attributionTags, isHighValue } from '../core/attribution.js';
 import { defineJob } from '../jobs/registry.js';
-import { loadLocationContext } from './location-settings.js';
+import { removedUsersCopy, settingsCopy } from './checked-copies.js';
 import { ATTRIBUTE_JOB } from './missed-call.js';
-import { assignRep } from './round-robin.js';
-import { addRunEvent } from './runs.js';
+import { assignmentPool } from './round-robin.js';
 import { ghlJobError } from '../ghl/job-errors.js';
+
+// Another instance saving the page or deleting a rep between our read and our statement, three times over, is
+// not plausible.
+const MAX_STALE = 3;
+
+/** What the missed call's statement puts in the job; a job queued by an earlier release has the run's id only. */
+const payload = z.object({
+  runId: z.number().int(),
+  locationId: z.string().optional(),
+  contactId: z.string().optional(),
+  sourceTag: z.string().nullish(),
+  trackingNumber: z.string().nullish(),
+  highValue: z.boolean().optional(),
+});
+type Payload = z.infer<typeof payload>;
+
+interface RunFacts {
+  runId: number;
+  locationId: string;
+  contactId: string;
+  sourceTag: string | null;
+  trackingNumber: string | null;
+  highValue: boolean;
+}
 
 /**
  * Right after a run starts: tag the contact by the line it dialled, decide whether it is high-value (source or
  * the contact's own tags), and route it to a rep. A contact-tagged high-value lead gets its callback task now.
+ * Its database side is one statement (ringback_attribute_run, migrations/0021_missed_call.sql).
  */
 export function attributeJob(deps: Deps, ghl: GhlApi) {
   return defineJob({
     kind: ATTRIBUTE_JOB,
-    schema: z.object({ runId: z.number().int() }),
-    async handle({ runId }) {
-      const { db, clock } = deps;
-      const run = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+    schema: payload,
+    async handle(given) {
+      const run = await runFacts(deps, given);
       if (!run) return;
-      const ctx = await loadLocationContext(db, run.location_id);
-      if (!ctx.installed) return;
+      let contact: Awaited<ReturnType<GhlApi['getContact']>>;
+      let tags: string[];
+      let highValue: boolean;
       try {
-        const contact = await ghl.getContact(run.location_id, run.contact_id);
-        const highValue = isHighValue(ctx.settings, run.high_value, contact.tags);
-        const tags = attributionTags(run.source_tag, highValue);
-        await ghl.addTags(run.location_id, run.contact_id, tags);
-        const source =
-          ctx.settings.sources.find((s) => s.tag === run.source_tag && s.trackingNumber === run.tracking_number) ??
-          null;
-        await db.transaction().execute(async (trx) => {
-          const now = clock.now();
-          const fresh = await trx
-            .selectFrom('runs')
-            .select(['assigned_user_id'])
-            .where('id', '=', runId)
-            .forUpdate()
-            .executeTakeFirst();
-          const assignment = fresh?.assigned_user_id
-            ? null
-            : await assignRep(trx, {
-                locationId: run.location_id,
-                settings: ctx.settings,
-                source,
-                contactTags: contact.tags,
-                sourceTag: run.source_tag,
-              });
-          await trx
-            .updateTable('runs')
-            .set({
-              high_value: highValue,
-              // The call log shows who called by name (src/reporting/calls.ts).
-              contact_name: contactName(contact),
-              ...(assignment ? { assigned_user_id: assignment.userId } : {}),
-              updated_at: now,
-            })
-            .where('id', '=', runId)
-            .execute();
-          await addRunEvent(trx, runId, now, 'tagged', {
-            tags,
-            assignedTo: assignment?.userId ?? fresh?.assigned_user_id ?? null,
-            via: assignment?.via ?? 'kept',
-          });
-          if (highValue && !run.high_value) await bringTaskForward(trx, runId, now);
-        });
-        deps.wakeWorker?.();
+        contact = await ghl.getContact(run.locationId, run.contactId);
+        const { settings } = await settingsCopy(deps.db, run.locationId, false);
+        highValue = isHighValue(settings, run.highValue, contact.tags);
+        tags = attributionTags(run.sourceTag, highValue);
+        await ghl.addTags(run.locationId, run.contactId, tags);
       } catch (err) {
+        // Uninstalled since the call: its runs were stopped, there is nobody to tag for.
+        if (err instanceof GhlNotInstalledError) return;
         throw ghlJobError(err);
       }
+      for (let attempt = 0; attempt < MAX_STALE; attempt += 1) {
+        const fresh = attempt > 0;
+        const copy = await settingsCopy(deps.db, run.locationId, fresh);
+        const removed = await removedUsersCopy(deps.db, run.locationId, fresh);
+        const source =
+          copy.settings.sources.find((s) => s.tag === run.sourceTag && s.trackingNumber === run.trackingNumber) ?? null;
+        const pool = assignmentPool(
+          {
+            locationId: run.locationId,
+            settings: copy.settings,
+            source,
+            contactTags: contact.tags,
+            sourceTag: run.sourceTag,
+          },
+          removed.ids,
+        );
+        const p = {
+          runId: run.runId,
+          now: deps.clock.now(),
+          settingsMd5: copy.md5,
+          removedMd5: removed.md5,
+          highValue,
+          contactName: contactName(contact),
+          tags,
+          pool: pool.via === 'none' ? null : pool,
+        };
+        const { rows } = await sql<{ r: { outcome: 'stale' | 'gone' | 'done' } }>`
+          select ringback_attribute_run(${JSON.stringify(p)}::jsonb) as r`.execute(deps.db);
+        if (rows[0]?.r.outcome === 'stale') continue;
+        deps.wakeWorker?.();
+        return;
+      }
+      throw new Error(`the settings or reps of ${run.locationId} changed ${MAX_STALE} times during an attribution`);
     },
   });
 }
 
-async function bringTaskForward(trx: Deps['db'], runId: number, now: Date): Promise<void> {
-  const steps = await trx
-    .updateTable('run_steps')
-    .set({ due_at: now })
-    .where('run_id', '=', runId)
-    .where('action', '=', 'task')
-    .where('state', '=', 'pending')
-    .where('due_at', '>', now)
-    .returning('id')
-    .execute();
-  for (const s of steps) {
-    await trx
-      .updateTable('jobs')
-      .set({ run_at: now, updated_at: now })
-      .where('unique_key', '=', `step:${s.id}`)
-      .where('state', '=', 'pending')
-      .execute();
+async function runFacts(deps: Deps, given: Payload): Promise<RunFacts | null> {
+  if (given.locationId && given.contactId) {
+    return {
+      runId: given.runId,
+      locationId: given.locationId,
+      contactId: given.contactId,
+      sourceTag: given.sourceTag ?? null,
+      trackingNumber: given.trackingNumber ?? null,
+      highValue: given.highValue ?? false,
+    };
   }
+  const run = await deps.db.selectFrom('runs').selectAll().where('id', '=', given.runId).executeTakeFirst();
+  if (!run) return null;
+  return {
+    runId: run.id,
+    locationId: run.location_id,
+    contactId: run.contact_id,
+    sourceTag: run.source_tag,
+    trackingNumber: run.tracking_number,
+    highValue: run.high_value,
+  };
 }
 
 function contactName(contact: {

@@ -6,7 +6,7 @@ import { type CallEvent, classifyCall, eventTime } from '../core/call-events.js'
 import type { InboxEvent } from '../webhooks/inbox.js';
 import { stepDelayMs } from '../core/step-content.js';
 import type { Settings } from '../core/settings/schema.js';
-import { settingsCopy } from './settings-copy.js';
+import { settingsCopy } from './checked-copies.js';
 import { MATCH_BEFORE_MS, type VoiceAiCall } from './voice-ai.js';
 import { voiceAiText } from './voice-ai-store.js';
 

@@ -20,12 +20,27 @@ export async function assignRep(db: Kysely<Database>, given: AssignInput): Promi
   const input = withoutUsers(given, await removedUserIds(db, given.locationId));
   const probe = chooseAssignee({ ...input, roundRobinIndex: 0 });
   if (!probe.consumesRoundRobin) return probe;
-  const pool = poolKey(input, probe);
+  const pool = poolKey(probe);
   const res = await sql<{ slot: number }>`
     insert into round_robin (location_id, pool, next_index) values (${input.locationId}, ${pool}, 1)
     on conflict (location_id, pool) do update set next_index = round_robin.next_index + 1
     returning next_index - 1 as slot`.execute(db);
   return chooseAssignee({ ...input, roundRobinIndex: res.rows[0]?.slot ?? 0 });
+}
+
+/**
+ * Who may get a run's callback task, for the statement that assigns it (ringback_attribute_run): the user when
+ * the choice takes no turn, else the pool whose turn-taking pointer the statement advances.
+ */
+export type AssignmentPool =
+  | { via: Assignment['via']; userId: string | null; takesTurns: false }
+  | { via: Assignment['via']; takesTurns: true; members: string[]; key: string };
+
+export function assignmentPool(given: AssignInput, removed: ReadonlySet<string>): AssignmentPool {
+  const input = withoutUsers(given, removed);
+  const probe = chooseAssignee({ ...input, roundRobinIndex: 0 });
+  if (!probe.consumesRoundRobin) return { via: probe.via, userId: probe.userId, takesTurns: false };
+  return { via: probe.via, takesTurns: true, members: [...probe.pool], key: poolKey(probe) };
 }
 
 /** Who would be assigned next, without taking the turn: the settings page's dry run. */
@@ -37,13 +52,13 @@ export async function peekRep(db: Kysely<Database>, given: AssignInput): Promise
     .selectFrom('round_robin')
     .select('next_index')
     .where('location_id', '=', input.locationId)
-    .where('pool', '=', poolKey(input, probe))
+    .where('pool', '=', poolKey(probe))
     .executeTakeFirst();
   return chooseAssignee({ ...input, roundRobinIndex: row?.next_index ?? 0 });
 }
 
 /** Reps GHL deleted (UserDelete) leave every list they are on; a list left empty falls through to the next. */
-function withoutUsers(input: AssignInput, removed: Set<string>): AssignInput {
+function withoutUsers(input: AssignInput, removed: ReadonlySet<string>): AssignInput {
   if (removed.size === 0) return input;
   const keep = (ids: readonly string[]) => ids.filter((id) => !removed.has(id));
   const { routing } = input.settings;
@@ -61,16 +76,6 @@ function withoutUsers(input: AssignInput, removed: Set<string>): AssignInput {
 }
 
 // Each list of users takes turns on its own pointer, so a source's reps and the general pool never skew each other.
-function poolKey(input: AssignInput, probe: Assignment): string {
-  return `${probe.via}:${poolMembers(input, probe).join(',')}`;
-}
-
-function poolMembers(
-  input: { settings: Pick<Settings, 'routing'>; source: Pick<SourceSettings, 'assignTo'> | null },
-  probe: Assignment,
-): string[] {
-  if (probe.via === 'source') return input.source?.assignTo ?? [];
-  if (probe.via === 'round-robin') return input.settings.routing.userIds;
-  const rule = input.settings.routing.rules.find((r) => r.userIds.includes(probe.userId ?? ''));
-  return rule?.userIds ?? [];
+function poolKey(probe: Assignment): string {
+  return `${probe.via}:${probe.pool.join(',')}`;
 }

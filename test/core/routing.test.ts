@@ -14,7 +14,7 @@ describe('chooseAssignee', () => {
       sourceTag: 'Facebook Ad Caller',
       roundRobinIndex: 5,
     });
-    expect(result).toEqual({ userId: 'src1', via: 'source', consumesRoundRobin: false });
+    expect(result).toEqual({ userId: 'src1', via: 'source', consumesRoundRobin: false, pool: ['src1'] });
   });
 
   it('takes turns among several source users by the round-robin index', () => {
@@ -23,6 +23,7 @@ describe('chooseAssignee', () => {
       userId: 'a',
       via: 'source',
       consumesRoundRobin: true,
+      pool: ['a', 'b', 'c'],
     });
     expect(chooseAssignee({ ...input, roundRobinIndex: 4 }).userId).toBe('b');
   });
@@ -43,7 +44,7 @@ describe('chooseAssignee', () => {
       sourceTag: null,
       roundRobinIndex: 0,
     });
-    expect(result).toEqual({ userId: 'svc1', via: 'rule', consumesRoundRobin: false });
+    expect(result).toEqual({ userId: 'svc1', via: 'rule', consumesRoundRobin: false, pool: ['svc1'] });
   });
 
   it('matches rule tags without regard to case or surrounding spaces', () => {
@@ -72,8 +73,27 @@ describe('chooseAssignee', () => {
       userId: 'y',
       via: 'rule',
       consumesRoundRobin: true,
+      pool: ['x', 'y'],
     });
     expect(chooseAssignee({ ...input, roundRobinIndex: 2 }).userId).toBe('x');
+  });
+
+  it('names the list it chose from, not an earlier rule that shares a user', () => {
+    const settings = routing(
+      [],
+      [
+        { ifTag: 'sales', userIds: ['x', 'z'] },
+        { ifTag: 'vip', userIds: ['x', 'y'] },
+      ],
+    );
+    const result = chooseAssignee({
+      settings,
+      source: null,
+      contactTags: ['vip'],
+      sourceTag: null,
+      roundRobinIndex: 0,
+    });
+    expect(result).toMatchObject({ userId: 'x', via: 'rule', pool: ['x', 'y'] });
   });
 
   it('skips a matching rule with no users', () => {
@@ -93,6 +113,7 @@ describe('chooseAssignee', () => {
       userId: 'a',
       via: 'round-robin',
       consumesRoundRobin: true,
+      pool: ['a', 'b', 'c'],
     });
     expect(chooseAssignee({ ...input, roundRobinIndex: 1 }).userId).toBe('b');
     expect(chooseAssignee({ ...input, roundRobinIndex: 2 }).userId).toBe('c');
@@ -113,6 +134,7 @@ describe('chooseAssignee', () => {
       userId: 'solo',
       via: 'round-robin',
       consumesRoundRobin: true,
+      pool: ['solo'],
     });
   });
 
@@ -130,6 +152,7 @@ describe('chooseAssignee', () => {
       userId: null,
       via: 'none',
       consumesRoundRobin: false,
+      pool: [],
     });
   });
 });

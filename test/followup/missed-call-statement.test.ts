@@ -26,7 +26,7 @@ async function missedCall(from: string) {
   return call;
 }
 
-// A missed call is planned from a copy of the settings held in memory (src/followup/settings-copy.ts); the
+// A missed call is planned from a copy of the settings held in memory (src/followup/checked-copies.ts); the
 // statement that acts on it refuses a copy that another instance's save made stale.
 describe('a missed call in one statement', () => {
   it('follows settings saved elsewhere after the copy was taken: turned off, then a later first text', async () => {

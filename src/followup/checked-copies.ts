@@ -28,9 +28,40 @@ export async function settingsCopy(db: Kysely<Database>, locationId: string, fre
     select (select settings::text from location_settings where location_id = ${locationId}) as text`.execute(db);
   const text = rows[0]?.text ?? null;
   const copy: SettingsCopy = {
-    md5: text === null ? null : createHash('md5').update(text, 'utf8').digest('hex'),
+    md5: text === null ? null : md5(text),
     settings: settingsFromText(locationId, text),
   };
   setBounded(copies, locationId, copy, MAX_ENTRIES);
   return copy;
+}
+
+/** The reps GHL deleted in a location (UserDelete), with the md5 the attribution statement checks. */
+export interface RemovedUsersCopy {
+  md5: string | null;
+  ids: ReadonlySet<string>;
+}
+
+const removedCopies = new Map<string, RemovedUsersCopy>();
+
+/**
+ * Reps GHL deleted leave routing; a copy taken before another instance processed a UserDelete is refused by the
+ * statement that would assign from it (ringback_attribute_run), and read again with `fresh`.
+ */
+export async function removedUsersCopy(
+  db: Kysely<Database>,
+  locationId: string,
+  fresh: boolean,
+): Promise<RemovedUsersCopy> {
+  const held = fresh ? undefined : removedCopies.get(locationId);
+  if (held) return held;
+  const rows = await db.selectFrom('removed_users').select('user_id').where('location_id', '=', locationId).execute();
+  const ids = rows.map((r) => r.user_id).sort();
+  // The same text Postgres hashes: ids in byte order (collate "C"), joined by commas; none is null.
+  const copy = { md5: ids.length ? md5(ids.join(',')) : null, ids: new Set(ids) };
+  setBounded(removedCopies, locationId, copy, MAX_ENTRIES);
+  return copy;
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text, 'utf8').digest('hex');
 }
