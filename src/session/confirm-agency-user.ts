@@ -10,17 +10,10 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
-import {
-  type GhlApi,
-  GhlNotInstalledError,
-  GhlRateLimitedError,
-  GhlRequestError,
-  GhlUnavailableError,
-  type GhlUserAccess,
-} from '../ghl/api.js';
+import type { GhlApi, GhlUserAccess } from '../ghl/api.js';
 import type { GhlAuth } from '../ghl/client.js';
+import { askGhlForUser, cachedConfirm } from './confirm-with-ghl.js';
 import { listInstalledLocationsOfCompany } from './locations.js';
-import { SESSION_TTL_SECONDS } from './token.js';
 
 export interface AgencyUser {
   userId: string;
@@ -32,11 +25,8 @@ export interface AgencyUser {
 }
 
 const NOT_CONFIRMED = 'GoHighLevel does not list you as a user of this agency; open Ringback from inside GoHighLevel';
-const CACHE_MAX = 10_000;
 
 export function agencyUserConfirmer(deps: { db: Kysely<Database>; ghl?: GhlApi; ghlAuth?: GhlAuth; clock: Clock }) {
-  const cache = new Map<string, { user: AgencyUser; until: number }>();
-
   /** GHL's record of the user, or null when the company's GHL does not list them. */
   async function ask(companyId: string, userId: string): Promise<GhlUserAccess | null> {
     const auth = deps.ghlAuth;
@@ -55,35 +45,12 @@ export function agencyUserConfirmer(deps: { db: Kysely<Database>; ghl?: GhlApi; 
     return deps.ghl.getUser(location.locationId, userId);
   }
 
-  async function lookUp(companyId: string, userId: string): Promise<GhlUserAccess | null> {
-    try {
-      return await ask(companyId, userId);
-    } catch (err) {
-      if (err instanceof GhlRequestError || err instanceof GhlNotInstalledError) return null;
-      if (err instanceof GhlUnavailableError || err instanceof GhlRateLimitedError) {
-        throw new AppError(
-          503,
-          'GHL_UNAVAILABLE',
-          'GoHighLevel could not confirm who you are just now; reload in a minute',
-          {
-            retryAfterSeconds: 30,
-          },
-        );
-      }
-      throw err;
-    }
-  }
-
-  return async function confirm(companyId: string, userId: string): Promise<AgencyUser> {
-    const key = `${companyId}\u0000${userId}`;
-    const now = deps.clock.now().getTime();
-    const hit = cache.get(key);
-    if (hit && hit.until > now) return hit.user;
-    const found = await lookUp(companyId, userId);
+  return cachedConfirm(deps.clock, async (companyId, userId): Promise<AgencyUser> => {
+    const found = await askGhlForUser(() => ask(companyId, userId));
     if (!found || found.id !== userId || found.deleted || found.role === null || found.type !== 'agency') {
       throw new AppError(403, 'USER_NOT_CONFIRMED', NOT_CONFIRMED);
     }
-    const user: AgencyUser = {
+    return {
       userId,
       companyId,
       role: found.role === 'admin' ? 'admin' : 'user',
@@ -91,11 +58,7 @@ export function agencyUserConfirmer(deps: { db: Kysely<Database>; ghl?: GhlApi; 
       // Restricted unless GHL says plainly that the user is not (`restrictSubAccount: false`).
       locationIds: found.restrictSubAccount === false ? null : found.locationIds,
     };
-    cache.delete(key);
-    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
-    cache.set(key, { user, until: now + SESSION_TTL_SECONDS * 1000 });
-    return user;
-  };
+  });
 }
 
 export type AgencyUserConfirmer = ReturnType<typeof agencyUserConfirmer>;

@@ -4,26 +4,16 @@
  * settings, is GHL's answer to `GET /users/{userId}` with the location's own token. An answer is kept for a
  * session's lifetime, so reloading the page does not ask GHL again.
  */
-import { setBounded } from '../bounded-map.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
-import {
-  type GhlApi,
-  GhlNotInstalledError,
-  GhlRateLimitedError,
-  GhlRequestError,
-  GhlUnavailableError,
-  type GhlUserAccess,
-} from '../ghl/api.js';
-import { SESSION_TTL_SECONDS } from './token.js';
+import type { GhlApi, GhlUserAccess } from '../ghl/api.js';
+import { askGhlForUser, cachedConfirm } from './confirm-with-ghl.js';
 
 export interface ConfirmedUser {
   userId: string;
   role: 'admin' | 'user';
   userName: string;
 }
-
-const CACHE_MAX = 10_000;
 
 const NOT_CONFIRMED =
   'GoHighLevel does not list you as a user of this sub-account; open Ringback from inside GoHighLevel';
@@ -38,39 +28,11 @@ export function mayEnter(user: GhlUserAccess, locationId: string): boolean {
 }
 
 export function userConfirmer(deps: { ghl: GhlApi; clock: Clock }) {
-  const cache = new Map<string, { user: ConfirmedUser; until: number }>();
-
-  async function ask(locationId: string, userId: string): Promise<GhlUserAccess> {
-    try {
-      return await deps.ghl.getUser(locationId, userId);
-    } catch (err) {
-      if (err instanceof GhlRequestError || err instanceof GhlNotInstalledError) {
-        throw new AppError(403, 'USER_NOT_CONFIRMED', NOT_CONFIRMED);
-      }
-      if (err instanceof GhlUnavailableError || err instanceof GhlRateLimitedError) {
-        throw new AppError(
-          503,
-          'GHL_UNAVAILABLE',
-          'GoHighLevel could not confirm who you are just now; reload in a minute',
-          {
-            retryAfterSeconds: 30,
-          },
-        );
-      }
-      throw err;
-    }
-  }
-
-  return async function confirm(locationId: string, userId: string): Promise<ConfirmedUser> {
-    const key = `${locationId}\u0000${userId}`;
-    const now = deps.clock.now().getTime();
-    const hit = cache.get(key);
-    if (hit && hit.until > now) return hit.user;
-    const found = await ask(locationId, userId);
-    if (found.id !== userId || !mayEnter(found, locationId))
+  return cachedConfirm(deps.clock, async (locationId, userId): Promise<ConfirmedUser> => {
+    const found = await askGhlForUser(() => deps.ghl.getUser(locationId, userId));
+    if (!found || found.id !== userId || !mayEnter(found, locationId)) {
       throw new AppError(403, 'USER_NOT_CONFIRMED', NOT_CONFIRMED);
-    const user: ConfirmedUser = { userId, role: found.role === 'admin' ? 'admin' : 'user', userName: found.name };
-    setBounded(cache, key, { user, until: now + SESSION_TTL_SECONDS * 1000 }, CACHE_MAX);
-    return user;
-  };
+    }
+    return { userId, role: found.role === 'admin' ? 'admin' : 'user', userName: found.name };
+  });
 }
