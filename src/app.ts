@@ -9,6 +9,7 @@ import { createLookupCache } from './settings/lookups.js';
 import { settingsRouter } from './settings/routes.js';
 import { sendToPhoneRouter } from './settings/send-to-phone.js';
 import { testCallRouter } from './settings/test-call.js';
+import { quietWebhook } from './followup/quiet-webhook.js';
 import type { GhlDeps } from './ghl/deps.js';
 import type { LocationHooks } from './installations/install.js';
 import { compileTrustProxy } from './http/client-address.js';
@@ -38,7 +39,8 @@ export type App = (req: IncomingMessage, res: ServerResponse) => void;
  * to webhooks/front.ts first; everything else, and the deliveries it leaves, to express.
  */
 export function createApp(deps: AppDeps): App {
-  const intake = webhookIntake(deps);
+  // Texts and emails of contacts without a run are stored processed, with no job (docs/quiet-webhooks.md).
+  const intake = webhookIntake(deps, quietWebhook);
   const front = webhookFront(intake, deps);
   const app = express();
   app.disable('x-powered-by');

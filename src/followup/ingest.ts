@@ -15,11 +15,10 @@ import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js'
 import { triageInboundText } from './triage-reply.js';
 import { ingestVoiceAiCallEnd } from './voice-ai-store.js';
 import { appointmentValue, ingestOpportunity } from './opportunities.js';
+import { AUTOMATED_SOURCES } from './quiet-webhook.js';
 
 type Db = Kysely<Database>;
 
-// Messages our own automation (or GHL's) sent: not a human reaching out.
-const AUTOMATED_SOURCES = new Set(['api', 'workflow', 'campaign', 'bulk_actions']);
 // Appointments that did not or will not happen: no recovery.
 const NOT_HAPPENING = new Set(['cancelled', 'canceled', 'invalid', 'noshow']);
 
@@ -125,6 +124,10 @@ async function ingestCall(trx: Db, deps: Deps, call: CallEvent, at: Date, foundB
   await maybeEscalate(trx, deps, settings, { runId: run.id, locationId, contactId, at });
 }
 
+/**
+ * A text or email. For a contact without any run, what this does is exactly what quiet-webhook.ts lets the
+ * inbox write do instead (one contact event): change the two together.
+ */
 async function ingestMessage(trx: Db, deps: Deps, event: MessageEvent, at: Date): Promise<void> {
   const { locationId, contactId } = event;
   if (!contactId) return;

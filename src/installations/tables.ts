@@ -53,6 +53,8 @@ export interface WebhookInboxTable {
   received_at: Date;
   processed_at: Date | null;
   error: string | null;
+  /** Stored processed, with no job: a text or email of a contact without any run (webhooks/inbox.ts). */
+  quiet: Generated<boolean>;
 }
 
 export interface GhlTables {

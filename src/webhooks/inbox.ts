@@ -26,6 +26,21 @@ export interface IncomingWebhook {
   body: string;
   signatureKind: SignatureKind;
   receivedAt: Date;
+  /** Set when the event may be quiet: what its processing would record if the contact has no run. */
+  quiet?: QuietRecord | null;
+}
+
+/**
+ * A text or email that, for a contact with no run, changes nothing but the contact's history: this one event
+ * (src/followup/quiet-webhook.ts decides; docs/quiet-webhooks.md has the rule).
+ */
+export interface QuietRecord {
+  contactId: string;
+  kind: 'reply' | 'manual-message' | 'other-automation';
+  /** The event's own time, as processing would record it. */
+  at: Date;
+  /** GHL's message id: the contact event's key, and how a report on one of our own sends is recognised. */
+  ref: string | null;
 }
 
 /**
@@ -40,35 +55,64 @@ export interface IncomingWebhook {
  *
  * One statement, not BEGIN / insert / insert / COMMIT: each round trip is a socket write and a wake-up of the
  * database, the largest cost of an acknowledgement here (npm run bench on Postgres: 434 -> 754 webhooks/s).
+ *
+ * A quiet webhook (`quiet` set) whose contact has no run, and whose message is no run step's, is stored
+ * already processed (processed_at = received_at, `quiet` true) with the contact event its processing would
+ * have recorded, and gets no job: `quiet: true` in its result. Any run of the contact, whatever its state or
+ * age, means the job as before (docs/quiet-webhooks.md).
  */
 export async function storeWebhooks(
   db: Executor,
   batch: readonly IncomingWebhook[],
-): Promise<Array<{ duplicate: boolean }>> {
-  const res = await db.executeQuery<{ webhook_id: string }>(CompiledQuery.raw(STORE_BATCH, [batchJson(batch)]));
-  const stored = new Set(res.rows.map((r) => r.webhook_id));
+): Promise<Array<{ duplicate: boolean; quiet: boolean }>> {
+  const res = await db.executeQuery<{ webhook_id: string; quiet: boolean }>(
+    CompiledQuery.raw(STORE_BATCH, [batchJson(batch)]),
+  );
+  const stored = new Map(res.rows.map((r) => [r.webhook_id, r.quiet]));
   // Only the first occurrence of a stored id was the row inserted (the insert's order); later ones were duplicates.
-  return batch.map((w) => ({ duplicate: !stored.delete(w.webhookId) }));
+  return batch.map((w) => {
+    const quiet = stored.get(w.webhookId);
+    stored.delete(w.webhookId);
+    return { duplicate: quiet === undefined, quiet: quiet === true };
+  });
 }
 
 const STORE_BATCH = `
   with batch as (
     select * from jsonb_to_recordset($1::jsonb)
       as b(ord int, webhook_id text, type text, location_id text, body jsonb, signature_kind text,
-           received_at timestamptz)
+           received_at timestamptz, quiet jsonb)
+  ), once as (
+    select distinct on (webhook_id) * from batch order by webhook_id, ord
+  ), decided as (
+    select f.*, f.quiet is not null and f.location_id is not null
+      and not exists (select 1 from runs r
+                      where r.location_id = f.location_id and r.contact_id = f.quiet->>'contactId')
+      and not exists (select 1 from run_steps s
+                      where s.ghl_id = f.quiet->>'ref' and s.location_id = f.location_id) as skip
+    from once f
   ), inbox as (
-    insert into webhook_inbox (webhook_id, type, location_id, body, signature_kind, received_at)
-    select webhook_id, type, location_id, body, signature_kind, received_at from batch order by webhook_id, ord
+    insert into webhook_inbox (webhook_id, type, location_id, body, signature_kind, received_at, processed_at, quiet)
+    select webhook_id, type, location_id, body, signature_kind, received_at,
+           case when skip then received_at end, skip
+    from decided order by webhook_id
     on conflict (webhook_id) do nothing
-    returning webhook_id, location_id, received_at
+    returning webhook_id, location_id, received_at, quiet
   ), job as (
     insert into jobs (kind, payload, run_at, unique_key, location_id, created_at, updated_at)
     select '${WEBHOOK_JOB}', jsonb_build_object('webhookId', webhook_id), received_at, 'webhook:' || webhook_id,
            location_id, received_at, received_at
-    from inbox
+    from inbox where not quiet
     on conflict (unique_key) do nothing
+  ), history as (
+    insert into contact_events (location_id, contact_id, kind, at, ref)
+    select d.location_id, d.quiet->>'contactId', d.quiet->>'kind', (d.quiet->>'at')::timestamptz, d.quiet->>'ref'
+    from inbox i join decided d on d.webhook_id = i.webhook_id
+    where i.quiet
+    order by 1, 3, 5
+    on conflict (location_id, kind, ref) where ref is not null do nothing
   )
-  select webhook_id from inbox`;
+  select webhook_id, quiet from inbox`;
 
 /** `body` is verified JSON text (the route parsed it), so it is spliced in as a value without re-encoding. */
 function batchJson(batch: readonly IncomingWebhook[]): string {
@@ -76,9 +120,14 @@ function batchJson(batch: readonly IncomingWebhook[]): string {
     (w, i) =>
       `{"ord":${i},"webhook_id":${JSON.stringify(w.webhookId)},"type":${JSON.stringify(w.type)},` +
       `"location_id":${JSON.stringify(w.locationId)},"signature_kind":${JSON.stringify(w.signatureKind)},` +
-      `"received_at":"${w.receivedAt.toISOString()}","body":${w.body}}`,
+      `"received_at":"${w.receivedAt.toISOString()}","quiet":${quietJson(w.quiet)},"body":${w.body}}`,
   );
   return `[${rows.join(',')}]`;
+}
+
+function quietJson(q: QuietRecord | null | undefined): string {
+  if (!q) return 'null';
+  return JSON.stringify({ contactId: q.contactId, kind: q.kind, at: q.at.toISOString(), ref: q.ref });
 }
 
 export async function loadInbox(db: Executor, webhookId: string): Promise<InboxRow | undefined> {

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { withTimeout } from '../timeout.js';
 import { groupCommit } from './group-commit.js';
-import { type IncomingWebhook, storeWebhooks } from './inbox.js';
+import { type IncomingWebhook, type QuietRecord, storeWebhooks } from './inbox.js';
 import { webhookKeys } from './signature.js';
 import { type VerifiedEvent, verifiedEvent, WebhookRejected } from './verified-event.js';
 
@@ -45,7 +45,23 @@ export interface WebhookIntake {
   reject(reason: string): void;
 }
 
-export function webhookIntake(deps: Deps): WebhookIntake {
+/**
+ * Which events may be quiet (stored processed, no job, when their contact has no run), and what each would
+ * record: the follow-up engine's rule (src/followup/quiet-webhook.ts), handed in by the root. Without it every
+ * event gets its job.
+ */
+export type QuietRule = (type: string, body: Record<string, unknown>, receivedAt: Date) => QuietRecord | null;
+
+/** The rule's answer; a rule that throws on an odd body leaves the webhook to its job, as any other. */
+function quietOf(rule: QuietRule, type: string, json: unknown, now: Date): QuietRecord | null {
+  try {
+    return rule(type, json as Record<string, unknown>, now);
+  } catch {
+    return null;
+  }
+}
+
+export function webhookIntake(deps: Deps, quietRule?: QuietRule): WebhookIntake {
   const keys = webhookKeys(deps.config.ghl);
   const log = deps.logger.child({ component: 'webhooks' });
   const reject = (reason: string) =>
@@ -58,7 +74,7 @@ export function webhookIntake(deps: Deps): WebhookIntake {
     timeoutMs: STORE_TIMEOUT_MS,
   });
 
-  async function stored(row: IncomingWebhook): Promise<{ duplicate: boolean }> {
+  async function stored(row: IncomingWebhook): Promise<{ duplicate: boolean; quiet: boolean }> {
     // groupCommit's timeoutMs bounds a write once sent (it frees the slot of a hung one); this bounds the
     // delivery's whole wait, queued behind other writes included.
     try {
@@ -87,20 +103,23 @@ export function webhookIntake(deps: Deps): WebhookIntake {
         if (err instanceof WebhookRejected) reject(err.reason);
         throw err;
       }
-      const { event, webhookId, body, signatureKind } = v;
-      const { duplicate } = await stored({
+      const { event, webhookId, body, json, signatureKind } = v;
+      const { duplicate, quiet } = await stored({
         webhookId,
         type: event.type,
         locationId: event.locationId,
         body,
         signatureKind,
         receivedAt: now,
+        quiet: quietRule && event.known ? quietOf(quietRule, event.type, json, now) : null,
       });
-      if (!duplicate) deps.wakeWorker?.();
+      // A quiet webhook is stored processed: there is no job to wake the worker for.
+      if (!duplicate && !quiet) deps.wakeWorker?.();
       deps.metrics.inc('ringback_webhooks_received_total', 'Webhooks accepted by type', {
         type: event.known ? event.type : 'other',
         duplicate: duplicate ? 'true' : 'false',
       });
+      if (quiet) deps.metrics.inc('ringback_webhooks_quiet_total', 'Webhooks stored processed, with no job');
       return duplicate ? ACK.duplicate : ACK.stored;
     },
   };

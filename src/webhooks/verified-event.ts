@@ -20,6 +20,8 @@ export interface VerifiedEvent {
   webhookId: string;
   /** The JSON text to store (storable.ts). */
   body: string;
+  /** The same, parsed. */
+  json: unknown;
   signatureKind: SignatureKind;
 }
 
@@ -70,7 +72,7 @@ export function verifiedEvent(raw: Buffer, headers: IncomingHttpHeaders, keys: W
   // GHL documents a webhookId on every event; for one without, the body's hash is the idempotency key, so a
   // byte-identical redelivery is still recognised (two distinct events never share their bytes: timestamps).
   const webhookId = event.webhookId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-  return { event, webhookId, body, signatureKind };
+  return { event, webhookId, body, json, signatureKind };
 }
 
 /** docs/design.md §3 (POST /webhooks/ghl): up to 90 min old (GHL's 429 redeliveries), at most 5 min ahead. */
