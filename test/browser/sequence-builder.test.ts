@@ -91,8 +91,8 @@ describe.skipIf(!hasChromium)('the sequence builder and the settings flows', () 
     expect(doc.sequence.map((s: { after: string }) => s.after)).toEqual(['PT2M', 'PT15M', 'PT2H', 'PT24H', 'P3D']);
   });
 
-  it('bug 7: asks before a kind change, keeps the words, and drops what only a text has', async () => {
-    // The first text has its own wording for a source: a text-only setting.
+  it('bug 7: asks before a kind change, keeps the words, and drops what was written for the text', async () => {
+    // The first text has its own wording for a source: written for a text, no email body.
     const api = authed(stack.rt.app, await tokenFor(stack.rt.app, LOCATION_ID, { userId: USERS.maya }));
     const current = await api.get('/api/settings');
     current.body.sources = [

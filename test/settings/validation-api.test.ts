@@ -211,11 +211,18 @@ const RULES: [string, (d: Doc) => void, string][] = [
     'sources[0].messages.nope',
   ],
   [
-    'a source message replaces an sms step',
+    "a line's own task title fits a task title",
     (d) => {
-      d.sources[0]!.messages = { 'callback-task': 'Hi' };
+      d.sources[0]!.messages = { 'callback-task': 'x'.repeat(201) };
     },
     'sources[0].messages["callback-task"]',
+  ],
+  [
+    "a line's own text fits a text",
+    (d) => {
+      d.sources[0]!.messages = { 'apology-sms': 'x'.repeat(1601) };
+    },
+    'sources[0].messages["apology-sms"]',
   ],
   [
     'a source assignee is a user of the location',
@@ -366,6 +373,21 @@ describe('PUT /api/settings validation', () => {
     expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(
       ['bookingLink', 'digest.recipients[0]', 'escalation.managerUserId', 'sequence[0].after'].sort(),
     );
+  });
+
+  it("takes a line's own wording for every kind of step, as the engine uses it (an email body longer than a text)", async () => {
+    const doc = base();
+    const messages = {
+      'apology-sms': 'Hi {{contact.firstName}}, sorry we missed your Facebook call. Reply STOP to opt out',
+      'callback-task': 'Call back {{contact.name}} about the Facebook ad',
+      'resources-email': `<p>Hi {{contact.firstName}},</p>${'<p>Our Facebook offer, in detail.</p>'.repeat(60)}`,
+    };
+    expect(messages['resources-email'].length).toBeGreaterThan(1600);
+    doc.sources[0]!.messages = messages;
+    const res = await put(doc);
+    expect(res.status).toBe(200);
+    expect(res.body.sources[0].messages).toEqual(messages);
+    expect((await api.get('/api/settings')).body.sources[0].messages).toEqual(messages);
   });
 
   it('fills the optional keys inside sources with their defaults', async () => {

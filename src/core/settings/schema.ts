@@ -90,7 +90,11 @@ export const sourceSchema = z.strictObject({
   trackingNumber: z.string().regex(E164, 'must be a phone number in E.164 form, such as +15550001111'),
   tag,
   highValue: z.boolean().default(false),
-  messages: z.record(z.string(), template(1600)).default({}),
+  /**
+   * A line's own wording, by step id: an sms step's message, a task's title, an email's html (core/step-content.ts
+   * renderStep). The largest field's limit here; the step's own limit is checked in validate.ts.
+   */
+  messages: z.record(z.string(), template(100_000)).default({}),
   assignTo: z.array(userId).default([]),
   /**
    * What a lead from this source is worth, in the location's currency, when GHL has no opportunity or service

@@ -106,6 +106,16 @@ function stepIdProblems(doc: Record<string, unknown>): SettingsProblem[] {
   return problems;
 }
 
+/**
+ * What a line's own wording replaces in each kind of step (core/step-content.ts renderStep), and that field's
+ * limit in the step itself (schema.ts).
+ */
+const OVERRIDDEN: Record<string, { field: string; max: number }> = {
+  sms: { field: 'text', max: 1600 },
+  task: { field: 'task title', max: 200 },
+  email: { field: 'email body', max: 100_000 },
+};
+
 function sourceProblems(doc: Record<string, unknown>): SettingsProblem[] {
   const actions = new Map<string, unknown>();
   for (const step of list(doc.sequence)) {
@@ -132,8 +142,14 @@ function sourceProblems(doc: Record<string, unknown>): SettingsProblem[] {
       const path = formatPath(['sources', i, 'messages', key]);
       const action = actions.get(key);
       if (!actions.has(key)) problems.push({ path, message: `"${key}" is not the id of a step in the sequence` });
-      // Only an SMS step has a single text to replace; a task or email has several fields.
-      else if (action !== 'sms') problems.push({ path, message: `step "${key}" is not an sms step` });
+      const replaced = OVERRIDDEN[String(action)];
+      const text = record(source.messages)[key];
+      if (replaced && typeof text === 'string' && text.length > replaced.max) {
+        problems.push({
+          path,
+          message: `must be at most ${replaced.max.toLocaleString('en-US')} characters (it replaces the ${replaced.field} of step "${key}")`,
+        });
+      }
     }
   });
   return problems;

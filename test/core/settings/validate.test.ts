@@ -325,13 +325,18 @@ describe('validateSettings', () => {
     ]);
   });
 
-  it('rejects per-source message keys that are not sms step ids', () => {
+  it("rejects a line's own wording for a step that does not exist, or longer than the field it replaces", () => {
     const input = doc((d) => {
       d.sources = [
         {
           trackingNumber: '+15550001111',
           tag: 'x',
-          messages: { 'apology-sms': 'ok', 'no-such-step': 'x', 'callback-task': 'y' },
+          messages: {
+            'apology-sms': 'ok',
+            'no-such-step': 'x',
+            'callback-task': 'y'.repeat(201),
+            'resources-email': `<p>${'z'.repeat(5000)}</p>`,
+          },
         },
       ];
     });

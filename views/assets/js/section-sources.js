@@ -17,14 +17,12 @@ function addSource(number, rerender) {
 function overrides(source, i) {
   const smsSteps = state.doc.sequence.filter((s) => s.action === 'sms');
   if (smsSteps.length === 0) return null;
+  // The API also takes a source's own task title or email body (the engine uses them); this page edits texts.
+  const customised = smsSteps.filter((step) => source.messages?.[step.id] !== undefined).length;
   return h(
     'details',
-    { open: Object.keys(source.messages ?? {}).length > 0 },
-    h(
-      'summary',
-      {},
-      `Texts for this source (${Object.keys(source.messages ?? {}).length} of ${smsSteps.length} customised)`,
-    ),
+    { open: customised > 0 },
+    h('summary', {}, `Texts for this source (${customised} of ${smsSteps.length} customised)`),
     h(
       'div',
       { class: 'stack mt' },

@@ -1,5 +1,5 @@
-// Changing a step's kind: asked first, its words carried over, and what only the old kind had dropped (an SMS
-// step's per-source texts cannot stay on an email: the server refuses them).
+// Changing a step's kind: asked first, its words carried over, and what was written for the old kind dropped (a
+// source's own wording for a text is no email body).
 import { askConfirm } from './confirm.js';
 import { KIND_LABELS, stepName } from './steps.js';
 
@@ -62,9 +62,9 @@ export function askKindChange(doc, index, kind) {
   const lines = [
     `Its words are kept as the ${to.toLowerCase()}’s ${kind === 'email' ? 'body' : kind === 'task' ? 'title' : 'text'}; check them before you save.`,
   ];
-  if (custom.length && kind !== 'sms') {
+  if (custom.length && kind !== step.action) {
     lines.push(
-      `Only a text can have its own wording per source: the wording for ${custom.map((s) => s.tag || s.trackingNumber).join(', ')} will be removed.`,
+      `A source’s own wording was written for the ${from.toLowerCase()}: the wording for ${custom.map((s) => s.tag || s.trackingNumber).join(', ')} will be removed.`,
     );
   }
   return askConfirm({
@@ -79,7 +79,8 @@ export function askKindChange(doc, index, kind) {
 export function applyKindChange(doc, index, kind) {
   const step = doc.sequence[index];
   doc.sequence[index] = convertStep(step, kind);
-  if (kind !== 'sms') for (const s of customWording(doc, step)) delete s.messages[step.id];
+  // A text's wording is no email body, nor an email's html a text: a source's own wording goes with the kind.
+  if (kind !== step.action) for (const s of customWording(doc, step)) delete s.messages[step.id];
 }
 
 /** The sources with their own wording for this step. */
