@@ -8,6 +8,7 @@ import type { HistoryRow } from './history.js';
 import { type LocationContext, locationContextFrom } from './location-settings.js';
 import type { RunFacts } from '../core/step-content.js';
 import type { RunsTable, RunStepsTable } from './tables.js';
+import { MATCH_BEFORE_MS, type VoiceAiFacts, type VoiceAiOutcome } from './voice-ai.js';
 
 type Db = Kysely<Database>;
 const DAY_MS = 86_400_000;
@@ -30,6 +31,8 @@ export interface StepFacts {
   /** The location's postal address from GHL (location_profiles), for email footers. */
   businessAddress: string | null;
   runFacts: RunFacts;
+  /** What GHL's Voice AI did with the caller, read with the rest (voice-ai.ts decides what it changes). */
+  voiceAi: VoiceAiFacts;
   routeNow(settings: Settings, contact: GhlContact): Promise<string | null>;
 }
 
@@ -46,11 +49,13 @@ interface FactsRow {
   timezone: string | null;
   name: string | null;
   business_address: string | null;
+  voice_ai_uses: boolean;
+  voice_ai_call: { outcome: string; summary: string | null } | null;
 }
 
 /**
- * Speed: replaces eight small queries; with the intent and the settle, a step in 5 round trips instead of 27
- * (commit 171b450).
+ * Speed: replaces eight small queries and the Voice AI query; with the intent and the settle, a step in 3 round
+ * trips and its share of the claim (27 before commit 171b450).
  * Everything a step decides on, in one statement: it runs for every step, and each round trip is a context
  * switch on both sides; eight small queries cost several times this one. Rows come back as JSON: timestamps
  * (the `*_at` columns) are revived to dates.
@@ -58,8 +63,8 @@ interface FactsRow {
 export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promise<StepFacts | null> {
   const { rows } = await sql<FactsRow>`${sql.raw(PREPARED)}
     select to_jsonb(s) as step, to_jsonb(r) as run,
-      (select coalesce(jsonb_agg(jsonb_build_object('step_id', x.step_id, 'action', x.action, 'state', x.state,
-                'ghl_id', x.ghl_id, 'done_at', x.done_at) order by x.due_at, x.id), '[]'::jsonb)
+      (select coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'step_id', x.step_id, 'action', x.action,
+                'state', x.state, 'ghl_id', x.ghl_id, 'done_at', x.done_at) order by x.due_at, x.id), '[]'::jsonb)
          from run_steps x where x.run_id = r.id) as siblings,
       (select jsonb_build_object('sms_opted_out', f.sms_opted_out_at is not null, 'not_textable', f.not_textable_at is not null,
                 'sms_held', f.sms_held_at is not null, 'email_opted_out', f.email_opted_out_at is not null)
@@ -73,6 +78,12 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
          where e.location_id = r.location_id and e.contact_id = r.contact_id and e.at >= r.started_at) as history,
       (select ls.settings::text from location_settings ls where ls.location_id = s.location_id) as settings,
       (select p.business_address from location_profiles p where p.location_id = s.location_id) as business_address,
+      exists(select 1 from voice_ai_calls v where v.location_id = r.location_id
+               and v.received_at >= ${new Date(now.getTime() - 30 * DAY_MS)}) as voice_ai_uses,
+      (select jsonb_build_object('outcome', v.outcome, 'summary', v.summary) from voice_ai_calls v
+         where v.location_id = r.location_id and v.contact_id = r.contact_id
+           and v.started_at >= r.started_at - make_interval(secs => ${MATCH_BEFORE_MS / 1000})
+         order by v.started_at desc limit 1) as voice_ai_call,
       i.status as install_status, i.timezone, i.name
     from run_steps s
     join runs r on r.id = s.run_id
@@ -84,9 +95,12 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
   const run = reviveDates(row.run) as unknown as Selectable<RunsTable>;
   const siblings = row.siblings.map(reviveDates) as unknown as Pick<
     Selectable<RunStepsTable>,
-    'step_id' | 'action' | 'state' | 'ghl_id' | 'done_at'
+    'id' | 'step_id' | 'action' | 'state' | 'ghl_id' | 'done_at'
   >[];
   const sequence = siblings.filter((s) => s.action !== 'escalation');
+  // The run's first text by its place in the sequence (siblings come in due order), not by what was sent yet:
+  // two texts due together (after an outage) must not both think they are first.
+  const firstSms = siblings.find((s) => s.action === 'sms');
   return {
     step,
     run,
@@ -116,6 +130,13 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
       stepsDone: sequence
         .filter((s) => s.state === 'done' && s.done_at)
         .map((s) => ({ stepId: s.step_id, action: s.action, at: s.done_at! })),
+    },
+    voiceAi: {
+      usesVoiceAi: row.voice_ai_uses === true,
+      call: row.voice_ai_call
+        ? { outcome: row.voice_ai_call.outcome as VoiceAiOutcome, summary: row.voice_ai_call.summary }
+        : null,
+      notFirstSms: firstSms?.id !== step.id,
     },
     async routeNow(settings, contact) {
       const source =

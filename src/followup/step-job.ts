@@ -22,7 +22,6 @@ import { escalationContent } from './escalation.js';
 import { renderStep, templateValues } from '../core/step-content.js';
 import { FALLBACK_TIMEZONE, recipientCandidates, recipientState } from '../core/timezone.js';
 import { VOICE_AI_PENDING, VOICE_AI_WAIT_NOTE, voiceAiWait, withVoiceAi } from './voice-ai.js';
-import { loadVoiceAiFacts } from './voice-ai-store.js';
 
 /**
  * One due step of a run: re-check the stop conditions and guards, then carry out exactly one of stop, skip,
@@ -143,7 +142,7 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
     });
   }
   // GHL's Voice AI may still be talking to the caller: the first text waits for its end-of-call event, boundedly.
-  const voiceAi = await loadVoiceAiFacts(db, run, step.id, now);
+  const { voiceAi } = facts;
   const aiUntil = decision.type === 'send' && def ? voiceAiWait(voiceAi, def.action, run.started_at, now) : null;
   if (aiUntil) decision = { type: 'defer', until: aiUntil, reason: VOICE_AI_PENDING, note: VOICE_AI_WAIT_NOTE };
   const goes = decision.type === 'send' || decision.type === 'defer';

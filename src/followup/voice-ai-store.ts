@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { enqueueJob } from '../jobs/queries.js';
 import type { VoiceAiCallEndEvent } from '../webhooks/events.js';
@@ -10,12 +10,9 @@ import {
   VOICE_AI_PENDING,
   VOICE_AI_TASK_JOB,
   type VoiceAiCall,
-  type VoiceAiFacts,
-  type VoiceAiOutcome,
 } from './voice-ai.js';
 
 type Db = Kysely<Database>;
-const DAY_MS = 86_400_000;
 
 /** The timeline's words for what the AI did. */
 export function voiceAiText(call: VoiceAiCall): string {
@@ -137,31 +134,4 @@ async function summaryToTasks(trx: Db, runId: number, locationId: string, callId
       at,
     );
   }
-}
-
-/** One statement per step; cheap when the location never used Voice AI (two index probes). */
-export async function loadVoiceAiFacts(
-  db: Db,
-  run: { id: number; location_id: string; contact_id: string; started_at: Date },
-  stepId: number,
-  now: Date,
-): Promise<VoiceAiFacts> {
-  const { rows } = await sql<{ uses: boolean; call: { outcome: string; summary: string | null } | null; sms: boolean }>`
-    select
-      exists(select 1 from voice_ai_calls v where v.location_id = ${run.location_id}
-               and v.received_at >= ${new Date(now.getTime() - 30 * DAY_MS)}) as uses,
-      (select jsonb_build_object('outcome', v.outcome, 'summary', v.summary) from voice_ai_calls v
-         where v.location_id = ${run.location_id} and v.contact_id = ${run.contact_id}
-           and v.started_at >= ${new Date(run.started_at.getTime() - MATCH_BEFORE_MS)}
-         order by v.started_at desc limit 1) as call,
-      -- The run's first text by its place in the sequence, not by what was sent yet: two texts due together
-      -- (after an outage) must not both think they are first.
-      (select s.id from run_steps s where s.run_id = ${run.id} and s.action = 'sms'
-         order by s.due_at, s.id limit 1) is distinct from ${stepId}::bigint as sms`.execute(db);
-  const r = rows[0];
-  return {
-    usesVoiceAi: r?.uses === true,
-    call: r?.call ? { outcome: r.call.outcome as VoiceAiOutcome, summary: r.call.summary } : null,
-    notFirstSms: r?.sms === true,
-  };
 }
