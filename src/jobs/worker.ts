@@ -8,6 +8,9 @@ import { type ClaimedJob, claimJobs, type Executor, failJob, recoverStaleJobs, r
 import type { Lane } from './lanes.js';
 import type { JobRegistry } from './registry.js';
 
+// Between claims made because a job finished while no backlog was known: jobs come due between polls.
+const REFILL_MS = 20;
+
 export interface WorkerOptions {
   db: Executor;
   registry: JobRegistry;
@@ -23,6 +26,11 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Product-time age after which a running job is presumed orphaned by a dead worker. */
   staleAfterMs?: number;
+  /**
+   * Real milliseconds over which wake() calls gather into one claim per lane. Each stored webhook and each
+   * missed call wakes the worker: at hundreds a second, claiming for each was most of the claims made.
+   */
+  wakeGatherMs?: number;
 }
 
 export interface Worker {
@@ -45,6 +53,8 @@ export function createWorker(opts: WorkerOptions): Worker {
     { name: 'outbound', concurrency },
   ];
   const pollMs = opts.pollMs ?? 200;
+  const wakeGatherMs = opts.wakeGatherMs ?? 5;
+  let wakeTimer: NodeJS.Timeout | null = null;
   const staleAfterMs = opts.staleAfterMs ?? 5 * 60_000;
   const log = opts.logger.child({ worker: id });
   let running = false;
@@ -149,7 +159,13 @@ export function createWorker(opts: WorkerOptions): Worker {
     });
   }
   const wakeAll = () => {
+    if (wakeTimer) clearTimeout(wakeTimer);
+    wakeTimer = null;
     for (const w of [...wakeUps]) w();
+  };
+  const gatherWake = () => {
+    if (wakeGatherMs <= 0) return wakeAll();
+    wakeTimer ??= setTimeout(wakeAll, wakeGatherMs);
   };
 
   /**
@@ -160,6 +176,9 @@ export function createWorker(opts: WorkerOptions): Worker {
    */
   async function poll(lane: Lane): Promise<void> {
     const inFlight = new Set<Promise<void>>();
+    const refill = Math.max(1, Math.floor(lane.concurrency / 4));
+    let backlog = false;
+    let lastClaim = 0;
     while (running) {
       const free = lane.concurrency - inFlight.size;
       let claimed = 0;
@@ -168,6 +187,8 @@ export function createWorker(opts: WorkerOptions): Worker {
           await recoverIfDue();
           const jobs = await claimJobs(opts.db, { workerId: id, now: opts.clock.now(), limit: free, lane: lane.name });
           claimed = jobs.length;
+          backlog = claimed === free;
+          lastClaim = Date.now();
           for (const job of jobs) {
             const p: Promise<void> = runJob(job)
               .catch((err) =>
@@ -175,7 +196,11 @@ export function createWorker(opts: WorkerOptions): Worker {
               )
               .finally(() => {
                 inFlight.delete(p);
-                wakeLane.get(lane.name)?.();
+                // A slot freed: claim again at once when the last claim filled every slot (more may be due),
+                // for a quarter of the lane's slots at a time rather than one by one; otherwise at most every
+                // REFILL_MS, as jobs come due between polls. New work also arrives by wake().
+                const free = lane.concurrency - inFlight.size;
+                if (backlog ? free >= refill : Date.now() - lastClaim >= REFILL_MS) wakeLane.get(lane.name)?.();
               });
             inFlight.add(p);
           }
@@ -206,7 +231,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       loop = null;
     },
     wake() {
-      wakeAll();
+      gatherWake();
     },
   };
 }
