@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import { enqueueJob } from '../jobs/queries.js';
 import { recordContactEvent } from './history.js';
 import { classifyReply } from '../core/opt-out.js';
-import { addRunEvent, endRun, lockActiveRun } from './runs.js';
+import { addRunEvent, lockActiveRun, stopRun } from './runs.js';
 
 type Db = Kysely<Database>;
 
@@ -72,7 +72,7 @@ export async function recordOptOut(trx: Db, t: InboundText, matched: string, now
       via: t.via,
       text: words,
     });
-    if (t.channel === 'sms') await endRun(trx, run.id, 'suppressed', 'opted-out', t.at);
+    if (t.channel === 'sms') await stopRun(trx, run.id, 'opted-out', t.at);
   }
   const channel = t.channel === 'sms' ? 'SMS' : 'Email';
   await enqueueJob(

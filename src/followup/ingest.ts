@@ -11,7 +11,7 @@ import { handleMissedCall, maybeEscalate } from './missed-call.js';
 import { loadLocationContext } from './location-settings.js';
 import { ingestInboundText, releaseHold } from './consent.js';
 import { ingestDeliveryStatus, stepByGhlId, stepStillSending } from './delivery-status.js';
-import { addRunEvent, endRun, lockActiveRun, recoverLatestRun } from './runs.js';
+import { addRunEvent, lockActiveRun, recoverLatestRun, stopRun } from './runs.js';
 import { triageInboundText } from './triage-reply.js';
 import { ingestVoiceAiCallEnd } from './voice-ai-store.js';
 import { appointmentValue, ingestOpportunity } from './opportunities.js';
@@ -87,7 +87,7 @@ async function ingestTaskComplete(trx: Db, event: TaskCompleteEvent, at: Date): 
     .executeTakeFirst();
   if (ours) {
     const ctx = await loadLocationContext(trx, locationId);
-    if (ctx.settings.stopWhen.taskCompleted) await endRun(trx, ours.runId, 'recovered', 'callback-completed', at);
+    if (ctx.settings.stopWhen.taskCompleted) await stopRun(trx, ours.runId, 'task-completed', at);
   }
 }
 

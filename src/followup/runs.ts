@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { enqueueJob } from '../jobs/queries.js';
 import type { RunOutcome, StepAction } from './tables.js';
+import type { StopCondition } from './settle.js';
 
 type Db = Kysely<Database>;
 
@@ -115,6 +116,21 @@ export async function endRun(db: Db, runId: number, outcome: RunOutcome, reason:
   const { rows } = await sql<{
     ended: boolean;
   }>`select ringback_end_run(${runId}, ${outcome}, ${reason}, ${at}) as ended`.execute(db);
+  return rows[0]?.ended === true;
+}
+
+/** A stop met outside any step: a completed callback task, an opt-out, an uninstall. */
+export type OutsideStop = Exclude<StopCondition, 'run-stopped'>;
+
+/**
+ * Ends an active run for a stop met outside its steps, with the outcome ringback_run_end_rule
+ * (migrations/0015_settle_step.sql) gives that stop when a step meets it: the table lives there only. A no-op on
+ * an ended run (false).
+ */
+export async function stopRun(db: Db, runId: number, stop: OutsideStop, at: Date): Promise<boolean> {
+  const { rows } = await sql<{ ended: boolean }>`
+    select ringback_end_run(${runId}, r.end_outcome, r.end_reason, ${at}) as ended
+    from ringback_run_end_rule(${runId}, ${stop}) r`.execute(db);
   return rows[0]?.ended === true;
 }
 

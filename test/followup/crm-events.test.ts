@@ -38,6 +38,25 @@ describe('GHL CRM events', () => {
     expect(s.sent(contactId).tasks).toHaveLength(0);
   });
 
+  it('the rep completing Ringback’s callback task ends the run recovered (TaskComplete), and nothing more is sent', async () => {
+    s = await startEngineStack();
+    const { contactId } = await missedCall('+12125550302');
+    await s.at(16 * MIN);
+    const [task] = s.sandbox.store.tasks(LOCATION_ID, contactId);
+    expect(task?.title).toContain('Call back');
+    await s.sandbox.phone.completeTask({ locationId: LOCATION_ID, taskId: task!.id });
+    await s.settle();
+    expect(await s.run(contactId)).toMatchObject({
+      status: 'ended',
+      outcome: 'recovered',
+      outcome_reason: 'callback-completed',
+    });
+    expect(await contactEvents(contactId)).toContainEqual({ kind: 'task-completed', ref: task!.id });
+    await s.at(25 * 60 * MIN);
+    expect(s.sent(contactId).sms).toHaveLength(1);
+    expect(s.sent(contactId).email).toHaveLength(0);
+  });
+
   it('a rep GHL deleted leaves round-robin, and comes back when created again', async () => {
     s = await startEngineStack();
     const ben = s.sandbox.store.user(LOCATION_ID, USERS.ben)!;
