@@ -4,13 +4,7 @@ import { enqueueJob } from '../jobs/queries.js';
 import type { VoiceAiCallEndEvent } from '../webhooks/events.js';
 import { recordContactEvent } from './history.js';
 import { addRunEvent, lockActiveRun, recoverLatestRun, STEP_JOB } from './runs.js';
-import {
-  MATCH_BEFORE_MS,
-  readVoiceAiCall,
-  VOICE_AI_PENDING,
-  VOICE_AI_TASK_JOB,
-  type VoiceAiCall,
-} from './voice-ai.js';
+import { MATCH_BEFORE_MS, readVoiceAiCall, VOICE_AI_PENDING, VOICE_AI_TASK_JOB, type VoiceAiCall } from './voice-ai.js';
 
 type Db = Kysely<Database>;
 
