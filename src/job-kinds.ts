@@ -6,6 +6,7 @@ import { locationRefreshJob } from './installations/location-profile.js';
 import { stepJob } from './followup/step-job.js';
 import { triageTaskJob } from './followup/triage-jobs.js';
 import { voiceAiTaskJob } from './followup/voice-ai-task-job.js';
+import { opportunityCheckJob } from './followup/opportunity-check.js';
 import { sweepJob } from './followup/sweep.js';
 import { digestJob } from './reporting/digest.js';
 import { retentionJob } from './retention/job.js';
@@ -27,5 +28,6 @@ export function buildJobRegistry(deps: AppDeps): JobRegistry {
     locationRefreshJob(deps, ghl),
     triageTaskJob(deps, ghl),
     voiceAiTaskJob(deps, ghl),
+    opportunityCheckJob(deps, ghl),
   ]);
 }

@@ -4,6 +4,7 @@ import type { GhlApi, GhlMessage } from '../ghl/api.js';
 import { defineJob } from '../jobs/registry.js';
 import { MessageEvent } from '../webhooks/events.js';
 import { ingestEvent } from './ingest.js';
+import { armOpportunityChecks } from './opportunity-check.js';
 import { classifyCall, isCallInProgress } from '../core/call-events.js';
 import { ghlJobError } from '../ghl/job-errors.js';
 import { loadWatermark, SWEEP_JOB, saveWatermark } from './sweep-schedule.js';
@@ -143,6 +144,8 @@ export function sweepJob(deps: GhlDeps, ghl: GhlApi) {
       } catch (err) {
         throw ghlJobError(err);
       }
+      // Lost opportunity webhooks too: recovered leads with no known deal get a check of their own (a job each).
+      await armOpportunityChecks(deps.db, locationId, deps.clock.now());
     },
   });
 }

@@ -97,6 +97,16 @@ export interface GhlTask {
   completed?: boolean;
 }
 
+/** An opportunity as `GET /opportunities/search` lists it (docs/ghl-api-calls.md §6). */
+export interface GhlOpportunity {
+  id: string;
+  contactId: string | null;
+  monetaryValue: number | null;
+  status: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
 export interface NewTask {
   title: string;
   body: string;
@@ -161,6 +171,11 @@ export interface GhlApi {
    */
   setContactDnd(locationId: string, contactId: string, channel: 'SMS' | 'Email', dnd: DndWrite): Promise<void>;
   listUsers(locationId: string): Promise<GhlUser[]>;
+  /**
+   * The contact's opportunities of every status (GET /opportunities/search?location_id=&contact_id=&status=all):
+   * a recovered lead's value when the opportunity webhooks never came (docs/ghl-api-calls.md §6).
+   */
+  searchOpportunities(locationId: string, contactId: string): Promise<GhlOpportunity[]>;
   /** One user, asked with the location's token (a settings-page sign-in is confirmed this way). */
   getUser(locationId: string, userId: string): Promise<GhlUserAccess>;
   listPhoneNumbers(locationId: string): Promise<GhlPhoneNumber[]>;

@@ -19,8 +19,9 @@ import {
   LocationAnswer,
   MessagesAnswer,
   NumbersAnswer,
-  SendAnswer,
   OneTaskAnswer,
+  OpportunitiesAnswer,
+  SendAnswer,
   TaskAnswer,
   TasksAnswer,
   UserAnswer,
@@ -274,6 +275,18 @@ export function createGhlClient(deps: GhlClientDeps): GhlApi {
         path: '/users/',
         query: { locationId },
         schema: UsersAnswer,
+        idempotent: true,
+      }),
+
+    // Every status: a lead whose only deal was lost is known to be worth $0 (reporting/revenue.ts). A contact has
+    // few opportunities; one page of the largest size documented (100) holds them.
+    searchOpportunities: (locationId, contactId) =>
+      request({
+        locationId,
+        method: 'GET',
+        path: '/opportunities/search',
+        query: { location_id: locationId, contact_id: contactId, status: 'all', limit: 100 },
+        schema: OpportunitiesAnswer,
         idempotent: true,
       }),
 

@@ -4,6 +4,7 @@ import type {
   GhlContact,
   GhlLocation,
   GhlMessage,
+  GhlOpportunity,
   GhlPhoneNumber,
   GhlTask,
   GhlUser,
@@ -284,5 +285,37 @@ export const UserAnswer = z
       role: u.roles?.role ?? null,
       locationIds: u.roles?.locationIds ?? [],
       restrictSubAccount: u.roles?.restrictSubAccount ?? null,
+    }),
+  );
+
+/**
+ * `GET /opportunities/search` (apps/opportunities.json SearchSuccessfulResponseDto): `{opportunities:
+ * SearchOpportunitiesResponseSchema[], meta, aggregations}`; what a lead is worth is read from each one.
+ */
+export const OpportunitiesAnswer = z
+  .looseObject({
+    opportunities: z.array(
+      z.looseObject({
+        id: z.string(),
+        contactId: str,
+        monetaryValue: z.union([z.number(), z.string()]).nullish(),
+        status: str,
+        createdAt: str,
+        updatedAt: str,
+      }),
+    ),
+    meta: z.looseObject({ total: z.number().nullish() }).nullish(),
+  })
+  .transform((a): GhlOpportunity[] =>
+    a.opportunities.map((o) => {
+      const value = typeof o.monetaryValue === 'string' ? Number(o.monetaryValue) : o.monetaryValue;
+      return {
+        id: o.id,
+        contactId: o.contactId ?? null,
+        monetaryValue: typeof value === 'number' && Number.isFinite(value) ? value : null,
+        status: o.status ?? null,
+        createdAt: o.createdAt ?? null,
+        updatedAt: o.updatedAt ?? null,
+      };
     }),
   );

@@ -48,6 +48,7 @@ const NEEDS: Array<[method: string, path: RegExp, scope: Scope]> = [
   ['GET', /^\/calendars\//, 'calendars.readonly'],
   ['GET', /^\/phone-system\/numbers\//, 'phonenumbers.read'],
   ['GET', /^\/phone-system\/number-pools/, 'numberpools.read'],
+  ['GET', /^\/opportunities\//, 'opportunities.readonly'],
 ];
 
 export function scopeOf(method: string, path: string, query: Record<string, unknown> = {}): Scope | null {

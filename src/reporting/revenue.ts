@@ -8,7 +8,9 @@
  *   2. else the booked appointment's service value when GHL gave one ([U], src/followup/opportunities.ts);
  *   3. else the value the owner set for the call's source (settings `sources[].value`);
  *   4. else nothing known: the lead counts, its value does not.
- * One statement for any number of locations, so the agency portfolio asks once for all its sub-accounts.
+ * Opportunities come from GHL's webhooks, or, when those were lost, from GET /opportunities/search read by a job
+ * (src/followup/opportunity-check.ts). One statement for any number of locations, so the agency portfolio asks
+ * once for all its sub-accounts.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';

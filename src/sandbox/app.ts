@@ -13,6 +13,7 @@ import { companyOAuthRoutes, type OAuthDeps, publicOAuthRouter } from './oauth.j
 import type { RateLimiter } from './rate-limit.js';
 import { withScopes } from './scopes.js';
 import { taskRoutes } from './tasks.js';
+import { opportunityRoutes } from './opportunity-search.js';
 import type { TokenStore } from './tokens.js';
 import type { RecordedRequest } from './types.js';
 
@@ -32,6 +33,7 @@ export function apiRouteGroups(deps: AppDeps): ApiRoute[][] {
     taskRoutes(deps),
     conversationRoutes(deps),
     directoryRoutes(deps),
+    opportunityRoutes(deps),
   ].map((group) => group.map(withScopes));
 }
 

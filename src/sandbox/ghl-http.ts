@@ -36,7 +36,15 @@ export function sendError(res: Response, status: number, message: string | strin
   res.status(status).json(ghlErrorBody(status, message));
 }
 
-const V2 = ['/contacts', '/users', '/locations', '/phone-system', '/oauth/locationToken', '/oauth/installedLocations'];
+const V2 = [
+  '/contacts',
+  '/users',
+  '/locations',
+  '/phone-system',
+  '/opportunities',
+  '/oauth/locationToken',
+  '/oauth/installedLocations',
+];
 const V2_FOLDERS = V2.map((p) => `${p}/`);
 
 /** The `Version` each API family demands (docs/ghl-platform.md §1); undefined for paths that take none (/oauth/token). */

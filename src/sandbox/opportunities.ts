@@ -16,6 +16,8 @@ export interface Opportunity {
   assignedTo: string | null;
   source: string;
   dateAdded: string;
+  /** When it last changed (GET /opportunities/search's `updatedAt`). */
+  updatedAt: string;
 }
 
 export interface OpportunityInput {
@@ -35,7 +37,7 @@ export interface OpportunityChange {
 
 // Opportunities live beside the store they belong to, without widening the store's own shape.
 const byStore = new WeakMap<SandboxStore, Map<string, Opportunity>>();
-function opportunitiesOf(store: SandboxStore): Map<string, Opportunity> {
+export function opportunitiesOf(store: SandboxStore): Map<string, Opportunity> {
   const found = byStore.get(store);
   if (found) return found;
   const map = new Map<string, Opportunity>();
@@ -78,6 +80,7 @@ export async function createOpportunity(
     assignedTo: null,
     source: 'phone call',
     dateAdded: deps.clock.now().toISOString(),
+    updatedAt: deps.clock.now().toISOString(),
   };
   opportunitiesOf(deps.store).set(o.id, o);
   return { opportunityId: o.id, delivery: await deps.deliver(opportunityEvent('OpportunityCreate', o)) };
@@ -90,10 +93,12 @@ export async function updateOpportunity(deps: PhoneDeps, change: OpportunityChan
   const out: DeliveryResult[] = [];
   if (change.monetaryValue !== undefined && change.monetaryValue !== o.monetaryValue) {
     o.monetaryValue = change.monetaryValue;
+    o.updatedAt = deps.clock.now().toISOString();
     out.push(await deps.deliver(opportunityEvent('OpportunityMonetaryValueUpdate', o)));
   }
   if (change.status !== undefined && change.status !== o.status) {
     o.status = change.status;
+    o.updatedAt = deps.clock.now().toISOString();
     out.push(await deps.deliver(opportunityEvent('OpportunityStatusUpdate', o)));
   }
   return out;

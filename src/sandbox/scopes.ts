@@ -32,6 +32,7 @@ const SCOPES: Record<string, string> = {
   'get /phone-system/numbers/location/:locationId': 'phonenumbers.read',
   'get /oauth/installedLocations': 'oauth.readonly',
   'post /oauth/locationToken': 'oauth.write',
+  'get /opportunities/search': 'opportunities.readonly',
 };
 
 function needed(route: ApiRoute, call: ApiCall): string[] {
