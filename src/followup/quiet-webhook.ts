@@ -24,8 +24,8 @@ export function quietWebhook(type: string, body: Record<string, unknown>, receiv
   if (classifyCall(body)) return null;
   const contactId = str(body.contactId);
   if (!contactId || !str(body.locationId)) return null;
-  // As ingest.ts keys it: the message id, else the event's id (`??`: an empty id is still the id).
-  const ref = text(body.messageId) ?? text(body.id);
+  // As ingest.ts keys it: the message id, else the event's id (readWebhook reads an empty text as none).
+  const ref = str(body.messageId) ?? str(body.id);
   const at = eventTime(body, receivedAt);
   // A time JavaScript cannot even print (a `dateAdded` of 1e20) is its job's problem, not the request's.
   if (Number.isNaN(at.getTime())) return null;
@@ -57,10 +57,6 @@ const MAX_RAW_CHARS = 64 * 1024;
 
 /** Messages our own automation (or GHL's) sent: not a human reaching out. */
 export const AUTOMATED_SOURCES: ReadonlySet<string> = new Set(['api', 'workflow', 'campaign', 'bulk_actions']);
-
-function text(v: unknown): string | null {
-  return typeof v === 'string' ? v : null;
-}
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;

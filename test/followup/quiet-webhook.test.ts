@@ -79,6 +79,10 @@ describe('which webhooks may be quiet', () => {
     expect(quietWebhook('InboundMessage', text({ messageType: 'Email', body: email }), at)).toBeNull();
   });
 
+  it('keys the event as processing does: an empty message id is none, the event id stands in', () => {
+    expect(quietWebhook('InboundMessage', text({ messageId: '', id: 'msg_2' }), at)?.ref).toBe('msg_2');
+  });
+
   it('a message whose time cannot be stored is left to its job', () => {
     expect(quietWebhook('InboundMessage', text({ dateAdded: 1e20 }), at)).toBeNull();
   });
