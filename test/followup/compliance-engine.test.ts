@@ -27,15 +27,8 @@ function addContact(id: string, fields: { phone: string; state?: string; timezon
   s.sandbox.store.putContact(contactRecord(LOCATION_ID, at, { id, firstName: 'Sam', lastName: 'Reed', ...fields }));
 }
 
-async function missedCall(from: string): Promise<string> {
-  const call = await s.sandbox.phone.placeCall({
-    locationId: LOCATION_ID,
-    from,
-    to: TRACKING_NUMBERS.facebook,
-    outcome: 'no-answer',
-  });
-  await s.settle();
-  return call.contactId;
+async function missedCall(from: string) {
+  return (await s.missedCall({ from, to: TRACKING_NUMBERS.facebook })).contactId;
 }
 
 async function events(kind: 'deferred' | 'skipped') {

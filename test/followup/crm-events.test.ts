@@ -6,15 +6,8 @@ afterEach(async () => {
   await s?.close();
 });
 
-async function missedCall(from: string) {
-  const call = await s.sandbox.phone.placeCall({
-    locationId: LOCATION_ID,
-    from,
-    to: TRACKING_NUMBERS.facebook,
-    outcome: 'voicemail',
-  });
-  await s.settle();
-  return call;
+function missedCall(from: string) {
+  return s.missedCall({ from, to: TRACKING_NUMBERS.facebook, outcome: 'voicemail' });
 }
 
 const contactEvents = (contactId: string) =>

@@ -1,16 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { deliveryFailureOf } from '../../src/followup/carrier-errors.js';
-import {
-  type EngineStack,
-  HOUR,
-  LOCATION_ID,
-  MIN,
-  PHONES,
-  startEngineStack,
-  TRACKING_NUMBERS,
-  USERS,
-} from '../helpers/engine.js';
+import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, USERS } from '../helpers/engine.js';
 import { authed, tokenFor } from '../settings/api-helpers.js';
 
 let s: EngineStack;
@@ -34,14 +25,7 @@ async function statusReported() {
 }
 
 async function missedCall(from: string = PHONES.marcus) {
-  const call = await s.sandbox.phone.placeCall({
-    locationId: LOCATION_ID,
-    from,
-    to: TRACKING_NUMBERS.website,
-    outcome: 'no-answer',
-  });
-  await s.settle();
-  return call.contactId;
+  return (await s.missedCall({ from })).contactId;
 }
 
 async function texts() {

@@ -20,14 +20,7 @@ afterEach(async () => {
 });
 
 async function missedCall(from: string = PHONES.jane) {
-  const call = await s.sandbox.phone.placeCall({
-    locationId: LOCATION_ID,
-    from,
-    to: TRACKING_NUMBERS.facebook,
-    outcome: 'no-answer',
-  });
-  await s.settle();
-  return call.contactId;
+  return (await s.missedCall({ from, to: TRACKING_NUMBERS.facebook })).contactId;
 }
 
 async function ownerApi() {

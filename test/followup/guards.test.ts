@@ -4,7 +4,6 @@ import {
   CONTACTS,
   type EngineStack,
   HOUR,
-  LOCATION_ID,
   MIN,
   PHONES,
   startEngineStack,
@@ -17,9 +16,7 @@ afterEach(async () => {
 });
 
 async function missedCall(from: string, to: string = TRACKING_NUMBERS.facebook) {
-  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from, to, outcome: 'no-answer' });
-  await s.settle();
-  return call.contactId;
+  return (await s.missedCall({ from, to })).contactId;
 }
 
 describe('guards before every send', () => {

@@ -1,29 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { processWebhook } from '../../src/webhooks/process.js';
 import { webhookHandlers } from '../../src/fan-out.js';
-import {
-  type EngineStack,
-  LOCATION_ID,
-  MIN,
-  seedSettings,
-  startEngineStack,
-  TRACKING_NUMBERS,
-} from '../helpers/engine.js';
+import { type EngineStack, MIN, seedSettings, startEngineStack, TRACKING_NUMBERS } from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
   await s?.close();
 });
 
-async function missedCall(from: string) {
-  const call = await s.sandbox.phone.placeCall({
-    locationId: LOCATION_ID,
-    from,
-    to: TRACKING_NUMBERS.facebook,
-    outcome: 'voicemail',
-  });
-  await s.settle();
-  return call;
+function missedCall(from: string) {
+  return s.missedCall({ from, to: TRACKING_NUMBERS.facebook, outcome: 'voicemail' });
 }
 
 // A missed call is planned from a copy of the settings held in memory (src/followup/checked-copies.ts); the

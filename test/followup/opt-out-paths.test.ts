@@ -1,13 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type EngineStack,
-  HOUR,
-  LOCATION_ID,
-  MIN,
-  PHONES,
-  startEngineStack,
-  TRACKING_NUMBERS,
-} from '../helpers/engine.js';
+import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack } from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -15,14 +7,7 @@ afterEach(async () => {
 });
 
 async function missedCall(from: string = PHONES.marcus) {
-  const call = await s.sandbox.phone.placeCall({
-    locationId: LOCATION_ID,
-    from,
-    to: TRACKING_NUMBERS.website,
-    outcome: 'no-answer',
-  });
-  await s.settle();
-  return call.contactId;
+  return (await s.missedCall({ from })).contactId;
 }
 
 async function reply(contactId: string, body: string) {

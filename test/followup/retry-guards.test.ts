@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import {
-  type EngineStack,
-  HOUR,
-  LOCATION_ID,
-  MIN,
-  PHONES,
-  startEngineStack,
-  TRACKING_NUMBERS,
-} from '../helpers/engine.js';
+import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack } from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -18,14 +10,7 @@ afterEach(async () => {
 const SEND = { method: 'POST', path: '/conversations/messages' } as const;
 
 async function missedCall(from: string) {
-  const call = await s.sandbox.phone.placeCall({
-    locationId: LOCATION_ID,
-    from,
-    to: TRACKING_NUMBERS.website,
-    outcome: 'no-answer',
-  });
-  await s.settle();
-  return call.contactId;
+  return (await s.missedCall({ from })).contactId;
 }
 
 /** The first SMS attempt meets GHL 5xx answers on every one of the client's tries: its outcome is unknown. */

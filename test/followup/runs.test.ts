@@ -15,10 +15,8 @@ afterEach(async () => {
   await s?.close();
 });
 
-async function missedCall(from: string, to: string = TRACKING_NUMBERS.facebook) {
-  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from, to, outcome: 'voicemail' });
-  await s.settle();
-  return call;
+function missedCall(from: string, to: string = TRACKING_NUMBERS.facebook) {
+  return s.missedCall({ from, to, outcome: 'voicemail' });
 }
 
 describe('runs', () => {

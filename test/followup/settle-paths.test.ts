@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EngineStack, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS } from '../helpers/engine.js';
+import { type EngineStack, LOCATION_ID, MIN, startEngineStack } from '../helpers/engine.js';
 
 /**
  * The engine's branches settle through the one settle (src/followup/settle.ts): each leaves its step in its
@@ -12,14 +12,7 @@ afterEach(async () => {
 });
 
 async function missedCall() {
-  const call = await s.sandbox.phone.placeCall({
-    locationId: LOCATION_ID,
-    from: PHONES.marcus,
-    to: TRACKING_NUMBERS.website,
-    outcome: 'no-answer',
-  });
-  await s.settle();
-  return call.contactId;
+  return (await s.missedCall()).contactId;
 }
 
 async function steps() {

@@ -17,9 +17,8 @@ afterEach(async () => {
 });
 
 async function missedCall(from: string = PHONES.jane, to: string = TRACKING_NUMBERS.facebook) {
-  const call = await s.sandbox.phone.placeCall({ locationId: LOCATION_ID, from, to, outcome: 'voicemail' });
+  const call = await s.missedCall({ from, to, outcome: 'voicemail' });
   expect(call.delivery.status).toBe(200);
-  await s.settle();
   return call;
 }
 

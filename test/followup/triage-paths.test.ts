@@ -1,14 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type EngineStack,
-  HOUR,
-  LOCATION_ID,
-  MIN,
-  PHONES,
-  startEngineStack,
-  TRACKING_NUMBERS,
-  USERS,
-} from '../helpers/engine.js';
+import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack, USERS } from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -16,14 +7,7 @@ afterEach(async () => {
 });
 
 async function missedCall() {
-  const call = await s.sandbox.phone.placeCall({
-    locationId: LOCATION_ID,
-    from: PHONES.marcus,
-    to: TRACKING_NUMBERS.website,
-    outcome: 'no-answer',
-  });
-  await s.settle();
-  return call.contactId;
+  return (await s.missedCall()).contactId;
 }
 
 /** A reply at +3 min, after the apology text. */

@@ -1,15 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TASK_UPDATED_TEXT } from '../../src/followup/voice-ai-task-job.js';
 import { CONTACTS } from '../../src/sandbox/seed.js';
-import {
-  type EngineStack,
-  HOUR,
-  LOCATION_ID,
-  MIN,
-  PHONES,
-  startEngineStack,
-  TRACKING_NUMBERS,
-} from '../helpers/engine.js';
+import { type EngineStack, HOUR, LOCATION_ID, MIN, PHONES, startEngineStack } from '../helpers/engine.js';
 import { callAsAdmin } from '../helpers/session-api.js';
 import { FAST_GHL } from '../helpers/stack.js';
 
@@ -20,15 +12,8 @@ afterEach(async () => {
 
 const T = { timeout: 120_000 };
 
-async function missedCall(from: string) {
-  const call = await s.sandbox.phone.placeCall({
-    locationId: LOCATION_ID,
-    from,
-    to: TRACKING_NUMBERS.website,
-    outcome: 'no-answer',
-  });
-  await s.settle();
-  return call;
+function missedCall(from: string) {
+  return s.missedCall({ from });
 }
 
 async function timeline(contactId: string) {

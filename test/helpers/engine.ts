@@ -2,6 +2,7 @@ import type { ManualClock } from '../../src/clock.js';
 import { CONTACTS, LOCATION_ID, TRACKING_NUMBERS, USERS } from '../../src/sandbox/seed.js';
 import { seedSettings } from '../../src/sandbox/seed-settings.js';
 import type { Settings } from '../../src/core/settings/schema.js';
+import type { MessageResult, PlaceCallInput } from '../../src/sandbox/phone-calls.js';
 import { installVia, type Stack, type StackOptions, startStack } from './stack.js';
 
 export const MIN = 60_000;
@@ -19,6 +20,11 @@ export interface EngineStack extends Stack {
   at(offsetMs: number): Promise<void>;
   t0: Date;
   setSettings(settings: Settings): Promise<void>;
+  /**
+   * A call nobody answered, processed: Marcus dials the website line and nobody picks up, unless `call` says
+   * otherwise. Every engine test starts with one.
+   */
+  missedCall(call?: Partial<Omit<PlaceCallInput, 'locationId'>>): Promise<MessageResult>;
   /** What Ringback sent through GHL for a contact: SMS and email (outbound, by the API) and tasks. */
   sent(contactId: string): { sms: SentItem[]; email: SentItem[]; tasks: TaskItem[] };
   run(contactId: string): Promise<
@@ -73,6 +79,17 @@ export async function startEngineStack(
         stack.clock.set(Math.min(end, stack.clock.now().getTime() + stepMs));
         await stack.rt.worker.drain();
       }
+    },
+    async missedCall(call = {}) {
+      const placed = await stack.sandbox.phone.placeCall({
+        locationId,
+        from: PHONES.marcus,
+        to: TRACKING_NUMBERS.website,
+        outcome: 'no-answer',
+        ...call,
+      });
+      await stack.rt.worker.drain();
+      return placed;
     },
     async setSettings(settings) {
       const now = stack.clock.now();

@@ -15,14 +15,8 @@ afterEach(async () => {
 });
 
 async function missedCall() {
-  const call = await s.sandbox.phone.placeCall({
-    locationId: LOCATION_ID,
-    from: PHONES.jane,
-    to: TRACKING_NUMBERS.facebook,
-    outcome: 'voicemail',
-  });
+  const call = await s.missedCall({ from: PHONES.jane, to: TRACKING_NUMBERS.facebook, outcome: 'voicemail' });
   expect(call.delivery.status).toBe(200);
-  await s.settle();
   return call;
 }
 
