@@ -30,3 +30,16 @@ export function laneFilter(lane: LaneName): RawBuilder<unknown> {
   const kinds = sql.join(INTAKE_KINDS.map((k) => sql.lit(k)));
   return lane === 'intake' ? sql`kind in (${kinds})` : sql`kind not in (${kinds})`;
 }
+
+/**
+ * What a lane's claim returns as each job's payload. The intake lane's carries the stored webhook along
+ * (`stored`: its type, location, body, arrival and processed time; null when the row is gone), so processing
+ * it reads nothing more before it acts (src/webhooks/process.ts): one round trip fewer per webhook.
+ */
+export function claimedPayload(lane: LaneName): RawBuilder<unknown> {
+  if (lane === 'outbound') return sql`payload`;
+  return sql`payload || jsonb_build_object('stored', (
+    select jsonb_build_object('type', w.type, 'location_id', w.location_id, 'body', w.body,
+                              'received_at', w.received_at, 'processed_at', w.processed_at)
+    from webhook_inbox w where w.webhook_id = jobs.payload->>'webhookId'))`;
+}

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { PREPARED } from '../db/prepared.js';
-import { type LaneName, laneFilter } from './lanes.js';
+import { claimedPayload, type LaneName, laneFilter } from './lanes.js';
 import type { JobState } from './tables.js';
 
 export type Executor = Kysely<Database>;
@@ -68,7 +68,9 @@ export async function claimJobs(
       select id from jobs where state = 'pending' and ${laneFilter(opts.lane)} and run_at <= ${opts.now}
       order by run_at, id limit ${opts.limit} for update skip locked
     )
-    returning id, kind, payload, attempts, max_attempts, location_id, run_at`.execute(db);
+    returning id, kind, ${claimedPayload(opts.lane)} as payload, attempts, max_attempts, location_id, run_at`.execute(
+    db,
+  );
   return res.rows;
 }
 

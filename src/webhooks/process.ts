@@ -35,8 +35,13 @@ export interface WebhookHandlers {
  * INSTALL is the exception: it calls GHL to mint a token, which no transaction can cover; every step of it is
  * idempotent, so it is simply run again until it completes.
  */
-export async function processWebhook(deps: Deps, handlers: WebhookHandlers, webhookId: string): Promise<void> {
-  const row = await loadInbox(deps.db, webhookId);
+export async function processWebhook(
+  deps: Deps,
+  handlers: WebhookHandlers,
+  webhookId: string,
+  claimed?: ClaimedWebhook | null,
+): Promise<void> {
+  const row = claimed ? storedRow(claimed) : await loadInbox(deps.db, webhookId);
   if (!row) throw new PermanentJobError(`webhook ${webhookId} is not in the inbox`);
   if (row.processed_at) return;
   const now = () => deps.clock.now();
@@ -73,10 +78,31 @@ function asJobError(err: unknown): unknown {
   return ghlJobError(err, 'final');
 }
 
+/** The stored webhook as the intake lane's claim returns it with the job (jobs/lanes.ts), dates as JSON text. */
+const ClaimedWebhook = z.object({
+  type: z.string(),
+  location_id: z.string().nullable(),
+  body: z.unknown(),
+  received_at: z.string(),
+  processed_at: z.string().nullable(),
+});
+type ClaimedWebhook = z.infer<typeof ClaimedWebhook>;
+
+function storedRow(c: ClaimedWebhook) {
+  return {
+    type: c.type,
+    location_id: c.location_id,
+    body: c.body,
+    received_at: new Date(c.received_at),
+    processed_at: c.processed_at === null ? null : new Date(c.processed_at),
+  };
+}
+
 export function webhookProcessJob(deps: Deps, handlers: WebhookHandlers): JobDefinition {
   return defineJob({
     kind: WEBHOOK_JOB,
-    schema: z.object({ webhookId: z.string().min(1) }),
-    handle: ({ webhookId }) => processWebhook(deps, handlers, webhookId),
+    // `stored` comes with the claim, never from the queue: a row gone from the inbox is null, read as absent.
+    schema: z.object({ webhookId: z.string().min(1), stored: ClaimedWebhook.nullish() }),
+    handle: ({ webhookId, stored }) => processWebhook(deps, handlers, webhookId, stored),
   });
 }
