@@ -17,7 +17,7 @@ const DAY_MS = 86_400_000;
 const PROBE_TTL_MS = 10 * 60_000;
 /** Booking links probed at once: each is a GET to the owner's site with a 5 s timeout. */
 const PROBES_AT_ONCE = 8;
-const probes = new Map<string, { at: number; result: Promise<ProbeResult> }>();
+const probes = new Map<string, { at: number; result: Promise<ProbeResult>; settled: ProbeResult | null }>();
 
 export interface SetupDeps {
   db: Kysely<Database>;
@@ -34,7 +34,9 @@ export async function loadSetupFacts(
   opts: { numbers?: string[] | null } = {},
 ): Promise<SetupFacts> {
   const numbers = opts.numbers !== undefined ? opts.numbers : await ghlNumbers(deps.ghl, locationId);
-  const facts = (await loadSetupFactsMany(deps, [locationId], new Map([[locationId, numbers]]))).get(locationId);
+  const facts = (
+    await loadSetupFactsMany(deps, [locationId], new Map([[locationId, numbers]]), { waitForProbes: true })
+  ).get(locationId);
   if (!facts) throw new Error('setup facts: the location was asked for but not read');
   return facts;
 }
@@ -42,12 +44,14 @@ export async function loadSetupFacts(
 /**
  * The facts of many locations in a fixed number of statements, whatever their count (the agency portfolio asks
  * for every sub-account at once). `numbers` holds each location's GHL numbers as the caller has them (cached);
- * a location missing from it has its numbers unknown, never asked of GHL here.
+ * a location missing from it has its numbers unknown, never asked of GHL here. Booking links are probed as one
+ * location's page asks (`waitForProbes`), else read from the probe cache only (unknown until a probe answered).
  */
 export async function loadSetupFactsMany(
   deps: SetupDeps,
   locationIds: readonly string[],
   numbers: ReadonlyMap<string, string[] | null>,
+  opts: { waitForProbes?: boolean } = {},
 ): Promise<Map<string, SetupFacts>> {
   const out = new Map<string, SetupFacts>();
   const ids = [...new Set(locationIds)];
@@ -103,7 +107,11 @@ export async function loadSetupFactsMany(
     ),
   ];
   const probed = new Map(
-    await inBatches(links, PROBES_AT_ONCE, async (l) => [l, await probeCached(deps, l, now)] as const),
+    await inBatches(
+      links,
+      PROBES_AT_ONCE,
+      async (l) => [l, await (opts.waitForProbes ? probeCached(deps, l, now) : probeIfKnown(deps, l, now))] as const,
+    ),
   );
   const countsOf = new Map(counts.rows.map((r) => [r.location_id, r]));
   for (const id of ids) {
@@ -150,9 +158,31 @@ function probeCached(deps: SetupDeps, link: string, now: Date): Promise<ProbeRes
   if (deps.probe) return deps.probe(link);
   const hit = probes.get(link);
   if (hit && now.getTime() - hit.at < PROBE_TTL_MS) return hit.result;
-  const result = probeLink(link);
-  setBounded(probes, link, { at: now.getTime(), result }, 2_000);
-  return result;
+  const entry: { at: number; result: Promise<ProbeResult>; settled: ProbeResult | null } = {
+    at: now.getTime(),
+    result: probeLink(link),
+    settled: null,
+  };
+  entry.result.then(
+    (r) => {
+      entry.settled = r;
+    },
+    () => undefined,
+  );
+  setBounded(probes, link, entry, 2_000);
+  return entry.result;
+}
+
+/**
+ * The link's probe if one has answered within the cache's 10 minutes, else null (not known yet) with a probe
+ * started for the next time: a page over many sub-accounts never waits on their owners' sites.
+ */
+async function probeIfKnown(deps: SetupDeps, link: string, now: Date): Promise<ProbeResult | null> {
+  if (deps.probe) return deps.probe(link);
+  const hit = probes.get(link);
+  if (hit && now.getTime() - hit.at < PROBE_TTL_MS) return hit.settled;
+  probeCached(deps, link, now).catch(() => undefined);
+  return null;
 }
 
 async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -209,6 +209,35 @@ describe('GET /api/portfolio', () => {
     expect(numbersAsked() - before).toBe(first);
   });
 
+  it('never waits on the owners’ booking pages: a link is judged once its probe has answered', async () => {
+    const db = agency.stack.rt.db.db;
+    const stored = await loadSettings(db, agency.third);
+    if (!stored) throw new Error('no settings');
+    await saveSettings(db, {
+      locationId: agency.third,
+      expectedVersion: stored.version,
+      settings: { ...stored.settings, bookingLink: 'ftp://harbor.example/book' },
+      user: { userId: 'user_mgr_maya', userName: 'Maya Patel' },
+      now: agency.stack.clock.now(),
+    });
+    // Ringback's own probe (reporting/link-probe.ts), not the test's.
+    const own = agency.stack.rt.deps.linkProbe;
+    agency.stack.rt.deps.linkProbe = undefined;
+    try {
+      const harbor = async () =>
+        ((await as(agency.stack, token).get('/api/portfolio')).body.locations as Row[]).find(
+          (r) => r.locationId === agency.third,
+        );
+      // The first load only starts the probe: the link is not known yet, so it is no reason to flag.
+      expect((await harbor())?.flags.map((f) => f.code)).not.toContain('booking-link');
+      await expect
+        .poll(async () => (await harbor())?.flags.find((f) => f.code === 'booking-link')?.message)
+        .toMatch(/^The booking link does not open/);
+    } finally {
+      agency.stack.rt.deps.linkProbe = own;
+    }
+  });
+
   it('over 30 days takes in the older run and compares with the 30 days before', async () => {
     const res = await as(agency.stack, token).get('/api/portfolio?days=30');
     expect(res.status).toBe(200);
