@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { ContactDeleteEvent, UserEvent } from '../webhooks/events.js';
 import { recordContactEvent } from './history.js';
-import { endRun, lockActiveRun } from './runs.js';
+import { lockActiveRun, stopRun } from './runs.js';
 
 type Db = Kysely<Database>;
 
@@ -11,7 +11,7 @@ export async function handleContactDelete(trx: Db, event: ContactDeleteEvent, at
   const { locationId, id: contactId } = event;
   await recordContactEvent(trx, { locationId, contactId, kind: 'contact-deleted', at });
   const run = await lockActiveRun(trx, locationId, contactId);
-  if (run) await endRun(trx, run.id, 'suppressed', 'contact-deleted', at);
+  if (run) await stopRun(trx, run.id, 'contact-deleted', at);
 }
 
 /**

@@ -110,22 +110,29 @@ export async function scheduleStep(
 /**
  * Ends an active run with its outcome and stops its steps still waiting; a no-op on an ended run (false).
  * The work is ringback_end_run (migrations/0005_run_functions.sql), which a step's settle also ends runs with
- * (settle.ts).
+ * (settle.ts). Only a recovery names its own reason (recoverLatestRun); a stop goes through stopRun's rule.
  */
-export async function endRun(db: Db, runId: number, outcome: RunOutcome, reason: string, at: Date): Promise<boolean> {
+async function endRun(db: Db, runId: number, outcome: RunOutcome, reason: string, at: Date): Promise<boolean> {
   const { rows } = await sql<{
     ended: boolean;
   }>`select ringback_end_run(${runId}, ${outcome}, ${reason}, ${at}) as ended`.execute(db);
   return rows[0]?.ended === true;
 }
 
-/** A stop met outside any step: a completed callback task, an opt-out, an uninstall. */
-export type OutsideStop = Exclude<StopCondition, 'run-stopped'>;
+/**
+ * A stop met outside any step: a step's stop (a completed callback task, an opt-out, an uninstall) or one only
+ * events meet (the install revoked, the contact deleted, a wrong number).
+ */
+export type OutsideStop =
+  | Exclude<StopCondition, 'run-stopped'>
+  | 'install-revoked'
+  | 'contact-deleted'
+  | 'wrong-number';
 
 /**
- * Ends an active run for a stop met outside its steps, with the outcome ringback_run_end_rule
- * (migrations/0015_settle_step.sql) gives that stop when a step meets it: the table lives there only. A no-op on
- * an ended run (false).
+ * Ends an active run for a stop met outside its steps, with the outcome ringback_run_end_rule gives that stop
+ * (migrations/0015_settle_step.sql, 0023_run_end_rule_outside.sql): the table lives there only. A no-op on an
+ * ended run (false).
  */
 export async function stopRun(db: Db, runId: number, stop: OutsideStop, at: Date): Promise<boolean> {
   const { rows } = await sql<{ ended: boolean }>`
@@ -175,7 +182,12 @@ export async function recoverLatestRun(
  * Uninstall, or an install GHL revoked: every active run of the location ends suppressed; their steps stop
  * before they call GHL.
  */
-export async function stopLocationRuns(db: Db, locationId: string, at: Date, reason = 'uninstalled'): Promise<number> {
+export async function stopLocationRuns(
+  db: Db,
+  locationId: string,
+  at: Date,
+  stop: 'uninstalled' | 'install-revoked' = 'uninstalled',
+): Promise<number> {
   const active = await db
     .selectFrom('runs')
     .select('id')
@@ -183,6 +195,6 @@ export async function stopLocationRuns(db: Db, locationId: string, at: Date, rea
     .where('status', '=', 'active')
     .forUpdate()
     .execute();
-  for (const run of active) await endRun(db, run.id, 'suppressed', reason, at);
+  for (const run of active) await stopRun(db, run.id, stop, at);
   return active.length;
 }

@@ -12,7 +12,7 @@ import { enqueueJob } from '../jobs/queries.js';
 import type { InboundText } from './consent.js';
 import { recordContactEvent } from './history.js';
 import { loadLocationContext } from './location-settings.js';
-import { addRunEvent, endRun, lockActiveRun, scheduleStep } from './runs.js';
+import { addRunEvent, lockActiveRun, scheduleStep, stopRun } from './runs.js';
 import { type Triage, triageReply } from '../core/triage.js';
 import { BOOKING_LINK_STEP, bookingLinkStep } from './booking-link.js';
 import { actsAlone, type GatedClass } from './triage-gates.js';
@@ -66,7 +66,7 @@ export async function triageInboundText(
   if (cls === 'wrong-number') {
     const text = `The contact says this is a wrong number ("${reply}"); the follow-up ended and no more texts go to them.`;
     await addRunEvent(trx, run.id, t.at, 'reply-triaged', { class: cls, text });
-    await endRun(trx, run.id, 'suppressed', 'wrong-number', t.at);
+    await stopRun(trx, run.id, 'wrong-number', t.at);
     return 'wrong-number';
   }
   let assignee = run.assigned_user_id;

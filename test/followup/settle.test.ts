@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/create-db.js';
 import type { StopReason } from '../../src/core/decide.js';
+import { type OutsideStop, stopRun } from '../../src/followup/runs.js';
 import { type Settlement, type StopCondition, settleStep } from '../../src/followup/settle.js';
 import type { StepAction, StepState } from '../../src/followup/tables.js';
 import { freshDb } from '../helpers/db.js';
@@ -210,6 +211,32 @@ describe('settling a step', () => {
         { kind: 'stopped', step_id: 'step-0' },
         { kind: 'run-ended', step_id: null },
       ]);
+    }
+  });
+
+  it('a stop met outside any step ends the run by the same rule, and only once', async () => {
+    const outcomes: Record<OutsideStop, [string, string]> = {
+      answered: ['recovered', 'connected'],
+      replied: ['recovered', 'replied'],
+      booked: ['recovered', 'booked'],
+      'task-completed': ['recovered', 'callback-completed'],
+      'call-returned': ['lost', 'call-returned'],
+      'opted-out': ['suppressed', 'opted-out'],
+      disabled: ['suppressed', 'disabled'],
+      uninstalled: ['suppressed', 'uninstalled'],
+      'install-revoked': ['suppressed', 'install-revoked'],
+      'contact-deleted': ['suppressed', 'contact-deleted'],
+      'wrong-number': ['suppressed', 'wrong-number'],
+    };
+    for (const [stop, outcome] of Object.entries(outcomes) as [OutsideStop, [string, string]][]) {
+      const { runId, ids } = await runWith([{ action: 'sms', state: 'pending' }]);
+      expect(await stopRun(db.db, runId, stop, AT), stop).toBe(true);
+      const run = await runOf(runId);
+      expect([run.status, run.outcome, run.outcome_reason], stop).toEqual(['ended', ...outcome]);
+      const step = await db.db.selectFrom('run_steps').select('state').where('id', '=', ids[0]!).executeTakeFirst();
+      expect(step?.state, stop).toBe('stopped');
+      expect(await stopRun(db.db, runId, 'opted-out', AT), stop).toBe(false);
+      expect(await runOf(runId), stop).toMatchObject({ outcome: outcome[0], outcome_reason: outcome[1] });
     }
   });
 
