@@ -1,3 +1,11 @@
+-- A job recorded done by the statement that did its work (src/jobs/registry.ts, RECORDED): as the worker's own
+-- completion records it (jobs/queries.ts completeJobs), and only while the worker still holds it.
+create function ringback_job_done(p_job bigint, p_worker text, p_at timestamptz) returns void
+language sql as $$
+  update jobs set state = 'done', locked_by = null, locked_at = null, finished_at = p_at, updated_at = p_at
+  where id = p_job and locked_by = p_worker and state = 'running';
+$$;
+
 -- The manager's task at the threshold of missed connections (missed calls and unanswered callbacks) between
 -- p_since and p_until: once per run (the step row is unique per run), due at once. The count is kept on the run.
 create function ringback_maybe_escalate(
@@ -45,7 +53,7 @@ end $$;
 -- voicemailUrl, conversationId, runDetail (the run event's), escalateAfter, escalateSince, voiceAiFrom, voiceAiTo, voiceAiText.
 -- p_plan: the sequence's steps for this call, [{ord, step_id, action, due_at}].
 -- Returns {outcome: 'stale' | 'done' | 'not-installed' | 'repeat' | 'started' | 'joined', runId}.
-create function ringback_missed_call(p jsonb, p_plan jsonb) returns jsonb
+create function ringback_missed_call_effects(p jsonb, p_plan jsonb) returns jsonb
 language plpgsql as $$
 declare
   v_location text := p->>'locationId';
@@ -160,11 +168,23 @@ begin
   return jsonb_build_object('outcome', case when v_created then 'started' else 'joined' end, 'runId', v_run);
 end $$;
 
+-- The missed call's effects and, for the webhook's job (p: jobId, workerId), the job recorded done with them.
+create function ringback_missed_call(p jsonb, p_plan jsonb) returns jsonb
+language plpgsql as $$
+declare
+  r jsonb := ringback_missed_call_effects(p, p_plan);
+begin
+  if r->>'outcome' <> 'stale' and p->>'jobId' is not null then
+    perform ringback_job_done((p->>'jobId')::bigint, p->>'workerId', (p->>'now')::timestamptz);
+  end if;
+  return r;
+end $$;
+
 -- A run's attribution after GHL tagged the contact (attribute-job.ts): its rep chosen, whether it is high-value,
 -- the caller's name, the 'tagged' event, and a high-value lead's callback task brought forward; one statement.
 -- Who may get the task is decided in TypeScript from copies of the settings and of the reps GHL deleted; their md5s
 -- are checked here as ringback_missed_call checks the settings ('stale': read them again and retry).
--- p: runId, now, settingsMd5, removedMd5, highValue, contactName, tags, pool: null (nobody) or {via, takesTurns,
+-- p: runId, jobId, workerId, now, settingsMd5, removedMd5, highValue, contactName, tags, pool: null (nobody) or {via, takesTurns,
 -- userId (no turn), members and key (the pointer of the list that takes turns)}.
 -- Returns {outcome: 'stale' | 'gone' | 'done', assignedTo, via}.
 create function ringback_attribute_run(p jsonb) returns jsonb
@@ -182,6 +202,7 @@ declare
 begin
   select * into v_run from runs where id = v_run_id for update;
   if not found then
+    perform ringback_job_done((p->>'jobId')::bigint, p->>'workerId', v_now);
     return jsonb_build_object('outcome', 'gone');
   end if;
   select md5(settings::text) into v_md5 from location_settings where location_id = v_run.location_id;
@@ -228,5 +249,6 @@ begin
       update jobs set run_at = v_now, updated_at = v_now where unique_key = 'step:' || v_step.id and state = 'pending';
     end loop;
   end if;
+  perform ringback_job_done((p->>'jobId')::bigint, p->>'workerId', v_now);
   return jsonb_build_object('outcome', 'done', 'assignedTo', coalesce(v_user, v_run.assigned_user_id), 'via', v_via);
 end $$;

@@ -40,7 +40,7 @@ export function webhookHandlers(deps: AppDeps): WebhookHandlers {
       const ended = await handleUninstallEvent(trx, deps.locationHooks, event, now);
       if (ended.length) deps.logger.info({ locations: ended }, 'uninstalled');
     },
-    direct: (stored) => missedCallWebhook(deps, stored),
+    direct: (stored, job) => missedCallWebhook(deps, stored, job),
     async event(trx, stored) {
       const { event } = stored;
       if (event.type !== 'LocationUpdate') return ingestEvent(trx, deps, stored);

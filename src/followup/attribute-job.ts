@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
 import { attributionTags, isHighValue } from '../core/attribution.js';
-import { defineJob } from '../jobs/registry.js';
+import { defineJob, RECORDED } from '../jobs/registry.js';
 import { removedUsersCopy, settingsCopy } from './checked-copies.js';
 import { ATTRIBUTE_JOB } from './missed-call.js';
 import { assignmentPool } from './round-robin.js';
@@ -42,7 +42,7 @@ export function attributeJob(deps: Deps, ghl: GhlApi) {
   return defineJob({
     kind: ATTRIBUTE_JOB,
     schema: payload,
-    async handle(given) {
+    async handle(given, job) {
       const run = await runFacts(deps, given);
       if (!run) return;
       let contact: Awaited<ReturnType<GhlApi['getContact']>>;
@@ -77,6 +77,9 @@ export function attributeJob(deps: Deps, ghl: GhlApi) {
         );
         const p = {
           runId: run.runId,
+          // The statement records the job done with its effects (jobs/registry.ts RECORDED).
+          jobId: job.id,
+          workerId: job.workerId,
           now: deps.clock.now(),
           settingsMd5: copy.md5,
           removedMd5: removed.md5,
@@ -89,7 +92,7 @@ export function attributeJob(deps: Deps, ghl: GhlApi) {
           select ringback_attribute_run(${JSON.stringify(p)}::jsonb) as r`.execute(deps.db);
         if (rows[0]?.r.outcome === 'stale') continue;
         deps.wakeWorker?.();
-        return;
+        return RECORDED;
       }
       throw new Error(`the settings or reps of ${run.locationId} changed ${MAX_STALE} times during an attribution`);
     },

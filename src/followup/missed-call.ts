@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import { lineOf } from '../core/attribution.js';
 import { type CallEvent, classifyCall, eventTime } from '../core/call-events.js';
 import type { InboxEvent } from '../webhooks/inbox.js';
+import type { JobInfo } from '../jobs/registry.js';
 import { stepDelayMs } from '../core/step-content.js';
 import type { Settings } from '../core/settings/schema.js';
 import { settingsCopy } from './checked-copies.js';
@@ -36,7 +37,7 @@ export async function handleMissedCall(
   deps: Deps,
   call: CallEvent,
   at: Date,
-  opts: { foundBy?: 'sweep'; webhookId?: string } = {},
+  opts: { foundBy?: 'sweep'; webhookId?: string; job?: JobInfo } = {},
 ): Promise<MissedCallOutcome> {
   for (let attempt = 0; attempt < MAX_STALE; attempt += 1) {
     const copy = await settingsCopy(db, call.locationId, attempt > 0);
@@ -57,13 +58,13 @@ export async function handleMissedCall(
  * A stored webhook that is a missed inbound call, processed by its own statement (which marks the webhook
  * processed); false for every other event, which the webhook's transaction takes (ingest.ts).
  */
-export async function missedCallWebhook(deps: Deps, stored: InboxEvent): Promise<boolean> {
+export async function missedCallWebhook(deps: Deps, stored: InboxEvent, job?: JobInfo): Promise<boolean> {
   const { event } = stored;
   if (event.type !== 'InboundMessage' && event.type !== 'OutboundMessage') return false;
   const call = classifyCall(event);
   if (call?.direction !== 'inbound' || call.kind !== 'missed') return false;
   const at = eventTime(event, stored.receivedAt);
-  await handleMissedCall(deps.db, deps, call, at, { webhookId: stored.webhookId });
+  await handleMissedCall(deps.db, deps, call, at, { webhookId: stored.webhookId, ...(job ? { job } : {}) });
   return true;
 }
 
@@ -73,7 +74,7 @@ function missedCallParams(
   at: Date,
   now: Date,
   settings: Settings,
-  opts: { foundBy?: 'sweep'; webhookId?: string },
+  opts: { foundBy?: 'sweep'; webhookId?: string; job?: JobInfo },
 ) {
   const { trackingNumber, source } = lineOf(settings, call.to ?? null);
   const highValue = source?.highValue ?? false;
@@ -87,6 +88,8 @@ function missedCallParams(
   const { foundBy } = opts;
   const params = {
     webhookId: opts.webhookId ?? null,
+    jobId: opts.job?.id ?? null,
+    workerId: opts.job?.workerId ?? null,
     locationId: call.locationId,
     contactId: call.contactId,
     messageId: call.messageId ?? null,

@@ -6,13 +6,22 @@ export interface JobInfo {
   attempts: number;
   maxAttempts: number;
   locationId: string | null;
+  /** The worker holding the job: a handler whose last statement records the job done names it (RECORDED). */
+  workerId: string;
 }
+
+/**
+ * What a handler returns when its own last statement recorded the job done (ringback_job_done, in the same
+ * statement as its effects), so the worker spends no round trip on it.
+ */
+export const RECORDED = 'recorded';
+export type HandleResult = undefined | typeof RECORDED;
 
 export interface JobDefinition<P = unknown> {
   kind: string;
   schema: z.ZodType<P>;
   maxAttempts?: number;
-  handle(payload: P, job: JobInfo): Promise<void>;
+  handle(payload: P, job: JobInfo): Promise<HandleResult>;
   /** Runs once when the job lands in dead-letter, so its feature can record the failure where users see it. */
   onDead?(payload: P, error: string): Promise<void>;
 }
@@ -22,7 +31,7 @@ export function defineJob<S extends z.ZodType>(def: {
   kind: string;
   schema: S;
   maxAttempts?: number;
-  handle(payload: z.output<S>, job: JobInfo): Promise<void>;
+  handle(payload: z.output<S>, job: JobInfo): Promise<HandleResult>;
   onDead?(payload: z.output<S>, error: string): Promise<void>;
 }): JobDefinition {
   return def as JobDefinition;

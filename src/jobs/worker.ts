@@ -6,7 +6,7 @@ import { createCompletions } from './completions.js';
 import { PermanentJobError, RetryAtError } from './errors.js';
 import { type ClaimedJob, claimJobs, type Executor, failJob, recoverStaleJobs, rescheduleJob } from './queries.js';
 import type { Lane } from './lanes.js';
-import type { JobRegistry } from './registry.js';
+import { type JobRegistry, RECORDED } from './registry.js';
 
 // Between claims made because a job finished while no backlog was known: jobs come due between polls.
 const REFILL_MS = 20;
@@ -72,14 +72,15 @@ export function createWorker(opts: WorkerOptions): Worker {
       if (!def) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
       const parsed = def.schema.safeParse(job.payload);
       if (!parsed.success) throw new PermanentJobError(`bad payload: ${parsed.error.message}`);
-      await def.handle(parsed.data, {
+      const result = await def.handle(parsed.data, {
         id: job.id,
         kind: job.kind,
         attempts: job.attempts,
         maxAttempts: job.max_attempts,
         locationId: job.location_id,
+        workerId: id,
       });
-      await complete(job.id, now());
+      if (result !== RECORDED) await complete(job.id, now());
       opts.metrics?.inc('ringback_jobs_total', 'Jobs run by outcome', { kind: job.kind, outcome: 'done' });
       opts.metrics?.set(
         'ringback_job_lag_seconds',

@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { ghlJobError } from '../ghl/job-errors.js';
 import { PermanentJobError } from '../jobs/errors.js';
-import { defineJob, type JobDefinition } from '../jobs/registry.js';
+import { defineJob, type HandleResult, type JobDefinition, type JobInfo, RECORDED } from '../jobs/registry.js';
 import { type CrmEvent, type InstallEvent, readWebhook, type UninstallEvent } from './events.js';
 import { claimInbox, type InboxEvent, loadInbox, recordInboxError, WEBHOOK_JOB } from './inbox.js';
 
@@ -26,7 +26,7 @@ export interface WebhookHandlers {
    * Tried before `event`: an event processed by one statement of its own, which marks the webhook processed in
    * the same statement (a missed call, the hot path); false for any other event, which `event` then takes.
    */
-  direct?(event: InboxEvent): Promise<boolean>;
+  direct?(event: InboxEvent, job?: JobInfo): Promise<boolean>;
 }
 
 /**
@@ -40,7 +40,8 @@ export async function processWebhook(
   handlers: WebhookHandlers,
   webhookId: string,
   claimed?: ClaimedWebhook | null,
-): Promise<void> {
+  job?: JobInfo,
+): Promise<HandleResult> {
   const row = claimed ? storedRow(claimed) : await loadInbox(deps.db, webhookId);
   if (!row) throw new PermanentJobError(`webhook ${webhookId} is not in the inbox`);
   if (row.processed_at) return;
@@ -53,7 +54,10 @@ export async function processWebhook(
       return;
     }
     const stored = (e: CrmEvent): InboxEvent => ({ webhookId, event: e, receivedAt: row.received_at });
-    if (event && event.type !== 'UNINSTALL' && handlers.direct && (await handlers.direct(stored(event)))) return;
+    // With the job's worker named, the direct statement also records the job done (jobs/registry.ts RECORDED).
+    if (event && event.type !== 'UNINSTALL' && handlers.direct && (await handlers.direct(stored(event), job))) {
+      return job ? RECORDED : undefined;
+    }
     await deps.db.transaction().execute(async (trx) => {
       if (!(await claimInbox(trx, webhookId, now())) || !event) return;
       if (event.type === 'UNINSTALL') {
@@ -103,6 +107,6 @@ export function webhookProcessJob(deps: Deps, handlers: WebhookHandlers): JobDef
     kind: WEBHOOK_JOB,
     // `stored` comes with the claim, never from the queue: a row gone from the inbox is null, read as absent.
     schema: z.object({ webhookId: z.string().min(1), stored: ClaimedWebhook.nullish() }),
-    handle: ({ webhookId, stored }) => processWebhook(deps, handlers, webhookId, stored),
+    handle: ({ webhookId, stored }, job) => processWebhook(deps, handlers, webhookId, stored, job),
   });
 }
