@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { processWebhook } from '../../src/webhooks/process.js';
+import { processWebhook, webhookProcessJob } from '../../src/webhooks/process.js';
+import { claimJobs } from '../../src/jobs/queries.js';
+import { RECORDED } from '../../src/jobs/registry.js';
 import { webhookHandlers } from '../../src/fan-out.js';
-import { type EngineStack, MIN, seedSettings, startEngineStack, TRACKING_NUMBERS } from '../helpers/engine.js';
+import {
+  type EngineStack,
+  LOCATION_ID,
+  MIN,
+  seedSettings,
+  startEngineStack,
+  TRACKING_NUMBERS,
+} from '../helpers/engine.js';
 
 let s: EngineStack;
 afterEach(async () => {
@@ -38,6 +47,38 @@ describe('a missed call in one statement', () => {
       .execute();
     expect(steps).toHaveLength(1);
     expect(steps[0]!.due_at.getTime() - steps[0]!.started_at.getTime()).toBe(30 * MIN);
+  });
+
+  it('records its job done in the same statement, with the webhook claimed from the intake lane', async () => {
+    s = await startEngineStack();
+    const call = await s.sandbox.phone.placeCall({
+      locationId: LOCATION_ID,
+      from: '+12125550421',
+      to: TRACKING_NUMBERS.facebook,
+      outcome: 'voicemail',
+    });
+    const db = s.rt.db.db;
+    const [job] = await claimJobs(db, { workerId: 'w-test', now: s.clock.now(), limit: 10, lane: 'intake' });
+    expect(job).toBeDefined();
+    // The claim brings the stored webhook along: processing reads nothing before its statement.
+    expect(job!.payload).toMatchObject({ stored: { type: 'InboundMessage', processed_at: null } });
+    const def = webhookProcessJob(s.rt.deps, webhookHandlers(s.rt.deps));
+    const info = {
+      id: job!.id,
+      kind: job!.kind,
+      attempts: 1,
+      maxAttempts: 5,
+      locationId: LOCATION_ID,
+      workerId: 'w-test',
+    };
+    expect(await def.handle(def.schema.parse(job!.payload), info)).toBe(RECORDED);
+    const row = await db
+      .selectFrom('jobs')
+      .select(['state', 'locked_by'])
+      .where('id', '=', job!.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'done', locked_by: null });
+    expect(await s.run(call.contactId)).toMatchObject({ status: 'active' });
   });
 
   it('a webhook processed again (a worker that died before recording the job done) changes nothing', async () => {
