@@ -7,13 +7,9 @@ import type { Stack } from './stack.js';
 // biome-ignore lint/suspicious/noExplicitAny: a JSON answer walked by the assertions
 export type Json = any;
 
-/** Calls Ringback's API over HTTP as the seed location's admin (Maya), through a real SSO session. */
-export async function callAsAdmin(
-  s: Stack,
-  path: string,
-  init: { method?: string; body?: unknown; ifMatch?: string } = {},
-): Promise<{ status: number; etag: string; body: Json }> {
-  const payload = encryptSso(
+/** The SSO payload GHL hands the page when the seed location's admin (Maya) opens it, encrypted. */
+export function mayaSso(s: Stack): string {
+  return encryptSso(
     {
       userId: USERS.maya,
       companyId: s.sandbox.seed.companyId,
@@ -25,6 +21,15 @@ export async function callAsAdmin(
     },
     TEST_SHARED_SECRET,
   );
+}
+
+/** Calls Ringback's API over HTTP as the seed location's admin (Maya), through a real SSO session. */
+export async function callAsAdmin(
+  s: Stack,
+  path: string,
+  init: { method?: string; body?: unknown; ifMatch?: string } = {},
+): Promise<{ status: number; etag: string; body: Json }> {
+  const payload = mayaSso(s);
   const session = await fetch(`${s.url}/api/session`, {
     method: 'POST',
     body: JSON.stringify({ payload }),

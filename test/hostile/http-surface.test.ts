@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAUTH_RATE_LIMIT } from '../../src/installations/routes.js';
-import { encryptSso } from '../../src/sandbox/sso.js';
-import { LOCATION_ID, USERS } from '../../src/sandbox/seed.js';
-import { TEST_SHARED_SECRET } from '../helpers/config.js';
+import { mayaSso } from '../helpers/session-api.js';
+import { LOCATION_ID } from '../../src/sandbox/seed.js';
 import { installVia, type Stack, startStack } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -18,18 +17,7 @@ function get(path: string, init: RequestInit & { from?: string } = {}) {
 }
 
 async function sessionToken(): Promise<string> {
-  const payload = encryptSso(
-    {
-      userId: USERS.maya,
-      companyId: stack.sandbox.seed.companyId,
-      role: 'admin',
-      type: 'location',
-      activeLocation: LOCATION_ID,
-      userName: 'Maya Patel',
-      email: 'maya@example.com',
-    },
-    TEST_SHARED_SECRET,
-  );
+  const payload = mayaSso(stack);
   const res = await get('/api/session', {
     method: 'POST',
     body: JSON.stringify({ payload }),

@@ -1,16 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { decryptToken } from '../../src/ghl/crypto.js';
-import { encryptSso } from '../../src/sandbox/sso.js';
+import { mayaSso } from '../helpers/session-api.js';
 import { TEST_CLIENT_SECRET, TEST_SHARED_SECRET } from '../helpers/config.js';
-import {
-  type EngineStack,
-  LOCATION_ID,
-  MIN,
-  PHONES,
-  startEngineStack,
-  TRACKING_NUMBERS,
-  USERS,
-} from '../helpers/engine.js';
+import { type EngineStack, LOCATION_ID, MIN, PHONES, startEngineStack, TRACKING_NUMBERS } from '../helpers/engine.js';
 import { captureLogger } from '../helpers/logger.js';
 import { installVia } from '../helpers/stack.js';
 
@@ -61,18 +53,7 @@ describe('secrets in the logs', () => {
       secrets.push(...Object.values(d.headers).filter((v) => v.length > 40));
 
     // The settings page's session: the encrypted SSO payload in, a JWT out, then API calls good and bad.
-    const payload = encryptSso(
-      {
-        userId: USERS.maya,
-        companyId: stack.sandbox.seed.companyId,
-        role: 'admin',
-        type: 'location',
-        activeLocation: LOCATION_ID,
-        userName: 'Maya Patel',
-        email: 'maya@example.com',
-      },
-      TEST_SHARED_SECRET,
-    );
+    const payload = mayaSso(stack);
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${stack.url}${path}`, {
         method: 'POST',

@@ -4,9 +4,9 @@
  * operator can turn off.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONTACTS, LOCATION_ID, USERS } from '../../src/sandbox/seed.js';
-import { encryptSso } from '../../src/sandbox/sso.js';
-import { TEST_METRICS_TOKEN, TEST_SHARED_SECRET } from '../helpers/config.js';
+import { CONTACTS, LOCATION_ID } from '../../src/sandbox/seed.js';
+import { mayaSso } from '../helpers/session-api.js';
+import { TEST_METRICS_TOKEN } from '../helpers/config.js';
 import { installVia, type Stack, type StackOptions, startStack } from '../helpers/stack.js';
 
 let stack: Stack | null = null;
@@ -27,20 +27,6 @@ function signIn(s: Stack, from: string, payload: string) {
     body: JSON.stringify({ payload }),
   });
 }
-
-const mayaPayload = (s: Stack) =>
-  encryptSso(
-    {
-      userId: USERS.maya,
-      companyId: s.sandbox.seed.companyId,
-      role: 'admin',
-      type: 'location',
-      activeLocation: LOCATION_ID,
-      userName: 'Maya Patel',
-      email: 'm@x.com',
-    },
-    TEST_SHARED_SECRET,
-  );
 
 const invented = (i: number) => `203.0.113.${(i % 250) + 1}`;
 
@@ -70,7 +56,7 @@ describe('client addresses and sign-in limits (TRUST_PROXY)', () => {
   it('limits sign-ins per location even when a trusted proxy names a new address each time', async () => {
     const s = await start({ env: { TRUST_PROXY: 'loopback' } });
     await installVia(s, { locationId: LOCATION_ID });
-    const payload = mayaPayload(s);
+    const payload = mayaSso(s);
     const statuses: number[] = [];
     for (let i = 0; i < 62; i++) statuses.push((await signIn(s, invented(i), payload)).status);
     expect(statuses.slice(0, 60).every((x) => x === 200)).toBe(true);
