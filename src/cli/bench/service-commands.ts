@@ -72,10 +72,8 @@ export async function claimBench(db: K, arg: { rounds: number; limit: number }):
 
 /** Postgres: pg_database_size. PGlite: the size of its data-dir dump (what a backup of it weighs). */
 export async function databaseSize(db: Db): Promise<{ bytes: number; method: string }> {
-  if (db.pglite) {
-    const dump = await db.pglite.dumpDataDir('none');
-    return { bytes: dump.size, method: 'PGlite dumpDataDir size' };
-  }
+  // PGlite answers pg_database_size too; its dumpDataDir, used before, ran for minutes (tens of MB through
+  // JavaScript) and left the bench's end-to-end phase looking hung.
   const rows = await runSql(db.db, 'select pg_database_size(current_database())::bigint as bytes', []);
   return { bytes: Number(rows[0]?.['bytes'] ?? 0), method: 'pg_database_size' };
 }
