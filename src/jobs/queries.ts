@@ -50,7 +50,9 @@ export async function enqueueJob(db: Executor, job: EnqueueInput, now: Date): Pr
 
 /**
  * One statement: lock due rows of the lane (lanes.ts; both when none is named) that others have not locked,
- * mark them ours, return them.
+ * mark them ours, return them. The rows are picked once, in a materialized CTE: as `where id in (select … limit
+ * n for update skip locked)` the planner may run the subquery again (a rescan skips the rows it just locked and
+ * locks others), and a claim of 24 came back with 32 jobs in the bench, more than the worker had slots for.
  */
 export async function claimJobs(
   db: Executor,
@@ -62,13 +64,14 @@ export async function claimJobs(
     return rest > 0 ? [...intake, ...(await claimJobs(db, { ...opts, limit: rest, lane: 'outbound' }))] : intake;
   }
   const res = await sql<ClaimedJob>`${sql.raw(PREPARED)}
-    update jobs set state = 'running', locked_by = ${opts.workerId}, locked_at = ${opts.now},
-      attempts = attempts + 1, updated_at = ${opts.now}
-    where id in (
+    with picked as materialized (
       select id from jobs where state = 'pending' and ${laneFilter(opts.lane)} and run_at <= ${opts.now}
       order by run_at, id limit ${opts.limit} for update skip locked
     )
-    returning id, kind, ${claimedPayload(opts.lane)} as payload, attempts, max_attempts, location_id, run_at`.execute(
+    update jobs set state = 'running', locked_by = ${opts.workerId}, locked_at = ${opts.now},
+      attempts = attempts + 1, updated_at = ${opts.now}
+    from picked where jobs.id = picked.id
+    returning jobs.id, kind, ${claimedPayload(opts.lane)} as payload, attempts, max_attempts, location_id, run_at`.execute(
     db,
   );
   return res.rows;

@@ -211,7 +211,8 @@ export function createWorker(opts: WorkerOptions): Worker {
         }
       }
       // Full, or nothing more due: wait for a slot to free, a wake(), or the next poll.
-      if (running && (free === 0 || claimed < free)) await sleep(lane, pollMs);
+      // `free` below zero (more in flight than slots) must sleep too: a loop that never awaits stops the process.
+      if (running && (free <= 0 || claimed < free)) await sleep(lane, pollMs);
     }
     await Promise.all(inFlight);
   }
