@@ -47,6 +47,10 @@ describe.skipIf(!hasChromium)('send this text to my phone', () => {
       // The text the dry run shows for the first text step is the one that goes.
       const shown = (await frame.locator('#sec-test tbody tr[data-kind="sms"] .bubble').first().textContent()) ?? '';
       expect(shown).toContain('Jane');
+      // The text is readable at either width: on a phone each step stacks, its text as wide as the card.
+      const bubble = await frame.locator('#sec-test tbody tr[data-kind="sms"] .bubble').first().boundingBox();
+      const card = await frame.locator('#sec-test table').boundingBox();
+      expect(bubble!.width).toBeGreaterThan(card!.width * (width < 640 ? 0.8 : 0.3));
       // Empty: said beside the button, nothing sent.
       await frame.click('#send-to-phone-button');
       expect(await frame.textContent('#send-to-phone-result')).toBe('Type your mobile number first.');

@@ -49,18 +49,18 @@ function stepRow(step) {
   return h(
     'tr',
     { dataset: { kind: step.action } },
-    h('td', {}, h('strong', {}, name)),
-    h('td', {}, h('span', { class: `badge ${badge}` }, label)),
+    h('td', { 'data-label': 'Step' }, h('strong', {}, name)),
+    h('td', { 'data-label': 'Outcome' }, h('span', { class: `badge ${badge}` }, label)),
     h(
       'td',
-      {},
+      { 'data-label': 'When' },
       step.sendAt
         ? [h('div', {}, when(step.sendAt.local)), h('div', { class: 'hint' }, place(step.sendAt.timeZone))]
         : '–',
     ),
     h(
       'td',
-      {},
+      { 'data-label': 'What' },
       h('div', { class: r.action === 'sms' ? 'preview bubble' : 'preview' }, text),
       step.segments
         ? h(
@@ -138,7 +138,8 @@ function showResult(out, result, call) {
     ),
     h(
       'table',
-      { class: 'mt' },
+      // Under 640 px each step stacks as one labelled block (app.css), so the text is not squeezed to a sliver.
+      { class: 'mt stacking' },
       h(
         'thead',
         {},
