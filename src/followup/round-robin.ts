@@ -17,8 +17,7 @@ export interface AssignInput {
 }
 
 export async function assignRep(db: Kysely<Database>, given: AssignInput): Promise<Assignment> {
-  const input = withoutUsers(given, await removedUserIds(db, given.locationId));
-  const probe = chooseAssignee({ ...input, roundRobinIndex: 0 });
+  const { input, probe } = probeOf(given, await removedUserIds(db, given.locationId));
   if (!probe.consumesRoundRobin) return probe;
   const pool = poolKey(probe);
   const res = await sql<{ slot: number }>`
@@ -37,16 +36,14 @@ export type AssignmentPool =
   | { via: Assignment['via']; takesTurns: true; members: string[]; key: string };
 
 export function assignmentPool(given: AssignInput, removed: ReadonlySet<string>): AssignmentPool {
-  const input = withoutUsers(given, removed);
-  const probe = chooseAssignee({ ...input, roundRobinIndex: 0 });
+  const { probe } = probeOf(given, removed);
   if (!probe.consumesRoundRobin) return { via: probe.via, userId: probe.userId, takesTurns: false };
   return { via: probe.via, takesTurns: true, members: [...probe.pool], key: poolKey(probe) };
 }
 
 /** Who would be assigned next, without taking the turn: the settings page's dry run. */
 export async function peekRep(db: Kysely<Database>, given: AssignInput): Promise<Assignment> {
-  const input = withoutUsers(given, await removedUserIds(db, given.locationId));
-  const probe = chooseAssignee({ ...input, roundRobinIndex: 0 });
+  const { input, probe } = probeOf(given, await removedUserIds(db, given.locationId));
   if (!probe.consumesRoundRobin) return probe;
   const row = await db
     .selectFrom('round_robin')
@@ -55,6 +52,12 @@ export async function peekRep(db: Kysely<Database>, given: AssignInput): Promise
     .where('pool', '=', poolKey(probe))
     .executeTakeFirst();
   return chooseAssignee({ ...input, roundRobinIndex: row?.next_index ?? 0 });
+}
+
+/** The choice with deleted reps left out, at the pool's first turn: which list, and whether it takes turns. */
+function probeOf(given: AssignInput, removed: ReadonlySet<string>): { input: AssignInput; probe: Assignment } {
+  const input = withoutUsers(given, removed);
+  return { input, probe: chooseAssignee({ ...input, roundRobinIndex: 0 }) };
 }
 
 /** Reps GHL deleted (UserDelete) leave every list they are on; a list left empty falls through to the next. */
