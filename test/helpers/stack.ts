@@ -17,6 +17,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** The sandbox's GHL page may frame the settings page (EXTRA_FRAME_ANCESTORS), as GHL's own does. */
   frameFromSandbox?: boolean;
+  /** A database of the caller's (Postgres), e.g. one with settings of its own; a fresh one by default. */
+  databaseUrl?: string;
 }
 
 export interface Stack {
@@ -81,6 +83,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const { rt, url, databaseUrl } = await startRingback({
       sandbox,
       clock,
+      databaseUrl: opts.databaseUrl,
       logger: opts.logger,
       ghlOptions: opts.ghlOptions,
       env: opts.frameFromSandbox ? { EXTRA_FRAME_ANCESTORS: sandbox.url, ...opts.env } : opts.env,
