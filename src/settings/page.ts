@@ -13,6 +13,8 @@ import type { Database } from '../db/database.js';
 import { whiteLabelOrigins } from '../installations/white-label.js';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views/', import.meta.url));
+/** The core's plain modules the page imports as they are: src/core/shared/ here, dist/core/shared/ once built. */
+export const SHARED_CORE_DIR = fileURLToPath(new URL('../core/shared/', import.meta.url));
 
 /** GHL's app domains (docs/ghl-platform.md §8): where the custom page's iframe lives. */
 export const GHL_ORIGINS = [
@@ -74,5 +76,6 @@ export function settingsPage(deps: { config: Config; db: Kysely<Database>; clock
     res.status(200).type('html').send(EMAIL_FRAME);
   });
   r.use('/app/assets', express.static(`${VIEWS_DIR}assets`, { index: false, dotfiles: 'ignore', fallthrough: true }));
+  r.use('/app/core', express.static(SHARED_CORE_DIR, { index: false, dotfiles: 'ignore', fallthrough: true }));
   return r;
 }

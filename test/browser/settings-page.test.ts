@@ -1,5 +1,6 @@
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normaliseClock } from '../../src/core/shared/clock-text.js';
 import { LOCATION_ID, USERS } from '../../src/sandbox/seed.js';
 import { seedRun } from '../reporting/seed.js';
 import { authed, tokenFor } from '../settings/api-helpers.js';
@@ -206,6 +207,17 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     const text = (await frame.textContent('#sec-window')) ?? '';
     expect(text).toContain('The window cannot open before 08:00');
     await frame.fill('[data-path="sendWindow.start"]', '08:00');
+  });
+
+  it('reads a typed time as the server does: "8am" becomes 08:00, "25:00" stays for the server to refuse', async () => {
+    const field = '[data-path="sendWindow.start"]';
+    const typed = ['8am', '8:30 pm', '20:00', 'noon', '25:00', '', '8', '08.30', '12am', '12:15pm', '9h15', ' 7 P.M.'];
+    for (const text of typed) {
+      await frame.fill(field, text);
+      await frame.press(field, 'Tab');
+      expect(await frame.inputValue(field), text).toBe(normaliseClock(text) ?? text);
+    }
+    await frame.fill(field, '08:00');
   });
 
   it('runs a test call dry run', async () => {

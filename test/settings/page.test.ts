@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
@@ -5,6 +6,7 @@ import type { Runtime } from '../../src/runtime.js';
 import { testConfig } from '../helpers/config.js';
 import { startApi } from './api-helpers.js';
 
+const SHARED = new URL('../../src/core/shared/', import.meta.url);
 let rt: Runtime;
 
 beforeAll(async () => {
@@ -60,6 +62,23 @@ describe('GET /app', () => {
     expect(css.headers['content-type']).toMatch(/^text\/css/);
     expect((await request(rt.app).get('/app/assets/../index.html')).status).toBe(404);
     expect((await request(rt.app).get('/app/assets/%2e%2e/index.html')).status).not.toBe(200);
+  });
+
+  it('serves the core modules the page shares with the server as they are, and nothing else of src/', async () => {
+    const res = await request(rt.app).get('/app/core/clock-text.js');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/javascript/);
+    expect(res.text).toBe(readFileSync(new URL('clock-text.js', SHARED), 'utf8'));
+    expect((await request(rt.app).get('/app/core/../core/settings/schema.ts')).status).toBe(404);
+    expect((await request(rt.app).get('/app/core/%2e%2e/settings/schema.ts')).status).not.toBe(200);
+  });
+
+  it('the shared core modules import only each other: the browser can resolve nothing else', () => {
+    for (const file of readdirSync(SHARED)) {
+      const text = readFileSync(new URL(file, SHARED), 'utf8');
+      for (const m of text.matchAll(/\bfrom\s+'([^']+)'|\bimport\(\s*'([^']+)'/g))
+        expect(m[1] ?? m[2], file).toMatch(/^\.\/[\w-]+\.js$/);
+    }
   });
 
   it('keeps the strict default CSP on every other route', async () => {

@@ -1,23 +1,10 @@
 // The send window and touch cap, with the compliance defaults explained and loosening warned; the digest.
+// The server's own reading of "8am" (src/core/shared/clock-text.js), served as is: page and server cannot disagree.
+import { normaliseClock } from '/app/core/clock-text.js';
 import { h } from './dom.js';
 import { checkbox, listField, numberField, textField } from './fields.js';
 import { digestTools } from './digest-tools.js';
 import { state } from './state.js';
-
-/** "8am" → "08:00", "8:30 pm" → "20:30" (as src/settings/validate-hints.ts); null when it is not a time. */
-export function normaliseClock(text) {
-  const m = /^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])?\.?\s*m?\.?\s*$/i.exec(text);
-  if (!m) return null;
-  let hour = Number(m[1]);
-  const minute = Number(m[2] ?? 0);
-  const half = m[3]?.toLowerCase();
-  if (half) {
-    if (hour < 1 || hour > 12) return null;
-    hour = (hour % 12) + (half === 'p' ? 12 : 0);
-  }
-  if (hour > 24 || minute > 59 || (hour === 24 && minute > 0)) return null;
-  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-}
 
 function minutes(text) {
   const m = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(text ?? '');

@@ -1,0 +1,23 @@
+// Shared as one plain ES module, not an /api round trip: the page normalises a field on `change`, synchronously,
+// before a save reads it, and with no build step in views/ a file both Node and Chromium run as is is the one way.
+// The server imports it (src/core/settings/validate-hints.ts); the page loads it from /app/core/ (src/settings/page.ts).
+// So it stays JavaScript with JSDoc types and imports nothing outside src/core/shared/.
+
+/**
+ * "8am" → "08:00", "8:30 pm" → "20:30", "9.15" → "09:15", "7" → "07:00"; null when it is not a time of day.
+ * @param {string} text
+ * @returns {string | null}
+ */
+export function normaliseClock(text) {
+  const m = /^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])?\.?\s*m?\.?\s*$/i.exec(text);
+  if (!m) return null;
+  let hour = Number(m[1]);
+  const minute = Number(m[2] ?? 0);
+  const half = m[3]?.toLowerCase();
+  if (half) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (half === 'p' ? 12 : 0);
+  }
+  if (hour > 24 || minute > 59 || (hour === 24 && minute > 0)) return null;
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
