@@ -12,6 +12,8 @@ import type { Metrics } from './metrics.js';
 export interface Deps {
   config: Config;
   db: Kysely<Database>;
+  /** The webhook inbox's own connections (src/db/create-db.ts); unset: `db`. */
+  intakeDb?: Kysely<Database>;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;

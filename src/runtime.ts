@@ -104,7 +104,18 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     onScopeRefused: (locationId, scope, call) => recordScopeProblem(db.db, locationId, scope, call, clock.now()),
   });
   const users = createUserDirectory(ghl, clock);
-  const deps: AppDeps = { config, db: db.db, clock, logger, metrics, ghl, ghlAuth, users, locationHooks };
+  const deps: AppDeps = {
+    config,
+    db: db.db,
+    intakeDb: db.intake,
+    clock,
+    logger,
+    metrics,
+    ghl,
+    ghlAuth,
+    users,
+    locationHooks,
+  };
   const worker = createWorker({
     db: db.db,
     registry: buildJobRegistry(deps),

@@ -66,7 +66,7 @@ export function webhookIntake(deps: Deps, quietRule?: QuietRule): WebhookIntake 
   const log = deps.logger.child({ component: 'webhooks' });
   const reject = (reason: string) =>
     deps.metrics.inc('ringback_webhooks_rejected_total', 'Webhooks rejected by reason', { reason });
-  const store = groupCommit((batch: readonly IncomingWebhook[]) => storeWebhooks(deps.db, batch), {
+  const store = groupCommit((batch: readonly IncomingWebhook[]) => storeWebhooks(deps.intakeDb ?? deps.db, batch), {
     maxBatch: MAX_BATCH,
     maxBatchSize: MAX_BATCH_CHARS,
     sizeOf: (w) => w.body.length,
