@@ -1,6 +1,7 @@
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseClock } from '../../src/core/shared/clock-text.js';
+import { normaliseLink } from '../../src/core/shared/link-text.js';
 import { LOCATION_ID, USERS } from '../../src/sandbox/seed.js';
 import { seedRun } from '../reporting/seed.js';
 import { authed, tokenFor } from '../settings/api-helpers.js';
@@ -52,6 +53,13 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     frame = await openApp(page, stack.sandbox.url);
   });
+
+  /** What the field holds once the owner has typed `text` and left it: the page's own reading of it. */
+  const typeAndLeave = async (path: string, text: string) => {
+    await frame.fill(`[data-path="${path}"]`, text);
+    await frame.press(`[data-path="${path}"]`, 'Tab');
+    return frame.inputValue(`[data-path="${path}"]`);
+  };
 
   afterAll(async () => {
     await browser?.close();
@@ -210,14 +218,29 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
   });
 
   it('reads a typed time as the server does: "8am" becomes 08:00, "25:00" stays for the server to refuse', async () => {
-    const field = '[data-path="sendWindow.start"]';
     const typed = ['8am', '8:30 pm', '20:00', 'noon', '25:00', '', '8', '08.30', '12am', '12:15pm', '9h15', ' 7 P.M.'];
-    for (const text of typed) {
-      await frame.fill(field, text);
-      await frame.press(field, 'Tab');
-      expect(await frame.inputValue(field), text).toBe(normaliseClock(text) ?? text);
-    }
-    await frame.fill(field, '08:00');
+    for (const text of typed)
+      expect(await typeAndLeave('sendWindow.start', text), text).toBe(normaliseClock(text) ?? text);
+    await frame.fill('[data-path="sendWindow.start"]', '08:00');
+  });
+
+  it('reads a typed link as the server does: https:// added to a bare domain, a port kept, other schemes left', async () => {
+    const before = await frame.inputValue('[data-path="bookingLink"]');
+    const typed = [
+      'book.brightsmile.com',
+      'book.x.com:8080/a',
+      '//book.x.com',
+      'https://x.com',
+      'localhost:3000',
+      'mailto:a@b.com',
+      'javascript:alert(1)',
+      'nodot',
+      '',
+      'www.x.com/book?y=1',
+      'ftp://x.com',
+    ];
+    for (const text of typed) expect(await typeAndLeave('bookingLink', text), text).toBe(normaliseLink(text) ?? text);
+    await frame.fill('[data-path="bookingLink"]', before);
   });
 
   it('runs a test call dry run', async () => {

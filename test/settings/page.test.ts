@@ -65,10 +65,12 @@ describe('GET /app', () => {
   });
 
   it('serves the core modules the page shares with the server as they are, and nothing else of src/', async () => {
-    const res = await request(rt.app).get('/app/core/clock-text.js');
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toMatch(/javascript/);
-    expect(res.text).toBe(readFileSync(new URL('clock-text.js', SHARED), 'utf8'));
+    for (const file of ['clock-text.js', 'link-text.js']) {
+      const res = await request(rt.app).get(`/app/core/${file}`);
+      expect(res.status, file).toBe(200);
+      expect(res.headers['content-type']).toMatch(/javascript/);
+      expect(res.text).toBe(readFileSync(new URL(file, SHARED), 'utf8'));
+    }
     expect((await request(rt.app).get('/app/core/../core/settings/schema.ts')).status).toBe(404);
     expect((await request(rt.app).get('/app/core/%2e%2e/settings/schema.ts')).status).not.toBe(200);
   });

@@ -5,6 +5,7 @@
  * `PUT /api/settings` should call.
  */
 import { z } from 'zod';
+import { isHttpUrl } from '../shared/link-text.js';
 import { hasUnbalancedBraces, TEMPLATE_VARIABLES, unknownVariables } from '../templates.js';
 import { isValidTimeZone } from '../timezone.js';
 import { isDuration } from './duration.js';
@@ -38,16 +39,6 @@ function template(max: number) {
       }
       if (hasUnbalancedBraces(text)) ctx.addIssue({ code: 'custom', message: 'has a "{{" or "}}" that is not closed' });
     });
-}
-
-export function isHttpUrl(text: string): boolean {
-  if (/\s/.test(text)) return false;
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
 }
 
 /**

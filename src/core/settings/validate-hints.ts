@@ -4,18 +4,9 @@
  * they are typed; an API client gets the suggestion in the 400's message instead of a bare "must be HH:MM".
  */
 import { normaliseClock } from '../shared/clock-text.js';
-import { isHttpUrl } from './schema.js';
+import { normaliseLink } from '../shared/link-text.js';
 
 const CLOCK_PATHS = new Set(['sendWindow.start', 'sendWindow.end', 'digest.at']);
-
-/** "book.brightsmile.com" → "https://book.brightsmile.com"; null when even that is not a link. */
-export function normaliseLink(text: string): string | null {
-  const trimmed = text.trim();
-  if (trimmed === '' || isHttpUrl(trimmed)) return trimmed;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) && !/^[^:/]+\.[^:/]+:\d/.test(trimmed)) return null;
-  const guess = `https://${trimmed.replace(/^\/+/, '')}`;
-  return isHttpUrl(guess) && new URL(guess).hostname.includes('.') ? guess : null;
-}
 
 /** The problem's message with the value to write, when the value is one of the usual near misses. */
 export function withHint(problem: { path: string; message: string }, value: unknown): string {

@@ -1,4 +1,5 @@
 // On/off, booking link, timezone override and the stop conditions.
+import { normaliseLink } from '/app/core/link-text.js';
 import { h } from './dom.js';
 import { checkbox, textField } from './fields.js';
 import { set, state } from './state.js';
@@ -74,12 +75,8 @@ export function renderGeneral(rerender) {
     type: 'url',
     placeholder: 'https://…',
     hint: 'Sent as {{bookingLink}} so a caller can pick a time.',
-    // "book.brightsmile.com" is understood: https:// is added when the owner leaves the field.
-    normalise: (v) => {
-      const text = v.trim();
-      if (text === '' || /^https?:\/\//i.test(text) || /^[a-z][a-z0-9+.-]*:/i.test(text)) return null;
-      return /^[^\s/]+\.[^\s/]+/.test(text) ? `https://${text}` : null;
-    },
+    // "book.brightsmile.com" is understood: https:// is added when the owner leaves the field, as the server would.
+    normalise: normaliseLink,
   });
   booking.querySelector('input').dataset.focus = 'booking-link';
   return h(
