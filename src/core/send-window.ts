@@ -2,6 +2,7 @@
  * When an automated text may go: inside the owner's window, the federal floor and every state rule that applies
  * (state-rules.ts), on the wall clock of every zone the recipient may be in. Pure.
  */
+import { parseClock } from './shared/clock-text.js';
 import { FEDERAL_RULE, hoursOn, type StateRule, stateRule } from './state-rules.js';
 import { addDays, localParts, localToInstant } from './timezone.js';
 
@@ -22,13 +23,6 @@ export interface WindowRules {
   window: SendWindowSettings;
   zones: readonly string[];
   states: readonly string[];
-}
-
-/** Minutes since midnight of "HH:MM" (00:00..23:59, and "24:00" = 1440), or null. */
-export function parseClock(text: string): number | null {
-  if (text === '24:00') return 1440;
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
-  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
 }
 
 /** The federal floor and the rows of `states` that have one. */

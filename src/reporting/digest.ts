@@ -6,7 +6,7 @@ import { loadLocationContext } from '../followup/location-settings.js';
 import { findOurMessage } from '../followup/sent-match.js';
 import { ghlJobError } from '../ghl/job-errors.js';
 import { FALLBACK_TIMEZONE, localParts, localToInstant } from '../core/timezone.js';
-import { parseClock } from '../core/send-window.js';
+import { parseClock } from '../core/shared/clock-text.js';
 import type { GhlApi } from '../ghl/api.js';
 import { enqueueJob } from '../jobs/queries.js';
 import { defineJob } from '../jobs/registry.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveWindow, isInSendWindow, nextOpenTime, parseClock } from '../../src/core/send-window.js';
+import { effectiveWindow, isInSendWindow, nextOpenTime } from '../../src/core/send-window.js';
+import { parseClock } from '../../src/core/shared/clock-text.js';
 
 const DEFAULT = { start: '08:00', end: '21:00' };
 const NY = 'America/New_York';

@@ -6,7 +6,7 @@
  * document with a bad email still gets its duplicate step ids reported in the same answer.
  */
 import type { z } from 'zod';
-import { parseClock } from '../send-window.js';
+import { parseClock } from '../shared/clock-text.js';
 import { FEDERAL_RULE } from '../state-rules.js';
 import { parseDuration } from './duration.js';
 import { type Settings, settingsSchema } from './schema.js';

@@ -21,3 +21,14 @@ export function normaliseClock(text) {
   if (hour > 24 || minute > 59 || (hour === 24 && minute > 0)) return null;
   return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 }
+
+/**
+ * Minutes since midnight of "HH:MM" (00:00..23:59, and "24:00" = 1440), or null: the stored form, strictly.
+ * @param {string} text
+ * @returns {number | null}
+ */
+export function parseClock(text) {
+  if (text === '24:00') return 1440;
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+}

@@ -1,22 +1,16 @@
 // The send window and touch cap, with the compliance defaults explained and loosening warned; the digest.
-// The server's own reading of "8am" (src/core/shared/clock-text.js), served as is: page and server cannot disagree.
-import { normaliseClock } from '/app/core/clock-text.js';
+// The server's reading of "8am" and "20:00" (src/core/shared/clock-text.js), served as is: the two cannot differ.
+import { normaliseClock, parseClock } from '/app/core/clock-text.js';
 import { h } from './dom.js';
 import { checkbox, listField, numberField, textField } from './fields.js';
 import { digestTools } from './digest-tools.js';
 import { state } from './state.js';
 
-function minutes(text) {
-  const m = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(text ?? '');
-  const value = m ? Number(m[1]) * 60 + Number(m[2]) : null;
-  return value !== null && value <= 24 * 60 ? value : null;
-}
-
 /** What the law overrides in a window or cap: a wider window cannot be saved; a cap above 3 does not apply everywhere. */
 export function looseningWarnings(w) {
   const out = [];
-  const start = minutes(w.start);
-  const end = minutes(w.end);
+  const start = parseClock(w.start ?? '');
+  const end = parseClock(w.end ?? '');
   if (start !== null && start < 8 * 60)
     out.push(
       `The window cannot open before 08:00: federal law (TCPA) allows no automated texts before 8:00 AM in the recipient’s time. Saving will be refused.`,
