@@ -124,7 +124,8 @@ export function createGhlRequester(deps: HttpDeps): GhlRequester {
   return async function request<S extends z.ZodType>(req: GhlRequest<S>): Promise<z.output<S>> {
     const started = performance.now();
     let token = await deps.vault.locationToken(req.locationId);
-    let refreshed = false;
+    let issued = false;
+    let renewals = 0;
     for (let n = 1; ; n++) {
       const a = await attempt(req, token);
       let failure: { reason: string; maybeApplied: boolean };
@@ -135,10 +136,12 @@ export function createGhlRequester(deps: HttpDeps): GhlRequester {
         // fine, and refreshing it for every such answer would spend a rotating refresh token for nothing.
         if (res.status === 401 && isUnknownUser(res.data)) throw requestError(req, res);
         if (res.status === 401) {
-          // A token GHL just issued is not expired or revoked: the same 401 again is a missing scope.
-          if (refreshed) throw await scopeRefused(req, res);
-          token = await deps.vault.locationToken(req.locationId, { rejected: token });
-          refreshed = true;
+          // A token GHL just issued is not expired or revoked: the same 401 again is a missing scope. One read
+          // from the row may be as stale as the one held (every token of the location expired at GHL): the next
+          // renewal then refreshes.
+          if (issued || renewals === 2) throw await scopeRefused(req, res);
+          ({ token, issued } = await deps.vault.renewLocationToken(req.locationId, token));
+          renewals += 1;
           n--;
           continue;
         }

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { setBounded } from '../bounded-map.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
@@ -19,22 +18,20 @@ import type { Logger } from '../logger.js';
 import { GhlNotInstalledError, GhlRequestError } from './api.js';
 import { openToken, sealToken } from './crypto.js';
 import { resealOnRead } from './token-keys.js';
+import { createTokenCache } from './token-cache.js';
 import { type GhlOAuth, OAuthGrantError, type TokenGrant } from './oauth.js';
 
 /** Refresh a little before expiry so a token never dies between our check and GHL's. */
 const EXPIRY_MARGIN_MS = 60_000;
-/**
- * Speed: replaces reading and decrypting the install row on every GHL call, a fifth of a step's round trips.
- * A follow-up step makes four or five GHL calls: reading and decrypting the install row for each was a fifth of
- * its database round trips. A decrypted token is reused for this long (product time) within its validity; a
- * token GHL rejects, or an install found gone, is dropped at once, so an uninstall costs at most one 401.
- */
-const CACHE_TTL_MS = 30_000;
-const CACHE_MAX = 10_000;
 
 export interface TokenVault {
-  /** A valid access token of the location. `rejected`: the token GHL just answered 401 to; it is not returned. */
-  locationToken(locationId: string, opts?: { rejected?: string }): Promise<string>;
+  /** A valid access token of the location (kept in memory while it is valid: token-cache.ts). */
+  locationToken(locationId: string): Promise<string>;
+  /**
+   * Another token after GHL answered 401 to `rejected`: the row's, when it holds another, else a new one.
+   * `issued`: GHL issued it just now (refresh or mint), so a 401 to it is not about the token's age.
+   */
+  renewLocationToken(locationId: string, rejected: string): Promise<Renewed>;
   /** A valid agency token; throws GhlNotInstalledError (with the company id) when there is none. */
   companyToken(companyId: string): Promise<string>;
   /**
@@ -56,7 +53,8 @@ export interface VaultDeps {
 
 export const companyContext = (companyId: string) => `company:${companyId}`;
 
-type Issued = { token: string; expiresAt: Date };
+export type Renewed = { token: string; issued: boolean };
+type Issued = { token: string; expiresAt: Date; issued: boolean };
 type Outcome = Issued | { gone: string };
 
 /**
@@ -70,25 +68,8 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
   const keys = config.tokenKeys;
   const currentPrefix = `v2:${keys[0]?.id}:`;
   const log = deps.logger.child({ component: 'ghl-tokens' });
-  const inflight = new Map<string, Promise<string>>();
-  const cache = new Map<string, { token: string; validUntil: number }>();
-
-  function remember(locationId: string, token: string, expiresAt: Date): void {
-    const nowMs = clock.now().getTime();
-    const validUntil = Math.min(nowMs + CACHE_TTL_MS, expiresAt.getTime() - EXPIRY_MARGIN_MS);
-    if (validUntil <= nowMs) return;
-    setBounded(cache, locationId, { token, validUntil }, CACHE_MAX);
-  }
-
-  function cached(locationId: string, rejected?: string): string | null {
-    const hit = cache.get(locationId);
-    if (!hit) return null;
-    if (hit.token === rejected || hit.validUntil <= clock.now().getTime()) {
-      cache.delete(locationId);
-      return null;
-    }
-    return hit.token;
-  }
+  const inflight = new Map<string, Promise<unknown>>();
+  const cache = createTokenCache(clock, EXPIRY_MARGIN_MS);
 
   const seal = (grant: TokenGrant, context: string): SealedTokens => ({
     access_token_enc: sealToken(keys, grant.accessToken, context),
@@ -105,8 +86,8 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
     return token === rejected ? null : token;
   }
 
-  function singleFlight(id: string, run: () => Promise<string>): Promise<string> {
-    const existing = inflight.get(id);
+  function singleFlight<T>(id: string, run: () => Promise<T>): Promise<T> {
+    const existing = inflight.get(id) as Promise<T> | undefined;
     if (existing) return existing;
     const p = run().finally(() => inflight.delete(id));
     inflight.set(id, p);
@@ -143,26 +124,26 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
       const sealed = seal(grant, locationId);
       await storeLocationTokens(trx, locationId, { ...sealed, user_type: 'Company' }, clock.now());
       log.info({ locationId, companyId }, 'location token minted from company token');
-      return { token: grant.accessToken, expiresAt: sealed.expires_at };
+      return { token: grant.accessToken, expiresAt: sealed.expires_at, issued: true };
     } catch (err) {
       if (err instanceof GhlRequestError || err instanceof OAuthGrantError) return null;
       throw err;
     }
   }
 
-  async function refreshLocation(locationId: string, rejected?: string): Promise<string> {
+  async function refreshLocation(locationId: string, rejected?: string): Promise<Renewed> {
     const outcome = await db.transaction().execute(async (trx): Promise<Outcome> => {
       const row = await lockInstallation(trx, locationId);
       if (row?.status !== 'installed') return { gone: row ? row.status : 'never installed' };
       const current = usable(row, locationId, rejected);
-      if (current && row.expires_at) return { token: current, expiresAt: row.expires_at };
+      if (current && row.expires_at) return { token: current, expiresAt: row.expires_at, issued: false };
       if (row.refresh_token_enc) {
         try {
           const grant = await oauth.refresh(openToken(keys, row.refresh_token_enc, locationId).plaintext, 'Location');
           const sealed = seal(grant, locationId);
           await storeLocationTokens(trx, locationId, sealed, clock.now());
           log.info({ locationId }, 'location token refreshed');
-          return { token: grant.accessToken, expiresAt: sealed.expires_at };
+          return { token: grant.accessToken, expiresAt: sealed.expires_at, issued: true };
         } catch (err) {
           if (!(err instanceof OAuthGrantError)) throw err;
           log.warn({ locationId }, 'location refresh token rejected');
@@ -175,32 +156,40 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
       return { gone: 'GHL rejected the refresh token; the location must install again' };
     });
     if ('gone' in outcome) {
-      cache.delete(locationId);
+      cache.drop(locationId);
       throw new GhlNotInstalledError(locationId, outcome.gone);
     }
-    remember(locationId, outcome.token, outcome.expiresAt);
-    return outcome.token;
+    cache.put(locationId, outcome.token, outcome.expiresAt);
+    return { token: outcome.token, issued: outcome.issued };
+  }
+
+  /** From the row, refreshing (once per process at a time) when it holds no usable token. */
+  async function fromRow(locationId: string, rejected?: string): Promise<Renewed> {
+    const row = await findInstallation(db, locationId);
+    if (row?.status !== 'installed') {
+      throw new GhlNotInstalledError(locationId, row ? row.status : 'never installed');
+    }
+    const current = usable(row, locationId, rejected);
+    // Written with an older key (or before key ids): write it again with the current one (docs/security.md §5).
+    if (current && !row.access_token_enc?.startsWith(currentPrefix)) {
+      await resealOnRead(db, keys, 'installations', { id: locationId, ...row });
+    }
+    if (current && row.expires_at) {
+      cache.put(locationId, current, row.expires_at);
+      return { token: current, issued: false };
+    }
+    return singleFlight(`location:${locationId}`, () => refreshLocation(locationId, rejected));
   }
 
   return {
     seal,
-    async locationToken(locationId, opts = {}) {
-      const hit = cached(locationId, opts.rejected);
-      if (hit) return hit;
-      const row = await findInstallation(db, locationId);
-      if (row?.status !== 'installed') {
-        throw new GhlNotInstalledError(locationId, row ? row.status : 'never installed');
-      }
-      const current = usable(row, locationId, opts.rejected);
-      // Written with an older key (or before key ids): write it again with the current one (docs/security.md §5).
-      if (current && !row.access_token_enc?.startsWith(currentPrefix)) {
-        await resealOnRead(db, keys, 'installations', { id: locationId, ...row });
-      }
-      if (current && row.expires_at) {
-        remember(locationId, current, row.expires_at);
-        return current;
-      }
-      return singleFlight(`location:${locationId}`, () => refreshLocation(locationId, opts.rejected));
+    async locationToken(locationId) {
+      return cache.get(locationId) ?? (await fromRow(locationId)).token;
+    },
+    async renewLocationToken(locationId, rejected) {
+      // Another caller renewed it first; whether GHL issued that one just now is not known here.
+      const hit = cache.get(locationId, rejected);
+      return hit ? { token: hit, issued: false } : fromRow(locationId, rejected);
     },
     companyToken(companyId) {
       return singleFlight(`company:${companyId}`, async () => {

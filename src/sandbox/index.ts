@@ -72,7 +72,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   let url = '';
   const store = new SandboxStore();
   const ids = new IdGenerator();
-  const tokens = new TokenStore(clock, opts.accessTokenTtlSeconds ?? 86_399, appId);
+  const tokens = new TokenStore(clock, opts.accessTokenTtlSeconds ?? 86_399, appId, opts.refreshRevokesAccess);
   const faults = new Faults();
   const carrier = new Carrier();
   const signer = await WebhookSigner.create();

@@ -22,6 +22,8 @@ export interface AccessGrant extends Grant {
 interface RefreshGrant extends Grant {
   used: boolean;
   revoked: boolean;
+  /** The access token issued with it. */
+  access: string;
 }
 
 interface AuthCode extends Grant {
@@ -50,6 +52,8 @@ export class TokenStore {
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
     private readonly appId: string,
+    /** Whether a refresh ends the access token issued with the refresh token (GHL does not say: docs/ghl-oauth.md §8). */
+    private readonly refreshRevokesAccess = false,
   ) {}
 
   createCode(grant: Grant, redirectUri: string): string {
@@ -73,7 +77,7 @@ export class TokenStore {
     const refresh = secret('rt');
     const ttlMs = this.ttlSeconds * 1000;
     this.#access.set(access, { ...grant, expiresAtMs: this.clock.now().getTime() + ttlMs, revoked: false });
-    this.#refresh.set(refresh, { ...grant, used: false, revoked: false });
+    this.#refresh.set(refresh, { ...grant, used: false, revoked: false, access });
     const base: TokenResponse = {
       access_token: access,
       token_type: 'Bearer',
@@ -101,7 +105,9 @@ export class TokenStore {
     const r = this.#refresh.get(refreshToken);
     if (!r || r.used || r.revoked) return undefined;
     r.used = true;
-    const { used: _u, revoked: _r, ...grant } = r;
+    const previous = this.#access.get(r.access);
+    if (previous && this.refreshRevokesAccess) previous.revoked = true;
+    const { used: _u, revoked: _r, access: _a, ...grant } = r;
     return this.issue(grant);
   }
 

@@ -22,6 +22,11 @@ export interface SandboxOptions {
   /** Default 86 399, as GHL's token responses say. */
   accessTokenTtlSeconds?: number;
   /**
+   * Whether refreshing ends the access token issued with the refresh token at once. GHL does not say
+   * (docs/ghl-oauth.md §8); default false: it stays valid until it expires.
+   */
+  refreshRevokesAccess?: boolean;
+  /**
    * Milliseconds of the sandbox's clock from a 429 to GHL's redelivery of the same bytes. Default 600 000 (GHL:
    * about 10 minutes). A manual clock moved past it redelivers at the next `redeliverDue()` (or within 50 ms).
    */

@@ -134,22 +134,27 @@ describe('token vault', () => {
     }
   });
 
-  it('reuses a decrypted token for 30 s, then reads the row again (a token it no longer trusts costs one 401)', async () => {
+  it('reuses a decrypted token until a minute before it expires, then reads the row again (a token it no longer trusts costs one 401)', async () => {
     await tokensOf(LOCATION_ID);
     await ghl().getLocation(LOCATION_ID);
     const before = refreshes(LOCATION_ID);
+    const expiresAt = (await findInstallation(db(), LOCATION_ID))?.expires_at?.getTime() ?? 0;
     const key = stack.rt.deps.config.tokenEncryptionKey;
-    // The row now holds a token GHL never issued: only a fresh read of the row can pick it up.
+    // The row now holds a token GHL never issued, valid a day longer: only a fresh read of the row can pick it up.
     await db()
       .updateTable('installations')
-      .set({ access_token_enc: encryptToken(key, 'not-a-ghl-token', LOCATION_ID) })
+      .set({
+        access_token_enc: encryptToken(key, 'not-a-ghl-token', LOCATION_ID),
+        expires_at: new Date(expiresAt + DAY_MS),
+      })
       .where('location_id', '=', LOCATION_ID)
       .execute();
-    stack.clock.advance(20_000);
+    const rejected = stack.sandbox.requests.filter((r) => r.status === 401).length;
+    stack.clock.advance(expiresAt - 61_000 - stack.clock.now().getTime());
     await expect(ghl().getLocation(LOCATION_ID)).resolves.toMatchObject({ id: LOCATION_ID });
     expect(refreshes(LOCATION_ID)).toBe(before);
-    stack.clock.advance(11_000);
-    const rejected = stack.sandbox.requests.filter((r) => r.status === 401).length;
+    expect(stack.sandbox.requests.filter((r) => r.status === 401).length).toBe(rejected);
+    stack.clock.advance(2_000);
     await expect(ghl().getLocation(LOCATION_ID)).resolves.toMatchObject({ id: LOCATION_ID });
     expect(stack.sandbox.requests.filter((r) => r.status === 401).length).toBe(rejected + 1);
     expect(refreshes(LOCATION_ID)).toBe(before + 1);
