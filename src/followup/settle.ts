@@ -23,6 +23,15 @@ export interface Settlement {
   /** This attempt asked GHL what happened since the call (rest-check.ts): the run's later steps need not. */
   restChecked?: boolean;
   stop?: StopCondition | null;
+  /** The job carrying this step, recorded done with the settle (its `recorded` turns true once it is). */
+  job?: JobMark;
+}
+
+/** A step job's worker hold; `recorded`: the settle recorded it done, the worker need not (jobs/registry.ts). */
+export interface JobMark {
+  id: number;
+  workerId: string;
+  recorded: boolean;
 }
 
 /**
@@ -32,8 +41,10 @@ export interface Settlement {
  * round trip, with the step count taken under the run's lock. False when the step was not in `from`.
  */
 export async function settleStep(db: Kysely<Database>, s: Settlement): Promise<boolean> {
+  const job = s.job ? sql`, ${s.job.id}::bigint, ${s.job.workerId}::text` : sql``;
   const { rows } = await sql<{ settled: boolean }>`${sql.raw(PREPARED)}select ringback_settle_step(${s.runStepId},
     ${s.from.join(',')}, ${s.to}, ${s.reason}, ${s.ghlId ?? null}, ${s.event.kind}, ${JSON.stringify(s.event.detail)}::jsonb,
-    ${s.at}, ${s.restChecked ?? false}, ${s.stop ?? null}) as settled`.execute(db);
+    ${s.at}, ${s.restChecked ?? false}, ${s.stop ?? null}${job}) as settled`.execute(db);
+  if (s.job) s.job.recorded = true;
   return rows[0]?.settled === true;
 }

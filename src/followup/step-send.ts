@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { type GhlApi, GhlRateLimitedError, GhlRequestError, GhlScopeError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
 import { addRunEvent, lockRun } from './runs.js';
-import { settleStep } from './settle.js';
+import { type JobMark, settleStep } from './settle.js';
 import type { RenderedStep } from '../core/step-content.js';
 import { findOurMessage } from './sent-match.js';
 import type { StepFacts } from './step-facts.js';
@@ -26,7 +26,7 @@ export async function sendStepOnce(
   ghl: GhlApi,
   facts: StepFacts,
   rendered: RenderedStep,
-  opts: { restChecked: boolean; smsCap?: number },
+  opts: { restChecked: boolean; smsCap?: number; job?: JobMark },
 ): Promise<void> {
   const { db, clock } = deps;
   const { step, run } = facts;
@@ -62,7 +62,7 @@ export async function sendStepOnce(
     }
     throw err;
   }
-  await markDone(deps, facts, sent.id, content, { recovered: false, restChecked: opts.restChecked });
+  await markDone(deps, facts, sent.id, content, { recovered: false, restChecked: opts.restChecked, job: opts.job });
   if (sent.senderRefused) {
     const detail = {
       refused: sent.senderRefused.number,
@@ -197,7 +197,7 @@ export async function markDone(
   facts: StepFacts,
   ghlId: string,
   content: RenderedStep,
-  opts: { recovered: boolean; restChecked: boolean },
+  opts: { recovered: boolean; restChecked: boolean; job?: JobMark },
 ): Promise<void> {
   await settleStep(deps.db, {
     runStepId: facts.step.id,
@@ -208,6 +208,7 @@ export async function markDone(
     event: { kind: 'sent', detail: { action: content.action, ghlId, preview: preview(content) } },
     at: deps.clock.now(),
     restChecked: opts.restChecked,
+    job: opts.job,
   });
 }
 
