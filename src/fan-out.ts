@@ -38,6 +38,8 @@ export function webhookHandlers(deps: AppDeps): WebhookHandlers {
     installed: (event) => handleInstallEvent(deps, event),
     async uninstalled(trx, event, now) {
       const ended = await handleUninstallEvent(trx, deps.locationHooks, event, now);
+      // Before the commit: a call that reads the row meanwhile still costs at most one 401 (ghl/token-cache.ts).
+      for (const id of ended) deps.ghlAuth.vault.forget(id);
       if (ended.length) deps.logger.info({ locations: ended }, 'uninstalled');
     },
     direct: (stored, job) => missedCallWebhook(deps, stored, job),

@@ -32,6 +32,8 @@ export interface TokenVault {
    * `issued`: GHL issued it just now (refresh or mint), so a 401 to it is not about the token's age.
    */
   renewLocationToken(locationId: string, rejected: string): Promise<Renewed>;
+  /** This instance ended or replaced the location's install: its next call reads the row, with no 401 first. */
+  forget(locationId: string): void;
   /** A valid agency token; throws GhlNotInstalledError (with the company id) when there is none. */
   companyToken(companyId: string): Promise<string>;
   /**
@@ -186,6 +188,7 @@ export function createTokenVault(deps: VaultDeps): TokenVault {
     async locationToken(locationId) {
       return cache.get(locationId) ?? (await fromRow(locationId)).token;
     },
+    forget: (locationId) => cache.drop(locationId),
     async renewLocationToken(locationId, rejected) {
       // Another caller renewed it first; whether GHL issued that one just now is not known here.
       const hit = cache.get(locationId, rejected);

@@ -118,6 +118,7 @@ export async function installFromCode(deps: InstallDeps, code: string): Promise<
       .execute((trx) =>
         upsertInstallation(trx, { locationId, companyId: grant.companyId, userType: 'Location', tokens }, now),
       );
+    vault.forget(locationId);
     return { kind: 'location', locations: [await completeLocationInstall(deps, locationId)] };
   }
   if (!grant.companyId) throw new Error('GHL returned a Company token without a companyId');

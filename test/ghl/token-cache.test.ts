@@ -116,6 +116,21 @@ describe.each([
     expect(rejections(stack, LOCATION_2_ID) - rejected).toBe(1);
   });
 
+  it('an uninstall and a reinstall this instance took cost no 401', async () => {
+    const id = stack.sandbox.addLocation({ companyId: 'comp_here', name: 'Here Co' }).location.id;
+    await installVia(stack, { locationId: id });
+    const ghl = stack.rt.deps.ghl!;
+    await ghl.getLocation(id);
+    const rejected = rejections(stack, id);
+    await stack.sandbox.phone.uninstall({ locationId: id });
+    await stack.rt.worker.drain();
+    expect(await findInstallation(stack.rt.db.db, id)).toMatchObject({ status: 'uninstalled' });
+    await expect(ghl.getLocation(id)).rejects.toBeInstanceOf(GhlNotInstalledError);
+    await installVia(stack, { locationId: id });
+    await expect(ghl.getLocation(id)).resolves.toMatchObject({ id });
+    expect(rejections(stack, id) - rejected).toBe(0);
+  });
+
   it('a revoked install another instance found costs at most one 401, then GhlNotInstalledError', async () => {
     const id = stack.sandbox.addLocation({ companyId: 'comp_cache', name: 'Cache Co' }).location.id;
     await installVia(stack, { locationId: id });
