@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
 import { RetryAtError } from '../jobs/errors.js';
-import { defineJob } from '../jobs/registry.js';
+import { defineJob, RECORDED } from '../jobs/registry.js';
 import { emailAddressProblem } from '../core/settings/email-address.js';
 import { BOOKING_LINK_STEP, bookingLinkHistory, bookingLinkStep } from './booking-link.js';
 import { contactHold, NOT_TEXTABLE_NOTE, REASON_WORDS } from './contact-holds.js';
@@ -12,7 +12,7 @@ import { runHistoryFrom } from './history.js';
 import { ESCALATION_STEP } from './missed-call.js';
 import { checkGhlForContact } from './rest-check.js';
 import { addRunEvent, markRestChecked, STEP_JOB, stopLocationRuns } from './runs.js';
-import { settleStep } from './settle.js';
+import { type JobMark, settleStep } from './settle.js';
 import { ghlJobError } from '../ghl/job-errors.js';
 import { loadStepFacts } from './step-facts.js';
 import { effectiveCap } from '../core/state-rules.js';
@@ -32,9 +32,12 @@ export function stepJob(deps: Deps, ghl: GhlApi, users: UserDirectory) {
     kind: STEP_JOB,
     schema: z.object({ runStepId: z.number().int() }),
     maxAttempts: 8,
-    async handle({ runStepId }) {
+    async handle({ runStepId }, job) {
+      // The step's settle records the job done with it when it ends the job's work (jobs/registry.ts RECORDED).
+      const mark: JobMark = { id: job.id, workerId: job.workerId, recorded: false };
       try {
-        await runStep(deps, ghl, users, runStepId);
+        await runStep(deps, ghl, users, runStepId, mark);
+        return mark.recorded ? RECORDED : undefined;
       } catch (err) {
         // GHL refused the install itself (refresh token rejected): retrying cannot help, and neither can the
         // location's other runs; they all end now instead of each step failing its way to dead-letter.
@@ -68,7 +71,7 @@ async function stopInstallRuns(trx: Deps['db'], err: GhlNotInstalledError, now: 
     .execute();
 }
 
-async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId: number): Promise<void> {
+async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId: number, job: JobMark): Promise<void> {
   const { db, clock } = deps;
   const facts = await loadStepFacts(db, runStepId, clock.now());
   if (!facts || !['pending', 'sending'].includes(facts.step.state)) return;
@@ -82,24 +85,25 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
       event: { kind: 'stopped', detail: { reason: 'uninstalled' } },
       at: clock.now(),
       stop: 'uninstalled',
+      job,
     });
     return;
   }
   // A retry of a send whose outcome is unknown: done if GHL has it, else decided again from the top below.
   if (step.state === 'sending') {
     if ((await settleUnknownSend(deps, ghl, facts)) === 'sent') return;
-    return runStep(deps, ghl, users, runStepId);
+    return runStep(deps, ghl, users, runStepId, job);
   }
   const isEscalation = step.step_id === ESCALATION_STEP;
   const isBookingLink = step.step_id === BOOKING_LINK_STEP;
   const def = isBookingLink ? bookingLinkStep(ctx.settings) : ctx.settings.sequence.find((s) => s.id === step.step_id);
   if (!isEscalation && !def) {
-    await finish(deps, runStepId, 'skipped', 'step-removed', false);
+    await finish(deps, job, runStepId, 'skipped', 'step-removed', false);
     return;
   }
   const goesAfterEnd = isEscalation || (isBookingLink && run.outcome === 'recovered');
   if (run.status === 'ended' && !goesAfterEnd) {
-    await finish(deps, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`, false);
+    await finish(deps, job, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`, false);
     return;
   }
   const contact = await ghl.getContact(step.location_id, step.contact_id);
@@ -149,16 +153,16 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
   const noAddress = def?.action === 'email' && emailAddressProblem(def.html, facts.businessAddress) !== null;
   const hold = goes ? (contactHold(step.action, facts, found) ?? (noAddress ? 'no-postal-address' : null)) : null;
   if (hold) {
-    await finish(deps, runStepId, 'skipped', hold, restChecked);
+    await finish(deps, job, runStepId, 'skipped', hold, restChecked);
     return;
   }
   if (decision.type === 'stop') {
     // The stop condition ends the run; how (recovered, lost, suppressed) is the settle's rule.
-    await finish(deps, runStepId, 'stopped', decision.reason, restChecked, undefined, decision.reason);
+    await finish(deps, job, runStepId, 'stopped', decision.reason, restChecked, undefined, decision.reason);
     return;
   }
   if (decision.type === 'skip') {
-    await finish(deps, runStepId, 'skipped', decision.reason, restChecked, decision.note);
+    await finish(deps, job, runStepId, 'skipped', decision.reason, restChecked, decision.note);
     return;
   }
   if (decision.type === 'defer') {
@@ -197,7 +201,7 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
     rendered.assignedTo = await facts.routeNow(ctx.settings, contact);
   }
   if (isEscalation && rendered.action === 'task' && !rendered.assignedTo) {
-    await finish(deps, runStepId, 'skipped', 'no-manager', restChecked);
+    await finish(deps, job, runStepId, 'skipped', 'no-manager', restChecked);
     return;
   }
   const smsCap =
@@ -207,12 +211,13 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
           recipient.states.map((st) => st.state),
         )
       : undefined;
-  await sendStepOnce(deps, ghl, facts, rendered, { restChecked, smsCap });
+  await sendStepOnce(deps, ghl, facts, rendered, { restChecked, smsCap, job });
 }
 
 /** A pending step skipped or stopped, with its reason in the owner's words when there are some. */
 async function finish(
   deps: Deps,
+  job: JobMark,
   runStepId: number,
   state: 'skipped' | 'stopped',
   reason: string,
@@ -230,5 +235,6 @@ async function finish(
     at: deps.clock.now(),
     restChecked,
     stop,
+    job,
   });
 }
