@@ -310,7 +310,7 @@ describe('POST /webhooks/ghl: bodies', () => {
   it('answers 429 with Retry-After when the event cannot be stored, so GHL delivers it again', async () => {
     const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 200 });
     const down = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    const broken = await listen(withKeys({ ...stack.rt.deps, db: down }, forger));
+    const broken = await listen(withKeys({ ...stack.rt.deps, db: down, intakeDb: down }, forger));
     try {
       const raw = JSON.stringify({ ...call, webhookId: 'db-down' });
       const res = await post(broken.url, raw, forger.headers(Buffer.from(raw), 'ed25519'));
@@ -327,7 +327,7 @@ describe('POST /webhooks/ghl: bodies', () => {
   it("a 429'd event is accepted when GHL redelivers it 10 to 60 minutes later with its original timestamp", async () => {
     const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 200 });
     const down = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    const broken = await listen({ ...stack.rt.deps, db: down });
+    const broken = await listen({ ...stack.rt.deps, db: down, intakeDb: down });
     try {
       stack.sandbox.setAppBaseUrl(broken.url);
       const first = await stack.sandbox.deliver(call, { webhookId: 'redelivered-late' });
