@@ -1,4 +1,4 @@
-import { parseDuration } from './settings/duration.js';
+import { parseDuration } from './shared/duration.js';
 import type { SequenceStep, Settings } from './settings/schema.js';
 import { renderTemplate, type TemplateValues } from './templates.js';
 import { localParts } from './timezone.js';

@@ -7,12 +7,13 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { Kysely } from 'kysely';
+import { shortDuration } from '../core/shared/duration.js';
 import type { Database } from '../db/database.js';
 import type { CallFilters } from './call-filters.js';
 import { callRows } from './calls.js';
 import { csvLine } from './csv.js';
 import { appOrigin, contactUrl, conversationUrl } from './ghl-links.js';
-import { formatPhone, localTime, outcomeWords, shortDuration } from './words.js';
+import { formatPhone, localTime, outcomeWords } from './words.js';
 
 const PAGE = 500;
 

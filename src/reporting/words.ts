@@ -48,20 +48,6 @@ export function formatPhone(e164: string | null): string | null {
   return m ? `(${m[1]}) ${m[2]}-${m[3]}` : e164;
 }
 
-/** 95 → "1 min 35 s", as the page says it (views/assets/js/durations.js); null → "". */
-export function shortDuration(seconds: number | null): string {
-  if (seconds === null) return '';
-  if (seconds < 60) return `${Math.max(0, Math.round(seconds))} s`;
-  if (seconds < 3_600) {
-    const m = Math.floor(seconds / 60);
-    const s = Math.round(seconds % 60);
-    return s ? `${m} min ${s} s` : `${m} min`;
-  }
-  const hr = Math.floor(seconds / 3_600);
-  const m = Math.round((seconds % 3_600) / 60);
-  return m ? `${hr} h ${m} min` : `${hr} h`;
-}
-
 /** "2026-01-05 9:00 AM EST": the day and time in the location's zone, with the zone's short name. */
 export function localTime(at: Date, timeZone: string): string {
   const parts = Object.fromEntries(

@@ -6,7 +6,7 @@
 import { attributionTags, isHighValue, lineOf } from '../core/attribution.js';
 import { type Assignment, type AssignmentVia, chooseAssignee } from '../core/routing.js';
 import { effectiveWindow } from '../core/send-window.js';
-import { formatDurationWords, parseDuration } from '../core/settings/duration.js';
+import { formatDurationWords, parseDuration } from '../core/shared/duration.js';
 import type { SequenceStep, Settings } from '../core/settings/schema.js';
 import { type RenderedStep, type RunFacts, renderStep, stepDelayMs, templateValues } from '../core/step-content.js';
 import { type SmsSegments, smsSegments } from '../core/templates.js';

@@ -1,6 +1,7 @@
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseClock } from '../../src/core/shared/clock-text.js';
+import { formatDurationWords, parseDuration } from '../../src/core/shared/duration.js';
 import { normaliseLink } from '../../src/core/shared/link-text.js';
 import { LOCATION_ID, USERS } from '../../src/sandbox/seed.js';
 import { seedRun } from '../reporting/seed.js';
@@ -241,6 +242,53 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     ];
     for (const text of typed) expect(await typeAndLeave('bookingLink', text), text).toBe(normaliseLink(text) ?? text);
     await frame.fill('[data-path="bookingLink"]', before);
+  });
+
+  it('reads a typed wait as the server does: it keeps what the server reads as the owner meant, and flags the rest', async () => {
+    const path = 'highValue.callbackWithin';
+    const unitSelect = `.field:has([data-path="${path}"]) select.wait-unit`;
+    // What the page would save: its own state, read through the module the page itself loaded. A string, so that
+    // vitest leaves its import() alone.
+    const kept = (): Promise<string> =>
+      frame.evaluate(`import('/app/assets/js/state.js').then((m) => m.state.doc.highValue.callbackWithin)`);
+    const iso = { minutes: (n: string) => `PT${n}M`, hours: (n: string) => `PT${n}H`, days: (n: string) => `P${n}D` };
+    const before = await kept();
+    const typed = ['2', '15', '90', '0', '007', ' 7 ', '', 'abc', '-5', '1.5', '2 minutes', '15m', '2h', '1 day'];
+    typed.push('PT2M', '90 min', '-5m', '1.5h', '1000000', '99999999999999999999');
+    for (const [unit, write] of Object.entries(iso)) {
+      await frame.selectOption(unitSelect, unit);
+      for (const text of typed) {
+        await typeAndLeave(path, text);
+        const value = await kept();
+        // The server has no reading of "2 minutes" or "15m": only the digits the box asks for make a duration.
+        const meant = /^\d+$/.test(text.trim()) ? parseDuration(write(text.trim())) : null;
+        expect(parseDuration(value), `${text} ${unit}`).toBe(meant);
+        expect(await frame.isVisible(`.field:has([data-path="${path}"]) .wait-problem`), `${text} ${unit}`).toBe(
+          meant === null,
+        );
+      }
+    }
+    // A stored wait is shown as the server reads it: the amount and unit, and the words of a step's name.
+    const stored = ['PT2M', 'PT24H', 'P1D', 'PT0S', 'PT90M', 'P1W', 'PT45S', 'P1DT2H', 'PT1.5H', 'pt2m', 'P1M'];
+    stored.push('PT99999999999999999999H', '');
+    const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
+    const shown: { amount: string; unit: string; name: string }[] = await frame.evaluate(`
+      Promise.all([import('/app/assets/js/wait.js'), import('/app/assets/js/steps.js')]).then(([wait, steps]) =>
+        ${JSON.stringify(stored)}.map((after) => ({
+          ...wait.splitDuration(after),
+          name: steps.stepName([{ id: 'a', action: 'sms', after }], 'a', { when: true }),
+        })))`);
+    for (const [i, after] of stored.entries()) {
+      const ms = parseDuration(after);
+      const { amount, unit, name } = shown[i]!;
+      expect(amount === '' ? null : Number(amount) * UNIT_MS[unit]!, after).toBe(ms);
+      const words =
+        ms === null ? '' : ms === 0 ? ', right after the call' : `, ${formatDurationWords(ms)} after the call`;
+      expect(name, after).toBe(`Step 1 · Text message${words}`);
+    }
+    await frame.selectOption(unitSelect, 'minutes');
+    await typeAndLeave(path, String((parseDuration(before) ?? 0) / 60_000));
+    expect(await kept()).toBe(before);
   });
 
   it('runs a test call dry run', async () => {

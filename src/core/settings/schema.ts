@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isHttpUrl } from '../shared/link-text.js';
 import { hasUnbalancedBraces, TEMPLATE_VARIABLES, unknownVariables } from '../templates.js';
 import { isValidTimeZone } from '../timezone.js';
-import { isDuration } from './duration.js';
+import { isDuration } from '../shared/duration.js';
 
 /** The consent tag of a new install (and of a document saved before `consent` existed). */
 export const DEFAULT_CONSENT_TAG = 'SMS Consent';

@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { parseClock } from '../shared/clock-text.js';
 import { FEDERAL_RULE } from '../state-rules.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../shared/duration.js';
 import { type Settings, settingsSchema } from './schema.js';
 import { withHint } from './validate-hints.js';
 

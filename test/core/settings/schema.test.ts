@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findTemplateVariables, renderTemplate, smsSegments, TEMPLATE_VARIABLES } from '../../../src/core/templates.js';
-import { parseDuration } from '../../../src/core/settings/duration.js';
+import { parseDuration } from '../../../src/core/shared/duration.js';
 import {
   ADDRESS_PLACEHOLDER,
   defaultSettings,

@@ -4,7 +4,7 @@
 import { api } from './api.js';
 import { callFilters } from './call-filters.js';
 import { h, replace, uid } from './dom.js';
-import { shortDuration } from './durations.js';
+import { shortDuration } from '/app/core/duration.js';
 import { narrate } from './narrate.js';
 import { failedCard } from './status.js';
 import { clock, when } from './zone.js';
@@ -74,7 +74,7 @@ function leadRow(lead, zone) {
       { class: 'call-outcome' },
       h('span', { class: `badge ${OUTCOMES[run.outcome] ?? ''}` }, call.outcomeText),
     ),
-    h('span', { class: 'hint' }, `First follow-up ${shortDuration(run.timeToFirstFollowupSeconds)}`),
+    h('span', { class: 'hint' }, `First follow-up ${shortDuration(run.timeToFirstFollowupSeconds, '–')}`),
     h('span', { 'aria-hidden': 'true' }, '▸'),
   );
   button.addEventListener('click', () => {

@@ -1,12 +1,12 @@
 // The dashboard's headline figures. Each says what it counts over (its one denominator, on the card) and sits
 // beside the same figure for the period before. To add a figure, add an entry: `value` and `basis` read one
 // period of GET /api/stats (the current one, then `previous`), so the comparison comes for free.
-import { shortDuration } from './durations.js';
+import { shortDuration } from '/app/core/duration.js';
 import { revenueFigures, voiceAiFigures } from './revenue.js';
 
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const pct = (v) => (v === null || v === undefined ? '–' : `${v}%`);
-const duration = (s) => (s === null || s === undefined ? '–' : shortDuration(s));
+const duration = (s) => shortDuration(s, '–');
 
 export const FIGURES = [
   {

@@ -2,7 +2,7 @@
 // shows every sub-account with Ringback, ranked, with what needs attention; agency admins keep a settings
 // template and copy it to chosen sub-accounts. Names only on screen, times in the viewer's own time zone.
 import { byId, h, replace } from './dom.js';
-import { shortDuration } from './durations.js';
+import { shortDuration } from '/app/core/duration.js';
 
 let token = null;
 let payload = null;
@@ -72,11 +72,15 @@ function row(r) {
     ),
     cell('Missed calls', String(r.missedCalls), String(p.missedCalls)),
     cell('Recovered', pct(r.recoveredPct), pct(p.recoveredPct)),
-    cell('First follow-up', shortDuration(r.medianFirstFollowupSeconds), shortDuration(p.medianFirstFollowupSeconds)),
+    cell(
+      'First follow-up',
+      shortDuration(r.medianFirstFollowupSeconds, '–'),
+      shortDuration(p.medianFirstFollowupSeconds, '–'),
+    ),
     cell(
       'First call back by a person',
-      shortDuration(r.medianFirstHumanContactSeconds),
-      shortDuration(p.medianFirstHumanContactSeconds),
+      shortDuration(r.medianFirstHumanContactSeconds, '–'),
+      shortDuration(p.medianFirstHumanContactSeconds, '–'),
     ),
     cell('Booked', pct(r.bookedPct), pct(p.bookedPct)),
     h('td', { 'data-label': 'Revenue recovered', class: r.revenueMeasured ? '' : 'muted' }, revenue),

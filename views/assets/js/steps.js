@@ -1,5 +1,6 @@
 // Steps as the owner sees them: numbered in time order, named by kind and wait, never by their id.
-import { durationWords, parseDuration } from './durations.js';
+// Waits read and said as the server reads and says them (src/core/shared/duration.js), served as is.
+import { formatDurationWords, parseDuration } from '/app/core/duration.js';
 
 export const KIND_LABELS = { sms: 'Text message', task: 'Callback task', email: 'Email' };
 
@@ -13,8 +14,8 @@ export function inTimeOrder(sequence) {
 /** Sorts in place by wait, ties keeping their order (as the server does on save). */
 export function sortByTime(sequence) {
   const sorted = sequence
-    .map((step, i) => ({ step, i, s: parseDuration(step.after) ?? 0 }))
-    .sort((a, b) => a.s - b.s || a.i - b.i)
+    .map((step, i) => ({ step, i, ms: parseDuration(step.after) ?? 0 }))
+    .sort((a, b) => a.ms - b.ms || a.i - b.i)
     .map((x) => x.step);
   sequence.splice(0, sequence.length, ...sorted);
   return sequence;
@@ -27,8 +28,7 @@ export function stepName(sequence, id, { when = false } = {}) {
   const step = sequence[i];
   const name = `Step ${i + 1} · ${KIND_LABELS[step.action] ?? step.action}`;
   if (!when) return name;
-  const seconds = parseDuration(step.after);
-  const wait =
-    seconds === null ? '' : seconds === 0 ? ', right after the call' : `, ${durationWords(seconds)} after the call`;
+  const ms = parseDuration(step.after);
+  const wait = ms === null ? '' : ms === 0 ? ', right after the call' : `, ${formatDurationWords(ms)} after the call`;
   return `${name}${wait}`;
 }

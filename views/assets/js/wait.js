@@ -1,32 +1,36 @@
 // "Wait [2] [minutes ▾]": a delay as the owner thinks of it, stored as the ISO 8601 duration the API keeps.
+// The server's reading of the ISO text (src/core/shared/duration.js), served as is: what the page shows is what runs.
+import { parseDuration } from '/app/core/duration.js';
 import { h, uid } from './dom.js';
-import { parseDuration } from './durations.js';
 import { fieldEdited, wrap } from './fields.js';
 import { formatPath } from './paths.js';
 import { get, set } from './state.js';
 
 const UNITS = [
-  { value: 'minutes', label: 'minutes', seconds: 60, iso: (n) => `PT${n}M` },
-  { value: 'hours', label: 'hours', seconds: 3_600, iso: (n) => `PT${n}H` },
-  { value: 'days', label: 'days', seconds: 86_400, iso: (n) => `P${n}D` },
+  { value: 'minutes', label: 'minutes', ms: 60_000, iso: (n) => `PT${n}M` },
+  { value: 'hours', label: 'hours', ms: 3_600_000, iso: (n) => `PT${n}H` },
+  { value: 'days', label: 'days', ms: 86_400_000, iso: (n) => `P${n}D` },
 ];
 
 /** `PT2M` → { amount: '2', unit: 'minutes' }; the largest unit that divides it evenly. */
 export function splitDuration(text) {
-  const seconds = parseDuration(text);
-  if (seconds === null) return { amount: '', unit: 'minutes' };
+  const ms = parseDuration(text);
+  if (ms === null) return { amount: '', unit: 'minutes' };
   for (const unit of [...UNITS].reverse()) {
-    if (seconds > 0 && seconds % unit.seconds === 0)
-      return { amount: String(seconds / unit.seconds), unit: unit.value };
+    if (ms > 0 && ms % unit.ms === 0) return { amount: String(ms / unit.ms), unit: unit.value };
   }
-  return { amount: String(Math.round((seconds / 60) * 100) / 100), unit: 'minutes' };
+  return { amount: String(Math.round((ms / 60_000) * 100) / 100), unit: 'minutes' };
 }
 
-/** A whole number and a unit → ISO 8601, or null when the number is not a whole number of 0 or more. */
+/**
+ * A whole number and a unit → ISO 8601, or null when the number is not a whole number of 0 or more, or is one the
+ * server cannot read (a total past 2^53 ms): any wait the page lets through is one the server accepts.
+ */
 export function joinDuration(amount, unit) {
   const text = String(amount).trim();
-  if (!/^\d{1,6}$/.test(text)) return null;
-  return (UNITS.find((u) => u.value === unit) ?? UNITS[0]).iso(Number(text));
+  if (!/^\d+$/.test(text)) return null;
+  const iso = (UNITS.find((u) => u.value === unit) ?? UNITS[0]).iso(Number(text));
+  return parseDuration(iso) === null ? null : iso;
 }
 
 /**

@@ -4,7 +4,8 @@ import {
   formatIsoDuration,
   isDuration,
   parseDuration,
-} from '../../../src/core/settings/duration.js';
+  shortDuration,
+} from '../../../src/core/shared/duration.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -84,5 +85,24 @@ describe('formatIsoDuration', () => {
   ])('writes %i ms as %s, which parses back', (ms, text) => {
     expect(formatIsoDuration(ms)).toBe(text);
     expect(parseDuration(text)).toBe(ms);
+  });
+});
+
+describe('shortDuration', () => {
+  it.each([
+    [95, '1 min 35 s'],
+    [0, '0 s'],
+    [-5, '0 s'],
+    [59.6, '60 s'],
+    [120, '2 min'],
+    [3_600, '1 h'],
+    [5_430, '1 h 31 min'],
+  ])('says %d seconds as %j', (seconds, words) => {
+    expect(shortDuration(seconds)).toBe(words);
+  });
+
+  it('says nothing for a missing measure, or what the caller shows instead', () => {
+    expect(shortDuration(null)).toBe('');
+    expect(shortDuration(undefined, '–')).toBe('–');
   });
 });
