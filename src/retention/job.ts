@@ -28,6 +28,7 @@ export function retentionJob(deps: Deps): JobDefinition {
     async handle() {
       const result = await applyRetention(deps.db, deps.clock.now(), deps.config.retention);
       if (
+        result.inboxRowsDeleted ||
         result.inboxBodiesDropped ||
         result.notInstalledBodiesDropped ||
         result.doneJobsDeleted ||

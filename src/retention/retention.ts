@@ -1,11 +1,15 @@
 /**
  * What Ringback keeps, and for how long (README, "Data retention"):
- * - a webhook's body for RETENTION_INBOX_DAYS (7); after that only its dedupe key (webhook_id) and type stay,
- *   which is what stops a replay (docs/design.md: webhookIds are remembered at least 7 days);
+ * - a webhook's body for RETENTION_INBOX_DAYS (7). Then a processed webhook whose event carried a `timestamp`
+ *   loses its whole row: a redelivery of it is refused by that timestamp's age long before (90 minutes,
+ *   src/webhooks/verified-event.ts), so its key stops nothing any more (docs/ghl-webhooks.md, "Replays"). An
+ *   event without a timestamp is refused by nothing but its key (webhookId, or the hash of its bytes), so its
+ *   row stays with the key and type only; so does an unprocessed one (its job still needs it);
  * - a job that is done for as long, then it is deleted: what it did is in the rows it wrote (runs, steps,
  *   timeline), and no job is enqueued twice by its unique key alone (a webhook's job comes with its inbox row,
  *   a step's with its step row, attribution with its run); dead jobs stay, with their error;
- * - nothing but the dedupe key for locations that have not installed Ringback, once the event is processed;
+ * - for locations that have not installed Ringback, once the event is processed, nothing but the dedupe key
+ *   and the event's timestamp (so the row can go like any other after the period);
  * - the contact data of an uninstalled location for RETENTION_UNINSTALLED_DAYS (30), then it is deleted
  *   (`npm run data:forget -- <locationId>` deletes it at once).
  */
@@ -16,6 +20,7 @@ import type { Database } from '../db/database.js';
 const LIFECYCLE = ['INSTALL', 'UNINSTALL'];
 
 export interface RetentionResult {
+  inboxRowsDeleted: number;
   inboxBodiesDropped: number;
   notInstalledBodiesDropped: number;
   doneJobsDeleted: number;
@@ -28,11 +33,18 @@ export async function applyRetention(
   periods: { inboxDays: number; uninstalledDays: number },
 ): Promise<RetentionResult> {
   const inboxBefore = new Date(now.getTime() - periods.inboxDays * 86_400_000);
+  // Before the bodies go: whether an event had a timestamp is read from its body.
+  const expired = await sql`
+    delete from webhook_inbox
+    where body is not null and received_at < ${inboxBefore} and processed_at is not null
+      and body->>'timestamp' is not null`.execute(db);
   const aged = await sql`
     update webhook_inbox set body = null where body is not null and received_at < ${inboxBefore}`.execute(db);
   const strangers = await sql`
-    update webhook_inbox w set body = null
-    where w.body is not null and w.processed_at is not null and w.type not in (${sql.join(LIFECYCLE)})
+    update webhook_inbox w set body = case when w.body->>'timestamp' is not null
+                                           then jsonb_build_object('timestamp', w.body->'timestamp') end
+    where w.body is not null and w.body - 'timestamp' <> '{}'::jsonb
+      and w.processed_at is not null and w.type not in (${sql.join(LIFECYCLE)})
       and not exists (select 1 from installations i where i.location_id = w.location_id and i.status = 'installed')`.execute(
     db,
   );
@@ -52,6 +64,7 @@ export async function applyRetention(
     forgotten.push(location_id);
   }
   return {
+    inboxRowsDeleted: Number(expired.numAffectedRows ?? 0),
     inboxBodiesDropped: Number(aged.numAffectedRows ?? 0),
     notInstalledBodiesDropped: Number(strangers.numAffectedRows ?? 0),
     doneJobsDeleted: Number(doneJobs.numAffectedRows ?? 0),
