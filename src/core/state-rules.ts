@@ -4,6 +4,8 @@
  * them. Pure: no clock, no I/O.
  */
 
+import { FEDERAL_HOURS } from './shared/federal-hours.js';
+
 /** Open hours of one day as minutes since local midnight: `start` inclusive, `end` exclusive. */
 export interface DayHours {
   start: number;
@@ -44,7 +46,7 @@ const withSunday = (weekdays: DayHours | null, sunday: DayHours | null): (DayHou
 export const FEDERAL_RULE: StateRule = {
   code: 'US',
   law: 'federal law (TCPA)',
-  hours: everyDay(open(8, 21)),
+  hours: everyDay(FEDERAL_HOURS),
   cap: null,
   writtenConsent: false,
   source: 'TCPA, 47 CFR 64.1200(c)(1)',

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseClock } from '../../src/core/shared/clock-text.js';
 import { formatDurationWords, parseDuration } from '../../src/core/shared/duration.js';
 import { normaliseLink } from '../../src/core/shared/link-text.js';
+import { defaultSettings } from '../../src/core/settings/schema.js';
+import { validateSettings } from '../../src/core/settings/validate.js';
 import { LOCATION_ID, USERS } from '../../src/sandbox/seed.js';
 import { seedRun } from '../reporting/seed.js';
 import { authed, tokenFor } from '../settings/api-helpers.js';
@@ -216,6 +218,51 @@ describe.skipIf(!hasChromium)('the settings page inside GHL', () => {
     const text = (await frame.textContent('#sec-window')) ?? '';
     expect(text).toContain('The window cannot open before 08:00');
     await frame.fill('[data-path="sendWindow.start"]', '08:00');
+  });
+
+  it('warns of the federal hours exactly where the server refuses the window', async () => {
+    const refused = (start: string, end: string) => {
+      const doc = {
+        ...defaultSettings({ bookingLink: 'https://example.com/book' }),
+        sendWindow: { start, end, maxTouchesPer24h: 3 },
+      };
+      const result = validateSettings(doc);
+      return result.ok ? [] : result.problems.filter((p) => p.message.includes('federal law')).map((p) => p.path);
+    };
+    const warned = async () => {
+      const text = (await frame.textContent('#sec-window')) ?? '';
+      return [
+        ...(text.includes('The window cannot open before') ? ['sendWindow.start'] : []),
+        ...(text.includes('The window cannot close after') ? ['sendWindow.end'] : []),
+      ];
+    };
+    const times = [
+      '07:59',
+      '08:00',
+      '06:00',
+      '00:00',
+      '7am',
+      '20:59',
+      '21:00',
+      '21:01',
+      '9:30 pm',
+      '23:59',
+      '24:00',
+      '',
+    ];
+    for (const [side, other] of [
+      ['start', '21:00'],
+      ['end', '08:00'],
+    ] as const) {
+      await frame.fill(`[data-path="sendWindow.${side === 'start' ? 'end' : 'start'}"]`, other);
+      for (const text of times) {
+        const value = await typeAndLeave(`sendWindow.${side}`, text);
+        const [start, end] = side === 'start' ? [value, other] : [other, value];
+        expect(await warned(), `${side} ${text}`).toEqual(refused(start, end));
+      }
+    }
+    await frame.fill('[data-path="sendWindow.start"]', '08:00');
+    await frame.fill('[data-path="sendWindow.end"]', '21:00');
   });
 
   it('reads a typed time as the server does: "8am" becomes 08:00, "25:00" stays for the server to refuse', async () => {

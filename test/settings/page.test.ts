@@ -65,7 +65,7 @@ describe('GET /app', () => {
   });
 
   it('serves the core modules the page shares with the server as they are, and nothing else of src/', async () => {
-    for (const file of ['clock-text.js', 'link-text.js', 'duration.js']) {
+    for (const file of ['clock-text.js', 'link-text.js', 'duration.js', 'federal-hours.js']) {
       const res = await request(rt.app).get(`/app/core/${file}`);
       expect(res.status, file).toBe(200);
       expect(res.headers['content-type']).toMatch(/javascript/);

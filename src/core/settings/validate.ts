@@ -7,8 +7,8 @@
  */
 import type { z } from 'zod';
 import { parseClock } from '../shared/clock-text.js';
-import { FEDERAL_RULE } from '../state-rules.js';
 import { parseDuration } from '../shared/duration.js';
+import { beyondFederalHours, FEDERAL_TEXT } from '../shared/federal-hours.js';
 import { type Settings, settingsSchema } from './schema.js';
 import { withHint } from './validate-hints.js';
 
@@ -160,17 +160,17 @@ function windowProblems(window: Record<string, unknown>): SettingsProblem[] {
   const end = typeof window.end === 'string' ? parseClock(window.end) : null;
   const problems: SettingsProblem[] = [];
   // The law's hours are floors (docs/compliance-hours.md): a window may be narrower, never wider.
-  const floor = FEDERAL_RULE.hours[1]!;
-  if (start !== null && start < floor.start) {
+  const { opensEarly, closesLate } = beyondFederalHours(start, end);
+  if (opensEarly) {
     problems.push({
       path: 'sendWindow.start',
-      message: `must be 08:00 or later: federal law (TCPA, 47 CFR 64.1200(c)(1)) allows no automated texts before 8:00 AM in the recipient's time`,
+      message: `must be ${FEDERAL_TEXT.start} or later: federal law (TCPA, 47 CFR 64.1200(c)(1)) allows no automated texts before ${FEDERAL_TEXT.startWords} in the recipient's time`,
     });
   }
-  if (end !== null && end > floor.end) {
+  if (closesLate) {
     problems.push({
       path: 'sendWindow.end',
-      message: `must be 21:00 or earlier: federal law (TCPA, 47 CFR 64.1200(c)(1)) allows no automated texts from 9:00 PM in the recipient's time`,
+      message: `must be ${FEDERAL_TEXT.end} or earlier: federal law (TCPA, 47 CFR 64.1200(c)(1)) allows no automated texts from ${FEDERAL_TEXT.endWords} in the recipient's time`,
     });
   }
   // A window across midnight is refused rather than guessed: "21:00-08:00" is more often a typo than a night shift.

@@ -32,3 +32,22 @@ export function parseClock(text) {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
   return match ? Number(match[1]) * 60 + Number(match[2]) : null;
 }
+
+/**
+ * 480 → "08:00", 1440 → "24:00": minutes since midnight in the stored form, the inverse of parseClock.
+ * @param {number} minutes
+ * @returns {string}
+ */
+export function formatClock(minutes) {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/**
+ * 480 → "8:00 AM", 1260 → "9:00 PM", 0 → "12:00 AM": as the law and the timeline word an hour.
+ * @param {number} minutes
+ * @returns {string}
+ */
+export function formatClockWords(minutes) {
+  const hour = Math.floor(minutes / 60) % 24;
+  return `${hour % 12 || 12}:${String(minutes % 60).padStart(2, '0')} ${hour < 12 ? 'AM' : 'PM'}`;
+}

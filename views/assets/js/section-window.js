@@ -1,6 +1,8 @@
 // The send window and touch cap, with the compliance defaults explained and loosening warned; the digest.
-// The server's reading of "8am" and "20:00" (src/core/shared/clock-text.js), served as is: the two cannot differ.
+// The server's reading of "8am" and "20:00" (src/core/shared/clock-text.js) and its federal floor
+// (src/core/shared/federal-hours.js), served as is: the page warns where a save will be refused, nowhere else.
 import { normaliseClock, parseClock } from '/app/core/clock-text.js';
+import { beyondFederalHours, FEDERAL_TEXT } from '/app/core/federal-hours.js';
 import { h } from './dom.js';
 import { checkbox, listField, numberField, textField } from './fields.js';
 import { digestTools } from './digest-tools.js';
@@ -9,15 +11,14 @@ import { state } from './state.js';
 /** What the law overrides in a window or cap: a wider window cannot be saved; a cap above 3 does not apply everywhere. */
 export function looseningWarnings(w) {
   const out = [];
-  const start = parseClock(w.start ?? '');
-  const end = parseClock(w.end ?? '');
-  if (start !== null && start < 8 * 60)
+  const { opensEarly, closesLate } = beyondFederalHours(parseClock(w.start ?? ''), parseClock(w.end ?? ''));
+  if (opensEarly)
     out.push(
-      `The window cannot open before 08:00: federal law (TCPA) allows no automated texts before 8:00 AM in the recipient’s time. Saving will be refused.`,
+      `The window cannot open before ${FEDERAL_TEXT.start}: federal law (TCPA) allows no automated texts before ${FEDERAL_TEXT.startWords} in the recipient’s time. Saving will be refused.`,
     );
-  if (end !== null && end > 21 * 60)
+  if (closesLate)
     out.push(
-      `The window cannot close after 21:00: federal law (TCPA) allows no automated texts from 9:00 PM in the recipient’s time. Saving will be refused.`,
+      `The window cannot close after ${FEDERAL_TEXT.end}: federal law (TCPA) allows no automated texts from ${FEDERAL_TEXT.endWords} in the recipient’s time. Saving will be refused.`,
     );
   if (typeof w.maxTouchesPer24h === 'number' && w.maxTouchesPer24h > 3)
     out.push(
@@ -90,7 +91,7 @@ export function renderWindow() {
         'div',
         { class: 'banner banner-info' },
         h('strong', {}, 'The law’s limits are floors: '),
-        'your window can be narrower than 08:00–21:00, never wider (federal law). Whatever you set, each caller’s own state rules apply in every time zone they may be in (their contact time zone and state, and their phone’s area code, even when the number moved): Florida, Oklahoma, Maryland, Washington and Massachusetts 08:00–20:00, Connecticut 09:00–20:00, Texas 09:00–21:00 (12:00 on Sundays), Rhode Island 09:00–18:00 weekdays and 10:00–17:00 Saturdays, and no texts on Sundays in Alabama, Louisiana, Mississippi and Rhode Island. Florida, Oklahoma and Maryland allow at most 3 automated texts per 24 hours. A text outside the hours waits; it is never dropped. Emails and tasks are not limited.',
+        `your window can be narrower than ${FEDERAL_TEXT.start}–${FEDERAL_TEXT.end}, never wider (federal law). Whatever you set, each caller’s own state rules apply in every time zone they may be in (their contact time zone and state, and their phone’s area code, even when the number moved): Florida, Oklahoma, Maryland, Washington and Massachusetts 08:00–20:00, Connecticut 09:00–20:00, Texas 09:00–21:00 (12:00 on Sundays), Rhode Island 09:00–18:00 weekdays and 10:00–17:00 Saturdays, and no texts on Sundays in Alabama, Louisiana, Mississippi and Rhode Island. Florida, Oklahoma and Maryland allow at most 3 automated texts per 24 hours. A text outside the hours waits; it is never dropped. Emails and tasks are not limited.`,
       ),
       h(
         'div',
