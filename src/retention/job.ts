@@ -32,6 +32,8 @@ export function retentionJob(deps: Deps): JobDefinition {
         result.inboxBodiesDropped ||
         result.notInstalledBodiesDropped ||
         result.doneJobsDeleted ||
+        result.stepsTrimmed ||
+        result.sentEventsDeleted ||
         result.locationsForgotten.length
       ) {
         deps.logger.info(result, 'retention applied');

@@ -5,6 +5,8 @@
  *   src/webhooks/verified-event.ts), so its key stops nothing any more (docs/ghl-webhooks.md, "Replays"). An
  *   event without a timestamp is refused by nothing but its key (webhookId, or the hash of its bytes), so its
  *   row stays with the key and type only; so does an unprocessed one (its job still needs it);
+ * - a finished step's rendered content for as long, then only the words the timeline shows (a text's message,
+ *   a task's title, an email's subject), and its 'sent' event, which repeats the step row, is deleted;
  * - a job that is done for as long, then it is deleted: what it did is in the rows it wrote (runs, steps,
  *   timeline), and no job is enqueued twice by its unique key alone (a webhook's job comes with its inbox row,
  *   a step's with its step row, attribution with its run); dead jobs stay, with their error;
@@ -24,6 +26,8 @@ export interface RetentionResult {
   inboxBodiesDropped: number;
   notInstalledBodiesDropped: number;
   doneJobsDeleted: number;
+  stepsTrimmed: number;
+  sentEventsDeleted: number;
   locationsForgotten: string[];
 }
 
@@ -48,6 +52,24 @@ export async function applyRetention(
       and not exists (select 1 from installations i where i.location_id = w.location_id and i.status = 'installed')`.execute(
     db,
   );
+  // A finished step keeps the words the timeline shows (src/reporting/timeline.ts summaryOf: the first of these
+  // keys that is not empty, cut at 500 characters); the rest (an email's HTML, a task's body, the sender) goes.
+  const trimmed = await sql`
+    update run_steps set rendered = case
+        when coalesce(rendered->>'message', '') <> '' then jsonb_build_object('message', left(rendered->>'message', 501))
+        when coalesce(rendered->>'title', '') <> '' then jsonb_build_object('title', left(rendered->>'title', 501))
+        when coalesce(rendered->>'subject', '') <> '' then jsonb_build_object('subject', left(rendered->>'subject', 501))
+        when coalesce(rendered->>'body', '') <> '' then jsonb_build_object('body', left(rendered->>'body', 501))
+      end
+    where rendered ? 'action' and done_at < ${inboxBefore} and state in ('done', 'skipped', 'stopped', 'failed')`.execute(
+    db,
+  );
+  // A 'sent' event says what its done step's row says (action, GHL's id, the words); the page shows the step.
+  const sentEvents = await sql`
+    delete from run_events e where e.kind = 'sent' and e.at < ${inboxBefore}
+      and exists (select 1 from run_steps s where s.run_id = e.run_id and s.step_id = e.step_id and s.state = 'done')`.execute(
+    db,
+  );
   const doneJobs = await sql`
     delete from jobs where state = 'done' and finished_at < ${inboxBefore}`.execute(db);
   const uninstalledBefore = new Date(now.getTime() - periods.uninstalledDays * 86_400_000);
@@ -68,6 +90,8 @@ export async function applyRetention(
     inboxBodiesDropped: Number(aged.numAffectedRows ?? 0),
     notInstalledBodiesDropped: Number(strangers.numAffectedRows ?? 0),
     doneJobsDeleted: Number(doneJobs.numAffectedRows ?? 0),
+    stepsTrimmed: Number(trimmed.numAffectedRows ?? 0),
+    sentEventsDeleted: Number(sentEvents.numAffectedRows ?? 0),
     locationsForgotten: forgotten,
   };
 }
