@@ -3,6 +3,7 @@
  * "Text waits until Tue 9:00 AM CST: Texas law, caller's area code 512."
  */
 import { type ClosedRule, closedRules, type WindowRules } from './send-window.js';
+import { FEDERAL_TEXT } from './shared/federal-hours.js';
 import type { StateRule } from './state-rules.js';
 import { localParts, type RecipientCandidates } from './timezone.js';
 import { zoneFormat } from './zone-format.js';
@@ -46,7 +47,8 @@ export function ruleWords(
   const zoneWhy = recipient.zones.find((z) => z.timeZone === closed.zone)?.why ?? closed.zone;
   if (closed.rule === 'owner') return `your send window (${window.start}-${window.end}), ${zoneWhy}`;
   const rule: StateRule = closed.rule;
-  if (rule.code === 'US') return `${rule.law}, texts 8:00 AM to 9:00 PM only, ${zoneWhy}`;
+  if (rule.code === 'US')
+    return `${rule.law}, texts ${FEDERAL_TEXT.startWords} to ${FEDERAL_TEXT.endWords} only, ${zoneWhy}`;
   const stateWhy = recipient.states.find((s) => s.state === rule.code)?.why ?? rule.code;
   const { weekday } = localParts(at, closed.zone);
   const shutToday = rule.hours[weekday] === null ? `, no texts on ${WEEKDAYS[weekday]}s` : '';
