@@ -33,7 +33,8 @@ export function retentionJob(deps: Deps): JobDefinition {
         result.notInstalledBodiesDropped ||
         result.doneJobsDeleted ||
         result.stepsTrimmed ||
-        result.sentEventsDeleted ||
+        result.repeatedEventsDeleted ||
+        result.callDetailsDropped ||
         result.locationsForgotten.length
       ) {
         deps.logger.info(result, 'retention applied');

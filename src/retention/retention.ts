@@ -2,11 +2,13 @@
  * What Ringback keeps, and for how long (README, "Data retention"):
  * - a webhook's body for RETENTION_INBOX_DAYS (7). Then a processed webhook whose event carried a `timestamp`
  *   loses its whole row: a redelivery of it is refused by that timestamp's age long before (90 minutes,
- *   src/webhooks/verified-event.ts), so its key stops nothing any more (docs/ghl-webhooks.md, "Replays"). An
+ *   src/webhooks/verified-event.ts), so its key stops nothing any more (docs/ghl-webhooks.md, "After retention"). An
  *   event without a timestamp is refused by nothing but its key (webhookId, or the hash of its bytes), so its
  *   row stays with the key and type only; so does an unprocessed one (its job still needs it);
  * - a finished step's rendered content for as long, then only the words the timeline shows (a text's message,
- *   a task's title, an email's subject), and its 'sent' event, which repeats the step row, is deleted;
+ *   a task's title, an email's subject); its 'sent' event, which repeats the step row, and a run's 'run-ended'
+ *   event, which repeats the run row, are deleted, and a missed call's contact event keeps its key, not its
+ *   detail (the missed_calls row has the numbers and status);
  * - a job that is done for as long, then it is deleted: what it did is in the rows it wrote (runs, steps,
  *   timeline), and no job is enqueued twice by its unique key alone (a webhook's job comes with its inbox row,
  *   a step's with its step row, attribution with its run); dead jobs stay, with their error;
@@ -27,7 +29,8 @@ export interface RetentionResult {
   notInstalledBodiesDropped: number;
   doneJobsDeleted: number;
   stepsTrimmed: number;
-  sentEventsDeleted: number;
+  repeatedEventsDeleted: number;
+  callDetailsDropped: number;
   locationsForgotten: string[];
 }
 
@@ -64,12 +67,21 @@ export async function applyRetention(
     where rendered ? 'action' and done_at < ${inboxBefore} and state in ('done', 'skipped', 'stopped', 'failed')`.execute(
     db,
   );
-  // A 'sent' event says what its done step's row says (action, GHL's id, the words); the page shows the step.
-  const sentEvents = await sql`
-    delete from run_events e where e.kind = 'sent' and e.at < ${inboxBefore}
-      and exists (select 1 from run_steps s where s.run_id = e.run_id and s.step_id = e.step_id and s.state = 'done')`.execute(
-    db,
-  );
+  // A 'sent' event says what its done step's row says (action, GHL's id, the words), a 'run-ended' event what its
+  // run's row says (outcome, reason): the page shows the step and the run's outcome, not these events.
+  const repeated = await sql`
+    delete from run_events e where e.kind in ('sent', 'run-ended') and e.at < ${inboxBefore}
+      and case e.kind
+        when 'sent' then exists (select 1 from run_steps s
+                                 where s.run_id = e.run_id and s.step_id = e.step_id and s.state = 'done')
+        else exists (select 1 from runs r
+                     where r.id = e.run_id and r.status = 'ended' and r.outcome = e.detail->>'outcome'
+                       and r.outcome_reason is not distinct from e.detail->>'reason')
+      end`.execute(db);
+  // A missed call's contact event: its detail (to, from, status) is the missed_calls row's; nothing reads it.
+  const callDetails = await sql`
+    update contact_events set detail = '{}'::jsonb
+    where kind = 'missed-call' and detail <> '{}'::jsonb and at < ${inboxBefore}`.execute(db);
   const doneJobs = await sql`
     delete from jobs where state = 'done' and finished_at < ${inboxBefore}`.execute(db);
   const uninstalledBefore = new Date(now.getTime() - periods.uninstalledDays * 86_400_000);
@@ -91,7 +103,8 @@ export async function applyRetention(
     notInstalledBodiesDropped: Number(strangers.numAffectedRows ?? 0),
     doneJobsDeleted: Number(doneJobs.numAffectedRows ?? 0),
     stepsTrimmed: Number(trimmed.numAffectedRows ?? 0),
-    sentEventsDeleted: Number(sentEvents.numAffectedRows ?? 0),
+    repeatedEventsDeleted: Number(repeated.numAffectedRows ?? 0),
+    callDetailsDropped: Number(callDetails.numAffectedRows ?? 0),
     locationsForgotten: forgotten,
   };
 }
