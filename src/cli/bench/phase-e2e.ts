@@ -7,6 +7,7 @@
  */
 import { CpuMeter } from './cpu.js';
 import { addCallers, settingsRows, UPSERT_SETTINGS } from './fixture.js';
+import { SEED_RUNS, seedRunsValues } from './seed-runs.js';
 import type { EventPlan, LoadResult } from './protocol.js';
 import { collectSends } from './sends.js';
 import type { Stack } from './stack.js';
@@ -24,6 +25,14 @@ export interface E2eOptions {
   graceMs: number;
   /** Closed-loop window of the ceilings and of the traffic phase. */
   ceilingMs: number;
+  /**
+   * Missed calls of the weeks before, their sequences finished, written into the tables first. A machine in
+   * service has that history, and the planner's estimates with it: measured from nearly empty tables (just
+   * compacted by the size measurement), each connection kept the plans it made for one-page tables (a sequential
+   * scan of runs for every foreign-key check) until autovacuum analysed them, and Postgres CPU per call grew with
+   * the backlog (13.4 ms at 500/s in one run, 4.4-5.0 in others, as autovacuum's timing fell).
+   */
+  history: number;
   model: TrafficModel;
 }
 
@@ -76,6 +85,36 @@ async function firstSmsAtOnce(s: Stack, atOnce: boolean): Promise<void> {
     };
   });
   await s.service.call('sql', { text: UPSERT_SETTINGS, values: [JSON.stringify(rows)] });
+}
+
+const DAY_MS = 86_400_000;
+
+/** Runs of the last weeks, ended, their steps done and their jobs gone as retention leaves them; then analysed. */
+async function seedHistory(s: Stack, count: number): Promise<void> {
+  if (count <= 0) return;
+  // Its step jobs are due in the past until they are removed: the worker must not take them meanwhile.
+  await s.service.call('worker', { run: false });
+  const plan: EventPlan = {
+    locations: s.fixture.locations,
+    lines: s.fixture.lines,
+    contactPrefix: 'hist_',
+    dateAddedMs: Date.now() - 30 * DAY_MS,
+    dateStepMs: (28 * DAY_MS) / count,
+  };
+  await s.service.call('sql', { text: SEED_RUNS, values: seedRunsValues(plan, count) });
+  await s.service.call('sql', {
+    text: `with st as (
+             update run_steps set state = 'done', done_at = due_at
+             where contact_id like 'hist_%' and state = 'pending' returning id)
+           delete from jobs where unique_key in (select 'step:' || id from st)`,
+  });
+  await s.service.call('sql', {
+    text: `update runs set status = 'ended', outcome = 'lost', outcome_reason = 'sequence-ended',
+                  outcome_at = started_at + interval '1 day'
+           where contact_id like 'hist_%' and status = 'active'`,
+  });
+  await s.service.call('sql', { text: 'analyze' });
+  await s.service.call('worker', { run: true });
 }
 
 /** Due webhook and attribute jobs, and inbox rows not yet processed. */
@@ -207,6 +246,8 @@ export async function measureEndToEnd(s: Stack, o: E2eOptions, log: (m: string) 
   const insertConnections = s.kind === 'postgres' ? 8 : 1;
   const inserts = await s.service.call('insertCeiling', { durationMs: o.ceilingMs, concurrency: insertConnections });
   log(`  ceilings: bare HTTP ${Math.round(bare.rate)}/s, single-row inserts ${Math.round(inserts.rate)}/s`);
+  await seedHistory(s, o.history);
+  log(`  history: ${o.history} earlier missed calls, finished, analysed`);
   await firstSmsAtOnce(s, true);
   const before = await settledSize(s);
   const rates: E2eRate[] = [];

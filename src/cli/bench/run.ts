@@ -33,6 +33,8 @@ export interface Params {
   /** Missed calls per second held in the end-to-end phase, one window each. */
   e2eRates: number[];
   e2eMs: number;
+  /** Earlier missed calls, finished, in the tables before the end-to-end phase measures (E2eOptions.history). */
+  e2eHistory: number;
 }
 
 export const QUICK: Omit<Params, 'pending'> = {
@@ -54,6 +56,7 @@ export const QUICK: Omit<Params, 'pending'> = {
   sizeWaitMs: 15_000,
   e2eRates: [100, 250],
   e2eMs: 4_000,
+  e2eHistory: 5_000,
 };
 export const FULL: Omit<Params, 'pending'> = {
   locations: 400,
@@ -74,6 +77,7 @@ export const FULL: Omit<Params, 'pending'> = {
   sizeWaitMs: 45_000,
   e2eRates: [100, 250, 500],
   e2eMs: 10_000,
+  e2eHistory: 20_000,
 };
 
 type Measured = Omit<BenchResults, 'meta' | 'rss' | 'rssBeforeSize'> & Partial<Pick<BenchResults, 'rssBeforeSize'>>;
@@ -159,7 +163,15 @@ export async function runPhases(
     log(`end to end: missed calls at ${P.e2eRates.join(', ')}/s, first SMS due at once, worker running`);
     out.e2e = await measureEndToEnd(
       s,
-      { rates: P.e2eRates, warmupMs: P.warm, durationMs: P.e2eMs, graceMs: P.graceMs, ceilingMs: P.ceiling, model },
+      {
+        rates: P.e2eRates,
+        warmupMs: P.warm,
+        durationMs: P.e2eMs,
+        graceMs: P.graceMs,
+        ceilingMs: P.ceiling,
+        history: P.e2eHistory,
+        model,
+      },
       log,
     );
   }
