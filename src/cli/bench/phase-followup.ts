@@ -26,6 +26,8 @@ export interface LagResult {
   /** The same, per method and path (ids folded), with the status: where a step's GHL calls go. */
   callsByPath: Record<string, number>;
   states: Record<string, number>;
+  /** Database statements (round trips) per step job over the warm-up and the window, claims included. */
+  roundTripsPerStep: number;
 }
 
 export interface ThroughputResult {
@@ -124,11 +126,16 @@ export async function measureLag(s: Stack, o: LagOptions): Promise<LagResult> {
   const firstDue = Date.now() + o.leadMs;
   await seed(s, prefix, warm + count, firstDue, 1000 / o.rate);
   if (Date.now() > firstDue) throw new Error('seeding took longer than the lead time: raise leadMs');
+  const kind = 'kind="followup.step"';
+  const jobsBefore = await counter(s, 'ringback_jobs_total', kind);
+  const tripsBefore = await s.service.call('roundTrips', null);
   const windowStart = firstDue + o.warmupMs;
   const deadline = windowStart + o.durationMs + o.graceMs;
   const ticks = machineTicks();
   const sends = await collectSends(s, from, prefix, warm + count, deadline);
   const stealPct = stealPercent(ticks, machineTicks());
+  const trips = (await s.service.call('roundTrips', null)) - tripsBefore;
+  const jobs = (await counter(s, 'ringback_jobs_total', kind)) - jobsBefore;
   await cancelBacklog(s, prefix);
   const dues = await s.service.call('sql', {
     text: `select contact_id, (extract(epoch from due_at) * 1000)::float8 as due_ms from run_steps
@@ -162,6 +169,7 @@ export async function measureLag(s: Stack, o: LagOptions): Promise<LagResult> {
     callsPerStep: calls / perStep,
     callsByPath: Object.fromEntries(Object.entries(byPath).map(([k, n]) => [k, Number((n / perStep).toFixed(3))])),
     states: await stepStates(s, prefix),
+    roundTripsPerStep: jobs > 0 ? trips / jobs : 0,
   };
 }
 

@@ -92,6 +92,7 @@ function followupRows(r: BenchResults): Row[] {
           ]
         : []),
       ['GHL calls per step', r.lag.callsPerStep.toFixed(2), '', ''],
+      ['Database round trips per step, claims included', (r.lag.roundTripsPerStep ?? 0).toFixed(2), '', ''],
     );
   }
   for (const t of r.throughput ?? []) {
