@@ -16,8 +16,10 @@ import {
 import type { Lane } from './lanes.js';
 import { type JobRegistry, RECORDED } from './registry.js';
 
-// Between claims made because a job finished while no backlog was known: jobs come due between polls.
-const REFILL_MS = 20;
+// Least time between claims made while no backlog is known (a job finished, the next job comes due): a steady
+// stream is claimed a few jobs at a time. Bench at 200 due steps/s: 40 ms kept the claims of the earlier worker
+// (about 24 a second, 3.15 round trips per step) with lag p99 77 ms; 20 ms gave p99 41-62 ms for 44 claims a second.
+const REFILL_MS = 40;
 
 export interface WorkerOptions {
   db: Executor;
