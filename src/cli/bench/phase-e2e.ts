@@ -89,7 +89,7 @@ async function firstSmsAtOnce(s: Stack, atOnce: boolean): Promise<void> {
 
 const DAY_MS = 86_400_000;
 
-/** Runs of the last weeks, ended, their steps done and their jobs gone as retention leaves them; then analysed. */
+/** Runs of the last weeks, ended, their steps done and their jobs gone as retention leaves them, a week of the inbox; then analysed. */
 async function seedHistory(s: Stack, count: number): Promise<void> {
   if (count <= 0) return;
   // Its step jobs are due in the past until they are removed: the worker must not take them meanwhile.
@@ -112,6 +112,16 @@ async function seedHistory(s: Stack, count: number): Promise<void> {
     text: `update runs set status = 'ended', outcome = 'lost', outcome_reason = 'sequence-ended',
                   outcome_at = started_at + interval '1 day'
            where contact_id like 'hist_%' and status = 'active'`,
+  });
+  // The inbox keeps a week of GHL's deliveries (retention): the calls' own and about ten texts and emails each.
+  await s.service.call('sql', {
+    text: `insert into webhook_inbox (webhook_id, type, location_id, body, signature_kind, received_at, processed_at, quiet)
+           select 'hist_wh_' || g, case when g % 10 = 0 then 'InboundMessage' else 'OutboundMessage' end,
+                  ($1::text[])[1 + g % cardinality($1::text[])], '{"messageType":"SMS"}'::jsonb, 'ed25519',
+                  now() - make_interval(secs => g * 604800.0 / $2::int), now() - make_interval(secs => g * 604800.0 / $2::int),
+                  g % 10 <> 0
+           from generate_series(1, $2::int) g`,
+    values: [s.fixture.locations, Math.round(count * 2.5)],
   });
   await s.service.call('sql', { text: 'analyze' });
   await s.service.call('worker', { run: true });
