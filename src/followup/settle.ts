@@ -6,7 +6,7 @@ import type { StopReason } from '../core/decide.js';
 import type { StepState } from './tables.js';
 
 /** What a step met that ends its run (the outcome each gives is ringback_run_end_rule's). */
-export type StopCondition = StopReason | 'uninstalled';
+export type StopCondition = StopReason | 'uninstalled' | 'install-revoked';
 
 export interface Settlement {
   runStepId: number;

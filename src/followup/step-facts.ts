@@ -18,6 +18,8 @@ export interface StepFacts {
   run: Selectable<RunsTable>;
   /** The location's settings and install, read with the step so a change in the page applies to runs in flight. */
   location: LocationContext;
+  /** GHL refused the install's refresh token (installations.status 'revoked'), as opposed to an uninstall. */
+  installRevoked: boolean;
   /** The contact's history since the run started (stop conditions), as stored when the step was loaded. */
   history: HistoryRow[];
   /** Our callback tasks of this run: completing one of them is a stop condition. */
@@ -110,6 +112,7 @@ export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promi
       timezone: row.timezone,
       name: row.name,
     }),
+    installRevoked: row.install_status === 'revoked',
     history: row.history.map((h) => ({ kind: h.kind, ref: h.ref, at: new Date(h.at) })),
     taskIds: siblings.filter((s) => s.action === 'task' && s.ghl_id).map((s) => s.ghl_id!),
     touches: row.touches.map((t) => new Date(t)).filter((d) => d.getTime() > 0),

@@ -77,14 +77,16 @@ async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId:
   if (!facts || !['pending', 'sending'].includes(facts.step.state)) return;
   const { step, run, location: ctx } = facts;
   if (!ctx.installed) {
+    // Another step may have just found GHL refusing the install (stopInstallRuns): its runs end the same way.
+    const stop = facts.installRevoked ? 'install-revoked' : 'uninstalled';
     await settleStep(db, {
       runStepId,
       from: ['pending', 'sending'],
       to: 'stopped',
-      reason: 'uninstalled',
-      event: { kind: 'stopped', detail: { reason: 'uninstalled' } },
+      reason: stop,
+      event: { kind: 'stopped', detail: { reason: stop } },
       at: clock.now(),
-      stop: 'uninstalled',
+      stop,
       job,
     });
     return;

@@ -18,6 +18,7 @@ const REASONS: Record<string, string> = {
   disabled: 'Ringback was turned off',
   'opted-out': 'the contact opted out of texts',
   uninstalled: 'Ringback was uninstalled',
+  'install-revoked': 'GHL disconnected Ringback from this sub-account (install it again to resume)',
   'contact-deleted': 'the contact was deleted in GHL',
   'wrong-number': 'the caller said it was a wrong number',
 };

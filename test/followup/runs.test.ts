@@ -158,6 +158,24 @@ describe('runs', () => {
     });
   });
 
+  it('a step that finds the install revoked by another step ends its run the same way', async () => {
+    s = await startEngineStack();
+    const { contactId } = await missedCall(PHONES.jane);
+    // Another step's refresh was refused a moment ago: the row says revoked, this run is still active.
+    await s.rt.db.db
+      .updateTable('installations')
+      .set({ status: 'revoked' })
+      .where('location_id', '=', LOCATION_ID)
+      .execute();
+    await s.at(2 * MIN);
+    expect(s.sent(contactId).sms).toHaveLength(0);
+    expect(await s.run(contactId)).toMatchObject({
+      status: 'ended',
+      outcome: 'suppressed',
+      outcome_reason: 'install-revoked',
+    });
+  });
+
   it('stops the runs of an install GHL revoked instead of retrying forever', async () => {
     s = await startEngineStack();
     const jane = (await missedCall(PHONES.jane)).contactId;
