@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import type { ReserveHandOff } from './jobs/hand-off.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -19,6 +20,8 @@ export interface Deps {
   metrics: Metrics;
   /** Called after a request enqueued work, so an in-process worker starts it without waiting for a poll. */
   wakeWorker?: () => void;
+  /** Keeps a slot of the in-process worker for a job a statement claims as it creates it (src/jobs/hand-off.ts). */
+  handOff?: ReserveHandOff;
   /** How the setup checker opens the booking link; unset: a real GET through the private-address guard. */
   linkProbe?: (
     url: string,

@@ -129,6 +129,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     staleAfterMs: opts.workerOptions?.staleAfterMs ?? config.jobStaleAfterMs,
   });
   deps.wakeWorker = config.role === 'web' ? undefined : () => worker.wake();
+  deps.handOff = config.role === 'web' ? undefined : (lane) => worker.reserve(lane);
   app = createApp(deps);
 
   let cron: ScheduledTask | null = null;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
 import { attributionTags, isHighValue } from '../core/attribution.js';
+import { withHandOff } from '../jobs/hand-off.js';
 import { defineJob, RECORDED } from '../jobs/registry.js';
 import { removedUsersCopy, settingsCopy } from './checked-copies.js';
 import { ATTRIBUTE_JOB } from './missed-call.js';
@@ -88,10 +89,19 @@ export function attributeJob(deps: Deps, ghl: GhlApi) {
           tags,
           pool: pool.via === 'none' ? null : pool,
         };
-        const { rows } = await sql<{ r: { outcome: 'stale' | 'gone' | 'done' } }>`
-          select ringback_attribute_run(${JSON.stringify(p)}::jsonb) as r`.execute(deps.db);
-        if (rows[0]?.r.outcome === 'stale') continue;
-        deps.wakeWorker?.();
+        const r = await withHandOff(
+          deps.handOff,
+          'outbound',
+          async (handOffWorker) => {
+            const { rows } = await sql<{ r: { outcome: 'stale' | 'gone' | 'done'; handedOff?: unknown } }>`
+              select ringback_attribute_run(${JSON.stringify({ ...p, handOffWorker })}::jsonb) as r`.execute(deps.db);
+            return rows[0]?.r;
+          },
+          (answer) => answer?.handedOff,
+        );
+        if (r?.outcome === 'stale') continue;
+        // The step due now, if any, was handed off; a high-value lead's task brought forward is woken for.
+        if (!r?.handedOff || highValue) deps.wakeWorker?.();
         return RECORDED;
       }
       throw new Error(`the settings or reps of ${run.locationId} changed ${MAX_STALE} times during an attribution`);

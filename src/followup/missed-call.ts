@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import { lineOf } from '../core/attribution.js';
 import { type CallEvent, classifyCall, eventTime } from '../core/call-events.js';
 import type { InboxEvent } from '../webhooks/inbox.js';
+import { withHandOff } from '../jobs/hand-off.js';
 import type { JobInfo } from '../jobs/registry.js';
 import { stepDelayMs } from '../core/step-content.js';
 import type { Settings } from '../core/settings/schema.js';
@@ -20,6 +21,12 @@ const DAY_MS = 86_400_000;
 const MAX_STALE = 3;
 
 export type MissedCallOutcome = 'done' | 'not-installed' | 'repeat' | 'started' | 'joined';
+
+interface MissedCallAnswer {
+  outcome: MissedCallOutcome | 'stale';
+  /** The attribution job, claimed for this process's worker (src/jobs/hand-off.ts). */
+  handedOff?: unknown;
+}
 
 /**
  * A missed inbound call: recorded with its line and source, then it starts the contact's run (scheduling every
@@ -42,13 +49,25 @@ export async function handleMissedCall(
   for (let attempt = 0; attempt < MAX_STALE; attempt += 1) {
     const copy = await settingsCopy(db, call.locationId, attempt > 0);
     const { params, plan } = missedCallParams(call, at, deps.clock.now(), copy.settings, opts);
-    const { rows } = await sql<{ r: { outcome: MissedCallOutcome | 'stale' } }>`
-      select ringback_missed_call(${JSON.stringify({ ...params, settingsMd5: copy.md5 })}::jsonb,
-                                  ${JSON.stringify(plan)}::jsonb) as r`.execute(db);
-    const outcome = rows[0]?.r.outcome;
-    if (!outcome) throw new Error('ringback_missed_call answered nothing');
+    // The attribution job is handed to this process's worker only when the statement commits on its own (the
+    // webhook's): in the sweep's transaction it could run before its row is visible.
+    const answer = await withHandOff(
+      opts.webhookId ? deps.handOff : undefined,
+      'outbound',
+      async (handOffWorker) => {
+        const { rows } = await sql<{ r: MissedCallAnswer }>`
+          select ringback_missed_call(${JSON.stringify({ ...params, settingsMd5: copy.md5, handOffWorker })}::jsonb,
+                                      ${JSON.stringify(plan)}::jsonb) as r`.execute(db);
+        const r = rows[0]?.r;
+        if (!r?.outcome) throw new Error('ringback_missed_call answered nothing');
+        return r;
+      },
+      (r) => r.handedOff,
+    );
+    const { outcome } = answer;
     if (outcome === 'stale') continue;
-    if (outcome === 'started' || outcome === 'joined') deps.wakeWorker?.();
+    // A new run's due work is its attribution: woken for only when it was not handed off.
+    if (outcome === 'joined' || (outcome === 'started' && !answer.handedOff)) deps.wakeWorker?.();
     return outcome;
   }
   throw new Error(`the settings of ${call.locationId} changed ${MAX_STALE} times while a missed call was processed`);

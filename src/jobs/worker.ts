@@ -13,7 +13,8 @@ import {
   recoverStaleJobs,
   rescheduleJob,
 } from './queries.js';
-import type { Lane } from './lanes.js';
+import type { HandOff } from './hand-off.js';
+import type { Lane, LaneName } from './lanes.js';
 import { type JobRegistry, RECORDED } from './registry.js';
 
 // Least time between claims made while no backlog is known (a job finished, the next job comes due): a steady
@@ -53,6 +54,18 @@ export interface Worker {
   /** Stops polling and waits for the jobs in hand to finish. */
   stop(): Promise<void>;
   wake(): void;
+  /** A slot of the lane kept for a job a statement will claim for this worker (hand-off.ts); null: none free. */
+  reserve(lane: LaneName): HandOff | null;
+}
+
+/** A lane's jobs in flight in this worker, and the slots kept for hand-offs. */
+interface LaneSlots {
+  lane: Lane;
+  inFlight: Set<Promise<void>>;
+  reserved: number;
+  /** The last claim filled every slot: more may be due. */
+  backlog: boolean;
+  lastClaim: number;
 }
 
 export function createWorker(opts: WorkerOptions): Worker {
@@ -185,13 +198,58 @@ export function createWorker(opts: WorkerOptions): Worker {
    * step behind it (test/reliability/ghl-outage.test.ts); each lane polls on its own, so a lane whose slots all
    * wait on GHL leaves the other's free (test/jobs/lanes.test.ts).
    */
-  async function poll(lane: Lane): Promise<void> {
-    const inFlight = new Set<Promise<void>>();
+  const slots = new Map<LaneName, LaneSlots>(
+    lanes.map((lane) => [lane.name, { lane, inFlight: new Set(), reserved: 0, backlog: false, lastClaim: 0 }]),
+  );
+
+  /** Runs a job claimed for this worker in a slot of its lane, and claims again when the slot frees. */
+  function launch(st: LaneSlots, job: ClaimedJob): void {
+    const { lane } = st;
     const refill = Math.max(1, Math.floor(lane.concurrency / 4));
-    let backlog = false;
-    let lastClaim = 0;
+    const p: Promise<void> = runJob(job)
+      .catch((err) =>
+        log.error({ job: job.id, err: err instanceof Error ? err.message : String(err) }, 'job not recorded'),
+      )
+      .finally(() => {
+        st.inFlight.delete(p);
+        // A slot freed: claim again at once when the last claim filled every slot (more may be due), for a
+        // quarter of the lane's slots at a time rather than one by one; otherwise at most every REFILL_MS, as
+        // jobs come due between polls. New work also arrives by wake().
+        const free = lane.concurrency - st.inFlight.size - st.reserved;
+        if (st.backlog ? free >= refill : Date.now() - st.lastClaim >= REFILL_MS) wakeLane.get(lane.name)?.();
+      });
+    st.inFlight.add(p);
+  }
+
+  function reserve(name: LaneName): HandOff | null {
+    const st = slots.get(name);
+    if (!running || !st || st.inFlight.size + st.reserved >= st.lane.concurrency) return null;
+    st.reserved += 1;
+    let used = false;
+    const settle = () => {
+      if (used) throw new Error('a hand-off slot was used twice');
+      used = true;
+      st.reserved -= 1;
+    };
+    return {
+      workerId: id,
+      take(job) {
+        settle();
+        opts.metrics?.inc('ringback_jobs_handed_off_total', 'Jobs claimed by the statement that made them (hand-off)', {
+          kind: job.kind,
+        });
+        launch(st, job);
+      },
+      release: settle,
+    };
+  }
+
+  async function poll(lane: Lane): Promise<void> {
+    const st = slots.get(lane.name);
+    if (!st) throw new Error(`no slots for lane ${lane.name}`);
+    const { inFlight } = st;
     while (running) {
-      const free = lane.concurrency - inFlight.size;
+      const free = lane.concurrency - inFlight.size - st.reserved;
       let claimed = 0;
       let waitMs = pollMs;
       if (free > 0) {
@@ -205,23 +263,9 @@ export function createWorker(opts: WorkerOptions): Worker {
           // one), the steps due next waited for the poll (bench lag p50 125 ms at pollMs 200). Sleep until the
           // next is due instead, no sooner than REFILL_MS so that a steady stream is claimed a few at a time.
           if (nextRunAt) waitMs = Math.min(pollMs, Math.max(REFILL_MS, nextRunAt.getTime() - now.getTime()));
-          backlog = claimed === free;
-          lastClaim = Date.now();
-          for (const job of jobs) {
-            const p: Promise<void> = runJob(job)
-              .catch((err) =>
-                log.error({ job: job.id, err: err instanceof Error ? err.message : String(err) }, 'job not recorded'),
-              )
-              .finally(() => {
-                inFlight.delete(p);
-                // A slot freed: claim again at once when the last claim filled every slot (more may be due),
-                // for a quarter of the lane's slots at a time rather than one by one; otherwise at most every
-                // REFILL_MS, as jobs come due between polls. New work also arrives by wake().
-                const free = lane.concurrency - inFlight.size;
-                if (backlog ? free >= refill : Date.now() - lastClaim >= REFILL_MS) wakeLane.get(lane.name)?.();
-              });
-            inFlight.add(p);
-          }
+          st.backlog = claimed === free;
+          st.lastClaim = Date.now();
+          for (const job of jobs) launch(st, job);
         } catch (err) {
           // The database is away (outage, restart): keep polling; readiness reports it.
           log.error({ err: err instanceof Error ? err.message : String(err) }, 'worker round failed');
@@ -248,9 +292,16 @@ export function createWorker(opts: WorkerOptions): Worker {
       wakeAll();
       await loop;
       loop = null;
+      // A job handed off after its lane's loop ended (its statement was running at stop) is waited for too.
+      for (;;) {
+        const left = [...slots.values()].flatMap((st) => [...st.inFlight]);
+        if (left.length === 0) break;
+        await Promise.all(left);
+      }
     },
     wake() {
       gatherWake();
     },
+    reserve,
   };
 }

@@ -29,6 +29,16 @@ export interface IncomingWebhook {
   receivedAt: Date;
   /** Set when the event may be quiet: what its processing would record if the contact has no run. */
   quiet?: QuietRecord | null;
+  /** A worker of this process that kept a slot for the webhook's job: the job is stored claimed by it (hand-off). */
+  handOffWorker?: string | null;
+}
+
+/** What storing one webhook did. */
+export interface StoreResult {
+  duplicate: boolean;
+  quiet: boolean;
+  /** The processing job, when it was stored claimed by `handOffWorker`. */
+  handedOff: { id: number; maxAttempts: number } | null;
 }
 
 /**
@@ -64,19 +74,26 @@ export interface QuietRecord {
  * have recorded, and gets no job: `quiet: true` in its result. Any run of the contact, whatever its state or
  * age, means the job as before (docs/quiet-webhooks.md).
  */
-export async function storeWebhooks(
-  db: Executor,
-  batch: readonly IncomingWebhook[],
-): Promise<Array<{ duplicate: boolean; quiet: boolean }>> {
-  const res = await db.executeQuery<{ webhook_id: string; quiet: boolean }>(
-    CompiledQuery.raw(STORE_BATCH, [batchJson(batch)]),
-  );
-  const stored = new Map(res.rows.map((r) => [r.webhook_id, r.quiet]));
+export async function storeWebhooks(db: Executor, batch: readonly IncomingWebhook[]): Promise<StoreResult[]> {
+  const res = await db.executeQuery<{
+    webhook_id: string;
+    quiet: boolean;
+    job_id: number | string | null;
+    max_attempts: number | null;
+  }>(CompiledQuery.raw(STORE_BATCH, [batchJson(batch)]));
+  const stored = new Map(res.rows.map((r) => [r.webhook_id, r]));
   // Only the first occurrence of a stored id was the row inserted (the insert's order); later ones were duplicates.
   return batch.map((w) => {
-    const quiet = stored.get(w.webhookId);
+    const row = stored.get(w.webhookId);
     stored.delete(w.webhookId);
-    return { duplicate: quiet === undefined, quiet: quiet === true };
+    return {
+      duplicate: row === undefined,
+      quiet: row?.quiet === true,
+      handedOff:
+        row?.job_id === null || row?.job_id === undefined
+          ? null
+          : { id: Number(row.job_id), maxAttempts: Number(row.max_attempts) },
+    };
   });
 }
 
@@ -84,7 +101,7 @@ const STORE_BATCH = `${PREPARED}
   with batch as (
     select * from jsonb_to_recordset($1::jsonb)
       as b(ord int, webhook_id text, type text, location_id text, body jsonb, signature_kind text,
-           received_at timestamptz, quiet jsonb)
+           received_at timestamptz, quiet jsonb, hand_off text)
   ), once as (
     select distinct on (webhook_id) * from batch order by webhook_id, ord
   ), decided as (
@@ -102,11 +119,17 @@ const STORE_BATCH = `${PREPARED}
     on conflict (webhook_id) do nothing
     returning webhook_id, location_id, received_at, quiet
   ), job as (
-    insert into jobs (kind, payload, run_at, unique_key, location_id, created_at, updated_at)
-    select '${WEBHOOK_JOB}', jsonb_build_object('webhookId', webhook_id), received_at, 'webhook:' || webhook_id,
-           location_id, received_at, received_at
-    from inbox where not quiet
+    -- Claimed at birth for the worker that kept a slot for it (src/jobs/hand-off.ts), as its claim would mark it.
+    insert into jobs (kind, payload, run_at, unique_key, location_id, created_at, updated_at,
+                      state, locked_by, locked_at, attempts)
+    select '${WEBHOOK_JOB}', jsonb_build_object('webhookId', i.webhook_id), i.received_at, 'webhook:' || i.webhook_id,
+           i.location_id, i.received_at, i.received_at,
+           case when d.hand_off is null then 'pending' else 'running' end, d.hand_off,
+           case when d.hand_off is not null then i.received_at end, case when d.hand_off is null then 0 else 1 end
+    from inbox i join decided d on d.webhook_id = i.webhook_id
+    where not i.quiet
     on conflict (unique_key) do nothing
+    returning id, payload->>'webhookId' as webhook_id, max_attempts, locked_by
   ), history as (
     insert into contact_events (location_id, contact_id, kind, at, ref)
     select d.location_id, d.quiet->>'contactId', d.quiet->>'kind', (d.quiet->>'at')::timestamptz, d.quiet->>'ref'
@@ -115,7 +138,8 @@ const STORE_BATCH = `${PREPARED}
     order by 1, 3, 5
     on conflict (location_id, kind, ref) where ref is not null do nothing
   )
-  select webhook_id, quiet from inbox`;
+  select i.webhook_id, i.quiet, j.id as job_id, j.max_attempts
+  from inbox i left join job j on j.webhook_id = i.webhook_id and j.locked_by is not null`;
 
 /** `body` is verified JSON text (the route parsed it), so it is spliced in as a value without re-encoding. */
 function batchJson(batch: readonly IncomingWebhook[]): string {
@@ -123,7 +147,8 @@ function batchJson(batch: readonly IncomingWebhook[]): string {
     (w, i) =>
       `{"ord":${i},"webhook_id":${JSON.stringify(w.webhookId)},"type":${JSON.stringify(w.type)},` +
       `"location_id":${JSON.stringify(w.locationId)},"signature_kind":${JSON.stringify(w.signatureKind)},` +
-      `"received_at":"${w.receivedAt.toISOString()}","quiet":${quietJson(w.quiet)},"body":${w.body}}`,
+      `"received_at":"${w.receivedAt.toISOString()}","quiet":${quietJson(w.quiet)},` +
+      `"hand_off":${JSON.stringify(w.handOffWorker ?? null)},"body":${w.body}}`,
   );
   return `[${rows.join(',')}]`;
 }

@@ -19,6 +19,8 @@ export interface StackOptions {
   frameFromSandbox?: boolean;
   /** A database of the caller's (Postgres), e.g. one with settings of its own; a fresh one by default. */
   databaseUrl?: string;
+  /** The worker's poll, for tests that start it (`rt.worker.start()`). */
+  pollMs?: number;
 }
 
 export interface Stack {
@@ -43,6 +45,7 @@ export async function startRingback(opts: {
   logger?: Logger;
   ghlOptions?: GhlClientOptions;
   env?: Record<string, string>;
+  pollMs?: number;
 }): Promise<{ rt: Runtime; url: string; databaseUrl: string }> {
   const databaseUrl = opts.databaseUrl ?? (onPostgres ? await freshPostgresUrl() : 'memory://');
   const config = testConfig({
@@ -62,6 +65,7 @@ export async function startRingback(opts: {
     listen: true,
     pgliteTemplate: databaseUrl === 'memory://' ? await pgliteTemplate() : undefined,
     ghlOptions: opts.ghlOptions ?? FAST_GHL,
+    ...(opts.pollMs === undefined ? {} : { workerOptions: { pollMs: opts.pollMs } }),
     // A test that names its public URL (https, as behind production's TLS proxy) keeps it; else the runtime's own.
     baseUrlFromListen: opts.env?.APP_BASE_URL === undefined,
   });
@@ -86,6 +90,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       databaseUrl: opts.databaseUrl,
       logger: opts.logger,
       ghlOptions: opts.ghlOptions,
+      pollMs: opts.pollMs,
       env: opts.frameFromSandbox ? { EXTRA_FRAME_ANCESTORS: sandbox.url, ...opts.env } : opts.env,
     });
     sandbox.setAppBaseUrl(url);

@@ -1,0 +1,81 @@
+/**
+ * Hand-off (src/jobs/hand-off.ts): the webhook's inbox write claims its processing job for this process's
+ * worker, the missed call's statement the attribution job it creates, and the attribution's statement the step
+ * that is due at once; none waits for a claim of its lane. Checked failing with the runtime's hand-off unwired (the counter stays at zero; the text is
+ * still sent, through claims).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { LOCATION_ID, TRACKING_NUMBERS } from '../../src/sandbox/seed.js';
+import { type EngineStack, seedSettings, startEngineStack } from '../helpers/engine.js';
+
+let s: EngineStack | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function handedOff(kind: string): Promise<number> {
+  const text = await s!.rt.deps.metrics.render();
+  const line = text.split('\n').find((l) => l.startsWith(`ringback_jobs_handed_off_total{kind="${kind}"}`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+async function untilSent(contactId: string, n: number): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 15_000; await sleep(25))
+    if (s!.sent(contactId).sms.length >= n) return;
+  throw new Error(`${n} text(s) to ${contactId} not sent in 15 s`);
+}
+
+/** The first text due with the call, at 10:00 in the callers' zone (+1 415: Pacific), inside the send window. */
+function firstTextAtOnce() {
+  const settings = seedSettings();
+  return {
+    settings: { ...settings, sequence: settings.sequence.map((st, i) => (i ? st : { ...st, after: 'PT0S' })) },
+    clock: new ManualClock('2026-01-05T18:00:00Z'),
+    // No poll claims the jobs meanwhile: only a hand-off or a wake-up runs them.
+    pollMs: 60_000,
+  };
+}
+
+describe('hand-off', () => {
+  it('a missed call is processed, attributed and texted without a claim', async () => {
+    s = await startEngineStack(firstTextAtOnce());
+    s.rt.worker.start();
+    const call = await s.sandbox.phone.placeCall({
+      locationId: LOCATION_ID,
+      from: '+14155550123',
+      to: TRACKING_NUMBERS.website,
+      outcome: 'no-answer',
+    });
+    await untilSent(call.contactId, 1);
+    expect(await handedOff('webhook.process')).toBe(1);
+    expect(await handedOff('followup.attribute')).toBe(1);
+    expect(await handedOff('followup.step')).toBe(1);
+    // Each ran to the end and was recorded done (the worker's stop waits for the jobs in hand).
+    await s.rt.worker.stop();
+    const jobs = await s.rt.db.db
+      .selectFrom('jobs')
+      .select(['kind', 'state', 'attempts', 'locked_by'])
+      .where('kind', 'in', ['webhook.process', 'followup.attribute', 'followup.step'])
+      .where('state', '<>', 'pending')
+      .execute();
+    expect(jobs.map((j) => [j.kind, j.state, j.attempts, j.locked_by]).sort()).toEqual([
+      ['followup.attribute', 'done', 1, null],
+      ['followup.step', 'done', 1, null],
+      ['webhook.process', 'done', 1, null],
+    ]);
+    expect(s.sent(call.contactId).sms).toHaveLength(1);
+  }, 30_000);
+
+  it('with no slot free the jobs wait for their claim, and still run once', async () => {
+    s = await startEngineStack(firstTextAtOnce());
+    // A stopped worker keeps no slot: the statements claim nothing and the jobs stay pending for a claim.
+    const call = await s.missedCall({ from: '+14155550124' });
+    expect(s.sent(call.contactId).sms).toHaveLength(1);
+    for (const kind of ['webhook.process', 'followup.attribute', 'followup.step'])
+      expect(await handedOff(kind)).toBe(0);
+  }, 30_000);
+});
