@@ -6,6 +6,7 @@ import { attributionTags, isHighValue } from '../core/attribution.js';
 import { withHandOff } from '../jobs/hand-off.js';
 import { defineJob, RECORDED } from '../jobs/registry.js';
 import { removedUsersCopy, settingsCopy } from './checked-copies.js';
+import { stepFactsSql } from './step-facts.js';
 import { ATTRIBUTE_JOB } from './missed-call.js';
 import { assignmentPool } from './round-robin.js';
 import { ghlJobError } from '../ghl/job-errors.js';
@@ -39,6 +40,13 @@ interface RunFacts {
  * the contact's own tags), and route it to a rep. A contact-tagged high-value lead gets its callback task now.
  * Its database side is one statement (ringback_attribute_run, migrations/0021_missed_call.sql).
  */
+interface AttributeAnswer {
+  outcome: 'stale' | 'gone' | 'done';
+  /** The run's step due now, claimed for this process's worker (src/jobs/hand-off.ts). */
+  handedOff?: { payload: Record<string, unknown> } & Record<string, unknown>;
+  facts?: unknown;
+}
+
 export function attributeJob(deps: Deps, ghl: GhlApi) {
   return defineJob({
     kind: ATTRIBUTE_JOB,
@@ -93,11 +101,23 @@ export function attributeJob(deps: Deps, ghl: GhlApi) {
           deps.handOff,
           'outbound',
           async (handOffWorker) => {
-            const { rows } = await sql<{ r: { outcome: 'stale' | 'gone' | 'done'; handedOff?: unknown } }>`
-              select ringback_attribute_run(${JSON.stringify({ ...p, handOffWorker })}::jsonb) as r`.execute(deps.db);
-            return rows[0]?.r;
+            // The step handed off comes with its facts, as the lane's claim returns them (step-facts.ts); read
+            // after the attribution in the same statement (the function reads with a snapshot of its own).
+            const { rows } = await sql<{ r: AttributeAnswer; facts: unknown }>`
+              select r, case when r->'handedOff' is not null then ${stepFactsSql(
+                sql`(r->'handedOff'->'payload'->>'runStepId')::bigint`,
+                p.now,
+              )} end as facts
+              from (select ringback_attribute_run(${JSON.stringify({ ...p, handOffWorker })}::jsonb) as r) x`.execute(
+              deps.db,
+            );
+            const row = rows[0];
+            return row ? { ...row.r, facts: row.facts } : undefined;
           },
-          (answer) => answer?.handedOff,
+          (answer) =>
+            answer?.handedOff
+              ? { ...answer.handedOff, payload: { ...answer.handedOff.payload, facts: answer.facts } }
+              : null,
         );
         if (r?.outcome === 'stale') continue;
         // The step due now, if any, was handed off; a high-value lead's task brought forward is woken for.

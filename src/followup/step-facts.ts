@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { PREPARED } from '../db/prepared.js';
 import type { GhlContact } from '../ghl/api.js';
@@ -11,7 +11,6 @@ import type { RunsTable, RunStepsTable } from './tables.js';
 import { MATCH_BEFORE_MS, type VoiceAiFacts, type VoiceAiOutcome } from './voice-ai.js';
 
 type Db = Kysely<Database>;
-const DAY_MS = 86_400_000;
 
 export interface StepFacts {
   step: Selectable<RunStepsTable>;
@@ -38,7 +37,7 @@ export interface StepFacts {
   routeNow(settings: Settings, contact: GhlContact): Promise<string | null>;
 }
 
-interface FactsRow {
+export interface FactsRow {
   step: Record<string, unknown>;
   run: Record<string, unknown>;
   siblings: Record<string, unknown>[];
@@ -56,42 +55,25 @@ interface FactsRow {
 }
 
 /**
- * Speed: replaces eight small queries and the Voice AI query; with the intent and the settle, a step in 3 round
- * trips and its share of the claim (27 before commit 171b450).
- * Everything a step decides on, in one statement: it runs for every step, and each round trip is a context
- * switch on both sides; eight small queries cost several times this one. Rows come back as JSON: timestamps
- * (the `*_at` columns) are revived to dates.
+ * Everything a step decides on, in one statement (ringback_step_facts, migrations/0030_step_facts.sql): it runs
+ * for every step, and each round trip is a context switch on both sides. Speed: replaced eight small queries and
+ * the Voice AI query (27 round trips per step before commit 171b450); the outbound lane's claim and a hand-off
+ * return it with the step's job (stepFactsClaimed), so a step spends two round trips of its own, the intent and
+ * the settle. Rows come back as JSON: timestamps (the `*_at` columns) are revived to dates.
  */
 export async function loadStepFacts(db: Db, runStepId: number, now: Date): Promise<StepFacts | null> {
-  const { rows } = await sql<FactsRow>`${sql.raw(PREPARED)}
-    select to_jsonb(s) as step, to_jsonb(r) as run,
-      (select coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'step_id', x.step_id, 'action', x.action,
-                'state', x.state, 'ghl_id', x.ghl_id, 'done_at', x.done_at) order by x.due_at, x.id), '[]'::jsonb)
-         from run_steps x where x.run_id = r.id) as siblings,
-      (select jsonb_build_object('sms_opted_out', f.sms_opted_out_at is not null, 'not_textable', f.not_textable_at is not null,
-                'sms_held', f.sms_held_at is not null, 'email_opted_out', f.email_opted_out_at is not null)
-         from contact_flags f where f.location_id = r.location_id and f.contact_id = r.contact_id) as flags,
-      (select coalesce(jsonb_agg(coalesce(t.done_at, t.intent_at)), '[]'::jsonb) from run_steps t
-         where t.location_id = r.location_id and t.contact_id = r.contact_id and t.action = 'sms' and t.id <> s.id
-           and ((t.state = 'done' and t.done_at > ${new Date(now.getTime() - DAY_MS)}) or t.state = 'sending')) as touches,
-      (select m.voicemail_url from missed_calls m where m.run_id = r.id and m.voicemail_url is not null
-         order by m.called_at desc limit 1) as voicemail_url,
-      (select coalesce(jsonb_agg(jsonb_build_object('kind', e.kind, 'ref', e.ref, 'at', e.at)), '[]'::jsonb) from contact_events e
-         where e.location_id = r.location_id and e.contact_id = r.contact_id and e.at >= r.started_at) as history,
-      (select ls.settings::text from location_settings ls where ls.location_id = s.location_id) as settings,
-      (select p.business_address from location_profiles p where p.location_id = s.location_id) as business_address,
-      exists(select 1 from voice_ai_calls v where v.location_id = r.location_id
-               and v.received_at >= ${new Date(now.getTime() - 30 * DAY_MS)}) as voice_ai_uses,
-      (select jsonb_build_object('outcome', v.outcome, 'summary', v.summary) from voice_ai_calls v
-         where v.location_id = r.location_id and v.contact_id = r.contact_id
-           and v.started_at >= r.started_at - make_interval(secs => ${MATCH_BEFORE_MS / 1000})
-         order by v.started_at desc limit 1) as voice_ai_call,
-      i.status as install_status, i.timezone, i.name
-    from run_steps s
-    join runs r on r.id = s.run_id
-    left join installations i on i.location_id = s.location_id
-    where s.id = ${runStepId}`.execute(db);
-  const row = rows[0];
+  const { rows } = await sql<{ f: FactsRow | null }>`${sql.raw(PREPARED)}
+    select ${stepFactsSql(sql`${runStepId}::bigint`, now)} as f`.execute(db);
+  return stepFactsFrom(db, rows[0]?.f ?? null);
+}
+
+/** The SQL that reads a step's facts as JSON, for the statement that claims its job. */
+export function stepFactsSql(runStepId: RawBuilder<unknown>, now: Date): RawBuilder<unknown> {
+  return sql`ringback_step_facts(${runStepId}, ${now}::timestamptz, ${MATCH_BEFORE_MS / 1000}::float8)`;
+}
+
+/** The facts as a claim returned them (stepFactsSql); null when the step is gone. */
+export function stepFactsFrom(db: Db, row: FactsRow | null): StepFacts | null {
   if (!row) return null;
   const step = reviveDates(row.step) as unknown as Selectable<RunStepsTable>;
   const run = reviveDates(row.run) as unknown as Selectable<RunsTable>;

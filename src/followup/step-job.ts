@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { type GhlApi, GhlNotInstalledError } from '../ghl/api.js';
@@ -14,7 +15,7 @@ import { checkGhlForContact } from './rest-check.js';
 import { addRunEvent, markRestChecked, STEP_JOB, stopLocationRuns } from './runs.js';
 import { type JobMark, settleStep } from './settle.js';
 import { ghlJobError } from '../ghl/job-errors.js';
-import { loadStepFacts } from './step-facts.js';
+import { type FactsRow, loadStepFacts, type StepFacts, stepFactsFrom, stepFactsSql } from './step-facts.js';
 import { effectiveCap } from '../core/state-rules.js';
 import { settleUnknownSend } from './step-retry.js';
 import { sendStepOnce } from './step-send.js';
@@ -30,13 +31,17 @@ import { VOICE_AI_PENDING, VOICE_AI_WAIT_NOTE, voiceAiWait, withVoiceAi } from '
 export function stepJob(deps: Deps, ghl: GhlApi, users: UserDirectory) {
   return defineJob({
     kind: STEP_JOB,
-    schema: z.object({ runStepId: z.number().int() }),
+    // `facts` comes with the claim (claimPayload), never from the queue: null when the step is gone.
+    schema: z.object({ runStepId: z.number().int(), facts: z.unknown().optional() }),
     maxAttempts: 8,
-    async handle({ runStepId }, job) {
+    claimPayload: (now) =>
+      sql`payload || jsonb_build_object('facts', ${stepFactsSql(sql`(payload->>'runStepId')::bigint`, now)})`,
+    async handle({ runStepId, facts }, job) {
       // The step's settle records the job done with it when it ends the job's work (jobs/registry.ts RECORDED).
       const mark: JobMark = { id: job.id, workerId: job.workerId, recorded: false };
       try {
-        await runStep(deps, ghl, users, runStepId, mark);
+        const given = facts === undefined ? undefined : stepFactsFrom(deps.db, facts as FactsRow | null);
+        await runStep(deps, ghl, users, runStepId, mark, given);
         return mark.recorded ? RECORDED : undefined;
       } catch (err) {
         // GHL refused the install itself (refresh token rejected): retrying cannot help, and neither can the
@@ -71,9 +76,17 @@ async function stopInstallRuns(trx: Deps['db'], err: GhlNotInstalledError, now: 
     .execute();
 }
 
-async function runStep(deps: Deps, ghl: GhlApi, users: UserDirectory, runStepId: number, job: JobMark): Promise<void> {
+async function runStep(
+  deps: Deps,
+  ghl: GhlApi,
+  users: UserDirectory,
+  runStepId: number,
+  job: JobMark,
+  /** Read by the claim of the job (undefined: read them now). */
+  given?: StepFacts | null,
+): Promise<void> {
   const { db, clock } = deps;
-  const facts = await loadStepFacts(db, runStepId, clock.now());
+  const facts = given === undefined ? await loadStepFacts(db, runStepId, clock.now()) : given;
   if (!facts || !['pending', 'sending'].includes(facts.step.state)) return;
   const { step, run, location: ctx } = facts;
   if (!ctx.installed) {

@@ -1,7 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { PREPARED } from '../db/prepared.js';
-import { claimedPayload, type LaneName, laneFilter } from './lanes.js';
+import { claimedPayload, type LaneName, laneFilter, laneOf } from './lanes.js';
+import type { JobDefinition } from './registry.js';
 import type { JobState } from './tables.js';
 
 export type Executor = Kysely<Database>;
@@ -56,7 +57,7 @@ export async function enqueueJob(db: Executor, job: EnqueueInput, now: Date): Pr
  */
 export async function claimJobs(
   db: Executor,
-  opts: { workerId: string; now: Date; limit: number; lane?: LaneName },
+  opts: { workerId: string; now: Date; limit: number; lane?: LaneName; payload?: RawBuilder<unknown> },
 ): Promise<ClaimedJob[]> {
   if (!opts.lane) {
     const intake = await claimJobs(db, { ...opts, lane: 'intake' });
@@ -74,8 +75,10 @@ export async function claimJobs(
  */
 export async function claimLane(
   db: Executor,
-  opts: { workerId: string; now: Date; limit: number; lane: LaneName },
+  /** payload: what the outbound lane's claim returns as each job's payload (claimedPayloads); the stored one by default. */
+  opts: { workerId: string; now: Date; limit: number; lane: LaneName; payload?: RawBuilder<unknown> },
 ): Promise<{ jobs: ClaimedJob[]; nextRunAt: Date | null }> {
+  const payload = opts.lane === 'outbound' && opts.payload ? opts.payload : claimedPayload(opts.lane);
   const res = await sql<ClaimedJob & { hint: boolean }>`${sql.raw(PREPARED)}
     with picked as materialized (
       select id from jobs where state = 'pending' and ${laneFilter(opts.lane)} and run_at <= ${opts.now}
@@ -84,7 +87,7 @@ export async function claimLane(
       update jobs set state = 'running', locked_by = ${opts.workerId}, locked_at = ${opts.now},
         attempts = attempts + 1, updated_at = ${opts.now}
       from picked where jobs.id = picked.id
-      returning jobs.id, kind, ${claimedPayload(opts.lane)} as payload, attempts, max_attempts, location_id, run_at
+      returning jobs.id, kind, ${payload} as payload, attempts, max_attempts, location_id, run_at
     )
     select id, kind, payload, attempts, max_attempts, location_id, run_at, false as hint from claimed
     union all
@@ -189,4 +192,15 @@ export async function countJobsByState(db: Executor): Promise<Record<string, num
     .groupBy('state')
     .execute();
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+}
+
+/**
+ * The outbound lane's payload expression from the kinds that ask for one (JobDefinition.claimPayload), or
+ * undefined when none does: `case kind when … then … else payload end`, one branch per such kind.
+ */
+export function claimedPayloads(defs: Iterable<JobDefinition>, now: Date): RawBuilder<unknown> | undefined {
+  const branches = [...defs]
+    .filter((d) => d.claimPayload && laneOf(d.kind) === 'outbound')
+    .map((d) => sql`when ${sql.lit(d.kind)} then ${d.claimPayload?.(now)}`);
+  return branches.length ? sql`case kind ${sql.join(branches, sql` `)} else payload end` : undefined;
 }

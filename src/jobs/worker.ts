@@ -6,6 +6,7 @@ import { createCompletions } from './completions.js';
 import { PermanentJobError, RetryAtError } from './errors.js';
 import {
   type ClaimedJob,
+  claimedPayloads,
   claimJobs,
   claimLane,
   type Executor,
@@ -153,7 +154,13 @@ export function createWorker(opts: WorkerOptions): Worker {
 
   async function runOnce(): Promise<number> {
     await recoverIfDue();
-    const jobs = await claimJobs(opts.db, { workerId: id, now: opts.clock.now(), limit: concurrency });
+    const now = opts.clock.now();
+    const jobs = await claimJobs(opts.db, {
+      workerId: id,
+      now,
+      limit: concurrency,
+      payload: claimedPayloads(opts.registry.values(), now),
+    });
     await Promise.all(jobs.map(runJob));
     return jobs.length;
   }
@@ -256,7 +263,13 @@ export function createWorker(opts: WorkerOptions): Worker {
         try {
           await recoverIfDue();
           const now = opts.clock.now();
-          const { jobs, nextRunAt } = await claimLane(opts.db, { workerId: id, now, limit: free, lane: lane.name });
+          const { jobs, nextRunAt } = await claimLane(opts.db, {
+            workerId: id,
+            now,
+            limit: free,
+            lane: lane.name,
+            payload: claimedPayloads(opts.registry.values(), now),
+          });
           claimed = jobs.length;
           // Jobs stored ahead of time (a run's steps) wake nobody when they come due, and finishes wake the lane
           // only while its jobs keep running: once the last one finished inside REFILL_MS of a claim (or during
