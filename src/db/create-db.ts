@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { PgliteConnection } from './pglite-connection.js';
 import { PreparingClient } from './prepared.js';
 
 export interface DbOptions {
@@ -52,9 +53,9 @@ function postgresKysely(url: string, max: number): Kysely<Database> {
 }
 
 /**
- * One code path for both backends: kysely's PostgresDialect over a pg.Pool. PGlite gets its pool from
- * createPgConfig with max 1 (it is single-connection); the connection timeout turns an accidental use of `db`
- * inside a transaction (which would wait forever for the one connection) into an error.
+ * One code path for both backends: kysely's PostgresDialect over a pg.Pool. PGlite's pool has max 1 (it is
+ * single-connection) over one PgliteConnection (pglite-connection.ts); the connection timeout turns an
+ * accidental use of `db` inside a transaction (which would wait forever for the one connection) into an error.
  */
 export async function createDb(opts: DbOptions): Promise<Db> {
   if (opts.databaseUrl && opts.databaseUrl !== 'memory://') {
@@ -63,10 +64,7 @@ export async function createDb(opts: DbOptions): Promise<Db> {
     return { db, intake, kind: 'postgres', close: () => Promise.all([db.destroy(), intake.destroy()]).then(() => {}) };
   }
   // Loaded only when embedded: the module alone is about 50 MB of a Postgres-backed process's memory.
-  const [{ PGlite }, { createPgConfig }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite/node-postgres'),
-  ]);
+  const { PGlite } = await import('@electric-sql/pglite');
   const inMemory = opts.databaseUrl === 'memory://';
   const release = inMemory ? () => {} : lockDataDir(opts.dataDir);
   let pglite: PGlite;
@@ -78,12 +76,17 @@ export async function createDb(opts: DbOptions): Promise<Db> {
     release();
     throw err;
   }
-  const pool = new pg.Pool({
-    ...createPgConfig(pglite),
+  // pg's Client takes a ready connection (undocumented, what PGlite's own adapter relies on too); PGlite
+  // accepts any user and password.
+  const config: pg.PoolConfig & { connection: PgliteConnection } = {
+    user: 'postgres',
+    password: 'unused',
+    connection: new PgliteConnection(pglite),
     max: 1,
     connectionTimeoutMillis: 15_000,
     Client: PreparingClient,
-  });
+  };
+  const pool = new pg.Pool(config);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
