@@ -47,6 +47,11 @@ export interface E2eRate {
   lagMs: Summary;
   sent: number;
   stealPct: number;
+  /**
+   * Event-loop delay p99 while the webhooks were posted: Ringback's (an acknowledgement waits behind it) and the
+   * load generator's own (its latencies include it: on a saturated machine the clock that times them stalls too).
+   */
+  loopDelayMs: { service: number; load: number };
   roundTripsPerCall: number;
   /** CPU ms per missed call, per process, until its first SMS is sent and its jobs are done. */
   cpu: Record<string, number>;
@@ -168,6 +173,7 @@ async function oneRate(s: Stack, o: E2eOptions, rate: number, n: number): Promis
   const cpuBefore = s.cpu.snapshot();
   const ticks = machineTicks();
   const t0 = Date.now();
+  await s.service.call('loopDelay', null);
   const ack = await s.load.call('open', {
     url: `${s.url}/webhooks/ghl`,
     rate,
@@ -175,6 +181,7 @@ async function oneRate(s: Stack, o: E2eOptions, rate: number, n: number): Promis
     durationMs: o.durationMs,
     plan,
   });
+  const serviceLoop = await s.service.call('loopDelay', null);
   // Costs are per missed call fully handled: the wait for the last first SMS and job is long, the lag counts it.
   const wait = Math.max(o.graceMs, 60_000);
   const sends = await collectSends(s, from, prefix, count, Date.now() + wait);
@@ -204,6 +211,7 @@ async function oneRate(s: Stack, o: E2eOptions, rate: number, n: number): Promis
     lagMs: summarize(lags),
     sent: measured.filter((r) => sentAt.has(String(r['contact_id']))).length,
     stealPct,
+    loopDelayMs: { service: serviceLoop.p99, load: ack.loopDelayMs.p99 },
     roundTripsPerCall,
     cpu,
     seconds,
@@ -280,7 +288,7 @@ export async function measureEndToEnd(s: Stack, o: E2eOptions, log: (m: string) 
     calls += r.calls;
     rates.push(r);
     log(
-      `  ${rate} missed calls/s: ack p50 ${r.ack.latency.p50.toFixed(1)} p99 ${r.ack.latency.p99.toFixed(1)} ms, ${r.every2xx ? 'every webhook 2xx' : `${r.ack.failed} failed`}; first SMS lag p99 ${r.lagMs.p99.toFixed(0)} ms (${r.sent}/${r.lagMs.n} sent); ${r.roundTripsPerCall.toFixed(1)} round trips, CPU ${(r.cpu['service'] ?? 0).toFixed(2)} + ${(r.cpu['postgres'] ?? 0).toFixed(2)} ms per call; CPU steal ${r.stealPct.toFixed(1)}%`,
+      `  ${rate} missed calls/s: ack p50 ${r.ack.latency.p50.toFixed(1)} p99 ${r.ack.latency.p99.toFixed(1)} ms, ${r.every2xx ? 'every webhook 2xx' : `${r.ack.failed} failed`}; first SMS lag p99 ${r.lagMs.p99.toFixed(0)} ms (${r.sent}/${r.lagMs.n} sent); ${r.roundTripsPerCall.toFixed(1)} round trips, CPU ${(r.cpu['service'] ?? 0).toFixed(2)} + ${(r.cpu['postgres'] ?? 0).toFixed(2)} ms per call; CPU steal ${r.stealPct.toFixed(1)}%; loop delay p99 service ${r.loopDelayMs.service.toFixed(0)}, load ${r.loopDelayMs.load.toFixed(0)} ms`,
     );
   }
   const after = await settledSize(s);

@@ -19,7 +19,7 @@ export function e2eRows(e: E2eResult, db: 'postgres' | 'pglite'): Row[] {
     out.push(
       [
         `Missed calls at ${n0(r.rate)}/s end to end: ack`,
-        `${lat(r.ack.latency)}, ${r.every2xx ? 'every webhook 2xx' : `${r.ack.failed} of ${r.ack.sent} not 2xx`}; CPU steal ${r.stealPct.toFixed(1)}%`,
+        `${lat(r.ack.latency)}, ${r.every2xx ? 'every webhook 2xx' : `${r.ack.failed} of ${r.ack.sent} not 2xx`}; CPU steal ${r.stealPct.toFixed(1)}%; loop delay p99 service ${r.loopDelayMs.service.toFixed(0)} / load ${r.loopDelayMs.load.toFixed(0)} ms`,
         'p99 < 25 ms, all 2xx',
         verdict(r.ack.latency.p99 < 25 && r.every2xx),
       ],
