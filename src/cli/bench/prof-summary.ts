@@ -1,8 +1,10 @@
 /**
  * `tsx src/cli/bench/prof-summary.ts <file.cpuprofile> [top]`: where a --cpu-prof profile of the service spent
- * its CPU, by self time: per function and per area (a package of node_modules, a folder of src, node itself).
+ * its CPU, by self time: per function and per area (a package of node_modules, a folder of src, node itself),
+ * and on PGlite, Postgres's own functions by inclusive time (which of its stages a statement's time goes to).
  */
 import { readFileSync } from 'node:fs';
+import { pgliteFunctionNames } from './wasm-names.js';
 
 interface ProfileNode {
   id: number;
@@ -73,6 +75,29 @@ for (const [id, us] of self) {
   const area = areaOf(f.url, f.functionName);
   byArea.set(area, (byArea.get(area) ?? 0) + us);
 }
+// PGlite's module is the WebAssembly with the most samples; Postgres's functions named where it exports them.
+const wasmSelf = new Map<string, number>();
+for (const [id, us] of self) {
+  const url = byId.get(id)?.callFrame.url ?? '';
+  if (url.startsWith('wasm://')) wasmSelf.set(url, (wasmSelf.get(url) ?? 0) + us);
+}
+const pgliteUrl = [...wasmSelf.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+const postgres = new Map<string, number>();
+if (pgliteUrl) {
+  const names = pgliteFunctionNames();
+  const nameOf = (f: ProfileNode['callFrame']) => {
+    const index = f.url === pgliteUrl ? /^wasm-function\[(\d+)\]$/.exec(f.functionName)?.[1] : undefined;
+    return index === undefined ? undefined : names.get(Number(index));
+  };
+  for (const [id, us] of self) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const name = nameOf(byId.get(cur)?.callFrame ?? { functionName: '', url: '', lineNumber: 0 });
+      if (name && !seen.has(name)) postgres.set(name, (postgres.get(name) ?? 0) + us);
+      if (name) seen.add(name);
+    }
+  }
+}
 const wall = profile.endTime - profile.startTime;
 const n = Number(count ?? 25);
 process.stdout.write(
@@ -84,5 +109,8 @@ process.stdout.write(
     ...top(byFn, total, n),
     'our functions (inclusive, synchronous part):',
     ...top(ours, total, n),
+    ...(postgres.size > 0
+      ? ["PGlite's Postgres functions (inclusive; exported ones only):", ...top(postgres, total, n)]
+      : []),
   ].join('\n') + '\n',
 );

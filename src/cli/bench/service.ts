@@ -13,6 +13,8 @@ import { startRuntime } from '../../runtime.js';
 import type { ServiceApi } from './protocol.js';
 import { serve } from './rpc.js';
 import { claimBench, databaseSize, insertCeiling, runSql } from './service-commands.js';
+import { dumpProfile, noteStatement, profilePglite } from './sql-profile.js';
+import { nextWindow } from './window-profile.js';
 
 // Every statement the service sends (BEGIN and COMMIT included) is one round trip: counted for the report.
 let roundTrips = 0;
@@ -20,9 +22,12 @@ const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) =>
 const query = proto.query;
 // BENCH_TRACE_SQL=1 writes each statement's first line to the service log: what a step or a webhook costs.
 const trace = process.env['BENCH_TRACE_SQL'] === '1';
+// BENCH_PROFILE_SQL=1 (PGlite): CPU per statement (sql-profile.ts); BENCH_PROFILE_WINDOWS: window-profile.ts.
+const sqlProfile = process.env['BENCH_PROFILE_SQL'] === '1';
+const windowDir = process.env['BENCH_PROFILE_WINDOWS'];
 proto.query = function (this: unknown, ...args: unknown[]) {
   roundTrips += 1;
-  if (trace) {
+  if (trace || sqlProfile) {
     const first = args[0];
     const text =
       typeof first === 'string'
@@ -30,7 +35,8 @@ proto.query = function (this: unknown, ...args: unknown[]) {
         : typeof first === 'object' && first && 'text' in first
           ? String(first.text)
           : '?';
-    process.stderr.write(`${new Date().toISOString()} sql ${text.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+    if (sqlProfile) noteStatement(text);
+    if (trace) process.stderr.write(`${new Date().toISOString()} sql ${text.replace(/\s+/g, ' ').slice(0, 140)}\n`);
   }
   return Reflect.apply(query, this, args);
 };
@@ -47,6 +53,8 @@ const rt = await startRuntime({
   // The port is known only once listening; the OAuth redirect URI is built from the config.
   baseUrlFromListen: true,
 });
+
+if (sqlProfile && rt.db.pglite) profilePglite(rt.db.pglite);
 
 let stopping = false;
 process.on('SIGTERM', () => {
@@ -76,7 +84,11 @@ serve<ServiceApi>(
       await applyRetention(rt.db.db, new Date(Date.now() + aheadMs), config.retention);
       return null;
     },
-    roundTrips: async () => roundTrips,
+    roundTrips: async () => {
+      if (sqlProfile) dumpProfile();
+      if (windowDir) await nextWindow(windowDir);
+      return roundTrips;
+    },
     async loopDelay() {
       const out = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
       loop.reset();

@@ -65,6 +65,8 @@ export async function startStack(env: BenchEnv, locationCount: number): Promise<
         SESSION_SECRET: 'bench-session-secret-0123456789',
         METRICS_TOKEN: BENCH_METRICS_TOKEN,
         BENCH_TRACE_SQL: process.env['BENCH_TRACE_SQL'],
+        BENCH_PROFILE_SQL: process.env['BENCH_PROFILE_SQL'],
+        BENCH_PROFILE_WINDOWS: process.env['BENCH_PROFILE_WINDOWS'] === '1' ? env.logDir : undefined,
       },
       logFile: `${env.logDir}/service-${role}.log`,
       execArgv: env.serviceExecArgv,
