@@ -16,6 +16,9 @@ function header(headers: unknown, name: string): string | undefined {
   return undefined;
 }
 
+/** The answer headers retryAtFrom reads (node's lower-case names). */
+export const RETRY_HEADERS = ['retry-after', 'date', 'x-ratelimit-interval-milliseconds'] as const;
+
 /**
  * When to try again after a 429, on the injected clock: `Retry-After` (seconds, or an HTTP date measured against
  * the answer's own `Date` so no wall clock is consulted), else `X-RateLimit-Interval-Milliseconds` when the burst
