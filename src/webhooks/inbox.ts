@@ -31,6 +31,8 @@ export interface IncomingWebhook {
   quiet?: QuietRecord | null;
   /** A worker of this process that kept a slot for the webhook's job: the job is stored claimed by it (hand-off). */
   handOffWorker?: string | null;
+  /** `body` parsed (the route has it): a job handed off carries it, as the intake lane's claim would. */
+  json?: unknown;
 }
 
 /** What storing one webhook did. */

@@ -3,7 +3,8 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { withTimeout } from '../timeout.js';
 import { groupCommit } from './group-commit.js';
-import { type IncomingWebhook, type QuietRecord, type StoreResult, storeWebhooks, WEBHOOK_JOB } from './inbox.js';
+import { storeHandingOff } from './hand-off-store.js';
+import type { IncomingWebhook, QuietRecord, StoreResult } from './inbox.js';
 import { webhookKeys } from './signature.js';
 import { type VerifiedEvent, verifiedEvent, WebhookRejected } from './verified-event.js';
 
@@ -66,7 +67,7 @@ export function webhookIntake(deps: Deps, quietRule?: QuietRule): WebhookIntake 
   const log = deps.logger.child({ component: 'webhooks' });
   const reject = (reason: string) =>
     deps.metrics.inc('ringback_webhooks_rejected_total', 'Webhooks rejected by reason', { reason });
-  const store = groupCommit((batch: readonly IncomingWebhook[]) => storeWebhooks(deps.intakeDb ?? deps.db, batch), {
+  const store = groupCommit((batch: readonly IncomingWebhook[]) => storeHandingOff(deps, batch), {
     maxBatch: MAX_BATCH,
     maxBatchSize: MAX_BATCH_CHARS,
     sizeOf: (w) => w.body.length,
@@ -104,55 +105,18 @@ export function webhookIntake(deps: Deps, quietRule?: QuietRule): WebhookIntake 
         throw err;
       }
       const { event, webhookId, body, json, signatureKind } = v;
-      const quietRecord = quietRule && event.known ? quietOf(quietRule, event.type, json, now) : null;
-      // The job of a webhook that is not quiet is stored claimed for this process's worker when it has a slot
-      // free (src/jobs/hand-off.ts): no claim, no wake-up. A quiet one rarely gets a job: it keeps no slot.
-      const slot = quietRecord ? null : (deps.handOff?.('intake') ?? null);
-      let result: StoreResult;
-      try {
-        result = await stored({
-          webhookId,
-          type: event.type,
-          locationId: event.locationId,
-          body,
-          signatureKind,
-          receivedAt: now,
-          quiet: quietRecord,
-          handOffWorker: slot?.workerId ?? null,
-        });
-      } catch (err) {
-        // A write that timed out may still have committed its job claimed: the stale-lock recovery runs it.
-        slot?.release();
-        throw err;
-      }
-      const { duplicate, quiet, handedOff } = result;
-      if (slot && handedOff) {
-        const job = {
-          id: handedOff.id,
-          kind: WEBHOOK_JOB,
-          // What the intake lane's claim would have returned with it (jobs/lanes.ts claimedPayload).
-          payload: {
-            webhookId,
-            stored: {
-              type: event.type,
-              location_id: event.locationId,
-              body: json,
-              received_at: now.toISOString(),
-              processed_at: null,
-            },
-          },
-          attempts: 1,
-          max_attempts: handedOff.maxAttempts,
-          location_id: event.locationId,
-          run_at: now,
-        };
-        // After this acknowledgement is written, not before it.
-        setImmediate(() => slot.take(job));
-      } else {
-        slot?.release();
-        // A quiet webhook is stored processed: there is no job to wake the worker for.
-        if (!duplicate && !quiet) deps.wakeWorker?.();
-      }
+      const { duplicate, quiet, handedOff } = await stored({
+        webhookId,
+        type: event.type,
+        locationId: event.locationId,
+        body,
+        json,
+        signatureKind,
+        receivedAt: now,
+        quiet: quietRule && event.known ? quietOf(quietRule, event.type, json, now) : null,
+      });
+      // A quiet webhook is stored processed, and a job handed off runs at once: no worker to wake for them.
+      if (!duplicate && !quiet && !handedOff) deps.wakeWorker?.();
       deps.metrics.inc('ringback_webhooks_received_total', 'Webhooks accepted by type', {
         type: event.known ? event.type : 'other',
         duplicate: duplicate ? 'true' : 'false',

@@ -4,9 +4,11 @@
  * that is due at once; none waits for a claim of its lane. Checked failing with the runtime's hand-off unwired (the counter stays at zero; the text is
  * still sent, through claims).
  */
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { LOCATION_ID, TRACKING_NUMBERS } from '../../src/sandbox/seed.js';
+import { onPostgres } from '../helpers/db.js';
 import { type EngineStack, seedSettings, startEngineStack } from '../helpers/engine.js';
 
 let s: EngineStack | undefined;
@@ -78,4 +80,50 @@ describe('hand-off', () => {
     for (const kind of ['webhook.process', 'followup.attribute', 'followup.step'])
       expect(await handedOff(kind)).toBe(0);
   }, 30_000);
+
+  // The write's own continuation takes the job, not the delivery waiting on it (webhooks/hand-off-store.ts):
+  // checked failing with the slot kept by the delivery, which gave it back when it answered 429 while the write,
+  // blocked, went on to commit the job claimed, and the job waited for the stale-lock recovery.
+  it.skipIf(!onPostgres)(
+    'a write that commits after its delivery was answered 429 still runs its job',
+    async () => {
+      s = await startEngineStack(firstTextAtOnce());
+      s.rt.worker.start();
+      const db = s.rt.db.db;
+      let release = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let locked = () => {};
+      const isLocked = new Promise<void>((r) => {
+        locked = r;
+      });
+      // The inbox statement's job insert waits behind this lock past the store's 5 s timeout.
+      const holder = db.connection().execute(async (c) => {
+        await sql`begin`.execute(c);
+        await sql`lock table jobs in exclusive mode`.execute(c);
+        locked();
+        await held;
+        await sql`commit`.execute(c);
+      });
+      await isLocked;
+      let call: Awaited<ReturnType<typeof s.sandbox.phone.placeCall>>;
+      try {
+        call = await s.sandbox.phone.placeCall({
+          locationId: LOCATION_ID,
+          from: '+14155550125',
+          to: TRACKING_NUMBERS.website,
+          outcome: 'no-answer',
+        });
+      } finally {
+        release();
+        await holder;
+      }
+      expect(call.delivery.status).toBe(429);
+      // The write went on and committed: the job runs now, not at a poll (a minute) or the stale-lock recovery.
+      await untilSent(call.contactId, 1);
+      expect(await handedOff('webhook.process')).toBe(1);
+    },
+    40_000,
+  );
 });
