@@ -14,13 +14,13 @@ import {
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
- * axios's request path with a lean transport: axios keeps the interface (config, interceptors, AxiosError codes),
- * node:http carries the bytes. Measured on the bench machine, axios's own http adapter (stream pipeline,
- * follow-redirects, proxy lookup, decompression setup) cost about 0.25 ms of CPU per GHL call against 0.1 ms
- * here, and a follow-up step makes four calls. What the GHL client needs from it: keep-alive, a body sent as
- * given, the answer as text with the headers it names, a total timeout (ECONNABORTED), and network errors with
- * their codes. No redirects (GHL's API does not redirect), no proxies, no compression (we send no
- * Accept-Encoding).
+ * An axios adapter with a lean transport: axios keeps the interface (its request config, AxiosHeaders, AxiosError
+ * and its codes), node:http carries the bytes; the GHL client calls it directly (http.ts). Measured on the bench
+ * machine, axios's own http adapter (stream pipeline, follow-redirects, proxy lookup, decompression setup) cost
+ * about 0.25 ms of CPU per GHL call against 0.1 ms here, and a follow-up step makes four calls. What the GHL client
+ * needs from it: keep-alive, a body sent as given, the answer as text with the headers it names, a total timeout
+ * (ECONNABORTED), and network errors with their codes. No redirects (GHL's API does not redirect), no proxies, no
+ * compression (we send no Accept-Encoding).
  */
 export function createLeanAdapter(answerHeaders: readonly string[]): AxiosAdapter {
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
