@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --quick] [--cpu-prof] [--only=ingest,lag,tp,e2e,scale,size] [--traffic=missedCalls=5,...]`: Ringback driven as GHL drives
+ * `npm run bench [-- --quick] [--cpu-prof] [--echo] [--only=ingest,lag,tp,e2e,scale,size] [--traffic=missedCalls=5,...]`: Ringback driven as GHL drives
  * it, on PGlite, or on Postgres when DATABASE_URL is set (an empty database the caller creates and drops).
  * Prints a table and writes bench-results/<timestamp>-<db>.json. A benchmark, not a test: figures measured on a
  * shared machine are noisy (the load average at start is printed with them); CPU per unit varies much less.
  * Profiling: --cpu-prof writes the service's profile next to the logs (read it with
  * `npx tsx src/cli/bench/prof-summary.ts <file>`); BENCH_TRACE_SQL=1 logs every statement the service sends.
+ * --echo: the sandbox posts each message Ringback sends back to it as an OutboundMessage webhook, as GHL does
+ * (off by default, so the figures compare with earlier rounds; the e2e phase's costs per call then include it).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -36,7 +38,8 @@ const cpuProf = [
   // BENCH_SERVICE_FLAGS: more node flags for the service alone (--trace-gc, --max-semi-space-size=…).
   ...(process.env['BENCH_SERVICE_FLAGS']?.split(' ').filter(Boolean) ?? []),
 ];
-const stack = await startStack({ databaseUrl, dataDir, logDir, serviceExecArgv: cpuProf }, base.locations);
+const echo = argv.includes('--echo');
+const stack = await startStack({ databaseUrl, dataDir, logDir, serviceExecArgv: cpuProf, echo }, base.locations);
 const pglite = stack.kind === 'pglite';
 // PGlite inserts slowly (wasm, in the service's process): a smaller queue keeps the run within minutes.
 const pending = pglite ? (quick ? 50_000 : 200_000) : quick ? 100_000 : 1_000_000;
@@ -77,6 +80,11 @@ try {
   );
   notes.push(
     'lag and steps/s: runs seeded straight into the tables at the due rate; every step runs for real against the sandbox',
+  );
+  notes.push(
+    echo
+      ? "GHL's echo of each sent message (an OutboundMessage webhook) included in the end-to-end costs (--echo)"
+      : "end to end: without GHL's echo of each sent message (an OutboundMessage webhook; --echo adds it)",
   );
   const results: BenchResults = {
     meta: {

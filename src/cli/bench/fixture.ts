@@ -20,7 +20,8 @@ export interface Fixture {
   lines: string[];
 }
 
-export async function createFixture(locationCount: number): Promise<Fixture> {
+/** echo: the sandbox posts each message sent through the API back as an OutboundMessage webhook, as GHL does. */
+export async function createFixture(locationCount: number, echo = false): Promise<Fixture> {
   const sandbox = await createSandbox({
     clock: systemClock,
     clientId: CLIENT_ID,
@@ -29,6 +30,7 @@ export async function createFixture(locationCount: number): Promise<Fixture> {
     // The sandbox's own limit is raised out of the way; Ringback's client keeps GHL's 100 per 10 s per location.
     rateLimit: { max: 1_000_000, intervalMs: 10_000 },
     dailyLimit: 1_000_000_000,
+    echoApiMessages: echo,
   });
   const seeds = Array.from({ length: locationCount }, () => sandbox.addLocation({ timezone: 'America/New_York' }));
   return {

@@ -21,6 +21,8 @@ export interface BenchEnv {
   logDir: string;
   /** Extra node flags for the service (e.g. --cpu-prof). */
   serviceExecArgv: string[];
+  /** GHL's echo of each message Ringback sends (an OutboundMessage webhook): --echo. */
+  echo?: boolean;
 }
 
 export interface Stack {
@@ -38,7 +40,7 @@ export interface Stack {
 }
 
 export async function startStack(env: BenchEnv, locationCount: number): Promise<Stack> {
-  const fixture = await createFixture(locationCount);
+  const fixture = await createFixture(locationCount, env.echo ?? false);
   const load = await spawnChild<LoadApi>(here('./load.ts'), { env: baseEnv(), logFile: `${env.logDir}/load.log` });
   const bare = await spawnChild<Record<string, never>>(here('./bare.ts'), {
     env: baseEnv(),
