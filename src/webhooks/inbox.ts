@@ -74,7 +74,8 @@ export interface QuietRecord {
  * A quiet webhook (`quiet` set) whose contact has no run, and whose message is no run step's, is stored
  * already processed (processed_at = received_at, `quiet` true) with the contact event its processing would
  * have recorded, and gets no job: `quiet: true` in its result. Any run of the contact, whatever its state or
- * age, means the job as before (docs/quiet-webhooks.md).
+ * age, means the job as before (docs/quiet-webhooks.md). So is GHL's report of a text or email Ringback sent
+ * whose step already holds its id, with no contact event: processing would find the step and record nothing.
  */
 export async function storeWebhooks(db: Executor, batch: readonly IncomingWebhook[]): Promise<StoreResult[]> {
   const res = await db.executeQuery<{
@@ -111,12 +112,20 @@ const STORE_BATCH = `${PREPARED}
       and not exists (select 1 from runs r
                       where r.location_id = f.location_id and r.contact_id = f.quiet->>'contactId')
       and not exists (select 1 from run_steps s
-                      where s.ghl_id = f.quiet->>'ref' and s.location_id = f.location_id) as skip
+                      where s.ghl_id = f.quiet->>'ref' and s.location_id = f.location_id) as skip,
+           -- GHL's report of a text or email Ringback sent and recorded (its step holds GHL's id): processing
+           -- finds the step and records nothing (followup/ingest.ts), so it is stored processed too, with no
+           -- event. A failed delivery has no quiet record (quiet-webhook.ts) and keeps its job.
+           f.quiet is not null and f.location_id is not null
+      and f.quiet->>'kind' in ('other-automation', 'manual-message')
+      and exists (select 1 from run_steps s
+                  where s.ghl_id = f.quiet->>'ref' and s.location_id = f.location_id
+                    and s.contact_id = f.quiet->>'contactId' and s.action in ('sms', 'email')) as own
     from once f
   ), inbox as (
     insert into webhook_inbox (webhook_id, type, location_id, body, signature_kind, received_at, processed_at, quiet)
     select webhook_id, type, location_id, body, signature_kind, received_at,
-           case when skip then received_at end, skip
+           case when skip or own then received_at end, skip or own
     from decided order by webhook_id
     on conflict (webhook_id) do nothing
     returning webhook_id, location_id, received_at, quiet
@@ -136,7 +145,7 @@ const STORE_BATCH = `${PREPARED}
     insert into contact_events (location_id, contact_id, kind, at, ref)
     select d.location_id, d.quiet->>'contactId', d.quiet->>'kind', (d.quiet->>'at')::timestamptz, d.quiet->>'ref'
     from inbox i join decided d on d.webhook_id = i.webhook_id
-    where i.quiet
+    where d.skip
     order by 1, 3, 5
     on conflict (location_id, kind, ref) where ref is not null do nothing
   )

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
 import { loadSetupFacts } from '../../src/reporting/setup-facts.js';
 import type { DeliveryResult } from '../../src/sandbox/types.js';
 import {
@@ -8,6 +9,7 @@ import {
   LOCATION_ID,
   MIN,
   PHONES,
+  seedSettings,
   startEngineStack,
   TRACKING_NUMBERS,
 } from '../helpers/engine.js';
@@ -196,5 +198,41 @@ describe('webhooks that cannot matter are stored processed, with no job', () => 
       outcome: 'answered',
     });
     await expectProcessedByJob(answered.delivery);
+  });
+
+  it('GHL reporting back a text Ringback sent is stored processed with nothing recorded; a failed delivery is processed', async () => {
+    const settings = seedSettings();
+    s = await startEngineStack({
+      // The first text due with the call, at 10:00 in the caller's zone: sent at once.
+      clock: new ManualClock('2026-01-05T18:00:00Z'),
+      settings: { ...settings, sequence: settings.sequence.map((st, i) => (i ? st : { ...st, after: 'PT0S' })) },
+    });
+    const { contactId } = await missedCall(PHONES.marcus);
+    const step = await db()
+      .selectFrom('run_steps')
+      .select(['ghl_id', 'state'])
+      .where('contact_id', '=', contactId)
+      .where('action', '=', 'sms')
+      .where('ghl_id', 'is not', null)
+      .executeTakeFirstOrThrow();
+    const report = (status: string) =>
+      s.sandbox.deliver({
+        type: 'OutboundMessage',
+        locationId: LOCATION_ID,
+        contactId,
+        messageId: step.ghl_id,
+        messageType: 'SMS',
+        direction: 'outbound',
+        status,
+        source: 'api',
+        body: 'Sorry we missed your call!',
+        dateAdded: s.clock.now().toISOString(),
+      });
+    const before = await contactEvents(contactId);
+    await expectQuiet(await report('delivered'));
+    // Processing would have found the step and recorded nothing: no event, the step as it was.
+    expect(await contactEvents(contactId)).toEqual(before);
+    // A carrier's failure on the same text is a report processing acts on (delivery-status.ts).
+    await expectProcessedByJob(await report('undelivered'));
   });
 });
