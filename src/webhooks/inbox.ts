@@ -113,14 +113,20 @@ const STORE_BATCH = `${PREPARED}
                       where r.location_id = f.location_id and r.contact_id = f.quiet->>'contactId')
       and not exists (select 1 from run_steps s
                       where s.ghl_id = f.quiet->>'ref' and s.location_id = f.location_id) as skip,
-           -- GHL's report of a text or email Ringback sent and recorded (its step holds GHL's id): processing
-           -- finds the step and records nothing (followup/ingest.ts), so it is stored processed too, with no
-           -- event. A failed delivery has no quiet record (quiet-webhook.ts) and keeps its job.
+           -- GHL's report of a text or email Ringback sent: its step holds GHL's id, or, when the report beat
+           -- the send's own answer, is still sending the same words. Processing finds the step and records
+           -- nothing (followup/ingest.ts, stepByGhlId and stepStillSending), so it is stored processed too,
+           -- with no event. A failed delivery has no quiet record (quiet-webhook.ts) and keeps its job.
            f.quiet is not null and f.location_id is not null
       and f.quiet->>'kind' in ('other-automation', 'manual-message')
-      and exists (select 1 from run_steps s
-                  where s.ghl_id = f.quiet->>'ref' and s.location_id = f.location_id
-                    and s.contact_id = f.quiet->>'contactId' and s.action in ('sms', 'email')) as own
+      and (exists (select 1 from run_steps s
+                   where s.ghl_id = f.quiet->>'ref' and s.location_id = f.location_id
+                     and s.contact_id = f.quiet->>'contactId' and s.action in ('sms', 'email'))
+           or (jsonb_typeof(f.body->'body') = 'string' and f.body->>'body' <> ''
+               and exists (select 1 from run_steps s
+                           where s.location_id = f.location_id and s.contact_id = f.quiet->>'contactId'
+                             and s.state = 'sending' and s.action = 'sms'
+                             and s.rendered->>'message' = f.body->>'body'))) as own
     from once f
   ), inbox as (
     insert into webhook_inbox (webhook_id, type, location_id, body, signature_kind, received_at, processed_at, quiet)

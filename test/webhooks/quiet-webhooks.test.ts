@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { loadSetupFacts } from '../../src/reporting/setup-facts.js';
@@ -234,5 +235,41 @@ describe('webhooks that cannot matter are stored processed, with no job', () => 
     expect(await contactEvents(contactId)).toEqual(before);
     // A carrier's failure on the same text is a report processing acts on (delivery-status.ts).
     await expectProcessedByJob(await report('undelivered'));
+  });
+
+  it('a report that beats the send’s own answer is matched by the words its step is still sending', async () => {
+    const settings = seedSettings();
+    s = await startEngineStack({
+      clock: new ManualClock('2026-01-05T18:00:00Z'),
+      settings: { ...settings, sequence: settings.sequence.map((st, i) => (i ? st : { ...st, after: 'PT0S' })) },
+    });
+    const { contactId } = await missedCall(PHONES.marcus);
+    // The text as it was between its intent and GHL's answer: sending, GHL's id not yet known.
+    const step = await db()
+      .updateTable('run_steps')
+      .set({ state: 'sending', ghl_id: null })
+      .where('contact_id', '=', contactId)
+      .where('action', '=', 'sms')
+      .where('ghl_id', 'is not', null)
+      .returning(sql<string>`rendered->>'message'`.as('message'))
+      .executeTakeFirstOrThrow();
+    const report = (messageId: string, body: string) =>
+      s.sandbox.deliver({
+        type: 'OutboundMessage',
+        locationId: LOCATION_ID,
+        contactId,
+        messageId,
+        messageType: 'SMS',
+        direction: 'outbound',
+        status: 'sent',
+        source: 'api',
+        body,
+        dateAdded: s.clock.now().toISOString(),
+      });
+    const before = await contactEvents(contactId);
+    await expectQuiet(await report('msg_early_report', step.message));
+    expect(await contactEvents(contactId)).toEqual(before);
+    // Other words are another message: processed by its job.
+    await expectProcessedByJob(await report('msg_other_words', `${step.message} (edited)`));
   });
 });
