@@ -126,4 +126,25 @@ describe('hand-off', () => {
     },
     40_000,
   );
+
+  it('on the default slots, four missed calls at once while texts wait on GHL: each webhook and attribution is handed off', async () => {
+    s = await startEngineStack(firstTextAtOnce());
+    // Each send takes GHL 600 ms: the texts in flight hold their slots meanwhile.
+    s.sandbox.faults.add({ method: 'POST', path: '/conversations/messages', kind: 'latency', latencyMs: 600 });
+    s.rt.worker.start();
+    const calls = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        s!.sandbox.phone.placeCall({
+          locationId: LOCATION_ID,
+          from: `+1415555013${i}`,
+          to: TRACKING_NUMBERS.website,
+          outcome: 'no-answer',
+        }),
+      ),
+    );
+    for (const call of calls) await untilSent(call.contactId, 1);
+    // With two slots on PGlite (before), two of the four webhooks found none and waited for a claim.
+    for (const kind of ['webhook.process', 'followup.attribute'])
+      expect([kind, await handedOff(kind)]).toEqual([kind, 4]);
+  }, 30_000);
 });
