@@ -228,9 +228,16 @@ export function createWorker(opts: WorkerOptions): Worker {
     st.inFlight.add(p);
   }
 
+  /**
+   * No slot is kept while the lane's last claim filled every slot: jobs already due wait, and a hand-off would
+   * jump the queue (a steady stream of them could keep a backlog waiting for the quarter of free slots its lane
+   * claims again at). A slot kept while a claim is in flight may leave the lane one job over its slots until one
+   * finishes: the claim counted the slot as free when it started.
+   */
   function reserve(name: LaneName): HandOff | null {
     const st = slots.get(name);
-    if (!running || !st || st.inFlight.size + st.reserved >= st.lane.concurrency) return null;
+    if (!running || !st || st.backlog) return null;
+    if (st.inFlight.size + st.reserved >= st.lane.concurrency) return null;
     st.reserved += 1;
     let used = false;
     const settle = () => {

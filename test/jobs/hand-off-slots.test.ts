@@ -1,0 +1,74 @@
+/**
+ * When the worker keeps a slot for a hand-off (src/jobs/worker.ts reserve): never while the lane's last claim
+ * filled every slot (due jobs wait: a hand-off would jump the queue). Checked failing without the rule.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { systemClock } from '../../src/clock.js';
+import type { Db } from '../../src/db/create-db.js';
+import { enqueueJob } from '../../src/jobs/queries.js';
+import { createRegistry, defineJob } from '../../src/jobs/registry.js';
+import { createWorker, type Worker } from '../../src/jobs/worker.js';
+import { freshDb } from '../helpers/db.js';
+import { silentLogger } from '../helpers/logger.js';
+
+const opened: Db[] = [];
+const workers: Worker[] = [];
+afterEach(async () => {
+  for (const w of workers.splice(0)) await w.stop();
+  for (const db of opened.splice(0)) await db.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A worker of `slots` outbound slots whose jobs wait for `open()`. */
+async function setup(slots: number) {
+  const main = await freshDb();
+  opened.push(main);
+  const gates: Array<() => void> = [];
+  let running = 0;
+  const worker = createWorker({
+    db: main.db,
+    registry: createRegistry([
+      defineJob({
+        kind: 'slow',
+        schema: z.object({}),
+        async handle() {
+          running += 1;
+          await new Promise<void>((r) => gates.push(r));
+          running -= 1;
+          return undefined;
+        },
+      }),
+    ]),
+    clock: systemClock,
+    logger: silentLogger,
+    concurrency: slots,
+    pollMs: 60_000,
+  });
+  workers.push(worker);
+  const enqueue = () =>
+    enqueueJob(main.db, { kind: 'slow', payload: {}, runAt: new Date(Date.now() - 1000) }, new Date());
+  return { worker, enqueue, open: () => gates.shift()?.(), running: () => running };
+}
+
+async function until(cond: () => boolean, what: string) {
+  for (const t0 = Date.now(); !cond(); await sleep(5)) if (Date.now() - t0 > 10_000) throw new Error(`no ${what}`);
+}
+
+describe('slots kept for hand-offs', () => {
+  it('none while the lane has a backlog, though a slot is free', async () => {
+    // Eight slots claim again once two are free (a quarter); nine due jobs: the claim filled every slot.
+    const w = await setup(8);
+    for (let i = 0; i < 9; i++) await w.enqueue();
+    w.worker.start();
+    await until(() => w.running() === 8, 'eight jobs');
+    w.open();
+    await until(() => w.running() === 7, 'one job finished');
+    // One slot free and the ninth job due: the slot is its, not a hand-off's.
+    expect(w.worker.reserve('outbound')).toBeNull();
+    for (let i = 0; i < 9; i++) w.open();
+    await until(() => w.running() <= 1, 'the rest');
+    w.open();
+  });
+});
