@@ -77,8 +77,28 @@ export function localToInstant(date: string, minute: number, timeZone: string): 
   return new Date(high);
 }
 
-// The wall-clock reading at `ms` in `timeZone`, expressed as if that reading were UTC (seconds dropped).
+/** Readings by zone and UTC minute; cleared whole when full (a process reads a few zones, minute after minute). */
+const readings = new Map<string, number>();
+const MAX_READINGS = 10_000;
+/** Since 2000 every zone's offset is a whole number of minutes, so one UTC minute has one wall-clock minute. */
+const WHOLE_MINUTE_OFFSETS_FROM = Date.UTC(2000, 0, 1);
+
+// The wall-clock reading at `ms` in `timeZone`, expressed as if that reading were UTC (seconds dropped). Kept by
+// UTC minute: each step's send window asks for the same few zones (Intl's formatToParts was 0.02-0.04 ms of
+// service CPU per missed call in the end-to-end bench's profile, issue 19).
 function wallClockMs(ms: number, timeZone: string): number {
+  if (ms < WHOLE_MINUTE_OFFSETS_FROM) return readWallClock(ms, timeZone);
+  const minute = Math.floor(ms / 60_000);
+  const key = `${timeZone} ${minute}`;
+  const known = readings.get(key);
+  if (known !== undefined) return known;
+  const wall = readWallClock(minute * 60_000, timeZone);
+  if (readings.size >= MAX_READINGS) readings.clear();
+  readings.set(key, wall);
+  return wall;
+}
+
+function readWallClock(ms: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const part of zoneFormat(timeZone, 'parts').formatToParts(new Date(ms))) parts[part.type] = Number(part.value);
   return Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0);

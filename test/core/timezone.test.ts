@@ -48,6 +48,20 @@ describe('localParts', () => {
     });
   });
 
+  it('reads each minute across a clock change the same when asked again (readings are kept by minute)', () => {
+    // 2026-03-08 06:00-08:00Z: New York springs from 01:59 EST to 03:00 EDT at 07:00Z; seconds within a minute too.
+    const start = Date.UTC(2026, 2, 8, 6, 0);
+    const read = () =>
+      Array.from({ length: 240 }, (_, i) =>
+        localParts(new Date(start + i * 30_000 + (i % 7) * 1_000), 'America/New_York'),
+      );
+    const first = read();
+    expect(first[0]).toMatchObject({ date: '2026-03-08', minute: 60 });
+    expect(first[119]).toMatchObject({ minute: 60 + 59 });
+    expect(first[120]).toMatchObject({ minute: 180 });
+    expect(read()).toEqual(first);
+  });
+
   it('reads midnight as minute 0, never 24:00', () => {
     expect(localParts(new Date('2026-01-05T05:00:00Z'), 'America/New_York').minute).toBe(0);
   });
