@@ -122,14 +122,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     clock,
     logger,
     metrics,
-    // Speed: 24 jobs in flight per worker on Postgres, was 8 (commit 08c9e57); figure not recorded on its own
-    // (the README's steps/s went 94 -> 399 over nine changes measured together, f45def4..cb3c90f).
+    // Speed: 48 jobs in flight per worker on Postgres, was 24 (24 was 8 before commit 08c9e57): at 500 missed
+    // calls/s the outbound slots, each waiting on GHL, were full often enough that most attributions and first
+    // texts were claimed instead of handed off. Bench e2e on a quiet machine, same conditions: at 500/s alone
+    // CPU per call 3.35-3.49 -> 3.07-3.12 ms, lag p99 495-1048 -> 142-259 ms; the three rates, 500/s: 3.10-3.17
+    // (four runs) -> 3.01 ms, round trips 5.3 -> 5.0.
     // Speed: 8 on PGlite, was 2: a job mostly waits for GHL, and with both slots busy the statements that hand
     // their new job to this worker (the inbox write, the missed call, the attribution) found no slot, so the
     // job was claimed later, about 0.5 ms of PGlite's time a claim. Bench e2e --quick at 100 missed calls/s,
     // interleaved runs on a loaded machine: db round trips per call 7.3-8.0 -> 5.7, service CPU per call
     // 7.96-10.11 -> 6.09-7.22 ms; at 200/s 7.8 -> 6.0 round trips, 8.29 -> 5.60 ms.
-    concurrency: opts.workerOptions?.concurrency ?? (db.kind === 'pglite' ? 8 : 24),
+    concurrency: opts.workerOptions?.concurrency ?? (db.kind === 'pglite' ? 8 : 48),
     pollMs: opts.workerOptions?.pollMs,
     staleAfterMs: opts.workerOptions?.staleAfterMs ?? config.jobStaleAfterMs,
   });

@@ -30,9 +30,9 @@ describe('claim lanes', () => {
 
   it('webhooks are processed promptly while every outbound slot waits on a slow GHL', async () => {
     s = await startEngineStack();
-    // More due steps than the worker runs at once (24 on Postgres, 2 on PGlite): with one lane the webhook's job,
+    // More due steps than the worker runs at once (48 on Postgres, 8 on PGlite): with one lane the webhook's job,
     // due after them, would wait for whole rounds of GHL calls timing out (2 s each, retried).
-    const calls = onPostgres ? 40 : 6;
+    const calls = onPostgres ? 60 : 12;
     for (let i = 0; i < calls; i++) {
       await s.sandbox.phone.placeCall({
         locationId: LOCATION_ID,
