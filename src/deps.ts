@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
-import type { ReserveHandOff } from './jobs/hand-off.js';
+import type { ReserveHandOff } from './jobs/tables.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 

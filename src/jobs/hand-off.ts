@@ -3,24 +3,13 @@
  * the process's own worker in the same round trip, and the worker runs it at once. Before, each such job waited
  * for a claim of its lane (a round trip and a wake-up); at low rates every job of a missed call was claimed
  * alone (README, Benchmark, issue 19). The worker keeps a slot of the job's lane for it while the statement
- * runs, so a lane never holds more jobs than it has slots; a statement that finds nothing to claim gives the slot
- * back. A job handed off and then lost with its process stays running until the stale-lock recovery, like any
+ * runs, so a lane holds no more jobs than it has slots (one over at most, for a slot kept while a claim was in
+ * flight: worker.ts reserve); a statement that finds nothing to claim gives the slot back. A job handed off and then lost with its process stays running until the stale-lock recovery, like any
  * job whose worker died after its claim.
  */
-import type { LaneName } from './lanes.js';
-import type { ClaimedJob } from './queries.js';
+import type { ClaimedJob, HandOff, LaneName, ReserveHandOff } from './tables.js';
 
-export interface HandOff {
-  /** Who the statement claims the job for (jobs.locked_by). */
-  workerId: string;
-  /** Runs the job the statement claimed, in the slot kept for it. */
-  take(job: ClaimedJob): void;
-  /** The statement claimed nothing (or failed): the slot is free again. */
-  release(): void;
-}
-
-/** A slot of the lane kept for one job, or null when the worker is not running or the lane has none free. */
-export type ReserveHandOff = (lane: LaneName) => HandOff | null;
+export type { HandOff, ReserveHandOff };
 
 /** The job as a statement returns it (jsonb: its run_at is text). */
 export function handedOffJob(json: unknown): ClaimedJob | null {

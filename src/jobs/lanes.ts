@@ -5,8 +5,9 @@
  * Postgres, two claims over it, each served by a partial index (migrations/0016_job_lanes.sql).
  */
 import { type RawBuilder, sql } from 'kysely';
+import type { LaneName } from './tables.js';
 
-export type LaneName = 'intake' | 'outbound';
+export type { LaneName };
 
 /**
  * Kinds of the intake lane: a stored webhook's processing (src/webhooks/process.ts), which writes to the

@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import { PREPARED } from '../db/prepared.js';
 import { claimedPayload, type LaneName, laneFilter, laneOf } from './lanes.js';
 import type { JobDefinition } from './registry.js';
-import type { JobState } from './tables.js';
+import type { ClaimedJob, JobState } from './tables.js';
 
 export type Executor = Kysely<Database>;
 
@@ -16,15 +16,7 @@ export interface EnqueueInput {
   maxAttempts?: number;
 }
 
-export interface ClaimedJob {
-  id: number;
-  kind: string;
-  payload: unknown;
-  attempts: number;
-  max_attempts: number;
-  location_id: string | null;
-  run_at: Date;
-}
+export type { ClaimedJob };
 
 /**
  * Inserts a job; pass the caller's transaction to make the job part of the write that caused it. With a
