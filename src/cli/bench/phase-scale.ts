@@ -76,11 +76,10 @@ async function checkpoint(s: Stack): Promise<void> {
   await s.service.call('sql', { text: 'checkpoint' }).catch(() => []);
 }
 
-/** Due work left: webhook and attribute jobs, and the inbox rows they have not marked processed. */
+/** Due work left: webhook and attribute jobs (a stored webhook has its job until it is processed). */
 async function backlog(s: Stack): Promise<number> {
   const rows = await s.service.call('sql', {
-    text: `select (select count(*) from jobs where state in ('pending', 'running') and run_at <= now())::int
-                + (select count(*) from webhook_inbox where processed_at is null)::int as n`,
+    text: `select (select count(*) from jobs where state in ('pending', 'running') and run_at <= now())::int as n`,
   });
   return Number(rows[0]?.['n'] ?? 0);
 }
