@@ -22,6 +22,18 @@ function plain(f: Awaited<ReturnType<typeof loadStepFacts>>) {
   return rest;
 }
 
+/** The outbound lane's claim, with the payloads the runtime's job kinds ask of it. */
+async function claimOutbound(now: Date) {
+  const { jobs } = await claimLane(s!.rt.db.db, {
+    workerId: 'test-claim',
+    now,
+    limit: 10,
+    lane: 'outbound',
+    payload: claimedPayloads(buildJobRegistry(s!.rt.deps).values(), now),
+  });
+  return jobs;
+}
+
 describe('facts claimed with the step', () => {
   it('equal the facts the step reads itself, for each step of a run', async () => {
     s = await startEngineStack();
@@ -29,13 +41,7 @@ describe('facts claimed with the step', () => {
     s.clock.set(s.t0.getTime() + 25 * 60 * MIN);
     const now = s.clock.now();
     const db = s.rt.db.db;
-    const { jobs } = await claimLane(db, {
-      workerId: 'test-claim',
-      now,
-      limit: 10,
-      lane: 'outbound',
-      payload: claimedPayloads(buildJobRegistry(s.rt.deps).values(), now),
-    });
+    const jobs = await claimOutbound(now);
     const steps = jobs.filter((j) => j.kind === STEP_JOB);
     // The sequence's four steps are all due a day on (the first text deferred to the window is among them).
     expect(steps.length).toBeGreaterThanOrEqual(3);
@@ -56,13 +62,7 @@ describe('facts claimed with the step', () => {
     await db.deleteFrom('run_steps').where('id', '=', step.id).execute();
     s.clock.set(s.t0.getTime() + 25 * 60 * MIN);
     const now = s.clock.now();
-    const { jobs } = await claimLane(db, {
-      workerId: 'test-claim',
-      now,
-      limit: 10,
-      lane: 'outbound',
-      payload: claimedPayloads(buildJobRegistry(s.rt.deps).values(), now),
-    });
+    const jobs = await claimOutbound(now);
     const gone = jobs.find((j) => (j.payload as { runStepId: number }).runStepId === step.id);
     expect(gone?.payload).toEqual({ runStepId: step.id, facts: null });
   });

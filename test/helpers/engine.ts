@@ -1,4 +1,4 @@
-import type { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { CONTACTS, LOCATION_ID, TRACKING_NUMBERS, USERS } from '../../src/sandbox/seed.js';
 import { seedSettings } from '../../src/sandbox/seed-settings.js';
 import type { Settings } from '../../src/core/settings/schema.js';
@@ -7,6 +7,18 @@ import { installVia, type Stack, type StackOptions, startStack } from './stack.j
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
+
+/**
+ * The seed's sequence with its first text due with the call, on a clock at 10:00 in the zone of the callers the
+ * tests use (+1 415: Pacific), inside the send window: a missed call's first text goes out at once.
+ */
+export function firstTextAtOnce(): { settings: Settings; clock: ManualClock } {
+  const settings = seedSettings();
+  return {
+    settings: { ...settings, sequence: settings.sequence.map((st, i) => (i ? st : { ...st, after: 'PT0S' })) },
+    clock: new ManualClock('2026-01-05T18:00:00Z'),
+  };
+}
 
 export { seedSettings };
 

@@ -6,10 +6,9 @@
  */
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
 import { LOCATION_ID, TRACKING_NUMBERS } from '../../src/sandbox/seed.js';
 import { onPostgres } from '../helpers/db.js';
-import { type EngineStack, seedSettings, startEngineStack } from '../helpers/engine.js';
+import { type EngineStack, firstTextAtOnce, startEngineStack } from '../helpers/engine.js';
 
 let s: EngineStack | undefined;
 afterEach(async () => {
@@ -31,20 +30,12 @@ async function untilSent(contactId: string, n: number): Promise<void> {
   throw new Error(`${n} text(s) to ${contactId} not sent in 15 s`);
 }
 
-/** The first text due with the call, at 10:00 in the callers' zone (+1 415: Pacific), inside the send window. */
-function firstTextAtOnce() {
-  const settings = seedSettings();
-  return {
-    settings: { ...settings, sequence: settings.sequence.map((st, i) => (i ? st : { ...st, after: 'PT0S' })) },
-    clock: new ManualClock('2026-01-05T18:00:00Z'),
-    // No poll claims the jobs meanwhile: only a hand-off or a wake-up runs them.
-    pollMs: 60_000,
-  };
-}
+/** The first text due at once (helpers/engine.ts); no poll claims the jobs meanwhile, only a hand-off or a wake-up. */
+const stackOptions = () => ({ ...firstTextAtOnce(), pollMs: 60_000 });
 
 describe('hand-off', () => {
   it('a missed call is processed, attributed and texted without a claim', async () => {
-    s = await startEngineStack(firstTextAtOnce());
+    s = await startEngineStack(stackOptions());
     s.rt.worker.start();
     const call = await s.sandbox.phone.placeCall({
       locationId: LOCATION_ID,
@@ -73,7 +64,7 @@ describe('hand-off', () => {
   }, 30_000);
 
   it('with no slot free the jobs wait for their claim, and still run once', async () => {
-    s = await startEngineStack(firstTextAtOnce());
+    s = await startEngineStack(stackOptions());
     // A stopped worker keeps no slot: the statements claim nothing and the jobs stay pending for a claim.
     const call = await s.missedCall({ from: '+14155550124' });
     expect(s.sent(call.contactId).sms).toHaveLength(1);
@@ -87,7 +78,7 @@ describe('hand-off', () => {
   it.skipIf(!onPostgres)(
     'a write that commits after its delivery was answered 429 still runs its job',
     async () => {
-      s = await startEngineStack(firstTextAtOnce());
+      s = await startEngineStack(stackOptions());
       s.rt.worker.start();
       const db = s.rt.db.db;
       let release = () => {};
@@ -128,7 +119,7 @@ describe('hand-off', () => {
   );
 
   it('on the default slots, four missed calls at once while texts wait on GHL: each webhook and attribution is handed off', async () => {
-    s = await startEngineStack(firstTextAtOnce());
+    s = await startEngineStack(stackOptions());
     // Each send takes GHL 600 ms: the texts in flight hold their slots meanwhile.
     s.sandbox.faults.add({ method: 'POST', path: '/conversations/messages', kind: 'latency', latencyMs: 600 });
     s.rt.worker.start();

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
 import { loadSetupFacts } from '../../src/reporting/setup-facts.js';
 import type { DeliveryResult } from '../../src/sandbox/types.js';
 import {
@@ -9,8 +8,8 @@ import {
   HOUR,
   LOCATION_ID,
   MIN,
+  firstTextAtOnce,
   PHONES,
-  seedSettings,
   startEngineStack,
   TRACKING_NUMBERS,
 } from '../helpers/engine.js';
@@ -75,6 +74,22 @@ function outbound(contactId: string, source: string, body: string) {
     status: 'delivered',
     source,
     body,
+    dateAdded: s.clock.now().toISOString(),
+  });
+}
+
+/** GHL's report of a text sent through its API (`source: api`), as it posts one back for each send. */
+function ownReport(contactId: string, m: { messageId: string | null; status: string; body: string }) {
+  return s.sandbox.deliver({
+    type: 'OutboundMessage',
+    locationId: LOCATION_ID,
+    contactId,
+    messageId: m.messageId,
+    messageType: 'SMS',
+    direction: 'outbound',
+    status: m.status,
+    source: 'api',
+    body: m.body,
     dateAdded: s.clock.now().toISOString(),
   });
 }
@@ -202,12 +217,7 @@ describe('webhooks that cannot matter are stored processed, with no job', () => 
   });
 
   it('GHL reporting back a text Ringback sent is stored processed with nothing recorded; a failed delivery is processed', async () => {
-    const settings = seedSettings();
-    s = await startEngineStack({
-      // The first text due with the call, at 10:00 in the caller's zone: sent at once.
-      clock: new ManualClock('2026-01-05T18:00:00Z'),
-      settings: { ...settings, sequence: settings.sequence.map((st, i) => (i ? st : { ...st, after: 'PT0S' })) },
-    });
+    s = await startEngineStack(firstTextAtOnce());
     const { contactId } = await missedCall(PHONES.marcus);
     const step = await db()
       .selectFrom('run_steps')
@@ -217,18 +227,7 @@ describe('webhooks that cannot matter are stored processed, with no job', () => 
       .where('ghl_id', 'is not', null)
       .executeTakeFirstOrThrow();
     const report = (status: string) =>
-      s.sandbox.deliver({
-        type: 'OutboundMessage',
-        locationId: LOCATION_ID,
-        contactId,
-        messageId: step.ghl_id,
-        messageType: 'SMS',
-        direction: 'outbound',
-        status,
-        source: 'api',
-        body: 'Sorry we missed your call!',
-        dateAdded: s.clock.now().toISOString(),
-      });
+      ownReport(contactId, { messageId: step.ghl_id, status, body: 'Sorry we missed your call!' });
     const before = await contactEvents(contactId);
     await expectQuiet(await report('delivered'));
     // Processing would have found the step and recorded nothing: no event, the step as it was.
@@ -238,11 +237,7 @@ describe('webhooks that cannot matter are stored processed, with no job', () => 
   });
 
   it('a report that beats the send’s own answer is matched by the words its step is still sending', async () => {
-    const settings = seedSettings();
-    s = await startEngineStack({
-      clock: new ManualClock('2026-01-05T18:00:00Z'),
-      settings: { ...settings, sequence: settings.sequence.map((st, i) => (i ? st : { ...st, after: 'PT0S' })) },
-    });
+    s = await startEngineStack(firstTextAtOnce());
     const { contactId } = await missedCall(PHONES.marcus);
     // The text as it was between its intent and GHL's answer: sending, GHL's id not yet known.
     const step = await db()
@@ -253,19 +248,7 @@ describe('webhooks that cannot matter are stored processed, with no job', () => 
       .where('ghl_id', 'is not', null)
       .returning(sql<string>`rendered->>'message'`.as('message'))
       .executeTakeFirstOrThrow();
-    const report = (messageId: string, body: string) =>
-      s.sandbox.deliver({
-        type: 'OutboundMessage',
-        locationId: LOCATION_ID,
-        contactId,
-        messageId,
-        messageType: 'SMS',
-        direction: 'outbound',
-        status: 'sent',
-        source: 'api',
-        body,
-        dateAdded: s.clock.now().toISOString(),
-      });
+    const report = (messageId: string, body: string) => ownReport(contactId, { messageId, status: 'sent', body });
     const before = await contactEvents(contactId);
     await expectQuiet(await report('msg_early_report', step.message));
     expect(await contactEvents(contactId)).toEqual(before);
