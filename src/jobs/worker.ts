@@ -87,6 +87,8 @@ export function createWorker(opts: WorkerOptions): Worker {
   const wakeLane = new Map<string, () => void>();
   let lastRecovery = 0;
   const complete = createCompletions(opts.db, id);
+  // The kinds whose claim returns more than their payload (JobDefinition.claimPayload): the registry is fixed.
+  const payloadKinds = [...opts.registry.values()].filter((d) => d.claimPayload);
 
   async function runJob(job: ClaimedJob): Promise<void> {
     const def = opts.registry.get(job.kind);
@@ -159,7 +161,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       workerId: id,
       now,
       limit: concurrency,
-      payload: claimedPayloads(opts.registry.values(), now),
+      payload: claimedPayloads(payloadKinds, now),
     });
     await Promise.all(jobs.map(runJob));
     return jobs.length;
@@ -275,7 +277,7 @@ export function createWorker(opts: WorkerOptions): Worker {
             now,
             limit: free,
             lane: lane.name,
-            payload: claimedPayloads(opts.registry.values(), now),
+            payload: claimedPayloads(payloadKinds, now),
           });
           claimed = jobs.length;
           // Jobs stored ahead of time (a run's steps) wake nobody when they come due, and finishes wake the lane
