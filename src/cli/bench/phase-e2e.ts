@@ -74,6 +74,8 @@ export interface E2eResult {
   rates: E2eRate[];
   /** Database growth per missed call, retention applied as it is 8 days later, measured after VACUUM FULL. */
   bytesPerCall: number;
+  /** The same growth by table (indexes and TOAST included), largest first. */
+  bytesPerCallByTable: Array<[string, number]>;
   sizeMethod: string;
   traffic: TrafficResult;
   model: TrafficModel;
@@ -218,7 +220,7 @@ async function oneRate(s: Stack, o: E2eOptions, rate: number, n: number): Promis
 }
 
 /** Retention as it runs 8 days from now (webhook bodies past their 7 days), then every table compacted. */
-async function settledSize(s: Stack): Promise<{ bytes: number; method: string }> {
+async function settledSize(s: Stack): Promise<{ bytes: number; method: string; tables: Record<string, number> }> {
   await s.service.call('retention', { aheadMs: 8 * 86_400_000 });
   // VACUUM FULL locks each table in turn: the worker waits, so no transaction of its own holds one meanwhile.
   await s.service.call('worker', { run: false });
@@ -300,6 +302,10 @@ export async function measureEndToEnd(s: Stack, o: E2eOptions, log: (m: string) 
     ceilings: { bareHttp: bare.rate, inserts: inserts.rate, insertConnections },
     rates,
     bytesPerCall: (after.bytes - before.bytes) / Math.max(1, calls),
+    bytesPerCallByTable: Object.entries(after.tables)
+      .map(([t, b]): [string, number] => [t, (b - (before.tables[t] ?? 0)) / Math.max(1, calls)])
+      .filter(([, b]) => Math.abs(b) >= 1)
+      .sort((a, b) => b[1] - a[1]),
     sizeMethod: `${before.method} after retention and VACUUM FULL`,
     traffic,
     model: o.model,

@@ -200,7 +200,7 @@ export type ServiceApi = {
   worker: { arg: { run: boolean }; result: null };
   insertCeiling: { arg: { durationMs: number; concurrency: number }; result: CeilingResult };
   claimBench: { arg: { rounds: number; limit: number }; result: ClaimResult };
-  dbSize: { arg: null; result: { bytes: number; method: string } };
+  dbSize: { arg: null; result: { bytes: number; method: string; tables: Record<string, number> } };
   /** Runs retention as it would run `aheadMs` from now (src/retention/retention.ts). */
   retention: { arg: { aheadMs: number }; result: null };
   /** Statements the service's pool has sent since it started. */

@@ -55,6 +55,7 @@ export function e2eRows(e: E2eResult, db: 'postgres' | 'pglite'): Row[] {
       '<= 1.5 KB',
       verdict(e.bytesPerCall <= 1536),
     ],
+    ['  by table, with its indexes', e.bytesPerCallByTable.map(([t, b]) => `${t} ${n0(b)} B`).join(', '), '', ''],
     [
       'Texts and emails without an active run, absorbed (worker running)',
       `${n0(e.traffic.absorbedPerSecond)}/s (acks ${n0(e.traffic.ackRate)}/s, ${e.traffic.failed} failed, ${e.traffic.roundTripsPerWebhook.toFixed(2)} db round trips each)`,

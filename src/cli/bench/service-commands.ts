@@ -71,9 +71,18 @@ export async function claimBench(db: K, arg: { rounds: number; limit: number }):
 }
 
 /** Postgres: pg_database_size. PGlite: the size of its data-dir dump (what a backup of it weighs). */
-export async function databaseSize(db: Db): Promise<{ bytes: number; method: string }> {
+export async function databaseSize(db: Db): Promise<{ bytes: number; method: string; tables: Record<string, number> }> {
   // PGlite answers pg_database_size too; its dumpDataDir, used before, ran for minutes (tens of MB through
   // JavaScript) and left the bench's end-to-end phase looking hung.
   const rows = await runSql(db.db, 'select pg_database_size(current_database())::bigint as bytes', []);
-  return { bytes: Number(rows[0]?.['bytes'] ?? 0), method: 'pg_database_size' };
+  // Each table with its indexes and TOAST, so the report can say where a missed call's bytes go.
+  const perTable = await runSql(
+    db.db,
+    `select c.relname as t, pg_total_relation_size(c.oid)::bigint as bytes
+     from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = 'public' and c.relkind = 'r'`,
+    [],
+  );
+  const tables = Object.fromEntries(perTable.map((r) => [String(r['t']), Number(r['bytes'])]));
+  return { bytes: Number(rows[0]?.['bytes'] ?? 0), method: 'pg_database_size', tables };
 }
