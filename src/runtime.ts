@@ -13,6 +13,7 @@ import { buildJobRegistry } from './job-kinds.js';
 import { createUserDirectory } from './ghl/users.js';
 import { recordScopeProblem } from './installations/problems.js';
 import { sweepTick } from './followup/sweep-schedule.js';
+import { feedPlans, PLAN_FEED_EVERY_MS } from './followup/plan-feed.js';
 import { digestTick } from './reporting/digest.js';
 import { type ScheduledTask, schedule } from 'node-cron';
 import { createWorker, type Worker } from './jobs/worker.js';
@@ -135,6 +136,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     concurrency: opts.workerOptions?.concurrency ?? (db.kind === 'pglite' ? 8 : 48),
     pollMs: opts.workerOptions?.pollMs,
     staleAfterMs: opts.workerOptions?.staleAfterMs ?? config.jobStaleAfterMs,
+    periodic: [{ name: 'plan-feed', everyMs: PLAN_FEED_EVERY_MS, run: (now) => feedPlans(db.db, now) }],
   });
   deps.wakeWorker = config.role === 'web' ? undefined : () => worker.wake();
   deps.handOff = config.role === 'web' ? undefined : (lane) => worker.reserve(lane);

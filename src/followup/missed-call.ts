@@ -9,6 +9,7 @@ import type { JobInfo } from '../jobs/registry.js';
 import { stepDelayMs } from '../core/step-content.js';
 import type { Settings } from '../core/settings/schema.js';
 import { settingsCopy } from './checked-copies.js';
+import { splitPlan } from './plan-feed.js';
 import { MATCH_BEFORE_MS, type VoiceAiCall } from './voice-ai.js';
 import { voiceAiText } from './voice-ai-store.js';
 
@@ -29,8 +30,8 @@ interface MissedCallAnswer {
 }
 
 /**
- * A missed inbound call: recorded with its line and source, then it starts the contact's run (scheduling every
- * step of the sequence as a durable job) or joins the active one as one more missed connection; the manager's
+ * A missed inbound call: recorded with its line and source, then it starts the contact's run (the steps due soon
+ * as durable jobs, the rest in the run's plan: plan-feed.ts) or joins the active one as one more missed connection; the manager's
  * task at the escalation threshold; recovered at once when GHL's Voice AI already booked the caller. A call is
  * recorded once, by GHL's message id (contact_events' unique key), whether its webhook or the sweep brought it:
  * whichever commits second finds the row and changes nothing.
@@ -97,13 +98,16 @@ function missedCallParams(
 ) {
   const { trackingNumber, source } = lineOf(settings, call.to ?? null);
   const highValue = source?.highValue ?? false;
-  const plan = settings.sequence.map((step, ord) => ({
-    ord,
-    step_id: step.id,
-    action: step.action,
-    // A high-value lead's callback task is created at once; its due time carries the shorter SLA.
-    due_at: new Date(at.getTime() + stepDelayMs(step, highValue)),
-  }));
+  const { soon: plan, later } = splitPlan(
+    settings.sequence.map((step, ord) => ({
+      ord,
+      step_id: step.id,
+      action: step.action,
+      // A high-value lead's callback task is created at once; its due time carries the shorter SLA.
+      due_at: new Date(at.getTime() + stepDelayMs(step, highValue)),
+    })),
+    now,
+  );
   const { foundBy } = opts;
   const params = {
     webhookId: opts.webhookId ?? null,
@@ -129,6 +133,7 @@ function missedCallParams(
       source: source?.tag ?? null,
       ...(foundBy ? { via: 'found by sweep' } : {}),
     },
+    later,
     escalateAfter: settings.escalation.afterMissedConnections,
     escalateSince: new Date(at.getTime() - settings.escalation.withinDays * DAY_MS),
     voiceAiFrom: new Date(at.getTime() - MATCH_BEFORE_MS),

@@ -27,6 +27,10 @@ export interface RunsTable {
   first_followup_at: Date | null;
   first_human_contact_at: Date | null;
   rest_checked_at: Date | null;
+  /** Steps of the sequence not scheduled yet, [step id, action, due time] in due order (plan-feed.ts). */
+  plan: ColumnType<[string, string, string][] | null, string | null | undefined, string | null>;
+  /** The plan's first due time while the run is active; null otherwise. */
+  plan_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Date;
   updated_at: Date;
 }

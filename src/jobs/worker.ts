@@ -43,6 +43,18 @@ export interface WorkerOptions {
    * missed call wakes the worker: at hundreds a second, claiming for each was most of the claims made.
    */
   wakeGatherMs?: number;
+  /**
+   * Work the worker does itself before it claims, at most every `everyMs` of product time (a run's planned steps
+   * made into jobs ahead of their time: src/followup/plan-feed.ts), so that a fake clock drives it as it drives
+   * the jobs.
+   */
+  periodic?: PeriodicWork[];
+}
+
+export interface PeriodicWork {
+  name: string;
+  everyMs: number;
+  run(now: Date): Promise<unknown>;
 }
 
 export interface Worker {
@@ -154,8 +166,26 @@ export function createWorker(opts: WorkerOptions): Worker {
     if (n > 0) log.warn({ recovered: n }, 'recovered jobs of a stopped worker');
   }
 
+  const periodicLast = new Map<string, number>();
+  async function periodicIfDue(): Promise<void> {
+    for (const work of opts.periodic ?? []) {
+      const nowMs = opts.clock.now().getTime();
+      const last = periodicLast.get(work.name);
+      if (last !== undefined && nowMs - last < work.everyMs) continue;
+      periodicLast.set(work.name, nowMs);
+      try {
+        await work.run(new Date(nowMs));
+      } catch (err) {
+        // Not done this time: the next round does it again.
+        periodicLast.delete(work.name);
+        log.error({ work: work.name, err: err instanceof Error ? err.message : String(err) }, 'periodic work failed');
+      }
+    }
+  }
+
   async function runOnce(): Promise<number> {
     await recoverIfDue();
+    await periodicIfDue();
     const now = opts.clock.now();
     const jobs = await claimJobs(opts.db, {
       workerId: id,
@@ -271,6 +301,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       if (free > 0) {
         try {
           await recoverIfDue();
+          await periodicIfDue();
           const now = opts.clock.now();
           const { jobs, nextRunAt } = await claimLane(opts.db, {
             workerId: id,

@@ -23,7 +23,7 @@ export async function timelineOf(
 ): Promise<Map<number, TimelineEntry[]>> {
   const out = new Map<number, TimelineEntry[]>();
   if (runIds.length === 0) return out;
-  const [steps, events] = await Promise.all([
+  const [steps, events, plans] = await Promise.all([
     db
       .selectFrom('run_steps')
       .select(['run_id', 'step_id', 'action', 'state', 'due_at', 'intent_at', 'done_at', 'reason', 'rendered'])
@@ -39,6 +39,13 @@ export async function timelineOf(
       .orderBy('e.at')
       .orderBy('e.id')
       .limit(runIds.length * 200)
+      .execute(),
+    db
+      .selectFrom('runs')
+      .select(['id', 'status', 'outcome', 'outcome_reason', 'outcome_at', 'plan'])
+      .where('location_id', '=', locationId)
+      .where('id', 'in', runIds)
+      .where('plan', 'is not', null)
       .execute(),
   ]);
   const push = (runId: number, entry: TimelineEntry) => {
@@ -58,6 +65,24 @@ export async function timelineOf(
       reason: s.reason,
       summary: summaryOf(s.rendered),
     });
+  }
+  // Steps not scheduled yet (src/followup/plan-feed.ts) read as the step rows they become: pending while the run
+  // is active; once it ended, stopped as ringback_end_run stops a step row.
+  for (const r of plans) {
+    for (const [stepId, action, due] of r.plan ?? []) {
+      const stopped = r.status === 'ended';
+      push(r.id, {
+        type: 'step',
+        at: stopped && r.outcome_at ? r.outcome_at.toISOString() : new Date(due).toISOString(),
+        stepId,
+        action,
+        state: stopped ? 'stopped' : 'pending',
+        dueAt: new Date(due).toISOString(),
+        doneAt: stopped && r.outcome_at ? r.outcome_at.toISOString() : null,
+        reason: stopped ? `run ${r.outcome}: ${r.outcome_reason}` : null,
+        summary: null,
+      });
+    }
   }
   for (const e of events) {
     push(e.run_id, { type: 'event', at: e.at.toISOString(), kind: e.kind, stepId: e.step_id, detail: e.detail });

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimedPayloads, claimLane } from '../../src/jobs/queries.js';
 import { STEP_JOB } from '../../src/followup/runs.js';
+import { feedPlans } from '../../src/followup/plan-feed.js';
 import { type FactsRow, loadStepFacts, stepFactsFrom } from '../../src/followup/step-facts.js';
 import { buildJobRegistry } from '../../src/job-kinds.js';
 import { type EngineStack, MIN, startEngineStack } from '../helpers/engine.js';
@@ -41,6 +42,8 @@ describe('facts claimed with the step', () => {
     s.clock.set(s.t0.getTime() + 25 * 60 * MIN);
     const now = s.clock.now();
     const db = s.rt.db.db;
+    // The steps still in the run's plan become rows and jobs first, as the worker makes them before it claims.
+    await feedPlans(db, now);
     const jobs = await claimOutbound(now);
     const steps = jobs.filter((j) => j.kind === STEP_JOB);
     // The sequence's four steps are all due a day on (the first text deferred to the window is among them).

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { processWebhook, webhookProcessJob } from '../../src/webhooks/process.js';
 import { claimJobs } from '../../src/jobs/queries.js';
+import { timelineOf } from '../../src/reporting/timeline.js';
 import { RECORDED } from '../../src/jobs/registry.js';
 import { webhookHandlers } from '../../src/fan-out.js';
 import {
@@ -38,15 +39,19 @@ describe('a missed call in one statement', () => {
     const sequence = later.sequence.map((step, i) => (i === 0 ? { ...step, after: 'PT30M' } : step));
     await s.setSettings({ ...later, sequence });
     const third = await missedCall('+12125550403');
-    const steps = await s.rt.db.db
-      .selectFrom('run_steps')
-      .innerJoin('runs', 'runs.id', 'run_steps.run_id')
-      .select(['run_steps.step_id', 'run_steps.due_at', 'runs.started_at'])
-      .where('runs.contact_id', '=', third.contactId)
-      .where('run_steps.step_id', '=', sequence[0]!.id)
-      .execute();
+    // Due in 30 minutes, the first text waits in the run's plan (src/followup/plan-feed.ts): read as the page does.
+    const run = await s.rt.db.db
+      .selectFrom('runs')
+      .select(['id', 'started_at'])
+      .where('contact_id', '=', third.contactId)
+      .executeTakeFirstOrThrow();
+    const timeline = (await timelineOf(s.rt.db.db, LOCATION_ID, [run.id])).get(run.id) ?? [];
+    const steps = timeline.filter((e) => e.type === 'step' && e.stepId === sequence[0]!.id);
     expect(steps).toHaveLength(1);
-    expect(steps[0]!.due_at.getTime() - steps[0]!.started_at.getTime()).toBe(30 * MIN);
+    expect(steps[0]).toMatchObject({ state: 'pending' });
+    expect(new Date(steps[0]!.type === 'step' ? steps[0]!.dueAt : 0).getTime() - run.started_at.getTime()).toBe(
+      30 * MIN,
+    );
   });
 
   it('records its job done in the same statement, with the webhook claimed from the intake lane', async () => {

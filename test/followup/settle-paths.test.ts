@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { timelineOf } from '../../src/reporting/timeline.js';
 import { type EngineStack, LOCATION_ID, MIN, startEngineStack } from '../helpers/engine.js';
 
 /**
@@ -15,8 +16,20 @@ async function missedCall() {
   return (await s.missedCall()).contactId;
 }
 
+/** Every run's steps as the call log reads them: step rows, and the steps still in a run's plan. */
 async function steps() {
-  return s.rt.db.db.selectFrom('run_steps').select(['step_id', 'state', 'reason']).orderBy('due_at').execute();
+  const runs = await s.rt.db.db.selectFrom('runs').select('id').orderBy('id').execute();
+  const timelines = await timelineOf(
+    s.rt.db.db,
+    LOCATION_ID,
+    runs.map((r) => r.id),
+  );
+  return runs.flatMap((r) =>
+    (timelines.get(r.id) ?? [])
+      .flatMap((e) => (e.type === 'step' ? [e] : []))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+      .map((e) => ({ step_id: e.stepId, state: e.state, reason: e.reason })),
+  );
 }
 
 async function stepEvents() {

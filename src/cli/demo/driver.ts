@@ -29,14 +29,25 @@ export function printLine(out: Output, line: TimelineLine): void {
   out.line(`${out.c.dim(nyDayTime(line.at))}  ${paint(TAGS[line.kind])}  ${text}`);
 }
 
-/** The earliest due time of work not done yet (pending or running jobs), or null when there is none. */
+/**
+ * The earliest due time of work not done yet (pending or running jobs, steps still in a run's plan, which the
+ * worker makes into jobs when it gets there: src/followup/plan-feed.ts), or null when there is none.
+ */
 async function nextJobAt(db: Db['db']): Promise<number | null> {
-  const row = await db
-    .selectFrom('jobs')
-    .select((eb) => eb.fn.min('run_at').as('at'))
-    .where('state', 'in', ['pending', 'running'])
-    .executeTakeFirst();
-  return row?.at ? new Date(row.at).getTime() : null;
+  const [job, plan] = await Promise.all([
+    db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.min('run_at').as('at'))
+      .where('state', 'in', ['pending', 'running'])
+      .executeTakeFirst(),
+    db
+      .selectFrom('runs')
+      .select((eb) => eb.fn.min('plan_due_at').as('at'))
+      .where('plan_due_at', 'is not', null)
+      .executeTakeFirst(),
+  ]);
+  const times = [job?.at, plan?.at].filter((t) => t != null).map((t) => new Date(t as Date).getTime());
+  return times.length ? Math.min(...times) : null;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
