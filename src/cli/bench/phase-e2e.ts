@@ -76,6 +76,14 @@ export interface E2eResult {
   bytesPerCall: number;
   /** The same growth by table (indexes and TOAST included), largest first. */
   bytesPerCallByTable: Array<[string, number]>;
+  /**
+   * The same once every run's sequence was played to its end (its later steps made due at once and run as the
+   * worker runs them), then retention as 8 days later: what a missed call leaves for good.
+   */
+  finishedBytesPerCall: number;
+  finishedBytesPerCallByTable: Array<[string, number]>;
+  /** Runs still active when the wait for the sequences' end gave up (0: every sequence ended). */
+  unfinishedRuns: number;
   sizeMethod: string;
   traffic: TrafficResult;
   model: TrafficModel;
@@ -219,6 +227,44 @@ async function oneRate(s: Stack, o: E2eOptions, rate: number, n: number): Promis
   };
 }
 
+function growthByTable(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  calls: number,
+): Array<[string, number]> {
+  return Object.entries(after)
+    .map(([t, b]): [string, number] => [t, (b - (before[t] ?? 0)) / Math.max(1, calls)])
+    .filter(([, b]) => Math.abs(b) >= 1)
+    .sort((a, b) => b[1] - a[1]);
+}
+
+/**
+ * Every active run's later steps due now, in its plan and as step rows, so the worker runs them as it would at
+ * their time (the bench's locations are in a daytime zone: no text waits for the window); then waits until every
+ * run ended. Returns how many are still active when it gives up.
+ */
+async function finishSequences(s: Stack): Promise<number> {
+  await s.service.call('sql', {
+    text: `update runs set plan_due_at = now(), plan = (
+             select jsonb_agg(jsonb_build_array(e->0, e->1, now()) order by ord)
+             from jsonb_array_elements(plan) with ordinality as t(e, ord))
+           where status = 'active' and plan is not null`,
+  });
+  await s.service.call('sql', {
+    text: `with st as (update run_steps set due_at = now() where state = 'pending' and due_at > now() returning id)
+           update jobs set run_at = now() where unique_key in (select 'step:' || id from st) and state = 'pending'`,
+  });
+  const deadline = Date.now() + 300_000;
+  let active = 0;
+  do {
+    await sleep(500);
+    const rows = await s.service.call('sql', { text: `select count(*)::int as n from runs where status = 'active'` });
+    active = Number(rows[0]?.['n'] ?? 0);
+  } while (active > 0 && Date.now() < deadline);
+  await waitIdle(s, Date.now() + 30_000);
+  return active;
+}
+
 /** Retention as it runs 8 days from now (webhook bodies past their 7 days), then every table compacted. */
 async function settledSize(s: Stack): Promise<{ bytes: number; method: string; tables: Record<string, number> }> {
   await s.service.call('retention', { aheadMs: 8 * 86_400_000 });
@@ -293,6 +339,9 @@ export async function measureEndToEnd(s: Stack, o: E2eOptions, log: (m: string) 
     );
   }
   const after = await settledSize(s);
+  const unfinished = await finishSequences(s);
+  log(`  sequences played to their end: ${unfinished} runs still active`);
+  const finished = await settledSize(s);
   await firstSmsAtOnce(s, false);
   const traffic = await measureTraffic(s, o);
   log(
@@ -302,10 +351,10 @@ export async function measureEndToEnd(s: Stack, o: E2eOptions, log: (m: string) 
     ceilings: { bareHttp: bare.rate, inserts: inserts.rate, insertConnections },
     rates,
     bytesPerCall: (after.bytes - before.bytes) / Math.max(1, calls),
-    bytesPerCallByTable: Object.entries(after.tables)
-      .map(([t, b]): [string, number] => [t, (b - (before.tables[t] ?? 0)) / Math.max(1, calls)])
-      .filter(([, b]) => Math.abs(b) >= 1)
-      .sort((a, b) => b[1] - a[1]),
+    bytesPerCallByTable: growthByTable(before.tables, after.tables, calls),
+    finishedBytesPerCall: (finished.bytes - before.bytes) / Math.max(1, calls),
+    finishedBytesPerCallByTable: growthByTable(before.tables, finished.tables, calls),
+    unfinishedRuns: unfinished,
     sizeMethod: `${before.method} after retention and VACUUM FULL`,
     traffic,
     model: o.model,
