@@ -8,6 +8,13 @@
 -- made them before. A run whose plan is not empty has not finished its sequence; a run that ends keeps its plan
 -- as the steps it stopped (src/reporting/timeline.ts shows them so) and nothing schedules it any more.
 alter table runs add column plan jsonb, add column plan_due_at timestamptz;
+
+-- A run's tagging (its attribution) kept on its own row rather than as a 'tagged' run event: an event row and
+-- its two index entries were about 230 B a call for facts the run row has. The tags are the run's source tag
+-- and its high value (src/core/attribution.ts attributionTags), the rep is the run's, and only when and how it
+-- was routed are new: the timeline reads them as the 'tagged' event it was (src/reporting/timeline.ts). Runs
+-- tagged before this keep their event.
+alter table runs add column tagged_at timestamptz, add column assigned_via text;
 create index runs_plan_due on runs (plan_due_at) where plan_due_at is not null;
 
 -- The run's planned steps due by p_until become step rows and jobs, as the missed call makes them; the rest stay
@@ -193,7 +200,8 @@ begin
                             'handedOff', case when p->>'handOffWorker' is not null then v_job end);
 end $$;
 
--- The attribution as 0029 defines it; a high-value lead's callback task still in the plan is brought forward.
+-- The attribution as 0029 defines it; its tagging kept on the run; a high-value lead's callback task still in the
+-- plan is brought forward.
 create or replace function ringback_attribute_run(p jsonb) returns jsonb
 language plpgsql as $$
 declare
@@ -241,12 +249,11 @@ begin
     end if;
   end if;
 
+  -- The tagging is kept on the run (the timeline reads it as its 'tagged' event), not as an event row.
   update runs set high_value = (p->>'highValue')::boolean, contact_name = p->>'contactName',
-                  assigned_user_id = coalesce(v_user, assigned_user_id), updated_at = v_now
+                  assigned_user_id = coalesce(v_user, assigned_user_id), updated_at = v_now,
+                  tagged_at = v_now, assigned_via = v_via
   where id = v_run_id;
-  insert into run_events (run_id, at, kind, detail)
-  values (v_run_id, v_now, 'tagged', jsonb_build_object('tags', p->'tags',
-          'assignedTo', coalesce(v_user, v_run.assigned_user_id), 'via', v_via));
   -- A lead that turned out high-value (its contact's tags) gets its callback task now.
   if (p->>'highValue')::boolean and not v_run.high_value then
     for v_step in

@@ -29,6 +29,9 @@ export interface RunsTable {
   rest_checked_at: Date | null;
   /** Steps of the sequence not scheduled yet, [step id, action, due time] in due order (plan-feed.ts). */
   plan: ColumnType<[string, string, string][] | null, string | null | undefined, string | null>;
+  /** When the attribution tagged the contact (null before it ran) and how it routed the run (attribute-job.ts). */
+  tagged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  assigned_via: ColumnType<string | null, string | null | undefined, string | null>;
   /** The plan's first due time while the run is active; null otherwise. */
   plan_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Date;

@@ -1,6 +1,7 @@
 /** What happened in a run, in order: its steps (sent, skipped, failed with the last error) and its events. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { attributionTags } from '../core/attribution.js';
 
 export type TimelineEntry =
   | {
@@ -23,7 +24,7 @@ export async function timelineOf(
 ): Promise<Map<number, TimelineEntry[]>> {
   const out = new Map<number, TimelineEntry[]>();
   if (runIds.length === 0) return out;
-  const [steps, events, plans] = await Promise.all([
+  const [steps, events, runs] = await Promise.all([
     db
       .selectFrom('run_steps')
       .select(['run_id', 'step_id', 'action', 'state', 'due_at', 'intent_at', 'done_at', 'reason', 'rendered'])
@@ -42,10 +43,21 @@ export async function timelineOf(
       .execute(),
     db
       .selectFrom('runs')
-      .select(['id', 'status', 'outcome', 'outcome_reason', 'outcome_at', 'plan'])
+      .select([
+        'id',
+        'status',
+        'outcome',
+        'outcome_reason',
+        'outcome_at',
+        'plan',
+        'source_tag',
+        'high_value',
+        'assigned_user_id',
+        'tagged_at',
+        'assigned_via',
+      ])
       .where('location_id', '=', locationId)
       .where('id', 'in', runIds)
-      .where('plan', 'is not', null)
       .execute(),
   ]);
   const push = (runId: number, entry: TimelineEntry) => {
@@ -68,7 +80,7 @@ export async function timelineOf(
   }
   // Steps not scheduled yet (src/followup/plan-feed.ts) read as the step rows they become: pending while the run
   // is active; once it ended, stopped as ringback_end_run stops a step row.
-  for (const r of plans) {
+  for (const r of runs) {
     for (const [stepId, action, due] of r.plan ?? []) {
       const stopped = r.status === 'ended';
       push(r.id, {
@@ -86,6 +98,23 @@ export async function timelineOf(
   }
   for (const e of events) {
     push(e.run_id, { type: 'event', at: e.at.toISOString(), kind: e.kind, stepId: e.step_id, detail: e.detail });
+  }
+  // The attribution's tagging, kept on the run (migrations/0032_run_plan.sql), reads as the event it was, after
+  // the events of its time as its row came after theirs: the tags it put on the contact, and the rep it routed
+  // to (one routed later, when the attribution found nobody, was not its).
+  for (const r of runs) {
+    if (!r.tagged_at) continue;
+    push(r.id, {
+      type: 'event',
+      at: r.tagged_at.toISOString(),
+      kind: 'tagged',
+      stepId: null,
+      detail: {
+        tags: attributionTags(r.source_tag, r.high_value),
+        assignedTo: r.assigned_via === 'none' ? null : r.assigned_user_id,
+        via: r.assigned_via,
+      },
+    });
   }
   for (const list of out.values()) list.sort((a, b) => a.at.localeCompare(b.at));
   return out;

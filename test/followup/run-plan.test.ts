@@ -114,3 +114,27 @@ describe("a run's plan", () => {
     }
   });
 });
+
+describe("a run's tagging", () => {
+  it('reads on the timeline as the tags put on the contact and the rep it was routed to', async () => {
+    s = await startEngineStack();
+    const { contactId } = await s.missedCall();
+    const run = await s.run(contactId);
+    const timeline = (await timelineOf(s.rt.db.db, LOCATION_ID, [run!.id])).get(run!.id) ?? [];
+    const tagged = timeline.filter((e) => e.type === 'event' && e.kind === 'tagged');
+    expect(tagged).toEqual([
+      {
+        type: 'event',
+        at: s.t0.toISOString(),
+        kind: 'tagged',
+        stepId: null,
+        detail: { tags: ['Website Caller', 'Missed Call'], assignedTo: run!.assigned_user_id, via: 'round-robin' },
+      },
+    ]);
+    expect(run!.assigned_user_id).toBeTruthy();
+    // After the call it followed, at the same minute, as the page tells it.
+    const kinds = timeline.flatMap((e) => (e.type === 'event' ? [e.kind] : []));
+    expect(kinds.indexOf('missed-call')).toBeLessThan(kinds.indexOf('tagged'));
+    expect(s.sandbox.store.contact(contactId)?.tags).toEqual(expect.arrayContaining(['Missed Call']));
+  });
+});
