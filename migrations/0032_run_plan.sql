@@ -69,8 +69,34 @@ begin
   return v_n;
 end $$;
 
+-- The manager's task once a run's missed connections reached the threshold, as ringback_maybe_escalate (0021)
+-- makes it after its count: once per run (the step row is unique per run), due at once.
+create function ringback_escalate_if_due(
+  p_run bigint, p_location text, p_contact text, p_count int, p_after int, p_now timestamptz
+) returns void language plpgsql as $$
+declare
+  v_step bigint;
+begin
+  if p_count < p_after then
+    return;
+  end if;
+  insert into run_steps (run_id, location_id, contact_id, step_id, action, due_at)
+  values (p_run, p_location, p_contact, 'escalation', 'escalation', p_now)
+  on conflict (run_id, step_id) do nothing
+  returning id into v_step;
+  if v_step is null then
+    return;
+  end if;
+  insert into jobs (kind, payload, run_at, unique_key, location_id, created_at, updated_at)
+  values ('followup.step', jsonb_build_object('runStepId', v_step), p_now, 'step:' || v_step, p_location, p_now, p_now)
+  on conflict (unique_key) do nothing;
+  insert into run_events (run_id, at, kind, detail)
+  values (p_run, p_now, 'escalation-due', jsonb_build_object('missedConnections', p_count));
+end $$;
+
 -- The missed call as 0029 defines it; p.later: the steps due later, [[step id, action, due time], ...] in due
--- order, kept in the new run's plan; p_plan: the steps due soon, made now as before.
+-- order, kept in the new run's plan; p_plan: the steps due soon, made now as before. The missed connections are
+-- counted before the run is written, and a joined run's count updated then, with its row lock.
 create or replace function ringback_missed_call_effects(p jsonb, p_plan jsonb) returns jsonb
 language plpgsql as $$
 declare
@@ -84,6 +110,7 @@ declare
   v_booked record;
   v_latest record;
   v_job jsonb;
+  v_count integer;
 begin
   -- The settings first, before anything is claimed: a stale plan changes nothing and is made again.
   select settings_md5 into v_md5 from location_settings where location_id = v_location;
@@ -109,19 +136,26 @@ begin
     return jsonb_build_object('outcome', 'repeat');
   end if;
 
+  -- Missed connections in the escalation window, this call's included (ringback_maybe_escalate's count): a new run
+  -- is written with it, rather than written and then updated.
+  select count(*)::int into v_count from contact_events
+  where location_id = v_location and contact_id = v_contact and kind in ('missed-call', 'outbound-unanswered')
+    and at >= (p->>'escalateSince')::timestamptz and at <= greatest(v_now, v_at);
+
   -- One active run per contact: the partial unique index decides between two workers.
   -- The steps due later wait in the run's plan (a run that is off gets none: it ends at once, with no steps).
   insert into runs (location_id, contact_id, status, started_at, created_at, updated_at,
-                    source_tag, tracking_number, caller_phone, high_value, plan, plan_due_at)
+                    source_tag, tracking_number, caller_phone, high_value, plan, plan_due_at, missed_connections)
   values (v_location, v_contact, 'active', v_at, v_now, v_now,
           p->>'sourceTag', p->>'trackingNumber', p->>'from', (p->>'highValue')::boolean,
           case when (p->>'enabled')::boolean then nullif(p->'later', '[]'::jsonb) end,
-          case when (p->>'enabled')::boolean then (p->'later'->0->>2)::timestamptz end)
+          case when (p->>'enabled')::boolean then (p->'later'->0->>2)::timestamptz end, v_count)
   on conflict (location_id, contact_id) where status = 'active' do nothing
   returning id into v_run;
   if v_run is null then
-    select id into v_run from runs
-    where location_id = v_location and contact_id = v_contact and status = 'active' for update;
+    update runs set missed_connections = v_count
+    where location_id = v_location and contact_id = v_contact and status = 'active'
+    returning id into v_run;
     if v_run is null then
       raise exception 'active run vanished while joining it';
     end if;
@@ -174,8 +208,7 @@ begin
       into v_job;
   end if;
 
-  perform ringback_maybe_escalate(v_run, v_location, v_contact, (p->>'escalateSince')::timestamptz,
-                                  greatest(v_now, v_at), (p->>'escalateAfter')::int, v_now);
+  perform ringback_escalate_if_due(v_run, v_location, v_contact, v_count, (p->>'escalateAfter')::int, v_now);
 
   -- GHL's Voice AI may have booked this caller before the call's own event came: recovered at once, so no
   -- apology is ever due (the run ends as recoverLatestRun in runs.ts ends it).
