@@ -66,6 +66,16 @@ export async function handleMissedCall(
     );
     const { outcome } = answer;
     if (outcome === 'stale') continue;
+    if (opts.foundBy && call.messageId && (outcome === 'started' || outcome === 'joined')) {
+      // The call's row says the sweep found it, for the timeline (reporting/call-entries.ts): the run event that
+      // also says so goes after the retention period.
+      await db
+        .updateTable('missed_calls')
+        .set({ found_by: opts.foundBy })
+        .where('location_id', '=', call.locationId)
+        .where('message_id', '=', call.messageId)
+        .execute();
+    }
     // A new run's due work is its attribution: woken for only when it was not handed off.
     if (outcome === 'joined' || (outcome === 'started' && !answer.handedOff)) deps.wakeWorker?.();
     return outcome;

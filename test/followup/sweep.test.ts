@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SWEEP_JOB } from '../../src/followup/sweep-schedule.js';
+import { timelineOf } from '../../src/reporting/timeline.js';
 import { type EngineStack, LOCATION_ID, MIN, startEngineStack, TRACKING_NUMBERS } from '../helpers/engine.js';
 
 let s: EngineStack;
@@ -62,6 +63,10 @@ describe('lost-webhook sweep', () => {
       expect((missed?.detail as { via?: string } | undefined)?.via).toBe(
         c.delivery.dropped ? 'found by sweep' : undefined,
       );
+      // The timeline reads it from the call's row, which outlives the run event (src/retention/).
+      const runId = (await s.run(c.contactId))!.id;
+      const entry = (await timelineOf(s.rt.db.db, LOCATION_ID, [runId])).get(runId)?.find((e) => e.type === 'event');
+      expect(entry).toMatchObject({ kind: 'missed-call', detail: missed?.detail });
     }
 
     // The lost webhooks turn up late after all, with their original timestamp: nothing changes.
