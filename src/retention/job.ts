@@ -35,6 +35,7 @@ export function retentionJob(deps: Deps): JobDefinition {
         result.stepsTrimmed ||
         result.repeatedEventsDeleted ||
         result.callDetailsDropped ||
+        result.callEventsDeleted ||
         result.locationsForgotten.length
       ) {
         deps.logger.info(result, 'retention applied');
