@@ -11,7 +11,6 @@ from run_events e
 where e.run_id = m.run_id and e.at = m.called_at and e.kind in ('missed-call', 'repeat-call') and e.detail ? 'via';
 
 -- As in 0026 and 0027, a partial index holds only what retention has still to delete; it empties as it deletes.
-create index run_events_repeats on run_events (at) where kind in ('sent', 'run-ended', 'missed-call', 'repeat-call');
-drop index run_events_repeated;
+create index run_events_calls on run_events (at) where kind in ('missed-call', 'repeat-call');
 -- By location: each location's cutoff is its own (its escalation window), so each scan reads only what goes.
 create index contact_events_calls on contact_events (location_id, at) where kind = 'missed-call';

@@ -1,17 +1,28 @@
+/**
+ * A missed call's events that its missed_calls row repeats, deleted after the retention period (README, "Data
+ * retention"). ringback_missed_call writes each call's row, its contact event and its run event in one statement
+ * (migrations/0029_hand_off.sql), so every event here has its row; the readers read the row instead: the timeline
+ * (src/reporting/call-entries.ts) and the sweep's check for calls it already knows (src/followup/sweep.ts).
+ */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { defaultSettings } from '../core/settings/schema.js';
 import { SWEEP_MAX_LOOKBACK_MS } from '../followup/sweep.js';
 
+/** The 'missed-call' and 'repeat-call' run events: the call's status, line and source, as its row has them. */
+export async function deleteCallRunEvents(db: Kysely<Database>, inboxBefore: Date): Promise<number> {
+  const res = await sql`
+    delete from run_events where kind in ('missed-call', 'repeat-call') and at < ${inboxBefore}`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}
+
 /**
- * Deletes the 'missed-call' contact events past the retention period whose call has its missed_calls row, and
- * returns how many went. The row keeps the call's facts, and the sweep reads it for the calls it knows
- * (src/followup/sweep.ts). One reader still counts these events: the escalation's count of missed connections
- * (ringback_maybe_escalate, migrations/0021_missed_call.sql), over the location's `escalation.withinDays` before a
- * call that may be as old as the sweep's lookback. So an event goes only once that window has passed too: a
- * location counting over more days than the retention period keeps its events as long (README, "Data retention").
+ * The 'missed-call' contact events. One reader still counts them: the escalation's count of missed connections
+ * (ringback_maybe_escalate, migrations/0021_missed_call.sql), over the location's `escalation.withinDays` before
+ * a call that may be as old as the sweep's lookback when it is processed. So an event goes only once that window
+ * has passed as well: a location counting over more days than the retention period keeps its events as long.
  */
-export async function deleteCallEvents(db: Kysely<Database>, now: Date, inboxBefore: Date): Promise<number> {
+export async function deleteCallContactEvents(db: Kysely<Database>, now: Date, inboxBefore: Date): Promise<number> {
   const countedBefore = new Date(now.getTime() - SWEEP_MAX_LOOKBACK_MS);
   const days = defaultSettings().escalation.withinDays;
   const res = await sql`
@@ -20,8 +31,6 @@ export async function deleteCallEvents(db: Kysely<Database>, now: Date, inboxBef
                   least(${inboxBefore}::timestamptz, ${countedBefore}::timestamptz - make_interval(
                     secs => 86400 * coalesce((s.settings->'escalation'->>'withinDays')::float8, ${days}))) as before
            from installations i left join location_settings s on s.location_id = i.location_id) l
-    where c.location_id = l.location_id and c.kind = 'missed-call' and c.at < l.before
-      and exists (select 1 from missed_calls m
-                  where m.location_id = c.location_id and m.called_at = c.at and m.contact_id = c.contact_id)`;
-  return Number((await res.execute(db)).numAffectedRows ?? 0);
+    where c.location_id = l.location_id and c.kind = 'missed-call' and c.at < l.before`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
 }

@@ -35,7 +35,8 @@ export function retentionJob(deps: Deps): JobDefinition {
         result.stepsTrimmed ||
         result.repeatedEventsDeleted ||
         result.callDetailsDropped ||
-        result.callEventsDeleted ||
+        result.callRunEventsDeleted ||
+        result.callContactEventsDeleted ||
         result.locationsForgotten.length
       ) {
         deps.logger.info(result, 'retention applied');

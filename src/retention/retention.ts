@@ -19,7 +19,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import { deleteCallEvents } from './call-events.js';
+import { deleteCallContactEvents, deleteCallRunEvents } from './call-events.js';
 
 /** Lifecycle events stay readable until processed anyway; they carry no contact data. */
 const LIFECYCLE = ['INSTALL', 'UNINSTALL'];
@@ -32,7 +32,8 @@ export interface RetentionResult {
   stepsTrimmed: number;
   repeatedEventsDeleted: number;
   callDetailsDropped: number;
-  callEventsDeleted: number;
+  callRunEventsDeleted: number;
+  callContactEventsDeleted: number;
   locationsForgotten: string[];
 }
 
@@ -70,22 +71,20 @@ export async function applyRetention(
     db,
   );
   // A 'sent' event says what its done step's row says (action, GHL's id, the words), a 'run-ended' event what its
-  // run's row says (outcome, reason): the page shows the step and the run's outcome, not these events. A call's
-  // event says what its missed_calls row says (status, line, source), from which the timeline reads the call
-  // (src/reporting/call-entries.ts).
+  // run's row says (outcome, reason): the page shows the step and the run's outcome, not these events.
   const repeated = await sql`
-    delete from run_events e where e.kind in ('sent', 'run-ended', 'missed-call', 'repeat-call') and e.at < ${inboxBefore}
+    delete from run_events e where e.kind in ('sent', 'run-ended') and e.at < ${inboxBefore}
       and case e.kind
         when 'sent' then exists (select 1 from run_steps s
                                  where s.run_id = e.run_id and s.step_id = e.step_id and s.state = 'done')
-        when 'run-ended' then exists (select 1 from runs r
+        else exists (select 1 from runs r
                      where r.id = e.run_id and r.status = 'ended' and r.outcome = e.detail->>'outcome'
                        and r.outcome_reason is not distinct from e.detail->>'reason')
-        else exists (select 1 from missed_calls m where m.run_id = e.run_id and m.called_at = e.at)
       end`.execute(db);
-  const callEvents = await deleteCallEvents(db, now, inboxBefore);
-  // A missed call's contact event kept longer (deleteCallEvents): its detail (to, from, status) is the
-  // missed_calls row's; nothing reads it.
+  const callRunEvents = await deleteCallRunEvents(db, inboxBefore);
+  const callContactEvents = await deleteCallContactEvents(db, now, inboxBefore);
+  // A missed call's contact event that stays longer (deleteCallContactEvents): its detail (to, from, status) is
+  // the missed_calls row's; nothing reads it.
   const callDetails = await sql`
     update contact_events set detail = '{}'::jsonb
     where kind = 'missed-call' and detail <> '{}'::jsonb and at < ${inboxBefore}`.execute(db);
@@ -112,7 +111,8 @@ export async function applyRetention(
     stepsTrimmed: Number(trimmed.numAffectedRows ?? 0),
     repeatedEventsDeleted: Number(repeated.numAffectedRows ?? 0),
     callDetailsDropped: Number(callDetails.numAffectedRows ?? 0),
-    callEventsDeleted: callEvents,
+    callRunEventsDeleted: callRunEvents,
+    callContactEventsDeleted: callContactEvents,
     locationsForgotten: forgotten,
   };
 }

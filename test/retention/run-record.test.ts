@@ -131,7 +131,8 @@ describe('retention of a run’s record', () => {
       again.stepsTrimmed,
       again.repeatedEventsDeleted,
       again.callDetailsDropped,
-      again.callEventsDeleted,
-    ]).toEqual([0, 0, 0, 0]);
+      again.callRunEventsDeleted,
+      again.callContactEventsDeleted,
+    ]).toEqual([0, 0, 0, 0, 0]);
   });
 });
