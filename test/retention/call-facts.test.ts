@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyRetention } from '../../src/retention/retention.js';
 import { SWEEP_JOB } from '../../src/followup/sweep-schedule.js';
 import { timelineOf } from '../../src/reporting/timeline.js';
+import { ingestEvent } from '../../src/followup/ingest.js';
+import { MessageEvent } from '../../src/webhooks/events.js';
 import { type EngineStack, LOCATION_ID, MIN, PHONES, seedSettings, startEngineStack } from '../helpers/engine.js';
 
 const DAY = 24 * 60 * MIN;
@@ -66,6 +68,22 @@ describe('a missed call past the retention period', () => {
     expect(calls.filter((e) => e.kind === 'missed-call' || e.kind === 'repeat-call')).toEqual([
       expect.objectContaining({ kind: 'missed-call', detail: expect.not.objectContaining({ via: expect.anything() }) }),
     ]);
+  });
+
+  it('fails whole, with no second run, should a copy of it reach the missed-call statement after all', async () => {
+    s = await startEngineStack();
+    const call = await s.missedCall({ from: PHONES.jane });
+    await s.at(8 * DAY + MIN); // the run has ended: a copy would start a new one
+    await retentionAt(s.clock.now());
+    expect(await callContactEvents()).toEqual([]);
+    // As the sweep hands a call it did not know to the webhook's own ingest (followup/sweep.ts).
+    const copy = { webhookId: 'copy', event: MessageEvent.parse(call.delivery.event), receivedAt: s.clock.now() };
+    await expect(
+      db()
+        .transaction()
+        .execute((trx) => ingestEvent(trx, s.rt.deps, copy)),
+    ).rejects.toThrow(/missed_calls_message/);
+    expect([await count('runs'), await count('missed_calls'), await callContactEvents()]).toEqual([1, 1, []]);
   });
 
   it('keeps its contact event while the escalation’s window still counts it, then deletes it', async () => {
