@@ -25,8 +25,8 @@ export async function callEntriesOf(db: Kysely<Database>, locationId: string, ru
     .execute();
   const started = new Set<number>();
   return rows.map((r) => {
-    // The run's first row is the call that started it: the statement that creates a run inserts its call before
-    // any other call can join it (a joining call waits at the active-run unique index until that statement commits), so ids follow that order.
+    // The run's first row is the call that started it: the statement creating a run inserts its call before any
+    // other call can join (a joining call waits at the active-run unique index until that statement commits).
     const kind = started.has(r.run_id) ? 'repeat-call' : 'missed-call';
     started.add(r.run_id);
     return {
