@@ -96,7 +96,8 @@ end $$;
 
 -- The missed call as 0029 defines it; p.later: the steps due later, [[step id, action, due time], ...] in due
 -- order, kept in the new run's plan; p_plan: the steps due soon, made now as before. The missed connections are
--- counted before the run is written, and a joined run's count updated then, with its row lock.
+-- counted before the run is written, and a joined run's count updated then, with its row lock. No 'missed-call'
+-- or 'repeat-call' run event: the call's row is its timeline entry; p.foundBy: 'sweep' when the sweep found it.
 create or replace function ringback_missed_call_effects(p jsonb, p_plan jsonb) returns jsonb
 language plpgsql as $$
 declare
@@ -163,13 +164,13 @@ begin
     v_created := true;
   end if;
 
+  -- The call's row is also its entry on the run's timeline (src/reporting/call-entries.ts): no run event repeats
+  -- it. found_by (whether the sweep found the call) is the column migrations/0033 adds, in the same migration run.
   insert into missed_calls (location_id, contact_id, run_id, message_id, called_at, tracking_number, caller_number,
-                            source_tag, high_value, call_status, voicemail_url, conversation_id, created_at)
+                            source_tag, high_value, call_status, voicemail_url, conversation_id, created_at, found_by)
   values (v_location, v_contact, v_run, p->>'messageId', v_at, p->>'trackingNumber', p->>'from',
           p->>'sourceTag', (p->>'highValue')::boolean, p->>'status', p->>'voicemailUrl', p->>'conversationId',
-          v_now);
-  insert into run_events (run_id, at, kind, detail)
-  values (v_run, v_at, case when v_created then 'missed-call' else 'repeat-call' end, p->'runDetail');
+          v_now, p->>'foundBy');
 
   if v_created then
     if not (p->>'enabled')::boolean then

@@ -127,12 +127,7 @@ function missedCallParams(
     highValue,
     voicemailUrl: call.attachments[0] ?? null,
     conversationId: call.conversationId ?? null,
-    runDetail: {
-      status: call.status,
-      trackingNumber,
-      source: source?.tag ?? null,
-      ...(foundBy ? { via: 'found by sweep' } : {}),
-    },
+    foundBy: foundBy ?? null,
     later,
     escalateAfter: settings.escalation.afterMissedConnections,
     escalateSince: new Date(at.getTime() - settings.escalation.withinDays * DAY_MS),

@@ -99,18 +99,18 @@ async function processPage(deps: GhlDeps, locationId: string, messages: GhlMessa
     return call?.direction === 'inbound' && call.kind === 'missed' ? [{ id: m.id, event: parsed.data }] : [];
   });
   if (missed.length === 0) return 0;
+  // By the call rows, which stay: a call's contact event goes after the retention period (src/retention/).
   const known = await deps.db
-    .selectFrom('contact_events')
-    .select('ref')
+    .selectFrom('missed_calls')
+    .select('message_id')
     .where('location_id', '=', locationId)
-    .where('kind', '=', 'missed-call')
     .where(
-      'ref',
+      'message_id',
       'in',
       missed.map((m) => m.id),
     )
     .execute();
-  const seen = new Set(known.map((k) => k.ref));
+  const seen = new Set(known.map((k) => k.message_id));
   let found = 0;
   for (const { id, event } of missed) {
     if (seen.has(id)) continue;

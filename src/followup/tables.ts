@@ -53,6 +53,8 @@ export interface MissedCallsTable {
   voicemail_url: string | null;
   /** GHL's conversation of the call for the call log's link; null before it was kept. */
   conversation_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 'sweep' when the lost-webhook sweep found the call (sweep.ts); null when its webhook brought it. */
+  found_by: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Date;
 }
 

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { attributionTags } from '../core/attribution.js';
+import { callEntriesOf } from './call-entries.js';
 
 export type TimelineEntry =
   | {
@@ -24,7 +25,7 @@ export async function timelineOf(
 ): Promise<Map<number, TimelineEntry[]>> {
   const out = new Map<number, TimelineEntry[]>();
   if (runIds.length === 0) return out;
-  const [steps, events, runs] = await Promise.all([
+  const [steps, events, calls, runs] = await Promise.all([
     db
       .selectFrom('run_steps')
       .select(['run_id', 'step_id', 'action', 'state', 'due_at', 'intent_at', 'done_at', 'reason', 'rendered'])
@@ -37,10 +38,13 @@ export async function timelineOf(
       .select(['e.id', 'e.run_id', 'e.at', 'e.kind', 'e.step_id', 'e.detail'])
       .where('r.location_id', '=', locationId)
       .where('e.run_id', 'in', runIds)
+      // The calls are read from their rows (call-entries.ts): these events are deleted after the retention period.
+      .where('e.kind', 'not in', ['missed-call', 'repeat-call'])
       .orderBy('e.at')
       .orderBy('e.id')
       .limit(runIds.length * 200)
       .execute(),
+    callEntriesOf(db, locationId, runIds),
     db
       .selectFrom('runs')
       .select([
@@ -96,6 +100,7 @@ export async function timelineOf(
       });
     }
   }
+  for (const { runId, ...entry } of calls) push(runId, entry);
   for (const e of events) {
     push(e.run_id, { type: 'event', at: e.at.toISOString(), kind: e.kind, stepId: e.step_id, detail: e.detail });
   }

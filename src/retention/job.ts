@@ -35,6 +35,8 @@ export function retentionJob(deps: Deps): JobDefinition {
         result.stepsTrimmed ||
         result.repeatedEventsDeleted ||
         result.callDetailsDropped ||
+        result.callRunEventsDeleted ||
+        result.callContactEventsDeleted ||
         result.locationsForgotten.length
       ) {
         deps.logger.info(result, 'retention applied');

@@ -6,9 +6,13 @@
  *   event without a timestamp is refused by nothing but its key (webhookId, or the hash of its bytes), so its
  *   row stays with the key and type only; so does an unprocessed one (its job still needs it);
  * - a finished step's rendered content for as long, then only the words the timeline shows (a text's message,
- *   a task's title, an email's subject); its 'sent' event, which repeats the step row, and a run's 'run-ended'
- *   event, which repeats the run row, are deleted, and a missed call's contact event keeps its key, not its
- *   detail (the missed_calls row has the numbers and status);
+ *   a task's title, an email's subject); its 'sent' event, which repeats the step row, a run's 'run-ended'
+ *   event, which repeats the run row, and a call's 'missed-call' or 'repeat-call' event, which repeats its
+ *   missed_calls row (the timeline reads the row), are deleted;
+ * - a missed call's contact event keeps its key, not its detail (the missed_calls row has the numbers and
+ *   status), then goes too once the location's escalation window cannot count it any more (call-events.ts): the
+ *   missed_calls row is then the call's one record, and what the sweep knows it by (docs/ghl-reconciliation.md,
+ *   "After retention");
  * - a job that is done for as long, then it is deleted: what it did is in the rows it wrote (runs, steps,
  *   timeline), and no job is enqueued twice by its unique key alone (a webhook's job comes with its inbox row,
  *   a step's with its step row, attribution with its run); dead jobs stay, with their error;
@@ -19,6 +23,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import { deleteCallContactEvents, deleteCallRunEvents } from './call-events.js';
 
 /** Lifecycle events stay readable until processed anyway; they carry no contact data. */
 const LIFECYCLE = ['INSTALL', 'UNINSTALL'];
@@ -31,6 +36,8 @@ export interface RetentionResult {
   stepsTrimmed: number;
   repeatedEventsDeleted: number;
   callDetailsDropped: number;
+  callRunEventsDeleted: number;
+  callContactEventsDeleted: number;
   locationsForgotten: string[];
 }
 
@@ -78,7 +85,10 @@ export async function applyRetention(
                      where r.id = e.run_id and r.status = 'ended' and r.outcome = e.detail->>'outcome'
                        and r.outcome_reason is not distinct from e.detail->>'reason')
       end`.execute(db);
-  // A missed call's contact event: its detail (to, from, status) is the missed_calls row's; nothing reads it.
+  const callRunEvents = await deleteCallRunEvents(db, inboxBefore);
+  const callContactEvents = await deleteCallContactEvents(db, now, inboxBefore);
+  // A missed call's contact event that stays longer (deleteCallContactEvents): its detail (to, from, status) is
+  // the missed_calls row's; nothing reads it.
   const callDetails = await sql`
     update contact_events set detail = '{}'::jsonb
     where kind = 'missed-call' and detail <> '{}'::jsonb and at < ${inboxBefore}`.execute(db);
@@ -105,6 +115,8 @@ export async function applyRetention(
     stepsTrimmed: Number(trimmed.numAffectedRows ?? 0),
     repeatedEventsDeleted: Number(repeated.numAffectedRows ?? 0),
     callDetailsDropped: Number(callDetails.numAffectedRows ?? 0),
+    callRunEventsDeleted: callRunEvents,
+    callContactEventsDeleted: callContactEvents,
     locationsForgotten: forgotten,
   };
 }

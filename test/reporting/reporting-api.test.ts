@@ -279,7 +279,11 @@ describe('GET /api/calls', () => {
       timeToFirstFollowupSeconds: 120,
       timeToFirstHumanContactSeconds: 600,
     });
+    // The calls come from the run's missed_calls rows (reporting/call-entries.ts), as ringback_missed_call's run
+    // events said them: the first started the run, the second joined it.
+    const facebook = { status: 'no-answer', trackingNumber: '+15550001111', source: 'Facebook' };
     expect(call.timeline).toEqual([
+      { type: 'event', at: '2026-01-05T14:00:00.000Z', kind: 'missed-call', stepId: null, detail: facebook },
       { type: 'event', at: '2026-01-05T14:00:00.000Z', kind: 'started', stepId: null, detail: { source: 'Facebook' } },
       {
         type: 'step',
@@ -299,6 +303,7 @@ describe('GET /api/calls', () => {
         stepId: 'callback-task',
         detail: { reason: 'outside-send-window', until: '2026-01-05T15:00:00Z' },
       },
+      { type: 'event', at: '2026-01-05T14:30:00.000Z', kind: 'repeat-call', stepId: null, detail: facebook },
       {
         type: 'step',
         at: '2026-01-05T16:00:00.000Z',

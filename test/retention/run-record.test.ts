@@ -1,7 +1,7 @@
 /**
- * Issue 19: after RETENTION_INBOX_DAYS a finished step keeps only the words its timeline shows, the 'sent' and
- * 'run-ended' events that repeat the step and run rows go, and a missed call's contact event loses the detail its
- * call row repeats; the timeline reads the same lines before and after.
+ * Issue 19: after RETENTION_INBOX_DAYS a finished step keeps only the words its timeline shows, the 'sent',
+ * 'run-ended' and call events that repeat the step, run and call rows go, and so does a missed call's contact
+ * event once the escalation's window has passed too; the timeline reads the same lines before and after.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from '../../src/retention/retention.js';
@@ -15,6 +15,8 @@ let runId: number;
 beforeAll(async () => {
   s = await startEngineStack();
   const call = await s.missedCall({ from: PHONES.jane, outcome: 'voicemail' });
+  await s.advance(10 * 60_000);
+  await s.missedCall({ from: PHONES.jane, outcome: 'no-answer' });
   await s.advance(25 * HOUR, 10 * 60_000);
   runId = (await s.run(call.contactId))!.id;
 });
@@ -29,18 +31,24 @@ const steps = () =>
     .where('run_id', '=', runId)
     .orderBy('id')
     .execute();
-const REPEATS = ['sent', 'run-ended'];
+const UNSHOWN = ['sent', 'run-ended'];
+const CALLS = ['missed-call', 'repeat-call'];
 const repeats = () =>
-  db().selectFrom('run_events').select('kind').where('run_id', '=', runId).where('kind', 'in', REPEATS).execute();
-const callEvent = () =>
-  db().selectFrom('contact_events').select(['ref', 'detail']).where('kind', '=', 'missed-call').executeTakeFirst();
+  db()
+    .selectFrom('run_events')
+    .select('kind')
+    .where('run_id', '=', runId)
+    .where('kind', 'in', [...UNSHOWN, ...CALLS])
+    .execute();
+const callEvents = () =>
+  db().selectFrom('contact_events').select(['ref', 'detail']).where('kind', '=', 'missed-call').orderBy('at').execute();
 /**
- * What the page narrates (views/assets/js/narrate.js): the steps with their words, and the events other than
- * these two (it shows neither: the run's outcome comes from the run row).
+ * What the page narrates (views/assets/js/narrate.js): the steps with their words, the calls, and the events
+ * other than 'sent' and 'run-ended' (it shows neither: the run's outcome comes from the run row).
  */
 const shown = async () =>
   ((await timelineOf(db(), LOCATION_ID, [runId])).get(runId) ?? []).filter(
-    (e) => e.type === 'step' || !REPEATS.includes(e.kind),
+    (e) => e.type === 'step' || !UNSHOWN.includes(e.kind),
   );
 
 describe('retention of a run’s record', () => {
@@ -52,16 +60,36 @@ describe('retention of a run’s record', () => {
       ['action', 'assignedTo', 'body', 'dueDate', 'title'],
       ['action', 'html', 'subject'],
     ]);
+    // The calls have no run event of their own: their rows are their timeline entries (call-entries.ts).
     expect((await repeats()).map((e) => e.kind).sort()).toEqual(['run-ended', 'sent', 'sent', 'sent']);
-    const call = await callEvent();
-    expect(call?.detail).toMatchObject({ from: PHONES.jane, status: 'voicemail' });
+    const calls = await callEvents();
+    expect(calls.map((c) => c.detail)).toMatchObject([
+      { from: PHONES.jane, status: 'voicemail' },
+      { from: PHONES.jane, status: 'no-answer' },
+    ]);
     const timeline = await shown();
+    // The timeline's calls, read from the call rows: the call that started the run, then the one that joined it.
+    const callRows = await db()
+      .selectFrom('missed_calls')
+      .select(['called_at', 'call_status', 'tracking_number', 'source_tag'])
+      .orderBy('called_at')
+      .execute();
+    expect(timeline.filter((e) => e.type === 'event' && CALLS.includes(e.kind))).toEqual(
+      callRows.map((r, i) => ({
+        type: 'event',
+        at: r.called_at.toISOString(),
+        kind: CALLS[i],
+        stepId: null,
+        detail: { status: r.call_status, trackingNumber: r.tracking_number, source: r.source_tag },
+      })),
+    );
+    expect(callRows.map((r) => r.call_status)).toEqual(['voicemail', 'no-answer']);
 
     s.clock.advance(5 * DAY);
     await retention();
     expect(await steps()).toEqual(before);
     expect(await repeats()).toHaveLength(4);
-    expect(await callEvent()).toEqual(call);
+    expect(await callEvents()).toEqual(calls);
 
     s.clock.advance(2 * DAY);
     await retention();
@@ -73,16 +101,29 @@ describe('retention of a run’s record', () => {
     ]);
     expect(await repeats()).toHaveLength(0);
     expect(await shown()).toEqual(timeline);
-    // The call's event keeps the key the sweep and the stop conditions read; its numbers are the call row's.
-    expect(await callEvent()).toEqual({ ref: call?.ref, detail: {} });
-    const row = await db().selectFrom('missed_calls').select(['caller_number', 'call_status']).executeTakeFirst();
-    expect(row).toEqual({ caller_number: PHONES.jane, call_status: 'voicemail' });
+    // Each call is kept once, by its row: the sweep reads it for the calls it knows (followup/sweep.ts).
+    expect(await callEvents()).toEqual([]);
+    const rows = await db()
+      .selectFrom('missed_calls')
+      .select(['message_id', 'caller_number', 'call_status'])
+      .orderBy('called_at')
+      .execute();
+    expect(rows).toEqual([
+      { message_id: calls[0]?.ref, caller_number: PHONES.jane, call_status: 'voicemail' },
+      { message_id: calls[1]?.ref, caller_number: PHONES.jane, call_status: 'no-answer' },
+    ]);
     // The outcome the run-ended event said stays on the run row, which the page reads.
     expect(
       await db().selectFrom('runs').select(['outcome', 'outcome_reason']).where('id', '=', runId).executeTakeFirst(),
     ).toEqual({ outcome: 'lost', outcome_reason: 'sequence-ended' });
     // Trimmed once: the next round finds nothing left to do.
     const again = await retention();
-    expect([again.stepsTrimmed, again.repeatedEventsDeleted, again.callDetailsDropped]).toEqual([0, 0, 0]);
+    expect([
+      again.stepsTrimmed,
+      again.repeatedEventsDeleted,
+      again.callDetailsDropped,
+      again.callRunEventsDeleted,
+      again.callContactEventsDeleted,
+    ]).toEqual([0, 0, 0, 0, 0]);
   });
 });
