@@ -34,9 +34,29 @@ export interface RunsTable {
   assigned_via: ColumnType<string | null, string | null | undefined, string | null>;
   /** The plan's first due time while the run is active; null otherwise. */
   plan_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Its steps and events once retention folded them in (src/retention/run-archive.ts); null until then. */
+  archive: ColumnType<RunArchive | null, string | null | undefined, string | null>;
   created_at: Date;
   updated_at: Date;
 }
+
+/**
+ * A run's archived steps and events (migrations/0034_run_archive.sql): times in milliseconds since its started_at
+ * (a step's done and intent times since its due time), trailing nulls left out.
+ */
+export type RunArchive = [
+  steps: [
+    stepId: string,
+    action: StepAction,
+    state: StepState,
+    due: number,
+    done?: number | null,
+    words?: string | null,
+    reason?: string | null,
+    intent?: number,
+  ][],
+  events: [kind: string, at: number, detail?: unknown, stepId?: string][],
+];
 
 export interface MissedCallsTable {
   id: Generated<number>;

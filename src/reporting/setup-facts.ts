@@ -58,6 +58,7 @@ export async function loadSetupFactsMany(
   if (ids.length === 0) return out;
   const now = deps.clock.now();
   const since = new Date(now.getTime() - 30 * DAY_MS);
+  const archivedSince = new Date(since.getTime() - 30 * DAY_MS);
   // Read here rather than through settings/store, which sits above reporting's routes in the import graph.
   const [stored, counts, warnings] = await Promise.all([
     deps.db
@@ -76,7 +77,14 @@ export async function loadSetupFactsMany(
       select
         w.location_id,
         (select count(*)::int from run_steps s where s.location_id = w.location_id and s.action = 'sms'
-           and s.state = 'done' and s.done_at >= ${since}) as sent,
+           and s.state = 'done' and s.done_at >= ${since})
+          -- And those retention folded into their run's row (src/retention/run-archive.ts: [step id, action,
+          -- state, due, done (ms after the start), ...]). Only runs that began up to 30 days before the window are
+          -- read: a text sent more than 30 days after its call is not counted once archived.
+          + (select count(*)::int from runs r cross join lateral json_array_elements(r.archive->0) st
+             where r.location_id = w.location_id and r.started_at >= ${archivedSince} and r.archive is not null
+               and st->>1 = 'sms' and st->>2 = 'done'
+               and ringback_ms_after(r.started_at, to_timestamp(0)) + (st->>4)::bigint >= ${since.getTime()}) as sent,
         (select count(*)::int from contact_events e where e.location_id = w.location_id
            and e.kind = 'delivery-failed' and e.at >= ${since}) as failed,
         (select count(*)::int from runs r where r.location_id = w.location_id and r.started_at >= ${since}

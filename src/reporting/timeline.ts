@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { attributionTags } from '../core/attribution.js';
 import { callEntriesOf } from './call-entries.js';
+import { archivedEvents, archivedSteps, cutWords } from './timeline-archive.js';
 
 export type TimelineEntry =
   | {
@@ -31,6 +32,7 @@ export async function timelineOf(
       .select(['run_id', 'step_id', 'action', 'state', 'due_at', 'intent_at', 'done_at', 'reason', 'rendered'])
       .where('location_id', '=', locationId)
       .where('run_id', 'in', runIds)
+      .orderBy('id')
       .execute(),
     db
       .selectFrom('run_events as e')
@@ -59,6 +61,8 @@ export async function timelineOf(
         'assigned_user_id',
         'tagged_at',
         'assigned_via',
+        'started_at',
+        'archive',
       ])
       .where('location_id', '=', locationId)
       .where('id', 'in', runIds)
@@ -82,6 +86,11 @@ export async function timelineOf(
       summary: summaryOf(s.rendered),
     });
   }
+  // A run past retention keeps its steps and events in its row (src/retention/run-archive.ts); pushed where their
+  // rows were (steps before the plan, events after the rows left), so that entries at the same time keep their order.
+  for (const r of runs) {
+    if (r.archive) for (const entry of archivedSteps(r.started_at, r.archive)) push(r.id, entry);
+  }
   // Steps not scheduled yet (src/followup/plan-feed.ts) read as the step rows they become: pending while the run
   // is active; once it ended, stopped as ringback_end_run stops a step row.
   for (const r of runs) {
@@ -103,6 +112,9 @@ export async function timelineOf(
   for (const { runId, ...entry } of calls) push(runId, entry);
   for (const e of events) {
     push(e.run_id, { type: 'event', at: e.at.toISOString(), kind: e.kind, stepId: e.step_id, detail: e.detail });
+  }
+  for (const r of runs) {
+    if (r.archive) for (const entry of archivedEvents(r.started_at, r.archive)) push(r.id, entry);
   }
   // The attribution's tagging, kept on the run (migrations/0032_run_plan.sql), reads as the event it was, after
   // the events of its time as its row came after theirs: the tags it put on the contact, and the rep it routed
@@ -131,7 +143,7 @@ function summaryOf(rendered: unknown): string | null {
   const r = rendered as Record<string, unknown>;
   for (const key of ['message', 'title', 'subject', 'body']) {
     const value = r[key];
-    if (typeof value === 'string' && value !== '') return value.length > 500 ? `${value.slice(0, 500)}…` : value;
+    if (typeof value === 'string' && value !== '') return cutWords(value);
   }
   return null;
 }

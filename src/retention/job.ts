@@ -37,6 +37,7 @@ export function retentionJob(deps: Deps): JobDefinition {
         result.callDetailsDropped ||
         result.callRunEventsDeleted ||
         result.callContactEventsDeleted ||
+        result.runsArchived ||
         result.locationsForgotten.length
       ) {
         deps.logger.info(result, 'retention applied');

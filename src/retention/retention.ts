@@ -13,6 +13,8 @@
  *   status), then goes too once the location's escalation window cannot count it any more (call-events.ts): the
  *   missed_calls row is then the call's one record, and what the sweep knows it by (docs/ghl-reconciliation.md,
  *   "After retention");
+ * - a run that ended that long ago keeps its steps and events (but the call's own, deleted above) in its own row,
+ *   folded into one compact value its timeline reads the same (src/retention/run-archive.ts), and their rows go;
  * - a job that is done for as long, then it is deleted: what it did is in the rows it wrote (runs, steps,
  *   timeline), and no job is enqueued twice by its unique key alone (a webhook's job comes with its inbox row,
  *   a step's with its step row, attribution with its run); dead jobs stay, with their error;
@@ -24,9 +26,19 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { deleteCallContactEvents, deleteCallRunEvents } from './call-events.js';
+import { archiveEndedRuns } from './run-archive.js';
 
 /** Lifecycle events stay readable until processed anyway; they carry no contact data. */
 const LIFECYCLE = ['INSTALL', 'UNINSTALL'];
+
+/**
+ * Runs archived per statement, and statements per retention job. The job comes every 10 minutes (job.ts) and must
+ * end well before a worker takes a running job back as stale (5 minutes): a batch took about 100 ms on Postgres
+ * (500 runs of 4 steps), so 40 batches, 20,000 runs, take seconds, and a backlog (the first job after this came
+ * in) goes over a few slots at 2.9 million runs a day.
+ */
+export const ARCHIVE_BATCH = 500;
+const ARCHIVE_BATCHES = 40;
 
 export interface RetentionResult {
   inboxRowsDeleted: number;
@@ -38,6 +50,9 @@ export interface RetentionResult {
   callDetailsDropped: number;
   callRunEventsDeleted: number;
   callContactEventsDeleted: number;
+  runsArchived: number;
+  /** Whether runs past the period are left to archive (the batches ran out): the next job goes on. */
+  archiveLeft: boolean;
   locationsForgotten: string[];
 }
 
@@ -92,6 +107,14 @@ export async function applyRetention(
   const callDetails = await sql`
     update contact_events set detail = '{}'::jsonb
     where kind = 'missed-call' and detail <> '{}'::jsonb and at < ${inboxBefore}`.execute(db);
+  // After the trims and deletions above: a run's record is archived as they left it.
+  let runsArchived = 0;
+  let archiveLeft = true;
+  for (let i = 0; i < ARCHIVE_BATCHES && archiveLeft; i++) {
+    const n = await archiveEndedRuns(db, inboxBefore, ARCHIVE_BATCH);
+    runsArchived += n;
+    archiveLeft = n === ARCHIVE_BATCH;
+  }
   const doneJobs = await sql`
     delete from jobs where state = 'done' and finished_at < ${inboxBefore}`.execute(db);
   const uninstalledBefore = new Date(now.getTime() - periods.uninstalledDays * 86_400_000);
@@ -117,14 +140,17 @@ export async function applyRetention(
     callDetailsDropped: Number(callDetails.numAffectedRows ?? 0),
     callRunEventsDeleted: callRunEvents,
     callContactEventsDeleted: callContactEvents,
+    runsArchived,
+    archiveLeft,
     locationsForgotten: forgotten,
   };
 }
 
 /**
- * Deletes a location's contact data: calls, runs and their steps and events, contact events and flags, the
- * bodies of its webhooks, and its finished jobs (their payloads name contacts). Settings, the audit log and the
- * install row stay: they describe the business, not its callers, and a reinstall picks them up.
+ * Deletes a location's contact data: calls, runs and their steps and events (an archived run's go with its row),
+ * contact events and flags, the bodies of its webhooks, and its finished jobs (their payloads name contacts).
+ * Settings, the audit log and the install row stay: they describe the business, not its callers, and a reinstall
+ * picks them up.
  */
 export async function forgetLocation(db: Kysely<Database>, locationId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {

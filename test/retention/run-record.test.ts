@@ -1,7 +1,8 @@
 /**
  * Issue 19: after RETENTION_INBOX_DAYS a finished step keeps only the words its timeline shows, the 'sent',
  * 'run-ended' and call events that repeat the step, run and call rows go, and so does a missed call's contact
- * event once the escalation's window has passed too; the timeline reads the same lines before and after.
+ * event once the escalation's window has passed too; once its run ended that long ago, the rest of its record is
+ * in the run's row (run-archive.test.ts). The timeline reads the same lines before and after.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from '../../src/retention/retention.js';
@@ -91,7 +92,9 @@ describe('retention of a run’s record', () => {
     expect(await repeats()).toHaveLength(4);
     expect(await callEvents()).toEqual(calls);
 
-    s.clock.advance(2 * DAY);
+    // The first three steps were done more than 7 days ago, the last one and the run's end less: the run is not
+    // archived yet (run-archive.test.ts), its rows are trimmed.
+    s.clock.advance(DAY + 12 * HOUR);
     await retention();
     const after = await steps();
     expect(after.filter((st) => st.state === 'done').map((st) => st.rendered)).toEqual([
@@ -99,6 +102,17 @@ describe('retention of a run’s record', () => {
       { title: (done[1]!.rendered as { title: string }).title },
       { subject: (done[2]!.rendered as { subject: string }).subject },
     ]);
+    expect((await repeats()).map((e) => e.kind)).toEqual(['run-ended']);
+    expect(await shown()).toEqual(timeline);
+    const trimmedOnce = await retention();
+    expect([trimmedOnce.stepsTrimmed, trimmedOnce.repeatedEventsDeleted, trimmedOnce.callDetailsDropped]).toEqual([
+      0, 0, 0,
+    ]);
+
+    // The run ended more than 7 days ago: its steps and events are in its row, and the page reads the same.
+    s.clock.advance(12 * HOUR);
+    await retention();
+    expect(await steps()).toEqual([]);
     expect(await repeats()).toHaveLength(0);
     expect(await shown()).toEqual(timeline);
     // Each call is kept once, by its row: the sweep reads it for the calls it knows (followup/sweep.ts).
@@ -124,6 +138,7 @@ describe('retention of a run’s record', () => {
       again.callDetailsDropped,
       again.callRunEventsDeleted,
       again.callContactEventsDeleted,
-    ]).toEqual([0, 0, 0, 0, 0]);
+      again.runsArchived,
+    ]).toEqual([0, 0, 0, 0, 0, 0]);
   });
 });
