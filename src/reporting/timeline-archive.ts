@@ -3,14 +3,36 @@
  * gave before retention folded them into the run's row.
  */
 import type { RunArchive } from '../followup/tables.js';
-import type { TimelineEntry } from './timeline.js';
+
+/**
+ * Timeline entries (timeline.ts TimelineEntry), typed here because importing the timeline would close an import
+ * circle; the compiler holds them to TimelineEntry where the timeline pushes them.
+ */
+interface StepEntry {
+  type: 'step';
+  at: string;
+  stepId: string;
+  action: string;
+  state: string;
+  dueAt: string;
+  doneAt: string | null;
+  reason: string | null;
+  summary: string | null;
+}
+interface EventEntry {
+  type: 'event';
+  at: string;
+  kind: string;
+  stepId: string | null;
+  detail: unknown;
+}
 
 /** The words the timeline shows of a step: 500 characters at most, then an ellipsis. */
 export function cutWords(value: string): string {
   return value.length > 500 ? `${value.slice(0, 500)}…` : value;
 }
 
-export function archivedSteps(startedAt: Date, archive: RunArchive): TimelineEntry[] {
+export function archivedSteps(startedAt: Date, archive: RunArchive): StepEntry[] {
   const iso = isoAfter(startedAt);
   return archive[0].map(([stepId, action, state, due, done, words, reason, intent]) => ({
     type: 'step',
@@ -25,7 +47,7 @@ export function archivedSteps(startedAt: Date, archive: RunArchive): TimelineEnt
   }));
 }
 
-export function archivedEvents(startedAt: Date, archive: RunArchive): TimelineEntry[] {
+export function archivedEvents(startedAt: Date, archive: RunArchive): EventEntry[] {
   const iso = isoAfter(startedAt);
   return archive[1].map(([kind, at, detail, stepId]) => ({
     type: 'event',
