@@ -5,11 +5,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { EventEntry } from './timeline-entry.js';
 
-export interface CallEntry {
+export interface CallEntry extends EventEntry {
   runId: number;
-  type: 'event';
-  at: string;
   kind: 'missed-call' | 'repeat-call';
   stepId: null;
   detail: { status: string | null; trackingNumber: string | null; source: string | null; via?: string };

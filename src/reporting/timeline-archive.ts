@@ -3,29 +3,7 @@
  * gave before retention folded them into the run's row.
  */
 import type { RunArchive } from '../followup/tables.js';
-
-/**
- * Timeline entries (timeline.ts TimelineEntry), typed here because importing the timeline would close an import
- * circle; the compiler holds them to TimelineEntry where the timeline pushes them.
- */
-interface StepEntry {
-  type: 'step';
-  at: string;
-  stepId: string;
-  action: string;
-  state: string;
-  dueAt: string;
-  doneAt: string | null;
-  reason: string | null;
-  summary: string | null;
-}
-interface EventEntry {
-  type: 'event';
-  at: string;
-  kind: string;
-  stepId: string | null;
-  detail: unknown;
-}
+import type { EventEntry, StepEntry } from './timeline-entry.js';
 
 /** The words the timeline shows of a step: 500 characters at most, then an ellipsis. */
 export function cutWords(value: string): string {

@@ -4,20 +4,9 @@ import type { Database } from '../db/database.js';
 import { attributionTags } from '../core/attribution.js';
 import { callEntriesOf } from './call-entries.js';
 import { archivedEvents, archivedSteps, cutWords } from './timeline-archive.js';
+import type { TimelineEntry } from './timeline-entry.js';
 
-export type TimelineEntry =
-  | {
-      type: 'step';
-      at: string;
-      stepId: string;
-      action: string;
-      state: string;
-      dueAt: string;
-      doneAt: string | null;
-      reason: string | null;
-      summary: string | null;
-    }
-  | { type: 'event'; at: string; kind: string; stepId: string | null; detail: unknown };
+export type { TimelineEntry };
 
 export async function timelineOf(
   db: Kysely<Database>,
