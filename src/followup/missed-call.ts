@@ -139,8 +139,9 @@ function missedCallParams(
 }
 /**
  * At the threshold of missed connections within the window, the manager gets a priority task: once per run
- * (the step row is unique per run), created at once. The rule is ringback_maybe_escalate, which a missed call's
- * own statement calls too.
+ * (the step row is unique per run), created at once. The count is ringback_maybe_escalate's
+ * (migrations/0035_escalate_once.sql); the task is ringback_escalate_if_due's, which a missed call's own
+ * statement calls with the count it took.
  */
 export async function maybeEscalate(
   db: Db,

@@ -18,7 +18,7 @@ export async function deleteCallRunEvents(db: Kysely<Database>, inboxBefore: Dat
 
 /**
  * The 'missed-call' contact events. One reader still counts them: the escalation's count of missed connections
- * (ringback_maybe_escalate, migrations/0021_missed_call.sql), over the location's `escalation.withinDays` before
+ * (ringback_maybe_escalate, migrations/0035_escalate_once.sql), over the location's `escalation.withinDays` before
  * a call that may be as old as the sweep's lookback when it is processed. So an event goes only once that window
  * has passed as well: a location counting over more days than the retention period keeps its events as long.
  */

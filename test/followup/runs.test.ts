@@ -20,6 +20,20 @@ function missedCall(from: string, to: string = TRACKING_NUMBERS.facebook) {
 }
 
 describe('runs', () => {
+  it('counts an unanswered callback as a missed connection: the third escalates to the manager', async () => {
+    s = await startEngineStack();
+    const { contactId } = await missedCall(PHONES.marcus);
+    await s.at(1 * MIN);
+    await missedCall(PHONES.marcus);
+    expect(s.sent(contactId).tasks.filter((t) => t.assignedTo === USERS.maya)).toHaveLength(0);
+    await s.sandbox.phone.returnCall({ locationId: LOCATION_ID, contactId, answered: false });
+    await s.settle();
+    const manager = s.sent(contactId).tasks.filter((t) => t.assignedTo === USERS.maya);
+    expect(manager).toHaveLength(1);
+    expect(manager[0]!.title).toMatch(/missed 3 connections/);
+    expect(await s.run(contactId)).toMatchObject({ escalated_at: expect.any(Date) });
+  });
+
   it('gives a repeat caller one run, and escalates to the manager once at the third missed connection', async () => {
     s = await startEngineStack();
     const { contactId } = await missedCall(PHONES.marcus);
