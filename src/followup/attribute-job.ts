@@ -6,6 +6,7 @@ import { attributionTags, isHighValue } from '../core/attribution.js';
 import { PREPARED } from '../db/prepared.js';
 import { withHandOff } from '../jobs/hand-off.js';
 import { defineJob, RECORDED } from '../jobs/registry.js';
+import { carryContact } from './carried-contact.js';
 import { removedUsersCopy, settingsCopy } from './checked-copies.js';
 import { stepFactsSql } from './step-facts.js';
 import { ATTRIBUTE_JOB } from './missed-call.js';
@@ -58,8 +59,10 @@ export function attributeJob(deps: Deps, ghl: GhlApi) {
       let contact: Awaited<ReturnType<GhlApi['getContact']>>;
       let tags: string[];
       let highValue: boolean;
+      let readAt: Date;
       try {
         contact = await ghl.getContact(run.locationId, run.contactId);
+        readAt = deps.clock.now();
         const { settings } = await settingsCopy(deps.db, run.locationId, false);
         highValue = isHighValue(settings, run.highValue, contact.tags);
         tags = attributionTags(run.sourceTag, highValue);
@@ -116,9 +119,17 @@ export function attributeJob(deps: Deps, ghl: GhlApi) {
             const row = rows[0];
             return row ? { ...row.r, facts: row.facts } : undefined;
           },
+          // The step also gets the contact just read (carried-contact.ts), in memory only.
           (answer) =>
             answer?.handedOff
-              ? { ...answer.handedOff, payload: { ...answer.handedOff.payload, facts: answer.facts } }
+              ? {
+                  ...answer.handedOff,
+                  payload: {
+                    ...answer.handedOff.payload,
+                    facts: answer.facts,
+                    contact: carryContact(contact, tags, readAt),
+                  },
+                }
               : null,
         );
         if (r?.outcome === 'stale') continue;

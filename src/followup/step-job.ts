@@ -11,6 +11,7 @@ import { type StepDecision, decideStep, type StopReason } from '../core/decide.j
 import type { UserDirectory } from '../ghl/users.js';
 import { runHistoryFrom } from './history.js';
 import { ESCALATION_STEP } from './missed-call.js';
+import { type CarriedContact, carriedContactFor, carriedContactSchema } from './carried-contact.js';
 import { checkGhlForContact } from './rest-check.js';
 import { addRunEvent, markRestChecked, STEP_JOB, stopLocationRuns } from './runs.js';
 import { type JobMark, settleStep } from './settle.js';
@@ -31,17 +32,22 @@ import { VOICE_AI_PENDING, VOICE_AI_WAIT_NOTE, voiceAiWait, withVoiceAi } from '
 export function stepJob(deps: Deps, ghl: GhlApi, users: UserDirectory) {
   return defineJob({
     kind: STEP_JOB,
-    // `facts` comes with the claim (claimPayload), never from the queue: null when the step is gone.
-    schema: z.object({ runStepId: z.number().int(), facts: z.unknown().optional() }),
+    // `facts` comes with the claim (claimPayload), never from the queue: null when the step is gone. `contact`
+    // comes only with a hand-off from the attribution (carried-contact.ts).
+    schema: z.object({
+      runStepId: z.number().int(),
+      facts: z.unknown().optional(),
+      contact: carriedContactSchema.optional(),
+    }),
     maxAttempts: 8,
     claimPayload: (now) =>
       sql`payload || jsonb_build_object('facts', ${stepFactsSql(sql`(payload->>'runStepId')::bigint`, now)})`,
-    async handle({ runStepId, facts }, job) {
+    async handle({ runStepId, facts, contact }, job) {
       // The step's settle records the job done with it when it ends the job's work (jobs/registry.ts RECORDED).
       const mark: JobMark = { id: job.id, workerId: job.workerId, recorded: false };
       try {
         const given = facts === undefined ? undefined : stepFactsFrom(deps.db, facts as FactsRow | null);
-        await runStep(deps, ghl, users, runStepId, mark, given);
+        await runStep(deps, ghl, users, runStepId, mark, given, contact);
         return mark.recorded ? RECORDED : undefined;
       } catch (err) {
         // GHL refused the install itself (refresh token rejected): retrying cannot help, and neither can the
@@ -84,6 +90,7 @@ async function runStep(
   job: JobMark,
   /** Read by the claim of the job (undefined: read them now). */
   given?: StepFacts | null,
+  carried?: CarriedContact,
 ): Promise<void> {
   const { db, clock } = deps;
   const facts = given === undefined ? await loadStepFacts(db, runStepId, clock.now()) : given;
@@ -121,7 +128,9 @@ async function runStep(
     await finish(deps, job, runStepId, 'stopped', `run ${run.outcome}: ${run.outcome_reason}`, false);
     return;
   }
-  const contact = await ghl.getContact(step.location_id, step.contact_id);
+  const contact =
+    carriedContactFor(carried, step.location_id, step.contact_id, clock.now()) ??
+    (await ghl.getContact(step.location_id, step.contact_id));
   // Until one step has asked GHL directly, every step asks: steps of a run claimed together (after an outage)
   // each see the callback whose webhook never came.
   const restChecked = !run.rest_checked_at;
