@@ -83,7 +83,7 @@ describe('runs', () => {
     await s.at(2 * MIN);
     expect(s.sent(contactId).sms).toHaveLength(1);
     // Put the step back where a crash right after GHL accepted the message would leave it: intent recorded,
-    // outcome not, and its job back in the queue as lock recovery would.
+    // outcome not, and its job back in the queue as lock recovery would (the settle deleted it: migrations/0036).
     const db = s.rt.db.db;
     const step = await db
       .updateTable('run_steps')
@@ -91,10 +91,18 @@ describe('runs', () => {
       .where('step_id', '=', 'apology-sms')
       .returning('id')
       .executeTakeFirstOrThrow();
+    const now = s.clock.now();
     await db
-      .updateTable('jobs')
-      .set({ state: 'pending', run_at: s.clock.now() })
-      .where('unique_key', '=', `step:${step.id}`)
+      .insertInto('jobs')
+      .values({
+        kind: 'followup.step',
+        payload: JSON.stringify({ runStepId: step.id }),
+        run_at: now,
+        unique_key: `step:${step.id}`,
+        location_id: LOCATION_ID,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     await s.settle();
     expect(s.sent(contactId).sms).toHaveLength(1);

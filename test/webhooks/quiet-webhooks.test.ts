@@ -48,8 +48,10 @@ async function expectQuiet(d: DeliveryResult) {
 
 async function expectProcessedByJob(d: DeliveryResult) {
   expect(d.status).toBe(200);
-  expect((await inboxRow(d.webhookId)).quiet).toBe(false);
-  expect(await jobOf(d.webhookId)).toBeDefined();
+  const row = await inboxRow(d.webhookId);
+  expect(row.quiet).toBe(false);
+  // Its job is there until it is done; a missed call's statement deletes the job it records (migrations/0036).
+  if (row.processed_at === null) expect(await jobOf(d.webhookId)).toBeDefined();
 }
 
 async function missedCall(from: string, settle = true) {

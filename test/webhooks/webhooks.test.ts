@@ -109,7 +109,8 @@ describe('POST /webhooks/ghl: signatures', () => {
       .where('webhook_id', '=', placed.delivery.webhookId)
       .executeTakeFirstOrThrow();
     expect(row.processed_at).toEqual(stack.clock.now());
-    expect((await jobsFor(placed.delivery.webhookId))[0]?.state).toBe('done');
+    // Its job was recorded by the missed call's statement, which deletes it (migrations/0036).
+    expect(await jobsFor(placed.delivery.webhookId)).toEqual([]);
   });
 
   it('accepts every event the platform sends: calls (flat and nested), replies, bookings, DND, tasks', async () => {
