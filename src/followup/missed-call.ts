@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { Database } from '../db/database.js';
+import { PREPARED } from '../db/prepared.js';
 import { lineOf } from '../core/attribution.js';
 import { type CallEvent, classifyCall, eventTime } from '../core/call-events.js';
 import type { InboxEvent } from '../webhooks/inbox.js';
@@ -56,7 +57,8 @@ export async function handleMissedCall(
       opts.webhookId ? deps.handOff : undefined,
       'outbound',
       async (handOffWorker) => {
-        const { rows } = await sql<{ r: MissedCallAnswer }>`
+        // Prepared (db/prepared.ts): its text never varies, and every missed call sends it.
+        const { rows } = await sql<{ r: MissedCallAnswer }>`${sql.raw(PREPARED)}
           select ringback_missed_call(${JSON.stringify({ ...params, settingsMd5: copy.md5, handOffWorker })}::jsonb,
                                       ${JSON.stringify(plan)}::jsonb) as r`.execute(db);
         const r = rows[0]?.r;
