@@ -108,8 +108,10 @@ export function attributeJob(deps: Deps, ghl: GhlApi) {
             // The step handed off comes with its facts, as the lane's claim returns them (step-facts.ts); read
             // after the attribution in the same statement (the function reads with a snapshot of its own).
             // Prepared: its text never varies, and on PGlite parsing and planning it cost about 0.2 ms a call.
+            // The answer's handedOff is JSON null when no step was claimed, and `r->'handedOff' is not null` held
+            // for it: the facts were read (for no step) on every attribution, twice the facts per missed call.
             const { rows } = await sql<{ r: AttributeAnswer; facts: unknown }>`${sql.raw(PREPARED)}
-              select r, case when r->'handedOff' is not null then ${stepFactsSql(
+              select r, case when jsonb_typeof(r->'handedOff') = 'object' then ${stepFactsSql(
                 sql`(r->'handedOff'->'payload'->>'runStepId')::bigint`,
                 p.now,
               )} end as facts

@@ -2,6 +2,7 @@
  * A step's facts come with its job's claim (JobDefinition.claimPayload, ringback_step_facts): what the claim
  * hands the step must be what the step would have read itself, and a step whose row is gone must read as gone.
  */
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimedPayloads, claimLane } from '../../src/jobs/queries.js';
 import { STEP_JOB } from '../../src/followup/runs.js';
@@ -55,6 +56,29 @@ describe('facts claimed with the step', () => {
       expect(claimed?.run.contact_id).toBe(call.contactId);
       expect(plain(claimed)).toEqual(plain(await loadStepFacts(db, payload.runStepId, now)));
     }
+  });
+
+  // Checked failing with the attribution's `r->'handedOff' is not null` back (its answer's JSON null passed it).
+  it('are not read by an attribution that hands no step off', async () => {
+    s = await startEngineStack();
+    const db = s.rt.db.db;
+    // Every call of the function counted, with the step it was asked for.
+    await sql`create table facts_asked (step bigint)`.execute(db);
+    await sql`alter function ringback_step_facts(bigint, timestamptz, double precision) rename to facts_counted`.execute(
+      db,
+    );
+    await sql`create function ringback_step_facts(p_step bigint, p_now timestamptz, p_secs double precision)
+              returns jsonb language plpgsql volatile as $$
+              begin
+                insert into facts_asked values (p_step);
+                return facts_counted(p_step, p_now, p_secs);
+              end $$`.execute(db);
+    // The first text is due 2 minutes after the call: the attribution has no step to hand off, and the worker
+    // (stopped) keeps no slot for one.
+    await s.missedCall();
+    const attributed = await db.selectFrom('runs').select('tagged_at').executeTakeFirstOrThrow();
+    expect(attributed.tagged_at).not.toBeNull();
+    expect((await sql`select step from facts_asked`.execute(db)).rows).toEqual([]);
   });
 
   it('read as gone when the step row is gone', async () => {
