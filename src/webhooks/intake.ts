@@ -99,7 +99,7 @@ export function webhookIntake(deps: Deps, quietRule?: QuietRule): WebhookIntake 
       const now = deps.clock.now();
       let v: VerifiedEvent;
       try {
-        v = await verifiedEvent(raw, headers, keys, now);
+        v = verifiedEvent(raw, headers, keys, now);
       } catch (err) {
         if (err instanceof WebhookRejected) reject(err.reason);
         throw err;

@@ -41,13 +41,8 @@ export class WebhookRejected extends AppError {
  * The raw body as an event we may store: signed over these exact bytes, JSON, not too deep, an event, fresh.
  * Throws a WebhookRejected (a 4xx AppError) naming the first check that failed.
  */
-export async function verifiedEvent(
-  raw: Buffer,
-  headers: IncomingHttpHeaders,
-  keys: WebhookKeys,
-  now: Date,
-): Promise<VerifiedEvent> {
-  const signatureKind = await verifyWebhookSignature(raw, headers, keys);
+export function verifiedEvent(raw: Buffer, headers: IncomingHttpHeaders, keys: WebhookKeys, now: Date): VerifiedEvent {
+  const signatureKind = verifyWebhookSignature(raw, headers, keys);
   if (!signatureKind) {
     throw rejected(
       'invalid_signature',
