@@ -90,7 +90,7 @@ describe('carriedContactFor', () => {
   };
   const readAt = new Date('2026-01-05T18:00:00Z');
   const carried = carryContact(contact, ['vip', 'Missed Call'], readAt);
-  const after = (ms: number) => new Date(readAt.getTime() + ms);
+  const aged = (ms: number) => new Date(readAt.getTime() + ms);
 
   it('adds the tags the attribution put on the contact, once whatever their case', () => {
     expect(carried.contact.tags).toEqual(['VIP', 'Missed Call']);
@@ -98,11 +98,11 @@ describe('carriedContactFor', () => {
   });
 
   it('answers the read for the same contact within its age, else nothing', () => {
-    expect(carriedContactFor(carried, 'loc_1', 'con_1', after(CARRIED_CONTACT_MS))).toEqual(carried.contact);
-    expect(carriedContactFor(carried, 'loc_1', 'con_1', after(CARRIED_CONTACT_MS + 1))).toBeNull();
-    expect(carriedContactFor(carried, 'loc_1', 'con_1', after(-1))).toBeNull();
-    expect(carriedContactFor(carried, 'loc_1', 'con_2', after(0))).toBeNull();
-    expect(carriedContactFor(carried, 'loc_2', 'con_1', after(0))).toBeNull();
-    expect(carriedContactFor(undefined, 'loc_1', 'con_1', after(0))).toBeNull();
+    expect(carriedContactFor(carried, 'loc_1', 'con_1', aged(CARRIED_CONTACT_MS))).toEqual(carried.contact);
+    expect(carriedContactFor(carried, 'loc_1', 'con_1', aged(CARRIED_CONTACT_MS + 1))).toBeNull();
+    expect(carriedContactFor(carried, 'loc_1', 'con_1', aged(-1))).toBeNull();
+    expect(carriedContactFor(carried, 'loc_1', 'con_2', aged(0))).toBeNull();
+    expect(carriedContactFor(carried, 'loc_2', 'con_1', aged(0))).toBeNull();
+    expect(carriedContactFor(undefined, 'loc_1', 'con_1', aged(0))).toBeNull();
   });
 });
