@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CARRIED_CONTACT_MS, carriedContactFor, carryContact } from '../../src/followup/carried-contact.js';
 import type { GhlContact } from '../../src/ghl/api.js';
 import { CONTACTS, LOCATION_ID, TRACKING_NUMBERS } from '../../src/sandbox/seed.js';
-import { type EngineStack, firstTextAtOnce, PHONES, startEngineStack } from '../helpers/engine.js';
+import { type EngineStack, firstTextAtOnce, handingOff, PHONES, startEngineStack, until } from '../helpers/engine.js';
 
 let s: EngineStack | undefined;
 afterEach(async () => {
@@ -16,16 +16,9 @@ afterEach(async () => {
   s = undefined;
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** GHL's reads of one contact, as the sandbox recorded them. */
 const contactReads = (contactId: string) =>
   s!.sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/contacts/${contactId}`).length;
-
-async function until(what: string, done: () => Promise<boolean> | boolean): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 15_000; await sleep(25)) if (await done()) return;
-  throw new Error(`${what}: not within 15 s`);
-}
 
 async function firstStep(contactId: string) {
   return s!.rt.db.db
@@ -35,9 +28,6 @@ async function firstStep(contactId: string) {
     .where('step_id', '=', 'apology-sms')
     .executeTakeFirst();
 }
-
-/** The first text due at once; no poll claims the jobs meanwhile, so the step runs by hand-off. */
-const handingOff = () => ({ ...firstTextAtOnce(), pollMs: 60_000 });
 
 describe('the contact read carried to the first step', () => {
   it('a missed call whose first text is handed off reads the contact from GHL once', async () => {

@@ -20,6 +20,21 @@ export function firstTextAtOnce(): { settings: Settings; clock: ManualClock } {
   };
 }
 
+/**
+ * firstTextAtOnce for a stack whose worker runs (worker.start()): no poll claims the jobs meanwhile, so a missed
+ * call's jobs run only by hand-off (src/jobs/hand-off.ts) or a wake-up.
+ */
+export function handingOff(): ReturnType<typeof firstTextAtOnce> & { pollMs: number } {
+  return { ...firstTextAtOnce(), pollMs: 60_000 };
+}
+
+/** Waits (real time, 15 s at most) until `done` holds, for work a started worker does on its own. */
+export async function until(what: string, done: () => Promise<boolean> | boolean): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 15_000; await new Promise((r) => setTimeout(r, 25)))
+    if (await done()) return;
+  throw new Error(`${what}: not within 15 s`);
+}
+
 export { seedSettings };
 
 export interface EngineStack extends Stack {

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCATION_ID, TRACKING_NUMBERS } from '../../src/sandbox/seed.js';
 import { onPostgres } from '../helpers/db.js';
-import { type EngineStack, firstTextAtOnce, startEngineStack } from '../helpers/engine.js';
+import { type EngineStack, handingOff, startEngineStack, until } from '../helpers/engine.js';
 
 let s: EngineStack | undefined;
 afterEach(async () => {
@@ -16,26 +16,18 @@ afterEach(async () => {
   s = undefined;
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function handedOff(kind: string): Promise<number> {
   const text = await s!.rt.deps.metrics.render();
   const line = text.split('\n').find((l) => l.startsWith(`ringback_jobs_handed_off_total{kind="${kind}"}`));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
-async function untilSent(contactId: string, n: number): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 15_000; await sleep(25))
-    if (s!.sent(contactId).sms.length >= n) return;
-  throw new Error(`${n} text(s) to ${contactId} not sent in 15 s`);
-}
-
-/** The first text due at once (helpers/engine.ts); no poll claims the jobs meanwhile, only a hand-off or a wake-up. */
-const stackOptions = () => ({ ...firstTextAtOnce(), pollMs: 60_000 });
+const untilSent = (contactId: string, n: number) =>
+  until(`${n} text(s) to ${contactId}`, () => s!.sent(contactId).sms.length >= n);
 
 describe('hand-off', () => {
   it('a missed call is processed, attributed and texted without a claim', async () => {
-    s = await startEngineStack(stackOptions());
+    s = await startEngineStack(handingOff());
     s.rt.worker.start();
     const call = await s.sandbox.phone.placeCall({
       locationId: LOCATION_ID,
@@ -60,7 +52,7 @@ describe('hand-off', () => {
   }, 30_000);
 
   it('with no slot free the jobs wait for their claim, and still run once', async () => {
-    s = await startEngineStack(stackOptions());
+    s = await startEngineStack(handingOff());
     // A stopped worker keeps no slot: the statements claim nothing and the jobs stay pending for a claim.
     const call = await s.missedCall({ from: '+14155550124' });
     expect(s.sent(call.contactId).sms).toHaveLength(1);
@@ -74,7 +66,7 @@ describe('hand-off', () => {
   it.skipIf(!onPostgres)(
     'a write that commits after its delivery was answered 429 still runs its job',
     async () => {
-      s = await startEngineStack(stackOptions());
+      s = await startEngineStack(handingOff());
       s.rt.worker.start();
       const db = s.rt.db.db;
       let release = () => {};
@@ -115,7 +107,7 @@ describe('hand-off', () => {
   );
 
   it('on the default slots, four missed calls at once while texts wait on GHL: each webhook and attribution is handed off', async () => {
-    s = await startEngineStack(stackOptions());
+    s = await startEngineStack(handingOff());
     // Each send takes GHL 600 ms: the texts in flight hold their slots meanwhile.
     s.sandbox.faults.add({ method: 'POST', path: '/conversations/messages', kind: 'latency', latencyMs: 600 });
     s.rt.worker.start();
