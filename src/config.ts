@@ -104,6 +104,8 @@ const base = z.object({
     .min(1000, 'must be a whole number of milliseconds, at least 1000')
     .default(300_000),
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  /** ROLE=all on Postgres: the worker in a thread of its own (src/jobs/thread-host.ts), or on the web's loop. */
+  WORKER_THREAD: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Extension: white-label domains allowed to embed the settings page, comma-separated. */
   WHITE_LABEL_DOMAINS: z
@@ -162,6 +164,8 @@ export interface Config {
   retention: { inboxDays: number; uninstalledDays: number };
   sessionSecret: string;
   role: 'all' | 'web' | 'worker';
+  /** ROLE=all on Postgres runs its worker in a thread of its own. */
+  workerThread: boolean;
   /** Lost-webhook sweep period per location; 0 turns the sweep off. */
   sweepIntervalMs: number;
   /** How long a job may run before another worker takes it back (src/jobs/worker.ts). */
@@ -243,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     retention: { inboxDays: e.RETENTION_INBOX_DAYS, uninstalledDays: e.RETENTION_UNINSTALLED_DAYS },
     sessionSecret: e.SESSION_SECRET,
     role: e.ROLE,
+    workerThread: e.WORKER_THREAD === 'on',
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     jobStaleAfterMs: e.JOB_STALE_AFTER_MS,
     logLevel: e.LOG_LEVEL,

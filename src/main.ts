@@ -25,6 +25,17 @@ try {
     logger,
     listen: true,
     startWorker: true,
+    // ROLE=all on Postgres: the worker in a thread of its own, so acknowledgements never wait behind it.
+    workerThread: config.workerThread
+      ? {
+          env: process.env,
+          onLost(err) {
+            // Jobs claimed for it would wait for the stale-lock recovery: better a restart by the supervisor.
+            logger.fatal({ err: err.message }, 'the worker thread ended: exiting');
+            process.exit(1);
+          },
+        }
+      : undefined,
   });
   logger.info({ url: rt.url, role: config.role, database: rt.db.kind }, 'ringback started');
   let stopping = false;

@@ -17,9 +17,13 @@ interface Series {
   values: Map<string, number>;
 }
 
+/** A registry's series as plain data, to cross to another thread (jobs/thread-host.ts). */
+export type MetricsSnapshot = Array<{ name: string; help: string; type: Series['type']; values: [string, number][] }>;
+
 export class Metrics {
   readonly #series = new Map<string, Series>();
   readonly #collectors: Array<() => Promise<void>> = [];
+  readonly #sources: Array<() => Promise<MetricsSnapshot>> = [];
   /**
    * Speed: replaces sorting and escaping the labels on every increment, about 1% of an acknowledgement's CPU.
    * Label sets already formatted, by a cheap join of the labels as given: sorting and escaping on every
@@ -68,10 +72,32 @@ export class Metrics {
     this.#collectors.push(fn);
   }
 
+  /**
+   * Another registry shown with this one (the worker thread's): its counters add to this one's, its gauges
+   * stand for themselves. A source that fails is left out of that scrape.
+   */
+  addSource(fn: () => Promise<MetricsSnapshot>): void {
+    this.#sources.push(fn);
+  }
+
+  snapshot(): MetricsSnapshot {
+    return [...this.#series].map(([name, s]) => ({ name, help: s.help, type: s.type, values: [...s.values] }));
+  }
+
   async render(): Promise<string> {
     await Promise.all(this.#collectors.map((c) => c().catch(() => {})));
+    const others = await Promise.all(this.#sources.map((f) => f().catch((): MetricsSnapshot => [])));
+    const merged = new Map<string, Series>();
+    for (const [name, s] of this.#series) merged.set(name, { ...s, values: new Map(s.values) });
+    for (const series of others.flat()) {
+      const into = merged.get(series.name) ?? { help: series.help, type: series.type, values: new Map() };
+      merged.set(series.name, into);
+      for (const [k, v] of series.values) {
+        into.values.set(k, series.type === 'counter' ? (into.values.get(k) ?? 0) + v : v);
+      }
+    }
     const out: string[] = [];
-    for (const [name, s] of this.#series) {
+    for (const [name, s] of merged) {
       out.push(`# HELP ${name} ${s.help}`, `# TYPE ${name} ${s.type}`);
       for (const [k, v] of s.values) out.push(k ? `${name}{${k}} ${v}` : `${name} ${v}`);
     }

@@ -16,7 +16,8 @@ import { sweepTick } from './followup/sweep-schedule.js';
 import { feedPlans, PLAN_FEED_EVERY_MS } from './followup/plan-feed.js';
 import { digestTick } from './reporting/digest.js';
 import { type ScheduledTask, schedule } from 'node-cron';
-import { createWorker, type Worker } from './jobs/worker.js';
+import { startWorkerThread, type ThreadedWorker, type WorkerThreadOptions } from './jobs/thread-host.js';
+import { createWorker, type Worker, type WorkerOptions } from './jobs/worker.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 
@@ -29,7 +30,13 @@ export interface RuntimeOptions {
   /** Start the worker's poll loop; tests drive `worker.drain()` instead. */
   startWorker?: boolean;
   pgliteTemplate?: Blob;
-  workerOptions?: { concurrency?: number; pollMs?: number; staleAfterMs?: number };
+  workerOptions?: Pick<WorkerOptions, 'concurrency' | 'pollMs' | 'staleAfterMs' | 'onBacklog'>;
+  /**
+   * With ROLE=all on Postgres, the worker runs in a thread of its own (jobs/thread-host.ts), its config loaded from
+   * `env`, the environment this config came from (main.ts, the bench). PGlite's database lives in the main thread
+   * and cannot be shared, so there the worker stays on the main loop.
+   */
+  workerThread?: Pick<WorkerThreadOptions, 'env' | 'preload' | 'onLost'>;
   /** node-cron's minute tick of the daily digest (default on when the worker runs). */
   digestCron?: boolean;
   /** Timeouts, retries and rate budget of the GHL client (tests shorten them). */
@@ -59,6 +66,7 @@ export interface Runtime {
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { clock, logger } = opts;
   let config = opts.config;
+  const metrics = new Metrics();
   const db = await createDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -71,6 +79,21 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   } catch (err) {
     await db.close();
     throw err;
+  }
+  let thread: ThreadedWorker | null = null;
+  if (opts.workerThread && db.kind === 'postgres' && config.role === 'all') {
+    try {
+      thread = await startWorkerThread({
+        ...opts.workerThread,
+        startWorker: opts.startWorker ?? false,
+        digestCron: opts.digestCron !== false,
+        logger,
+        metrics,
+      });
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
   }
   // Listening comes before the app is built, so a runtime on port 0 knows its address in its config; nothing
   // is awaited between here and the app's creation, so no request finds it missing.
@@ -91,7 +114,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     url = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : null;
     if (opts.baseUrlFromListen && url) config = withAppBaseUrl(config, url);
   }
-  const metrics = new Metrics();
   const ghlAuth = createGhlAuth({ db: db.db, config, clock, logger, options: opts.ghlOptions });
   const ghl = createGhlClient({
     db: db.db,
@@ -117,27 +139,30 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     users,
     locationHooks,
   };
-  const worker = createWorker({
-    db: db.db,
-    registry: buildJobRegistry(deps),
-    clock,
-    logger,
-    metrics,
-    // Speed: 48 jobs in flight per worker on Postgres, was 24 (24 was 8 before commit 08c9e57): at 500 missed
-    // calls/s the outbound slots, each waiting on GHL, were full often enough that most attributions and first
-    // texts were claimed instead of handed off. Bench e2e on a quiet machine, same conditions: at 500/s alone
-    // CPU per call 3.35-3.49 -> 3.07-3.12 ms, lag p99 495-1048 -> 142-259 ms; the three rates, 500/s: 3.10-3.17
-    // (four runs) -> 3.01 ms, round trips 5.3 -> 5.0.
-    // Speed: 8 on PGlite, was 2: a job mostly waits for GHL, and with both slots busy the statements that hand
-    // their new job to this worker (the inbox write, the missed call, the attribution) found no slot, so the
-    // job was claimed later, about 0.5 ms of PGlite's time a claim. Bench e2e --quick at 100 missed calls/s,
-    // interleaved runs on a loaded machine: db round trips per call 7.3-8.0 -> 5.7, service CPU per call
-    // 7.96-10.11 -> 6.09-7.22 ms; at 200/s 7.8 -> 6.0 round trips, 8.29 -> 5.60 ms.
-    concurrency: opts.workerOptions?.concurrency ?? (db.kind === 'pglite' ? 8 : 48),
-    pollMs: opts.workerOptions?.pollMs,
-    staleAfterMs: opts.workerOptions?.staleAfterMs ?? config.jobStaleAfterMs,
-    periodic: [{ name: 'plan-feed', everyMs: PLAN_FEED_EVERY_MS, run: (now) => feedPlans(db.db, now) }],
-  });
+  const worker: Worker =
+    thread ??
+    createWorker({
+      db: db.db,
+      registry: buildJobRegistry(deps),
+      clock,
+      logger,
+      metrics,
+      // Speed: 48 jobs in flight per worker on Postgres, was 24 (24 was 8 before commit 08c9e57): at 500 missed
+      // calls/s the outbound slots, each waiting on GHL, were full often enough that most attributions and first
+      // texts were claimed instead of handed off. Bench e2e on a quiet machine, same conditions: at 500/s alone
+      // CPU per call 3.35-3.49 -> 3.07-3.12 ms, lag p99 495-1048 -> 142-259 ms; the three rates, 500/s: 3.10-3.17
+      // (four runs) -> 3.01 ms, round trips 5.3 -> 5.0.
+      // Speed: 8 on PGlite, was 2: a job mostly waits for GHL, and with both slots busy the statements that hand
+      // their new job to this worker (the inbox write, the missed call, the attribution) found no slot, so the
+      // job was claimed later, about 0.5 ms of PGlite's time a claim. Bench e2e --quick at 100 missed calls/s,
+      // interleaved runs on a loaded machine: db round trips per call 7.3-8.0 -> 5.7, service CPU per call
+      // 7.96-10.11 -> 6.09-7.22 ms; at 200/s 7.8 -> 6.0 round trips, 8.29 -> 5.60 ms.
+      concurrency: opts.workerOptions?.concurrency ?? (db.kind === 'pglite' ? 8 : 48),
+      pollMs: opts.workerOptions?.pollMs,
+      staleAfterMs: opts.workerOptions?.staleAfterMs ?? config.jobStaleAfterMs,
+      periodic: [{ name: 'plan-feed', everyMs: PLAN_FEED_EVERY_MS, run: (now) => feedPlans(db.db, now) }],
+      onBacklog: opts.workerOptions?.onBacklog,
+    });
   deps.wakeWorker = config.role === 'web' ? undefined : () => worker.wake();
   deps.handOff = config.role === 'web' ? undefined : (lane) => worker.reserve(lane);
   app = createApp(deps);
@@ -149,7 +174,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (armed > 0) worker.wake();
     return armed;
   };
-  if (opts.startWorker && config.role !== 'web') {
+  // A worker thread starts itself and keeps the crons: they are the worker's.
+  if (opts.startWorker && config.role !== 'web' && !thread) {
     worker.start();
     // Every instance ticks; the digests row makes each location's digest once a day across all of them.
     if (opts.digestCron !== false) {
@@ -181,6 +207,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         s.closeAllConnections();
       }
       await worker.stop();
+      await thread?.close();
       await db.close();
     },
   };

@@ -23,3 +23,25 @@ describe('metrics', () => {
     expect(text).toContain('t_total{a="say \\"hi\\""} 1\n');
   });
 });
+
+describe("another registry shown with this one (the worker thread's)", () => {
+  it('adds its counters to ours, shows its gauges and series, and leaves out a source that fails', async () => {
+    const main = new Metrics();
+    const thread = new Metrics();
+    main.inc('jobs_total', 'Jobs', { kind: 'a' }, 2);
+    thread.inc('jobs_total', 'Jobs', { kind: 'a' }, 3);
+    thread.inc('jobs_total', 'Jobs', { kind: 'b' });
+    thread.set('lag_seconds', 'Lag', { kind: 'a' }, 1.5);
+    main.addSource(async () => thread.snapshot());
+    main.addSource(async () => {
+      throw new Error('the thread is gone');
+    });
+    const text = await main.render();
+    expect(text).toContain('jobs_total{kind="a"} 5');
+    expect(text).toContain('jobs_total{kind="b"} 1');
+    expect(text).toContain('# TYPE lag_seconds gauge');
+    expect(text).toContain('lag_seconds{kind="a"} 1.5');
+    // Rendering again counts nothing twice.
+    expect(await main.render()).toContain('jobs_total{kind="a"} 5');
+  });
+});

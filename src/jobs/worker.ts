@@ -15,7 +15,7 @@ import {
   rescheduleJob,
 } from './queries.js';
 import type { HandOff } from './hand-off.js';
-import type { Lane, LaneName } from './lanes.js';
+import { type Lane, type LaneName, laneOf } from './lanes.js';
 import { type JobRegistry, RECORDED } from './registry.js';
 
 // Least time between claims made while no backlog is known (a job finished, the next job comes due): a steady
@@ -49,6 +49,8 @@ export interface WorkerOptions {
    * the jobs.
    */
   periodic?: PeriodicWork[];
+  /** Told when a lane's backlog begins or ends (hand-offs wait for a backlog): the thread host mirrors it. */
+  onBacklog?: (lane: LaneName, backlog: boolean) => void;
 }
 
 export interface PeriodicWork {
@@ -69,6 +71,11 @@ export interface Worker {
   wake(): void;
   /** A slot of the lane kept for a job a statement will claim for this worker (hand-off.ts); null: none free. */
   reserve(lane: LaneName): HandOff | null;
+  /**
+   * Runs a job another thread of this process claimed for this worker (jobs/thread-host.ts) in its lane, over
+   * the lane's slots if need be: it is claimed, so it must run. Resolves when it is recorded.
+   */
+  adopt(job: ClaimedJob): Promise<void>;
 }
 
 /** A lane's jobs in flight in this worker, and the slots kept for hand-offs. */
@@ -242,7 +249,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   );
 
   /** Runs a job claimed for this worker in a slot of its lane, and claims again when the slot frees. */
-  function launch(st: LaneSlots, job: ClaimedJob): void {
+  function launch(st: LaneSlots, job: ClaimedJob): Promise<void> {
     const { lane } = st;
     const refill = Math.max(1, Math.floor(lane.concurrency / 4));
     const p: Promise<void> = runJob(job)
@@ -258,6 +265,7 @@ export function createWorker(opts: WorkerOptions): Worker {
         if (st.backlog ? free >= refill : Date.now() - st.lastClaim >= REFILL_MS) wakeLane.get(lane.name)?.();
       });
     st.inFlight.add(p);
+    return p;
   }
 
   /**
@@ -316,6 +324,7 @@ export function createWorker(opts: WorkerOptions): Worker {
           // one), the steps due next waited for the poll (bench lag p50 125 ms at pollMs 200). Sleep until the
           // next is due instead, no sooner than REFILL_MS so that a steady stream is claimed a few at a time.
           if (nextRunAt) waitMs = Math.min(pollMs, Math.max(REFILL_MS, nextRunAt.getTime() - now.getTime()));
+          if (st.backlog !== (claimed === free)) opts.onBacklog?.(lane.name, claimed === free);
           st.backlog = claimed === free;
           st.lastClaim = Date.now();
           for (const job of jobs) launch(st, job);
@@ -356,5 +365,10 @@ export function createWorker(opts: WorkerOptions): Worker {
       gatherWake();
     },
     reserve,
+    adopt(job) {
+      const st = slots.get(laneOf(job.kind));
+      if (!st) throw new Error(`no slots for the lane of ${job.kind}`);
+      return launch(st, job);
+    },
   };
 }

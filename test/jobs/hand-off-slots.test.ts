@@ -8,7 +8,7 @@ import { systemClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/create-db.js';
 import { enqueueJob } from '../../src/jobs/queries.js';
 import { createRegistry, defineJob } from '../../src/jobs/registry.js';
-import { createWorker, type Worker } from '../../src/jobs/worker.js';
+import { createWorker, type Worker, type WorkerOptions } from '../../src/jobs/worker.js';
 import { freshDb } from '../helpers/db.js';
 import { silentLogger } from '../helpers/logger.js';
 
@@ -22,7 +22,7 @@ afterEach(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A worker of `slots` outbound slots whose jobs wait for `open()`. */
-async function setup(slots: number) {
+async function setup(slots: number, onBacklog?: WorkerOptions['onBacklog']) {
   const main = await freshDb();
   opened.push(main);
   const gates: Array<() => void> = [];
@@ -48,6 +48,7 @@ async function setup(slots: number) {
     logger: silentLogger,
     concurrency: slots,
     pollMs: 60_000,
+    onBacklog,
   });
   workers.push(worker);
   const enqueue = () =>
@@ -57,7 +58,7 @@ async function setup(slots: number) {
     if (gate) gate();
     else permits += 1;
   };
-  return { worker, enqueue, open, running: () => running };
+  return { main, worker, enqueue, open, running: () => running };
 }
 
 async function until(cond: () => boolean, what: string) {
@@ -78,5 +79,46 @@ describe('slots kept for hand-offs', () => {
     for (let i = 0; i < 9; i++) w.open();
     await until(() => w.running() <= 1, 'the rest');
     w.open();
+  });
+});
+
+/**
+ * What the worker thread's host (src/jobs/thread-host.ts) relies on: it is told when a lane's backlog begins and
+ * ends, to keep no slot for a hand-off meanwhile, and a job the host's inbox write claimed for the thread runs
+ * when it arrives, even with every slot busy: it is claimed, and nothing else would run it.
+ */
+describe('a worker in a thread of its own', () => {
+  it('tells of its backlog and adopts a claimed job over its slots', async () => {
+    const told: Array<[string, boolean]> = [];
+    const w = await setup(8, (lane, backlog) => told.push([lane, backlog]));
+    for (let i = 0; i < 9; i++) await w.enqueue();
+    w.worker.start();
+    await until(() => w.running() === 8, 'eight jobs');
+    expect(told).toEqual([['outbound', true]]);
+
+    const adopted = (await w.enqueue())!;
+    await w.main.db
+      .updateTable('jobs')
+      .set({ state: 'running', locked_by: w.worker.id, locked_at: new Date(), attempts: 1 })
+      .where('id', '=', adopted)
+      .execute();
+    const done = w.worker.adopt({
+      id: adopted,
+      kind: 'slow',
+      payload: {},
+      attempts: 1,
+      max_attempts: 5,
+      location_id: null,
+      run_at: new Date(),
+    });
+    await until(() => w.running() === 9, 'the adopted job running beside the eight');
+    for (let i = 0; i < 11; i++) w.open();
+    await done;
+    await until(() => w.running() === 0, 'every job');
+    const row = await w.main.db.selectFrom('jobs').select('state').where('id', '=', adopted).executeTakeFirst();
+    expect(row?.state).toBe('done');
+    // The next claim finds nothing more: the backlog has ended.
+    await until(() => told.at(-1)?.[1] === false, 'the end of the backlog told');
+    expect(told.at(-1)).toEqual(['outbound', false]);
   });
 });

@@ -55,11 +55,11 @@ export interface SpawnOptions {
   startTimeoutMs?: number;
 }
 
-/** Forks a TypeScript entry under tsx and waits for its hello. */
+/** Forks an entry (TypeScript under tsx, or JavaScript as built) and waits for its hello. */
 export function spawnChild<A extends Api>(entry: string, opts: SpawnOptions): Promise<Child<A>> {
   const log = openSync(opts.logFile, 'a');
   const proc = fork(entry, [], {
-    execArgv: ['--import', 'tsx', ...(opts.execArgv ?? [])],
+    execArgv: [...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(opts.execArgv ?? [])],
     env: opts.env,
     stdio: ['ignore', log, log, 'ipc'],
   });

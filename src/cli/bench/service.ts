@@ -4,7 +4,8 @@
  * be measured alone; the other commands give the orchestrator the service's own pool (PGlite is one process).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import pg from 'pg';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
@@ -12,34 +13,17 @@ import { applyRetention } from '../../retention/retention.js';
 import { startRuntime } from '../../runtime.js';
 import type { ServiceApi } from './protocol.js';
 import { serve } from './rpc.js';
+import { commands as local } from './count-statements.js';
 import { claimBench, databaseSize, insertCeiling, runSql } from './service-commands.js';
-import { dumpProfile, noteStatement, profilePglite } from './sql-profile.js';
+import type { ThreadedWorker } from '../../jobs/thread-host.js';
+import { dumpProfile, profilePglite } from './sql-profile.js';
 import { nextWindow } from './window-profile.js';
 
-// Every statement the service sends (BEGIN and COMMIT included) is one round trip: counted for the report.
-let roundTrips = 0;
-const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-const query = proto.query;
-// BENCH_TRACE_SQL=1 writes each statement's first line to the service log: what a step or a webhook costs.
-const trace = process.env['BENCH_TRACE_SQL'] === '1';
 // BENCH_PROFILE_SQL=1 (PGlite): CPU per statement (sql-profile.ts); BENCH_PROFILE_WINDOWS: window-profile.ts.
 const sqlProfile = process.env['BENCH_PROFILE_SQL'] === '1';
 const windowDir = process.env['BENCH_PROFILE_WINDOWS'];
-proto.query = function (this: unknown, ...args: unknown[]) {
-  roundTrips += 1;
-  if (trace || sqlProfile) {
-    const first = args[0];
-    const text =
-      typeof first === 'string'
-        ? first
-        : typeof first === 'object' && first && 'text' in first
-          ? String(first.text)
-          : '?';
-    if (sqlProfile) noteStatement(text);
-    if (trace) process.stderr.write(`${new Date().toISOString()} sql ${text.replace(/\s+/g, ' ').slice(0, 140)}\n`);
-  }
-  return Reflect.apply(query, this, args);
-};
+// The counter's own file, for the worker thread to import first (the .ts under tsx).
+const counter = new URL(`./count-statements${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 
 const config = loadConfig(process.env);
 const logger = createLogger(config.logLevel);
@@ -52,7 +36,19 @@ const rt = await startRuntime({
   digestCron: false,
   // The port is known only once listening; the OAuth redirect URI is built from the config.
   baseUrlFromListen: true,
+  // As main.ts runs it (WORKER_THREAD=off keeps the worker on the main loop, to compare the two).
+  workerThread: !config.workerThread
+    ? undefined
+    : {
+        env: process.env,
+        preload: counter,
+        onLost(err) {
+          logger.fatal({ err: err.message }, 'worker thread lost');
+          process.exit(1);
+        },
+      },
 });
+const thread = rt.worker as Partial<ThreadedWorker>;
 
 if (sqlProfile && rt.db.pglite) profilePglite(rt.db.pglite);
 
@@ -88,7 +84,7 @@ serve<ServiceApi>(
     roundTrips: async () => {
       if (sqlProfile) dumpProfile();
       if (windowDir) await nextWindow(windowDir);
-      return roundTrips;
+      return local.roundTrips() + Number((await thread.call?.('roundTrips')) ?? 0);
     },
     async loopDelay() {
       const out = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };

@@ -2,8 +2,10 @@
  * The bench's processes: the sandbox (GHL) in the orchestrator, Ringback in a child (a second one as a worker
  * for the two-worker run), the load generator and the bare express app in children of their own.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CpuMeter } from './cpu.js';
 import { CLIENT_ID, CLIENT_SECRET, createFixture, type Fixture, SHARED_SECRET } from './fixture.js';
@@ -47,8 +49,9 @@ export async function startStack(env: BenchEnv, locationCount: number): Promise<
     logFile: `${env.logDir}/bare.log`,
   });
   const secret = randomBytes(32).toString('base64');
+  const serviceEntry = builtService();
   const startService = (role: 'all' | 'worker') =>
-    spawnChild<ServiceApi>(here('./service.ts'), {
+    spawnChild<ServiceApi>(serviceEntry, {
       env: {
         ...baseEnv(),
         PORT: '0',
@@ -68,6 +71,7 @@ export async function startStack(env: BenchEnv, locationCount: number): Promise<
         METRICS_TOKEN: BENCH_METRICS_TOKEN,
         BENCH_TRACE_SQL: process.env['BENCH_TRACE_SQL'],
         BENCH_PROFILE_SQL: process.env['BENCH_PROFILE_SQL'],
+        WORKER_THREAD: process.env['WORKER_THREAD'],
         BENCH_PROFILE_WINDOWS: process.env['BENCH_PROFILE_WINDOWS'] === '1' ? env.logDir : undefined,
       },
       logFile: `${env.logDir}/service-${role}.log`,
@@ -102,6 +106,19 @@ export async function startStack(env: BenchEnv, locationCount: number): Promise<
       await fixture.sandbox.close();
     },
   };
+}
+
+/**
+ * Ringback runs as production runs it (Dockerfile: `npm run build`, then node on dist/): compiled, not under
+ * tsx, whose loader in each of the service's threads (the worker thread's too) held about 40-50 MB more.
+ */
+function builtService(): string {
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  return join(root, 'dist/cli/bench/service.js');
 }
 
 function baseEnv(): Record<string, string | undefined> {

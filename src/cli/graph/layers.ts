@@ -32,7 +32,7 @@ export const FLOORS: ReadonlyArray<readonly string[]> = [
   // Features built on the engine.
   ['installations/', 'settings/', 'reporting/', 'retention/', 'portfolio/'],
   // The composition root.
-  ['app.ts', 'runtime.ts', 'job-kinds.ts', 'fan-out.ts', 'main.ts'],
+  ['app.ts', 'runtime.ts', 'job-kinds.ts', 'fan-out.ts', 'main.ts', 'worker-thread.ts'],
   // The fake GHL and the commands, which start whole runtimes.
   ['sandbox/', 'cli/'],
 ];
