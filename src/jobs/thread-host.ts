@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { Metrics, MetricsSnapshot } from '../metrics.js';
+import { withTimeout } from '../timeout.js';
 import { type LaneName, laneOf } from './lanes.js';
 import type { FromThread, ThreadData, ToThread } from './thread-messages.js';
 import type { HandOff } from './tables.js';
@@ -108,13 +109,9 @@ export async function startWorkerThread(o: WorkerThreadOptions): Promise<Threade
     });
   });
   await ready;
-  o.metrics.addSource(() => call('metrics') as Promise<MetricsSnapshot>);
-  o.metrics.set(
-    'ringback_worker_thread',
-    'The worker runs in a thread of its own (1) or shares the web loop (0)',
-    {},
-    1,
-  );
+  // A thread too busy to answer within 2 s is left out of that scrape rather than holding it.
+  o.metrics.addSource(() => withTimeout(call('metrics') as Promise<MetricsSnapshot>, 2000));
+  o.metrics.set('ringback_worker_thread', 'Present, at 1, when the worker runs in a thread of its own', {}, 1);
 
   function reserve(lane: LaneName): HandOff | null {
     const n = handed.get(lane) ?? 0;
