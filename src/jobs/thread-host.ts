@@ -70,6 +70,7 @@ export async function startWorkerThread(o: WorkerThreadOptions): Promise<Threade
   const post = (m: ToThread) => thread.postMessage(m);
   const call = (name: string) =>
     new Promise<unknown>((resolve, reject) => {
+      if (ended) return reject(new Error('the worker thread has ended'));
       const id = nextId++;
       replies.set(id, { resolve, reject });
       post({ t: 'call', id, name });
@@ -79,7 +80,8 @@ export async function startWorkerThread(o: WorkerThreadOptions): Promise<Threade
     ended = true;
     for (const r of replies.values()) r.reject(err);
     replies.clear();
-    if (!closing) o.onLost(err);
+    // Before it was ready, the start-up's own rejection tells.
+    if (workerId !== '' && !closing) o.onLost(err);
   };
 
   const ready = new Promise<void>((resolve, reject) => {
