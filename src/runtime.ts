@@ -87,7 +87,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         ...opts.workerThread,
         startWorker: opts.startWorker ?? false,
         digestCron: opts.digestCron !== false,
-        logger,
         metrics,
       });
     } catch (err) {

@@ -2,14 +2,15 @@
  * The worker in a thread of its own, for one process that both answers GHL and works the jobs (ROLE=all on
  * Postgres). In one event loop a webhook's acknowledgement waited behind the worker's GHL answers and
  * statements: bench e2e on one machine the same hour, ack p99 27.5 ms at 250 missed calls/s and 41.1 ms at
- * 500/s with one loop, 15.3 and 19.5 ms with the worker in a process of its own (README, Benchmark). The thread
- * runs the runtime of ROLE=worker, with its own pools; this side stands in for its worker, so the inbox write's
- * hand-off (jobs/hand-off.ts) and the wake-ups cross by message, and /metrics shows both threads' series.
+ * 500/s with one loop, 15.3 and 19.5 ms with the worker in a process of its own; with this thread, at 500/s,
+ * p50 4-6 ms against 15-17 and p99 17-37 against 37-42, for 10-30% more CPU (README, Benchmark, round six).
+ * The thread runs the runtime of ROLE=worker, with its own pools; this side stands in for its worker, so the
+ * inbox write's hand-off (jobs/hand-off.ts) and the wake-ups cross by message, and /metrics shows both
+ * threads' series.
  */
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
-import type { Logger } from '../logger.js';
 import type { Metrics, MetricsSnapshot } from '../metrics.js';
 import { withTimeout } from '../timeout.js';
 import { type LaneName, laneOf } from './lanes.js';
@@ -24,7 +25,6 @@ import type { Worker } from './worker.js';
 const SLOTS_PER_LANE = 16;
 
 export interface WorkerThreadOptions extends ThreadData {
-  logger: Logger;
   metrics: Metrics;
   /** The thread ended without being closed: jobs claimed for it wait for the stale-lock recovery. */
   onLost(err: Error): void;
