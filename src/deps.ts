@@ -18,6 +18,8 @@ export interface Deps {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /** Webhook signatures verified on libuv's thread pool: set where the database does not share this loop (Postgres). */
+  verifyOffLoop?: boolean;
   /** Called after a request enqueued work, so an in-process worker starts it without waiting for a poll. */
   wakeWorker?: () => void;
   /** Keeps a slot of the in-process worker for a job a statement claims as it creates it (src/jobs/hand-off.ts). */

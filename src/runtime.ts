@@ -130,6 +130,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     config,
     db: db.db,
     intakeDb: db.intake,
+    verifyOffLoop: db.kind === 'postgres',
     clock,
     logger,
     metrics,

@@ -6,7 +6,7 @@ import { groupCommit } from './group-commit.js';
 import { storeHandingOff } from './hand-off-store.js';
 import type { IncomingWebhook, QuietRecord, StoreResult } from './inbox.js';
 import { webhookKeys } from './signature.js';
-import { type VerifiedEvent, verifiedEvent, WebhookRejected } from './verified-event.js';
+import { type VerifiedEvent, verifiedEvent, verifiedEventOffLoop, WebhookRejected } from './verified-event.js';
 
 export const WEBHOOK_PATH = '/webhooks/ghl';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -99,7 +99,9 @@ export function webhookIntake(deps: Deps, quietRule?: QuietRule): WebhookIntake 
       const now = deps.clock.now();
       let v: VerifiedEvent;
       try {
-        v = verifiedEvent(raw, headers, keys, now);
+        v = deps.verifyOffLoop
+          ? await verifiedEventOffLoop(raw, headers, keys, now)
+          : verifiedEvent(raw, headers, keys, now);
       } catch (err) {
         if (err instanceof WebhookRejected) reject(err.reason);
         throw err;

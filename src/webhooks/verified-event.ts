@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { AppError } from '../errors.js';
 import type { SignatureKind } from '../installations/tables.js';
 import { type ParsedWebhook, parseWebhook } from './events.js';
-import { verifyWebhookSignature, type WebhookKeys } from './signature.js';
+import { verifyWebhookSignature, verifyWebhookSignatureOffLoop, type WebhookKeys } from './signature.js';
 import { isNestedDeeperThan, MAX_NESTING, storableBody } from './storable.js';
 
 /**
@@ -42,7 +42,20 @@ export class WebhookRejected extends AppError {
  * Throws a WebhookRejected (a 4xx AppError) naming the first check that failed.
  */
 export function verifiedEvent(raw: Buffer, headers: IncomingHttpHeaders, keys: WebhookKeys, now: Date): VerifiedEvent {
-  const signatureKind = verifyWebhookSignature(raw, headers, keys);
+  return eventOf(raw, verifyWebhookSignature(raw, headers, keys), now);
+}
+
+/** The same, its signature verified on libuv's thread pool (signature.ts verifyWebhookSignatureOffLoop). */
+export async function verifiedEventOffLoop(
+  raw: Buffer,
+  headers: IncomingHttpHeaders,
+  keys: WebhookKeys,
+  now: Date,
+): Promise<VerifiedEvent> {
+  return eventOf(raw, await verifyWebhookSignatureOffLoop(raw, headers, keys), now);
+}
+
+function eventOf(raw: Buffer, signatureKind: SignatureKind | null, now: Date): VerifiedEvent {
   if (!signatureKind) {
     throw rejected(
       'invalid_signature',
