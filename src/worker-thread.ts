@@ -65,4 +65,4 @@ port.on('message', (m: ToThread) => {
       );
   }
 });
-send({ t: 'ready', workerId: rt.worker.id });
+send({ t: 'ready', workerId: rt.worker.id, lanes: rt.worker.lanes });

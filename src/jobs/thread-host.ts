@@ -13,16 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import type { Metrics, MetricsSnapshot } from '../metrics.js';
 import { withTimeout } from '../timeout.js';
-import { type LaneName, laneOf } from './lanes.js';
+import { type Lane, type LaneName, laneOf } from './lanes.js';
 import type { FromThread, ThreadData, ToThread } from './thread-messages.js';
 import type { HandOff } from './tables.js';
 import type { Worker } from './worker.js';
-
-/**
- * Jobs this side may hand the thread at once, per lane: as many as the intake lane has slots there (48 / 3,
- * runtime.ts). The thread's own claims count them, so a lane holds at most twice its slots for a moment.
- */
-const SLOTS_PER_LANE = 16;
 
 export interface WorkerThreadOptions extends ThreadData {
   metrics: Metrics;
@@ -66,6 +60,9 @@ export async function startWorkerThread(o: WorkerThreadOptions): Promise<Threade
   let closing = false;
   let ended = false;
   let workerId = '';
+  // Jobs this side may hand the thread at once, per lane: as many as the lane has slots there. The thread's own
+  // claims count them, so a lane holds at most twice its slots for a moment.
+  let lanes: readonly Lane[] = [];
 
   const post = (m: ToThread) => thread.postMessage(m);
   const call = (name: string) =>
@@ -88,6 +85,7 @@ export async function startWorkerThread(o: WorkerThreadOptions): Promise<Threade
     thread.on('message', (m: FromThread) => {
       if (m.t === 'ready') {
         workerId = m.workerId;
+        lanes = m.lanes;
         resolve();
       } else if (m.t === 'backlog') {
         if (m.backlog) backlog.add(m.lane);
@@ -117,7 +115,8 @@ export async function startWorkerThread(o: WorkerThreadOptions): Promise<Threade
 
   function reserve(lane: LaneName): HandOff | null {
     const n = handed.get(lane) ?? 0;
-    if (!running || backlog.has(lane) || n >= SLOTS_PER_LANE) return null;
+    const slots = lanes.find((l) => l.name === lane)?.concurrency ?? 0;
+    if (!running || backlog.has(lane) || n >= slots) return null;
     handed.set(lane, n + 1);
     let used = false;
     const settle = () => {
@@ -144,6 +143,9 @@ export async function startWorkerThread(o: WorkerThreadOptions): Promise<Threade
   return {
     get id() {
       return workerId;
+    },
+    get lanes() {
+      return lanes;
     },
     runOnce: () => call('runOnce') as Promise<number>,
     drain: () => call('drain') as Promise<number>,

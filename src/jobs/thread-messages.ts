@@ -1,4 +1,4 @@
-import type { LaneName } from './lanes.js';
+import type { Lane, LaneName } from './lanes.js';
 import type { ClaimedJob } from './tables.js';
 
 /** What the process's main thread tells the worker thread (jobs/thread-host.ts, jobs/thread-entry.ts). */
@@ -12,7 +12,7 @@ export type ToThread =
 
 /** What the worker thread tells the main thread. */
 export type FromThread =
-  | { t: 'ready'; workerId: string }
+  | { t: 'ready'; workerId: string; lanes: readonly Lane[] }
   | { t: 'backlog'; lane: LaneName; backlog: boolean }
   /** A job handed over by the main thread is recorded: its slot there is free again. */
   | { t: 'done'; lane: LaneName }

@@ -61,6 +61,8 @@ export interface PeriodicWork {
 
 export interface Worker {
   readonly id: string;
+  /** Each lane and its slots. */
+  readonly lanes: readonly Lane[];
   /** Claims and runs one round of due jobs; returns how many ran. Tests drive the engine with this. */
   runOnce(): Promise<number>;
   /** Runs rounds until nothing is due at the clock's current time. */
@@ -342,6 +344,7 @@ export function createWorker(opts: WorkerOptions): Worker {
 
   return {
     id,
+    lanes,
     runOnce,
     drain,
     start() {

@@ -140,6 +140,18 @@ export class RingbackChild {
     clearTimeout(forced);
   }
 
+  /** A counter of the process's /metrics, summed over the series whose labels include `labels`. */
+  async counter(name: string, labels: string): Promise<number> {
+    const res = await fetch(`${this.url}/metrics`, {
+      headers: { Authorization: `Bearer ${RELIABILITY_METRICS_TOKEN}` },
+    });
+    let sum = 0;
+    for (const line of (await res.text()).split('\n')) {
+      if (line.startsWith(`${name}{`) && line.includes(labels)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return sum;
+  }
+
   tail(lines = 40): string {
     return this.output.join('').split('\n').slice(-lines).join('\n');
   }

@@ -4,7 +4,7 @@ import { localParts } from '../../src/core/timezone.js';
 import type { LocationSeed, Sandbox } from '../../src/sandbox/index.js';
 import { freshPostgresUrl, onPostgres } from '../helpers/db.js';
 import { audit, digestContactIds, report, waitForQuiet } from './audit.js';
-import { RELIABILITY_METRICS_TOKEN, RingbackChild } from './child.js';
+import { RingbackChild } from './child.js';
 import { Feeder } from './feed.js';
 import {
   adsLine,
@@ -42,14 +42,8 @@ function digestNow(l: LocationSeed): string {
 }
 
 /** Jobs a process ran to completion, from its own /metrics. */
-async function jobsDone(child: RingbackChild): Promise<number> {
-  const text = await (
-    await fetch(`${child.url}/metrics`, { headers: { Authorization: `Bearer ${RELIABILITY_METRICS_TOKEN}` } })
-  ).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('ringback_jobs_total{') && line.includes('outcome="done"'))
-    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+function jobsDone(child: RingbackChild): Promise<number> {
+  return child.counter('ringback_jobs_total', 'outcome="done"');
 }
 
 async function waitForDigests(timeoutMs: number): Promise<number> {

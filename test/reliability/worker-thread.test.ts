@@ -18,15 +18,6 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-/** One counter's value from /metrics, summed over the series whose labels include `labels`. */
-function counter(text: string, name: string, labels: string): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith(`${name}{`) && line.includes(labels)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
-
 /**
  * ROLE=all on Postgres runs its worker in a thread of its own (src/jobs/thread-host.ts): the process as
  * production starts it (src/main.ts) must still run every call's sequence, with the inbox write handing its jobs
@@ -57,8 +48,10 @@ describe.skipIf(!onPostgres)('the worker thread of a ROLE=all process', () => {
     const text = await res.text();
     expect(text).toMatch(/^ringback_worker_thread 1$/m);
     // Handed across by the main thread's inbox write, and run (and counted) by the thread's worker.
-    expect(counter(text, 'ringback_jobs_handed_off_total', 'kind="webhook.process"')).toBeGreaterThan(0);
-    expect(counter(text, 'ringback_jobs_total', 'kind="webhook.process",outcome="done"')).toBeGreaterThanOrEqual(CALLS);
+    expect(await c.counter('ringback_jobs_handed_off_total', 'kind="webhook.process"')).toBeGreaterThan(0);
+    expect(await c.counter('ringback_jobs_total', 'kind="webhook.process",outcome="done"')).toBeGreaterThanOrEqual(
+      CALLS,
+    );
 
     await c.stop();
     expect(c.output.join('')).not.toContain('[exit code=');
