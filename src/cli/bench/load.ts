@@ -55,7 +55,7 @@ class Recorder {
     if (status >= 200 && status < 300) this.ok += 1;
     this.latencies.push(ms);
   }
-  result(elapsedMs: number, issued: number): LoadResult {
+  result(elapsedMs: number, issued: number, firstRequestAt: number): LoadResult {
     const rate = this.ok / (elapsedMs / 1000);
     this.#loop.disable();
     const loopDelayMs = { p99: this.#loop.percentile(99) / 1e6, max: this.#loop.max / 1e6 };
@@ -66,6 +66,7 @@ class Recorder {
       failed: this.sent - this.ok,
       statuses: this.statuses,
       elapsedMs,
+      firstRequestAt,
       rate,
       latency: summarize(this.latencies),
       loopDelayMs,
@@ -80,6 +81,7 @@ async function closed(a: ClosedArg): Promise<LoadResult> {
   const pool = presign(target, a.plan, Math.ceil(((a.warmupMs + a.durationMs) / 1000) * lastClosedRate * 1.3));
   let next = 0;
   const rec = new Recorder();
+  const firstRequestAt = Date.now();
   const start = performance.now();
   const from = start + a.warmupMs;
   const until = from + a.durationMs;
@@ -95,7 +97,7 @@ async function closed(a: ClosedArg): Promise<LoadResult> {
   }
   await Promise.all(Array.from({ length: a.connections }, connection));
   client.close();
-  const result = rec.result(a.durationMs, next);
+  const result = rec.result(a.durationMs, next, firstRequestAt);
   if (result.rate > 0) lastClosedRate = result.rate;
   return result;
 }
@@ -116,6 +118,7 @@ async function open(a: OpenArg): Promise<LoadResult> {
   const client = new WireClient(target, 1_024);
   const rec = new Recorder();
   const start = performance.now() + 20;
+  const firstRequestAt = Date.now() + 20;
   let sent = 0;
   let answered = 0;
   await new Promise<void>((resolve) => {
@@ -136,7 +139,7 @@ async function open(a: OpenArg): Promise<LoadResult> {
     tick();
   });
   client.close();
-  return rec.result(performance.now() - (start + warm * interval), count - warm);
+  return rec.result(performance.now() - (start + warm * interval), count - warm, firstRequestAt);
 }
 
 serve<LoadApi>(

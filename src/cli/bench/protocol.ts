@@ -153,6 +153,11 @@ export interface LoadResult {
   failed: number;
   statuses: Record<string, number>;
   elapsedMs: number;
+  /**
+   * Wall-clock time (epoch ms) the first request went out, warm-up included: after the requests were signed,
+   * which takes the load process up to seconds and is no part of what the service absorbed.
+   */
+  firstRequestAt: number;
   /** 2xx answers per second over the measured window. */
   rate: number;
   latency: Summary;
