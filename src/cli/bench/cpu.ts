@@ -59,8 +59,11 @@ export class CpuMeter {
     return snap;
   }
 
-  /** CPU ms per unit of work between two snapshots, per process ('postgres' sums the backends). */
-  static perUnit(before: CpuSnapshot, after: CpuSnapshot, units: number): Record<string, number> {
+  /**
+   * CPU ms per unit of work between two snapshots, per process ('postgres' sums the backends). `signingCpuMs`:
+   * what the load process spent signing its requests before the first went out, which is not load.
+   */
+  static perUnit(before: CpuSnapshot, after: CpuSnapshot, units: number, signingCpuMs = 0): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [key, ms] of after) {
       // A process that was not there at the start (a pool's new backend) started from zero.
@@ -68,6 +71,7 @@ export class CpuMeter {
       const name = key.startsWith('pg:') ? 'postgres' : key;
       out[name] = (out[name] ?? 0) + (ms - (before.get(key) ?? 0)) / Math.max(1, units);
     }
+    if (out['load'] !== undefined) out['load'] = Math.max(0, out['load'] - signingCpuMs / Math.max(1, units));
     out['total'] = Object.values(out).reduce((a, b) => a + b, 0);
     return out;
   }

@@ -36,8 +36,12 @@ function signedRequest(target: URL, plan: EventPlan, i: number): Buffer {
   return postBytes(target, { 'Content-Type': 'application/json', 'X-GHL-Signature': signature }, raw);
 }
 
-function presign(target: URL, plan: EventPlan, count: number): Buffer[] {
-  return Array.from({ length: Math.min(count, MAX_PRESIGN) }, (_, i) => signedRequest(target, plan, i));
+/** The first `count` requests, signed ahead, and the CPU that took. */
+function presign(target: URL, plan: EventPlan, count: number): { pool: Buffer[]; signingCpuMs: number } {
+  const before = process.cpuUsage();
+  const pool = Array.from({ length: Math.min(count, MAX_PRESIGN) }, (_, i) => signedRequest(target, plan, i));
+  const spent = process.cpuUsage(before);
+  return { pool, signingCpuMs: (spent.user + spent.system) / 1000 };
 }
 
 class Recorder {
@@ -55,7 +59,7 @@ class Recorder {
     if (status >= 200 && status < 300) this.ok += 1;
     this.latencies.push(ms);
   }
-  result(elapsedMs: number, issued: number, firstRequestAt: number): LoadResult {
+  result(elapsedMs: number, issued: number, firstRequestAt: number, signingCpuMs: number): LoadResult {
     const rate = this.ok / (elapsedMs / 1000);
     this.#loop.disable();
     const loopDelayMs = { p99: this.#loop.percentile(99) / 1e6, max: this.#loop.max / 1e6 };
@@ -67,6 +71,7 @@ class Recorder {
       statuses: this.statuses,
       elapsedMs,
       firstRequestAt,
+      signingCpuMs,
       rate,
       latency: summarize(this.latencies),
       loopDelayMs,
@@ -78,7 +83,11 @@ class Recorder {
 async function closed(a: ClosedArg): Promise<LoadResult> {
   const target = new URL(a.url);
   const client = new WireClient(target, a.connections);
-  const pool = presign(target, a.plan, Math.ceil(((a.warmupMs + a.durationMs) / 1000) * lastClosedRate * 1.3));
+  const { pool, signingCpuMs } = presign(
+    target,
+    a.plan,
+    Math.ceil(((a.warmupMs + a.durationMs) / 1000) * lastClosedRate * 1.3),
+  );
   let next = 0;
   const rec = new Recorder();
   const firstRequestAt = Date.now();
@@ -97,7 +106,7 @@ async function closed(a: ClosedArg): Promise<LoadResult> {
   }
   await Promise.all(Array.from({ length: a.connections }, connection));
   client.close();
-  const result = rec.result(a.durationMs, next, firstRequestAt);
+  const result = rec.result(a.durationMs, next, firstRequestAt, signingCpuMs);
   if (result.rate > 0) lastClosedRate = result.rate;
   return result;
 }
@@ -114,7 +123,7 @@ async function open(a: OpenArg): Promise<LoadResult> {
   const interval = 1000 / a.rate;
   const warm = Math.round(a.warmupMs / interval);
   const count = warm + Math.max(1, Math.round((a.rate * a.durationMs) / 1000));
-  const pool = presign(target, a.plan, count);
+  const { pool, signingCpuMs } = presign(target, a.plan, count);
   const client = new WireClient(target, 1_024);
   const rec = new Recorder();
   const start = performance.now() + 20;
@@ -139,7 +148,7 @@ async function open(a: OpenArg): Promise<LoadResult> {
     tick();
   });
   client.close();
-  return rec.result(performance.now() - (start + warm * interval), count - warm, firstRequestAt);
+  return rec.result(performance.now() - (start + warm * interval), count - warm, firstRequestAt, signingCpuMs);
 }
 
 serve<LoadApi>(

@@ -187,7 +187,7 @@ async function oneRate(s: Stack, o: E2eOptions, rate: number, n: number): Promis
   const stealPct = stealPercent(ticks, machineTicks());
   const seconds = (Date.now() - t0) / 1000;
   await waitIdle(s, Date.now() + wait);
-  const cpu = CpuMeter.perUnit(cpuBefore, s.cpu.snapshot(), count);
+  const cpu = CpuMeter.perUnit(cpuBefore, s.cpu.snapshot(), count, ack.signingCpuMs);
   const roundTripsPerCall = ((await s.service.call('roundTrips', null)) - trips) / count;
   const deadline = Date.now();
   // Due at once: the step's due time, or its webhook's arrival when the event was signed before it was posted.
@@ -337,7 +337,7 @@ async function measureTraffic(s: Stack, o: E2eOptions): Promise<TrafficResult> {
     ackRate: r.rate,
     failed: r.failed,
     roundTripsPerWebhook: ((await s.service.call('roundTrips', null)) - trips) / Math.max(1, r.issued),
-    cpu: CpuMeter.perUnit(cpuBefore, s.cpu.snapshot(), r.issued),
+    cpu: CpuMeter.perUnit(cpuBefore, s.cpu.snapshot(), r.issued, r.signingCpuMs),
   };
 }
 

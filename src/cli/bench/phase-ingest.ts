@@ -43,7 +43,7 @@ async function closedRun(s: Stack, arg: ClosedArg, target: 'service' | 'bare'): 
   const trips = target === 'service' ? await s.service.call('roundTrips', null) : 0;
   const before = s.cpu.snapshot();
   const r = await s.load.call('closed', arg);
-  const cpu = CpuMeter.perUnit(before, s.cpu.snapshot(), r.issued);
+  const cpu = CpuMeter.perUnit(before, s.cpu.snapshot(), r.issued, r.signingCpuMs);
   if (target === 'service')
     cpu['roundTrips'] = ((await s.service.call('roundTrips', null)) - trips) / Math.max(1, r.issued);
   return { ...r, cpu };

@@ -158,6 +158,8 @@ export interface LoadResult {
    * which takes the load process up to seconds and is no part of what the service absorbed.
    */
   firstRequestAt: number;
+  /** CPU ms the load process spent signing requests before the first went out: not load on the service. */
+  signingCpuMs: number;
   /** 2xx answers per second over the measured window. */
   rate: number;
   latency: Summary;
