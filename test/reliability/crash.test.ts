@@ -1,11 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/create-db.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { freshPostgresUrl, onPostgres } from '../helpers/db.js';
+import { describe, expect, it } from 'vitest';
+import { onPostgres } from '../helpers/db.js';
 import { audit, inFlight, report, waitForQuiet } from './audit.js';
-import { RingbackChild } from './child.js';
 import { Feeder } from './feed.js';
-import { adsLine, callerPhone, installLocations, openDb, seededRandom, sleep, startRealTimeSandbox } from './fleet.js';
+import { adsLine, callerPhone, seededRandom, sleep } from './fleet.js';
+import { oneProcess } from './one-process.js';
 
 const LOCATIONS = 20;
 const CALLS = 500;
@@ -14,27 +12,22 @@ const KILLS_DURING_INGESTION = 3;
 const KILLS_DURING_SENDING = 2;
 const SEED = Number(process.env.RELIABILITY_SEED ?? Date.now() % 1_000_000);
 
-let sandbox: Sandbox | undefined;
-let child: RingbackChild | undefined;
-let db: Db | undefined;
-afterAll(async () => {
-  await child?.stop();
-  await db?.close();
-  await sandbox?.close();
-});
+const start = oneProcess();
 
 describe.skipIf(!onPostgres)('kill -9 under load', () => {
   it('500 missed calls, 5 kills: every call recorded once with an outcome, every due step ran, nothing sent twice', async () => {
     const started = Date.now();
     const random = seededRandom(SEED);
-    sandbox = await startRealTimeSandbox();
-    const databaseUrl = await freshPostgresUrl();
-    db = await openDb(databaseUrl);
     // Jobs locked by a killed process come back after 10 s instead of the production 5 min.
-    const c = await RingbackChild.start({ sandbox, databaseUrl, env: { JOB_STALE_AFTER_MS: '10000' } });
-    child = c;
-    sandbox.setAppBaseUrl(c.url);
-    const locations = await installLocations(sandbox, db, c.url, LOCATIONS);
+    const {
+      sandbox,
+      db,
+      child: c,
+      locations,
+    } = await start({
+      locations: LOCATIONS,
+      env: { JOB_STALE_AFTER_MS: '10000' },
+    });
     const feeder = new Feeder(sandbox, () => [c.url]);
     const orphaned = { jobsRunning: 0, stepsSending: 0 };
     const killOnce = async () => {

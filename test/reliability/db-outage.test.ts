@@ -1,14 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
-import type { Db } from '../../src/db/create-db.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { freshPostgresUrl, onPostgres } from '../helpers/db.js';
+import { onPostgres } from '../helpers/db.js';
 import { audit, report, waitForQuiet } from './audit.js';
-import { RingbackChild } from './child.js';
 import { Feeder } from './feed.js';
-import { adsLine, callerPhone, installLocations, openDb, sleep, startRealTimeSandbox } from './fleet.js';
+import { oneProcess } from './one-process.js';
+import { adsLine, callerPhone, sleep } from './fleet.js';
 
 const LOCATIONS = 4;
 const OUTAGE_MS = 10_000;
@@ -54,29 +52,22 @@ function isPostgresUp(): boolean {
   }
 }
 
-let sandbox: Sandbox | undefined;
-let child: RingbackChild | undefined;
-let db: Db | undefined;
-afterAll(async () => {
+const start = oneProcess(() => {
   if (canStopPostgres && !isPostgresUp()) pgctl('start');
-  await child?.stop();
-  await db?.close();
-  await sandbox?.close();
 });
 
 describe.skipIf(!canStopPostgres)('Postgres outage', () => {
   it('webhooks get 429 or are stored, /readyz says 503 then 200, and the process recovers without a restart', async () => {
-    sandbox = await startRealTimeSandbox({
-      clock: laggingClock,
-      redeliveryDelayMs: REDELIVERY_MS,
-      redeliveryJitterMs: 5_000,
+    const {
+      sandbox,
+      db,
+      child: c,
+      locations,
+    } = await start({
+      locations: LOCATIONS,
+      env: { JOB_STALE_AFTER_MS: '10000' },
+      sandbox: { clock: laggingClock, redeliveryDelayMs: REDELIVERY_MS, redeliveryJitterMs: 5_000 },
     });
-    const databaseUrl = await freshPostgresUrl();
-    db = await openDb(databaseUrl);
-    const c = await RingbackChild.start({ sandbox, databaseUrl, env: { JOB_STALE_AFTER_MS: '10000' } });
-    child = c;
-    sandbox.setAppBaseUrl(c.url);
-    const locations = await installLocations(sandbox, db, c.url, LOCATIONS);
     const feeder = new Feeder(sandbox, () => [c.url]);
     const callOf = (i: number) => {
       const l = locations[i % LOCATIONS]!;

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/create-db.js';
 import type { LocationSeed, Sandbox } from '../../src/sandbox/index.js';
-import { freshPostgresUrl, onPostgres } from '../helpers/db.js';
+import { onPostgres } from '../helpers/db.js';
 import { audit, report, sentInSandbox, waitForQuiet } from './audit.js';
-import { RingbackChild } from './child.js';
+import type { RingbackChild } from './child.js';
 import { Feeder } from './feed.js';
-import { adsLine, callerPhone, installLocations, openDb, sleep, startRealTimeSandbox } from './fleet.js';
+import { oneProcess } from './one-process.js';
+import { adsLine, callerPhone, sleep } from './fleet.js';
 
 const LOCATIONS = 4;
 const CALLS = 40;
@@ -16,19 +17,10 @@ let sandbox: Sandbox;
 let child: RingbackChild;
 let db: Db;
 let locations: LocationSeed[];
+const start = oneProcess();
 beforeAll(async () => {
   if (!onPostgres) return;
-  sandbox = await startRealTimeSandbox();
-  const databaseUrl = await freshPostgresUrl();
-  db = await openDb(databaseUrl);
-  child = await RingbackChild.start({ sandbox, databaseUrl, env: { JOB_STALE_AFTER_MS: '60000' } });
-  sandbox.setAppBaseUrl(child.url);
-  locations = await installLocations(sandbox, db, child.url, LOCATIONS);
-});
-afterAll(async () => {
-  await child?.stop();
-  await db?.close();
-  await sandbox?.close();
+  ({ sandbox, db, child, locations } = await start({ locations: LOCATIONS, env: { JOB_STALE_AFTER_MS: '60000' } }));
 });
 
 const statusCounts = () =>

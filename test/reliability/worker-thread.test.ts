@@ -1,22 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/create-db.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { freshPostgresUrl, onPostgres } from '../helpers/db.js';
+import { describe, expect, it } from 'vitest';
+import { onPostgres } from '../helpers/db.js';
 import { audit, waitForQuiet } from './audit.js';
-import { RELIABILITY_METRICS_TOKEN, RingbackChild } from './child.js';
+import { RELIABILITY_METRICS_TOKEN } from './child.js';
 import { Feeder } from './feed.js';
-import { adsLine, callerPhone, installLocations, openDb, startRealTimeSandbox } from './fleet.js';
+import { adsLine, callerPhone } from './fleet.js';
+import { oneProcess } from './one-process.js';
 
 const CALLS = 30;
 
-let sandbox: Sandbox | undefined;
-let child: RingbackChild | undefined;
-let db: Db | undefined;
-afterAll(async () => {
-  await child?.stop();
-  await db?.close();
-  await sandbox?.close();
-});
+const start = oneProcess();
 
 /**
  * ROLE=all on Postgres runs its worker in a thread of its own (src/jobs/thread-host.ts): the process as
@@ -25,13 +17,7 @@ afterAll(async () => {
  */
 describe.skipIf(!onPostgres)('the worker thread of a ROLE=all process', () => {
   it('runs the jobs handed across, reports them on /metrics and stops with the process', async () => {
-    sandbox = await startRealTimeSandbox();
-    const databaseUrl = await freshPostgresUrl();
-    db = await openDb(databaseUrl);
-    const c = await RingbackChild.start({ sandbox, databaseUrl });
-    child = c;
-    sandbox.setAppBaseUrl(c.url);
-    const locations = await installLocations(sandbox, db, c.url, 2);
+    const { sandbox, db, child: c, locations } = await start({ locations: 2 });
     const feeder = new Feeder(sandbox, () => [c.url]);
     await feeder.feed(CALLS, 20, (i) => {
       const l = locations[i % 2]!;
